@@ -1,0 +1,223 @@
+"""Settings: one YAML file validated by pydantic.
+
+With no file at all every source is the bundled demo workspace, so a newcomer sees real output.
+Secrets never live here: a source names the environment variable that holds its token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from se_pipeline.errors import ConfigError
+
+CONFIG_ENV = "SE_PIPELINE_CONFIG"
+HOME_ENV = "SE_PIPELINE_HOME"
+DEFAULT_HOME = ".se_pipeline"
+
+
+class _Strict(BaseModel):
+    # A misspelt key is a user mistake worth naming, not something to ignore.
+    model_config = ConfigDict(extra="forbid")
+
+
+class SalesEngineer(_Strict):
+    id: str
+    name: str
+    email: str
+    slack_user_id: str | None = None
+    gong_user_id: str | None = None
+
+
+class CustomerConfig(_Strict):
+    name: str
+    aliases: list[str] = []
+    domains: list[str] = []
+
+
+# ---- sources: each has a demo, an export and an api mode -------------------------------------
+
+
+class DemoSource(_Strict):
+    mode: Literal["demo"] = "demo"
+
+
+class SlackExport(_Strict):
+    mode: Literal["export"]
+    path: Path  # folder or .zip of a Slack workspace export
+    workspace: str = "example"  # <workspace>.slack.com, for permalinks
+
+
+class SlackApi(_Strict):
+    mode: Literal["api"]
+    token_env: str = "SLACK_BOT_TOKEN"
+    base_url: str | None = None  # None: slack_sdk's default
+    workspace: str = "example"
+    channel_types: list[str] = ["public_channel", "private_channel", "im", "mpim"]
+    thread_lookback_days: int = 14  # parents re-scanned for new replies
+    max_retries: int = 5
+
+
+class GmailMbox(_Strict):
+    mode: Literal["mbox", "export"]
+    paths: dict[str, Path]  # se id -> mbox file (Google Takeout)
+
+
+class GmailApi(_Strict):
+    mode: Literal["api"]
+    # se id -> OAuth authorized-user token file, or a service account with domain-wide delegation.
+    token_files: dict[str, Path] = {}
+    service_account_file_env: str | None = None
+    root_url: str | None = None
+    max_retries: int = 5
+
+
+class NotionExport(_Strict):
+    mode: Literal["export"]
+    path: Path  # the database's CSV export (or the folder/zip holding it and the page Markdown)
+
+
+class NotionApi(_Strict):
+    mode: Literal["api"]
+    token_env: str = "NOTION_TOKEN"
+    database_id: str
+    base_url: str | None = None
+    max_retries: int = 5
+    block_depth: int = 3
+
+
+class UsageFile(_Strict):
+    mode: Literal["file", "export"]
+    path: str  # a file, a glob, or anything DuckDB's read_* functions accept
+    columns: dict[str, str] = {}  # our column -> theirs (customer, date, metric, value)
+
+
+class CallsExport(_Strict):
+    mode: Literal["export"]
+    path: Path
+
+
+class CallsApi(_Strict):
+    mode: Literal["api"]
+    base_url: str = "https://api.gong.io"
+    access_key_env: str = "GONG_ACCESS_KEY"
+    secret_env: str = "GONG_ACCESS_KEY_SECRET"
+    max_retries: int = 5
+
+
+def _by_mode(*models: type[BaseModel]) -> Any:
+    return Annotated[Union[models], Field(discriminator="mode")]
+
+
+class Sources(_Strict):
+    slack: _by_mode(DemoSource, SlackExport, SlackApi) = DemoSource()
+    gmail: _by_mode(DemoSource, GmailMbox, GmailApi) = DemoSource()
+    notion: _by_mode(DemoSource, NotionExport, NotionApi) = DemoSource()
+    usage: _by_mode(DemoSource, UsageFile) = DemoSource()
+    calls: _by_mode(DemoSource, CallsExport, CallsApi) = DemoSource()
+
+
+class Settings(_Strict):
+    home: Path = Path(DEFAULT_HOME)
+    database: str | None = None  # a file path or an md: connection string; default <home>/warehouse.duckdb
+    timezone: str = "America/New_York"
+    start_date: dt.date = dt.date(2026, 10, 1)
+    company_domains: list[str] = ["example.com"]
+    sales_engineers: list[SalesEngineer] = []
+    customers: list[CustomerConfig] = []
+    terminal_stages: list[str] = ["WIN", "Won", "Closed Won", "Lost", "Closed Lost", "Transferred"]
+    sources: Sources = Sources()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as America/New_York)")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def database_path(self) -> str:
+        return self.database or str(self.home / "warehouse.duckdb")
+
+    @property
+    def uses_demo(self) -> bool:
+        return any(isinstance(getattr(self.sources, name), DemoSource) for name in Sources.model_fields)
+
+    def se(self, se_id: str) -> SalesEngineer:
+        for se in self.sales_engineers:
+            if se.id == se_id:
+                return se
+        known = ", ".join(s.id for s in self.sales_engineers) or "none configured"
+        raise ConfigError(f"unknown sales engineer {se_id!r} (known: {known})")
+
+
+def _format_validation_error(error: ValidationError, origin: str) -> str:
+    lines = [f"invalid configuration in {origin}:"]
+    for item in error.errors():
+        # Drop the union-branch names pydantic inserts (e.g. 'SlackApi'), keep the user's keys.
+        key = ".".join(str(p) for p in item["loc"] if not (isinstance(p, str) and p[:1].isupper()))
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling)"
+        lines.append(f"  {key or '(top level)'}: {message}")
+    return "\n".join(lines)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read settings from `path`, else $SE_PIPELINE_CONFIG, else defaults (all-demo).
+
+    Relative paths inside the file are taken relative to the file's folder.
+    """
+    path = path or os.environ.get(CONFIG_ENV)
+    data: dict[str, Any] = {}
+    origin = "defaults"
+    base = Path.cwd()
+    if path:
+        file = Path(path)
+        origin = str(file)
+        if not file.is_file():
+            raise ConfigError(f"configuration file not found: {file}")
+        try:
+            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{file} is not valid YAML: {exc}") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{file}: the top level must be a mapping of keys to values")
+        base = file.resolve().parent
+    if os.environ.get(HOME_ENV):
+        data["home"] = os.environ[HOME_ENV]
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, origin)) from None
+    return _resolve_paths(settings, base)
+
+
+def _resolve_paths(settings: Settings, base: Path) -> Settings:
+    def fix(p: Path) -> Path:
+        return p if p.is_absolute() else base / p
+
+    settings.home = fix(settings.home)
+    src = settings.sources
+    for source in (src.slack, src.notion, src.calls):
+        if hasattr(source, "path"):
+            source.path = fix(source.path)
+    if isinstance(src.gmail, GmailMbox):
+        src.gmail.paths = {k: fix(v) for k, v in src.gmail.paths.items()}
+    if isinstance(src.gmail, GmailApi):
+        src.gmail.token_files = {k: fix(v) for k, v in src.gmail.token_files.items()}
+    if isinstance(src.usage, UsageFile) and not Path(src.usage.path).is_absolute() and "://" not in src.usage.path:
+        src.usage.path = str(base / src.usage.path)
+    return settings

@@ -1,0 +1,17 @@
+"""The DuckDB warehouse: connections, raw tables, loading partitions, SQL models."""
+
+from se_pipeline.warehouse.connection import connect, read_only_connection
+from se_pipeline.warehouse.loader import LoadReport, Quarantined, Rows, load_records
+from se_pipeline.warehouse.schema import RAW_TABLES, TableSpec, ensure_raw_tables
+
+__all__ = [
+    "RAW_TABLES",
+    "LoadReport",
+    "Quarantined",
+    "Rows",
+    "TableSpec",
+    "connect",
+    "ensure_raw_tables",
+    "load_records",
+    "read_only_connection",
+]

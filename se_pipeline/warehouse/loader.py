@@ -1,0 +1,130 @@
+"""Loading a source's records for a window: delete the window, insert, in one transaction.
+
+A connector is a generator of `Rows` (a page of records for one raw table) and `Quarantined`
+(a record it could not parse). Pages are inserted as they arrive, so memory holds one page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from se_pipeline.warehouse.schema import RAW_TABLES, ensure_raw_tables
+from se_pipeline.window import Window
+
+_MAX_PAYLOAD = 100_000
+
+
+@dataclass
+class Rows:
+    """A page of records for one raw table; each dict's keys are that table's columns."""
+
+    table: str
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class Quarantined:
+    """A record that could not be loaded, and why. `key` says where to find it."""
+
+    source: str
+    key: str
+    reason: str
+    payload: Any = None
+    partition_date: dt.date | None = None
+
+
+@dataclass
+class LoadReport:
+    rows: Counter = field(default_factory=Counter)  # table -> rows inserted
+    quarantined: int = 0
+    quarantine_reasons: Counter = field(default_factory=Counter)
+
+    def as_metadata(self) -> dict[str, int]:
+        meta = {f"rows_{table}": n for table, n in sorted(self.rows.items())}
+        meta["rows_quarantined"] = self.quarantined
+        return meta
+
+
+def _json_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, default=str, sort_keys=True)
+
+
+def _insert_page(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> int:
+    spec = RAW_TABLES[table]
+    frame = pd.DataFrame(rows)
+    for column in ("payload", "properties"):
+        if column in frame:
+            frame[column] = frame[column].map(_json_text)
+    # A page may repeat a record (a reply seen in history and in its thread): keep the last.
+    frame = frame.drop_duplicates(subset=list(spec.key), keep="last")
+    con.register("_page", frame)
+    try:
+        con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM _page")
+    finally:
+        con.unregister("_page")
+    return len(frame)
+
+
+def _insert_quarantine(con: duckdb.DuckDBPyConnection, item: Quarantined) -> None:
+    payload = _json_text(item.payload)
+    if payload is not None and len(payload) > _MAX_PAYLOAD:
+        payload = payload[:_MAX_PAYLOAD]
+    con.execute(
+        "DELETE FROM quarantine WHERE source = ? AND record_key = ?",
+        [item.source, item.key],
+    )
+    con.execute(
+        "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, now())",
+        [item.source, item.key, item.partition_date, item.reason, payload],
+    )
+
+
+def load_records(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    tables: Iterable[str],
+    window: Window,
+    records: Iterable[Rows | Quarantined],
+) -> LoadReport:
+    """Replace `window` in the partitioned `tables` (and `source`'s quarantine rows) with `records`.
+
+    All in one transaction: a failure part-way leaves the warehouse as it was.
+    """
+    ensure_raw_tables(con)
+    report = LoadReport()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in tables:
+            if RAW_TABLES[table].partitioned:
+                con.execute(
+                    f"DELETE FROM {table} WHERE partition_date BETWEEN ? AND ?",
+                    [window.first_day, window.last_day],
+                )
+        con.execute(
+            "DELETE FROM quarantine WHERE source = ? AND partition_date BETWEEN ? AND ?",
+            [source, window.first_day, window.last_day],
+        )
+        for record in records:
+            if isinstance(record, Quarantined):
+                _insert_quarantine(con, record)
+                report.quarantined += 1
+                report.quarantine_reasons[record.reason.split(":")[0]] += 1
+            elif record.rows:
+                report.rows[record.table] += _insert_page(con, record.table, record.rows)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return report

@@ -1,0 +1,48 @@
+"""Raw tables: their DDL lives in sql/raw/<table>.sql, their write rules here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from se_pipeline.paths import RAW_SQL_DIR
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How a raw table is written.
+
+    partitioned: a load deletes the window's rows (by partition_date) and inserts, so a re-run
+    replaces rather than duplicates. Otherwise rows are upserted by primary key (dimensions).
+    """
+
+    name: str
+    key: tuple[str, ...]
+    partitioned: bool = True
+
+
+RAW_TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in [
+        TableSpec("raw_slack_messages", ("message_key",)),
+        TableSpec("raw_slack_users", ("user_id",), partitioned=False),
+        TableSpec("raw_slack_channels", ("channel_id",), partitioned=False),
+        TableSpec("raw_gmail_messages", ("message_key",)),
+        TableSpec("raw_notion_opportunities", ("page_id", "partition_date")),
+        TableSpec("raw_notion_blocks", ("block_id", "partition_date")),
+        TableSpec("raw_notion_comments", ("comment_id",)),
+        TableSpec("raw_usage", ("customer", "partition_date", "metric")),
+    ]
+}
+
+
+def register_raw_table(spec: TableSpec) -> None:
+    """Sources added later (calls, feedback, …) register their tables here; DDL in sql/raw/<name>.sql."""
+    RAW_TABLES[spec.name] = spec
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every raw table (and quarantine) that does not exist yet."""
+    for path in sorted(RAW_SQL_DIR.glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
