@@ -5,3 +5,4 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 RAW_SQL_DIR = SQL_DIR / "raw"
+DDL_SQL_DIR = SQL_DIR / "ddl"

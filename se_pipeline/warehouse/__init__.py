@@ -2,7 +2,7 @@
 
 from se_pipeline.warehouse.connection import connect, read_only_connection
 from se_pipeline.warehouse.loader import LoadReport, Quarantined, Rows, load_records
-from se_pipeline.warehouse.schema import RAW_TABLES, TableSpec, ensure_raw_tables
+from se_pipeline.warehouse.schema import RAW_TABLES, TableSpec, ensure_tables
 
 __all__ = [
     "RAW_TABLES",
@@ -11,7 +11,7 @@ __all__ = [
     "Rows",
     "TableSpec",
     "connect",
-    "ensure_raw_tables",
+    "ensure_tables",
     "load_records",
     "read_only_connection",
 ]

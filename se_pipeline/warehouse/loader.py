@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from se_pipeline.warehouse.schema import RAW_TABLES, ensure_raw_tables
+from se_pipeline.warehouse.schema import RAW_TABLES, ensure_tables
 from se_pipeline.window import Window
 
 _MAX_PAYLOAD = 100_000
@@ -102,7 +102,7 @@ def load_records(
 
     All in one transaction: a failure part-way leaves the warehouse as it was.
     """
-    ensure_raw_tables(con)
+    ensure_tables(con)
     report = LoadReport()
     con.execute("BEGIN TRANSACTION")
     try:

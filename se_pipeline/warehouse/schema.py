@@ -1,4 +1,5 @@
-"""Raw tables: their DDL lives in sql/raw/<table>.sql, their write rules here."""
+"""Tables written from Python: raw tables' DDL lives in sql/raw/<table>.sql, that of tables the
+library computes (signals, digests, call_metrics, …) in sql/ddl/<table>.sql; write rules here."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from se_pipeline.paths import RAW_SQL_DIR
+from se_pipeline.paths import DDL_SQL_DIR, RAW_SQL_DIR
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ def register_raw_table(spec: TableSpec) -> None:
     RAW_TABLES[spec.name] = spec
 
 
-def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every raw table (and quarantine) that does not exist yet."""
-    for path in sorted(RAW_SQL_DIR.glob("*.sql")):
-        con.execute(path.read_text(encoding="utf-8"))
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every raw and library-written table (and quarantine) that does not exist yet."""
+    for folder in (RAW_SQL_DIR, DDL_SQL_DIR):
+        for path in sorted(folder.glob("*.sql")):
+            con.execute(path.read_text(encoding="utf-8"))

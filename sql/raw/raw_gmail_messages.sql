@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS raw_gmail_messages (
     thread_id       VARCHAR,               -- Gmail thread id, else the root of References
     message_id      VARCHAR NOT NULL,      -- RFC 822 Message-ID, with angle brackets
     in_reply_to     VARCHAR,
-    references      VARCHAR[],
+    reference_ids   VARCHAR[],             -- the References header, oldest first
     subject         VARCHAR,
     from_name       VARCHAR,
     from_email      VARCHAR,

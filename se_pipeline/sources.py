@@ -1,0 +1,23 @@
+"""Which connector reads each source, given its configured mode (demo, export or api)."""
+
+from __future__ import annotations
+
+import importlib
+
+from se_pipeline.config import Settings
+from se_pipeline.connectors.base import Connector
+
+# source name -> module exposing `from_settings(settings) -> Connector`
+_CONNECTOR_MODULES = {
+    "slack": "se_pipeline.connectors.slack",
+    "gmail": "se_pipeline.connectors.gmail",
+    "notion": "se_pipeline.connectors.notion",
+    "usage": "se_pipeline.connectors.usage",
+    "calls": "se_pipeline.connectors.calls",
+}
+
+
+def build_connector(settings: Settings, source: str) -> Connector:
+    """The connector for `source` in its configured mode; demo mode reads the demo workspace's export."""
+    module = importlib.import_module(_CONNECTOR_MODULES[source])
+    return module.from_settings(settings)
