@@ -34,13 +34,15 @@ RAW_TABLES: dict[str, TableSpec] = {
         TableSpec("raw_notion_blocks", ("block_id", "partition_date")),
         TableSpec("raw_notion_comments", ("comment_id",)),
         TableSpec("raw_usage", ("customer", "partition_date", "metric")),
+        TableSpec("raw_calls", ("call_id",)),
+        TableSpec("raw_call_utterances", ("call_id", "position")),
+        # Enablement inputs are read whole from files each run, so they are upserted, not partitioned.
+        TableSpec("raw_feedback", ("feedback_id",), partitioned=False),
+        TableSpec("raw_win_loss", ("note_id",), partitioned=False),
+        TableSpec("raw_content_inventory", ("asset_id",), partitioned=False),
+        TableSpec("raw_onboarding_metrics", ("rep_id", "metric", "period"), partitioned=False),
     ]
 }
-
-
-def register_raw_table(spec: TableSpec) -> None:
-    """Sources added later (calls, feedback, …) register their tables here; DDL in sql/raw/<name>.sql."""
-    RAW_TABLES[spec.name] = spec
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
