@@ -1,0 +1,203 @@
+-- materialized: partitioned by activity_date
+-- One row per message, email and comment, with its customer and the SE whose digest it belongs to.
+WITH ours AS (
+    SELECT coalesce(list(domain), []) AS domains FROM config_company_domains
+),
+slack AS (
+    SELECT
+        'slack:' || m.channel_id || ':' || m.ts AS activity_id,
+        m.partition_date AS activity_date,
+        m.sent_at,
+        'slack' AS source,
+        m.channel_name AS channel,
+        CASE
+            WHEN m.channel_type IN ('im', 'mpim') THEN 'dm'
+            WHEN starts_with(lower(m.channel_name), 'ext-') THEN 'ext'
+            WHEN starts_with(lower(m.channel_name), 'opp-') THEN 'opp'
+            WHEN starts_with(lower(m.channel_name), 'proj-') THEN 'proj'
+            ELSE 'channel'
+        END AS channel_kind,
+        coalesce(m.is_ext_shared, FALSE) OR starts_with(lower(m.channel_name), 'ext-') AS is_external_channel,
+        m.channel_id || ':' || coalesce(m.thread_ts, m.ts) AS thread_key,
+        m.is_reply,
+        m.user_id AS author_id,
+        coalesce(m.user_name, m.bot_name) AS author_name,
+        m.user_email AS author_email,
+        m.bot_id IS NOT NULL OR m.subtype = 'bot_message' OR coalesce(u.is_bot, FALSE) AS is_bot,
+        m.bot_name,
+        NULL::VARCHAR AS subject,
+        m.text,
+        m.permalink AS link,
+        channel_customer_token(m.channel_name) AS channel_token,
+        -- Our side: a company address or a member of our team who is not a guest.
+        CASE
+            WHEN m.bot_id IS NOT NULL OR m.subtype = 'bot_message' THEN FALSE
+            WHEN email_domain(m.user_email) IN (SELECT domain FROM config_company_domains) THEN FALSE
+            WHEN u.is_external THEN TRUE
+            WHEN email_domain(m.user_email) IS NOT NULL THEN TRUE
+            ELSE FALSE
+        END AS author_is_external,
+        NULL::VARCHAR AS mailbox_se_id,
+        []::VARCHAR[] AS external_domains,
+        lower(coalesce(m.text, '')) AS match_text,
+        m.channel_id
+    FROM raw_slack_messages m
+    LEFT JOIN raw_slack_users u ON u.user_id = m.user_id
+    WHERE m.partition_date BETWEEN $first_day AND $last_day
+      AND coalesce(m.subtype, '') NOT IN ('channel_join', 'channel_leave', 'message_deleted', 'tombstone')
+),
+gmail AS (
+    SELECT
+        'gmail:' || g.se_id || ':' || g.message_id AS activity_id,
+        g.partition_date AS activity_date,
+        g.sent_at,
+        'gmail' AS source,
+        g.subject AS channel,
+        'email' AS channel_kind,
+        len(list_filter(
+            list_concat([g.from_email], coalesce(g.to_emails, []), coalesce(g.cc_emails, [])),
+            lambda e: NOT list_contains(ours.domains, email_domain(e))
+        )) > 0 AND NOT coalesce(g.is_automated, FALSE) AS is_external_channel,
+        coalesce(g.thread_id, g.message_id) AS thread_key,
+        g.in_reply_to IS NOT NULL AS is_reply,
+        g.from_email AS author_id,
+        coalesce(nullif(g.from_name, ''), g.from_email) AS author_name,
+        g.from_email AS author_email,
+        coalesce(g.is_automated, FALSE) AS is_bot,
+        CASE WHEN coalesce(g.is_automated, FALSE) THEN coalesce(nullif(g.from_name, ''), g.from_email) END AS bot_name,
+        g.subject,
+        g.body_text AS text,
+        g.permalink AS link,
+        NULL AS channel_token,
+        email_domain(g.from_email) NOT IN (SELECT domain FROM config_company_domains) AND NOT coalesce(g.is_automated, FALSE) AS author_is_external,
+        g.se_id AS mailbox_se_id,
+        list_distinct(list_filter(
+            list_transform(list_concat([g.from_email], coalesce(g.to_emails, []), coalesce(g.cc_emails, [])), lambda e: email_domain(e)),
+            lambda d: d IS NOT NULL AND NOT list_contains(ours.domains, d)
+        )) AS external_domains,
+        lower(coalesce(g.subject, '') || ' ' || coalesce(g.body_text, '')) AS match_text,
+        NULL AS channel_id
+    FROM raw_gmail_messages g, ours
+    WHERE g.partition_date BETWEEN $first_day AND $last_day
+),
+notion AS (
+    SELECT
+        'notion:' || c.comment_id AS activity_id,
+        c.partition_date AS activity_date,
+        c.created_time AS sent_at,
+        'notion' AS source,
+        o.name AS channel,
+        'notion' AS channel_kind,
+        FALSE AS is_external_channel,
+        c.page_id || ':' || coalesce(c.discussion_id, c.comment_id) AS thread_key,
+        c.discussion_id IS NOT NULL AND c.comment_id <> c.discussion_id AS is_reply,
+        c.author_email AS author_id,
+        c.author_name,
+        c.author_email,
+        FALSE AS is_bot,
+        NULL AS bot_name,
+        NULL AS subject,
+        c.text,
+        c.url AS link,
+        NULL AS channel_token,
+        FALSE AS author_is_external,
+        NULL AS mailbox_se_id,
+        []::VARCHAR[] AS external_domains,
+        '' AS match_text,
+        NULL AS channel_id,
+        o.customer AS page_customer
+    FROM raw_notion_comments c
+    LEFT JOIN opportunities o USING (page_id)
+    WHERE c.partition_date BETWEEN $first_day AND $last_day
+),
+unioned AS (
+    SELECT *, NULL::VARCHAR AS page_customer FROM slack
+    UNION ALL BY NAME
+    SELECT *, NULL::VARCHAR AS page_customer FROM gmail
+    UNION ALL BY NAME
+    SELECT * FROM notion
+),
+by_channel AS (
+    SELECT u.activity_id, c.customer
+    FROM unioned u
+    JOIN customers c ON list_contains(c.aliases, u.channel_token) OR c.customer_key = u.channel_token
+    WHERE u.channel_token IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY u.activity_id ORDER BY length(c.customer_key)) = 1
+),
+by_domain AS (
+    SELECT u.activity_id, c.customer
+    FROM unioned u
+    JOIN customers c ON len(list_intersect(c.domains, u.external_domains)) > 0
+    QUALIFY row_number() OVER (PARTITION BY u.activity_id ORDER BY c.customer) = 1
+),
+by_name AS (
+    -- Text that names exactly one customer (word boundaries); two names is ambiguous and stays unresolved.
+    SELECT u.activity_id, min(n.customer) AS customer
+    FROM unioned u
+    JOIN customer_names n ON regexp_matches(u.match_text, '\b' || regexp_escape(n.alias) || '\b')
+    WHERE u.channel_token IS NULL AND u.page_customer IS NULL
+    GROUP BY u.activity_id
+    HAVING count(DISTINCT n.customer) = 1
+),
+resolved AS (
+    SELECT
+        u.*,
+        coalesce(u.page_customer, ch.customer, d.customer, nm.customer) AS customer,
+        CASE
+            WHEN u.page_customer IS NOT NULL THEN 'notion_page'
+            WHEN ch.customer IS NOT NULL THEN 'channel_name'
+            WHEN d.customer IS NOT NULL THEN 'email_domain'
+            WHEN nm.customer IS NOT NULL THEN 'name_in_text'
+        END AS customer_resolved_by
+    FROM unioned u
+    LEFT JOIN by_channel ch USING (activity_id)
+    LEFT JOIN by_domain d USING (activity_id)
+    LEFT JOIN by_name nm USING (activity_id)
+),
+channel_se AS (
+    -- For customers without an owning SE: the SE who writes most in that Slack channel.
+    SELECT m.channel_id, arg_max(se.id, n) AS se_id
+    FROM (
+        SELECT channel_id, user_id, count(*) AS n FROM raw_slack_messages GROUP BY ALL
+    ) m
+    JOIN config_sales_engineers se ON se.slack_user_id = m.user_id
+    GROUP BY m.channel_id
+),
+with_se AS (
+    SELECT
+        r.*,
+        CASE
+            -- Email belongs to the mailbox it was read from: that SE received or sent it.
+            WHEN r.source = 'gmail' THEN r.mailbox_se_id
+            ELSE coalesce(c.se_id, cs.se_id)
+        END AS se_id
+    FROM resolved r
+    LEFT JOIN customers c ON c.customer = r.customer
+    LEFT JOIN channel_se cs ON cs.channel_id = r.channel_id
+)
+SELECT
+    w.activity_id,
+    w.activity_date,
+    w.sent_at,
+    w.source,
+    w.customer,
+    w.customer_resolved_by,
+    w.se_id,
+    w.channel,
+    w.channel_kind,
+    w.is_external_channel,
+    w.thread_key,
+    w.is_reply,
+    w.author_id,
+    w.author_name,
+    w.author_email,
+    w.author_is_external,
+    (se.slack_user_id IS NOT NULL AND se.slack_user_id = w.author_id)
+        OR lower(se.email) = lower(w.author_email) AS author_is_se,
+    w.is_bot,
+    w.bot_name,
+    w.subject,
+    w.text,
+    w.link
+FROM with_se w
+LEFT JOIN config_sales_engineers se ON se.id = w.se_id
