@@ -1,7 +1,15 @@
 """The DuckDB warehouse: connections, raw tables, loading partitions, SQL models."""
 
 from se_pipeline.warehouse.connection import connect, read_only_connection
-from se_pipeline.warehouse.loader import LoadReport, Quarantined, Rows, load_records
+from se_pipeline.warehouse.loader import (
+    LoadReport,
+    Quarantined,
+    Rows,
+    StagedLoad,
+    commit_staged,
+    load_records,
+    stage_records,
+)
 from se_pipeline.warehouse.schema import RAW_TABLES, TableSpec, ensure_tables
 
 __all__ = [
@@ -9,6 +17,9 @@ __all__ = [
     "LoadReport",
     "Quarantined",
     "Rows",
+    "StagedLoad",
+    "commit_staged",
+    "stage_records",
     "TableSpec",
     "connect",
     "ensure_tables",

@@ -1,4 +1,4 @@
-"""Loading a source's records for a window: delete the window, insert, in one transaction.
+"""Loading a source's records for a window: stage, then delete the window and insert in one transaction.
 
 A connector is a generator of `Rows` (a page of records for one raw table) and `Quarantined`
 (a record it could not parse). Pages are inserted as they arrive, so memory holds one page.
@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -81,14 +84,90 @@ def _insert_quarantine(con: duckdb.DuckDBPyConnection, item: Quarantined) -> Non
     payload = _json_text(item.payload)
     if payload is not None and len(payload) > _MAX_PAYLOAD:
         payload = payload[:_MAX_PAYLOAD]
-    con.execute(
-        "DELETE FROM quarantine WHERE source = ? AND record_key = ?",
-        [item.source, item.key],
-    )
+    con.execute("DELETE FROM quarantine WHERE source = ? AND record_key = ?", [item.source, item.key])
     con.execute(
         "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, now())",
         [item.source, item.key, item.partition_date, item.reason, payload],
     )
+
+
+@dataclass
+class StagedLoad:
+    """Records extracted for a window, held in a scratch DuckDB file until they are committed."""
+
+    path: Path
+    source: str
+    tables: tuple[str, ...]
+    window: Window
+    report: LoadReport
+
+    def discard(self) -> None:
+        for suffix in ("", ".wal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+
+def stage_records(
+    source: str,
+    tables: Iterable[str],
+    window: Window,
+    records: Iterable[Rows | Quarantined],
+    staging_dir: Path,
+) -> StagedLoad:
+    """Extract into a scratch file, page by page, without touching the warehouse.
+
+    Extraction (API calls, parsing) may take long or run in parallel; the warehouse's single
+    write lock is then held only for the short commit.
+    """
+    staging_dir.mkdir(parents=True, exist_ok=True)
+    path = staging_dir / f"{source}-{window.first_day}-{window.last_day}-{uuid.uuid4().hex[:8]}.duckdb"
+    staged = StagedLoad(path, source, tuple(tables), window, LoadReport())
+    try:
+        with duckdb.connect(str(path)) as con:
+            ensure_tables(con)
+            for record in records:
+                if isinstance(record, Quarantined):
+                    _insert_quarantine(con, record)
+                    staged.report.quarantined += 1
+                    staged.report.quarantine_reasons[record.reason.split(":")[0]] += 1
+                elif record.rows:
+                    _insert_page(con, record.table, record.rows)
+            for table in staged.tables:
+                staged.report.rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def commit_staged(con: duckdb.DuckDBPyConnection, staged: StagedLoad) -> LoadReport:
+    """Replace the window in the warehouse with the staged records, in one transaction."""
+    ensure_tables(con)
+    window = staged.window
+    con.execute(f"ATTACH '{staged.path}' AS staged (READ_ONLY)")
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in staged.tables:
+                if RAW_TABLES[table].partitioned:
+                    con.execute(
+                        f"DELETE FROM {table} WHERE partition_date BETWEEN ? AND ?",
+                        [window.first_day, window.last_day],
+                    )
+                con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM staged.{table}")
+            con.execute(
+                "DELETE FROM quarantine WHERE source = ? AND (partition_date BETWEEN ? AND ? "
+                "OR record_key IN (SELECT record_key FROM staged.quarantine))",
+                [staged.source, window.first_day, window.last_day],
+            )
+            con.execute("INSERT INTO quarantine BY NAME SELECT * FROM staged.quarantine")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.execute("DETACH staged")
+        staged.discard()
+    return staged.report
 
 
 def load_records(
@@ -97,34 +176,13 @@ def load_records(
     tables: Iterable[str],
     window: Window,
     records: Iterable[Rows | Quarantined],
+    staging_dir: Path | None = None,
 ) -> LoadReport:
     """Replace `window` in the partitioned `tables` (and `source`'s quarantine rows) with `records`.
 
-    All in one transaction: a failure part-way leaves the warehouse as it was.
+    Stages first (see stage_records), then commits in one transaction: a failure part-way leaves
+    the warehouse as it was, and re-running a window never duplicates rows.
     """
-    ensure_tables(con)
-    report = LoadReport()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table in tables:
-            if RAW_TABLES[table].partitioned:
-                con.execute(
-                    f"DELETE FROM {table} WHERE partition_date BETWEEN ? AND ?",
-                    [window.first_day, window.last_day],
-                )
-        con.execute(
-            "DELETE FROM quarantine WHERE source = ? AND partition_date BETWEEN ? AND ?",
-            [source, window.first_day, window.last_day],
-        )
-        for record in records:
-            if isinstance(record, Quarantined):
-                _insert_quarantine(con, record)
-                report.quarantined += 1
-                report.quarantine_reasons[record.reason.split(":")[0]] += 1
-            elif record.rows:
-                report.rows[record.table] += _insert_page(con, record.table, record.rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return report
+    with tempfile.TemporaryDirectory(dir=staging_dir) as scratch:
+        staged = stage_records(source, tables, window, records, Path(scratch))
+        return commit_staged(con, staged)
