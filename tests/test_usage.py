@@ -1,0 +1,110 @@
+"""The usage file connector: long and wide files, column mapping, the window, bad rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+
+from se_pipeline.config import Settings
+from se_pipeline.connectors.usage import UsageFileConnector, from_settings
+from se_pipeline.errors import ConfigError, SourceError
+from se_pipeline.warehouse import Quarantined, Rows, load_records
+from se_pipeline.window import Window
+
+TZ = ZoneInfo("America/New_York")
+OCT_1_2 = Window(dt.date(2026, 10, 1), dt.date(2026, 10, 2), TZ)
+
+LONG = """customer,date,metric,value
+Acme,2026-09-30,events,1
+Acme,2026-10-01,events,120
+Acme,2026-10-02,active_users,7
+,2026-10-01,events,3
+Beta,yesterday,events,2
+Beta,2026-10-02,events,lots
+Beta,2026-10-05,events,oops
+"""
+
+
+def _extract(connector: UsageFileConnector, window=OCT_1_2):
+    records = list(connector.extract(window))
+    rows = [r for rec in records if isinstance(rec, Rows) for r in rec.rows]
+    bad = [rec for rec in records if isinstance(rec, Quarantined)]
+    return rows, bad
+
+
+def test_long_csv_reads_only_the_window_and_quarantines_bad_rows_with_their_line(tmp_path):
+    path = tmp_path / "usage.csv"
+    path.write_text(LONG)
+    rows, bad = _extract(UsageFileConnector(str(path)))
+
+    assert sorted((r["customer"], r["partition_date"], r["metric"], r["value"]) for r in rows) == [
+        ("Acme", dt.date(2026, 10, 1), "events", 120.0),
+        ("Acme", dt.date(2026, 10, 2), "active_users", 7.0),
+    ]
+    assert all(r["source_file"] == str(path) for r in rows)
+    # Lines count the header as line 1; the bad value dated outside the window is not this run's concern.
+    assert {(q.key, q.reason.split(":")[0], q.partition_date) for q in bad} == {
+        (f"{path}:5", "no_customer", dt.date(2026, 10, 1)),
+        (f"{path}:6", "bad_date", None),
+        (f"{path}:7", "bad_value", dt.date(2026, 10, 2)),
+    }
+    assert next(q for q in bad if q.key.endswith(":7")).payload["value"] == "lots"
+
+
+def test_columns_map_our_names_to_the_files(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("account,day,kpi,amount\nAcme,2026-10-01T13:45:00,logins,4\n")
+    rows, bad = _extract(
+        UsageFileConnector(str(path), columns={"customer": "account", "date": "day", "metric": "kpi", "value": "amount"})
+    )
+    assert [(r["customer"], r["partition_date"], r["metric"], r["value"]) for r in rows] == [
+        ("Acme", dt.date(2026, 10, 1), "logins", 4.0)
+    ]
+    assert bad == []
+
+
+def test_wide_file_has_a_row_per_filled_metric_cell(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("customer,date,events,active_users\nAcme,2026-10-01,10,\nBeta,2026-10-02,5,x\n")
+    rows, bad = _extract(UsageFileConnector(str(path)))
+    assert sorted((r["customer"], r["metric"], r["value"]) for r in rows) == [("Acme", "events", 10.0), ("Beta", "events", 5.0)]
+    assert [(q.key, q.reason) for q in bad] == [(f"{path}:3", "bad_value: 'x' is not a number")]
+
+
+def test_parquet_glob_across_files(tmp_path):
+    con = duckdb.connect()
+    for i, day in enumerate(["2026-10-01", "2026-10-03"]):
+        con.execute(
+            f"COPY (SELECT 'Acme' AS customer, DATE '{day}' AS date, 'events' AS metric, {i + 1}.5 AS value) "
+            f"TO '{tmp_path / f'part{i}.parquet'}' (FORMAT parquet)"
+        )
+    rows, bad = _extract(UsageFileConnector(str(tmp_path / "*.parquet")))
+    assert [(r["partition_date"], r["value"]) for r in rows] == [(dt.date(2026, 10, 1), 1.5)]
+    assert bad == []
+
+
+def test_missing_file_and_missing_column_say_what_to_fix(tmp_path):
+    with pytest.raises(SourceError, match="cannot read .*nothere.csv"):
+        _extract(UsageFileConnector(str(tmp_path / "nothere.csv")))
+    path = tmp_path / "u.csv"
+    path.write_text("account,date,metric,value\nAcme,2026-10-01,events,1\n")
+    with pytest.raises(SourceError, match="no column 'customer'.*sources.usage.columns"):
+        _extract(UsageFileConnector(str(path)))
+    with pytest.raises(ConfigError, match="unknown column"):
+        UsageFileConnector(str(path), columns={"acount": "account"})
+
+
+def test_loading_a_window_twice_does_not_duplicate(tmp_path):
+    path = tmp_path / "usage.csv"
+    path.write_text(LONG)
+    settings = Settings.model_validate({"sources": {"usage": {"mode": "file", "path": str(path)}}})
+    connector = from_settings(settings)
+    con = duckdb.connect()
+    for _ in range(2):
+        report = load_records(con, "usage", connector.tables, OCT_1_2, connector.extract(OCT_1_2))
+    assert report.rows["raw_usage"] == 2
+    assert con.execute("SELECT count(*) FROM raw_usage").fetchone()[0] == 2
+    assert con.execute("SELECT count(*) FROM quarantine WHERE source = 'usage'").fetchone()[0] == 3
