@@ -48,6 +48,12 @@ class DemoSource(_Strict):
     mode: Literal["demo"] = "demo"
 
 
+class OffSource(_Strict):
+    """Not read. A config file that leaves a source out turns it off, so demo data never mixes with real."""
+
+    mode: Literal["off"] = "off"
+
+
 class SlackExport(_Strict):
     mode: Literal["export"]
     path: Path  # folder or .zip of a Slack workspace export
@@ -116,11 +122,11 @@ def _by_mode(*models: type[BaseModel]) -> Any:
 
 
 class Sources(_Strict):
-    slack: _by_mode(DemoSource, SlackExport, SlackApi) = DemoSource()
-    gmail: _by_mode(DemoSource, GmailMbox, GmailApi) = DemoSource()
-    notion: _by_mode(DemoSource, NotionExport, NotionApi) = DemoSource()
-    usage: _by_mode(DemoSource, UsageFile) = DemoSource()
-    calls: _by_mode(DemoSource, CallsExport, CallsApi) = DemoSource()
+    slack: _by_mode(DemoSource, OffSource, SlackExport, SlackApi) = DemoSource()
+    gmail: _by_mode(DemoSource, OffSource, GmailMbox, GmailApi) = DemoSource()
+    notion: _by_mode(DemoSource, OffSource, NotionExport, NotionApi) = DemoSource()
+    usage: _by_mode(DemoSource, OffSource, UsageFile) = DemoSource()
+    calls: _by_mode(DemoSource, OffSource, CallsExport, CallsApi) = DemoSource()
 
 
 class Settings(_Strict):
@@ -155,6 +161,13 @@ class Settings(_Strict):
     def uses_demo(self) -> bool:
         return any(isinstance(getattr(self.sources, name), DemoSource) for name in Sources.model_fields)
 
+    @property
+    def all_demo(self) -> bool:
+        return all(isinstance(getattr(self.sources, name), (DemoSource, OffSource)) for name in Sources.model_fields) and self.uses_demo
+
+    def enabled_sources(self) -> list[str]:
+        return [name for name in Sources.model_fields if not isinstance(getattr(self.sources, name), OffSource)]
+
     def se(self, se_id: str) -> SalesEngineer:
         for se in self.sales_engineers:
             if se.id == se_id:
@@ -166,8 +179,10 @@ class Settings(_Strict):
 def _format_validation_error(error: ValidationError, origin: str) -> str:
     lines = [f"invalid configuration in {origin}:"]
     for item in error.errors():
-        # Drop the union-branch names pydantic inserts (e.g. 'SlackApi'), keep the user's keys.
-        key = ".".join(str(p) for p in item["loc"] if not (isinstance(p, str) and p[:1].isupper()))
+        loc = list(item["loc"])
+        if len(loc) > 2 and loc[0] == "sources":
+            del loc[2]  # the mode tag pydantic inserts for the chosen variant ('api', 'export', …)
+        key = ".".join(str(p) for p in loc)
         message = item["msg"]
         if item["type"] == "extra_forbidden":
             message = "unknown key (check the spelling)"
@@ -196,6 +211,11 @@ def load_settings(path: str | Path | None = None) -> Settings:
         if not isinstance(data, dict):
             raise ConfigError(f"{file}: the top level must be a mapping of keys to values")
         base = file.resolve().parent
+        # Sources the file does not mention are off: real data never mixes with the demo's.
+        sources = data.setdefault("sources", {}) if isinstance(data.get("sources", {}), dict) else data.get("sources")
+        if isinstance(sources, dict):
+            for name in Sources.model_fields:
+                sources.setdefault(name, {"mode": "off"})
     if os.environ.get(HOME_ENV):
         data["home"] = os.environ[HOME_ENV]
     try:

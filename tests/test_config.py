@@ -1,0 +1,52 @@
+"""Configuration mistakes are named by key and file; no file means the demo workspace."""
+
+import pytest
+
+from se_pipeline.config import DemoSource, OffSource, SlackExport, load_settings
+from se_pipeline.errors import ConfigError
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "se-pipeline.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_no_file_means_every_source_is_the_demo(monkeypatch, tmp_path):
+    monkeypatch.delenv("SE_PIPELINE_CONFIG", raising=False)
+    monkeypatch.setenv("SE_PIPELINE_HOME", str(tmp_path / "home"))
+    settings = load_settings()
+    assert all(isinstance(getattr(settings.sources, s), DemoSource) for s in ("slack", "gmail", "notion", "usage", "calls"))
+    assert settings.database_path == str(tmp_path / "home" / "warehouse.duckdb")
+
+
+def test_misspelt_keys_and_bad_values_are_named_with_the_file(tmp_path):
+    path = write(tmp_path, "timezon: UTC\nsources:\n  slack: {mode: api, tokn_env: X}\n  gmail: {mode: mbox, paths: 3}\n")
+    with pytest.raises(ConfigError) as error:
+        load_settings(path)
+    message = str(error.value)
+    assert str(path) in message
+    assert "timezon: unknown key" in message
+    assert "sources.slack.tokn_env: unknown key" in message
+    assert "sources.gmail.paths:" in message
+
+
+def test_unknown_time_zone_and_mode_are_explained(tmp_path):
+    path = write(tmp_path, "timezone: Mars/Olympus\nsources:\n  notion: {mode: carrier-pigeon}\n")
+    message = str(pytest.raises(ConfigError, load_settings, path).value)
+    assert "timezone:" in message and "Mars/Olympus" in message
+    assert "sources.notion" in message
+
+
+def test_sources_left_out_of_a_file_are_off_and_paths_are_relative_to_it(tmp_path):
+    settings = load_settings(write(tmp_path, "sources:\n  slack: {mode: export, path: exports/slack.zip}\n"))
+    assert isinstance(settings.sources.slack, SlackExport)
+    assert settings.sources.slack.path == tmp_path / "exports" / "slack.zip"
+    assert isinstance(settings.sources.gmail, OffSource)
+    assert settings.enabled_sources() == ["slack"]
+
+
+def test_missing_file_and_broken_yaml_are_errors_not_tracebacks(tmp_path):
+    assert "not found" in str(pytest.raises(ConfigError, load_settings, tmp_path / "nope.yaml").value)
+    broken = write(tmp_path, "sources: [unclosed\n")
+    assert "not valid YAML" in str(pytest.raises(ConfigError, load_settings, broken).value)
