@@ -1,0 +1,39 @@
+"""One asset per SQL model in sql/, with dependencies read from the SQL itself."""
+
+from __future__ import annotations
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from assets.metadata import table_metadata
+from assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
+from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline.models import SqlModel, discover_models, prepare, run_model
+
+
+def sql_model_asset(model: SqlModel, known_assets: set[str]):
+    @asset(
+        name=model.name,
+        deps=[AssetKey(table) for table in sorted(model.reads & known_assets)],
+        partitions_def=daily_partitions,
+        backfill_policy=single_run,
+        pool=WAREHOUSE_POOL,
+        group_name="core",
+        kinds={"duckdb", "sql"},
+        description=f"sql/{model.name}.sql ({'partitioned by ' + model.partition_column if model.partitioned else 'rebuilt whole'})",
+    )
+    def _model(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> MaterializeResult:
+        config = settings.load()
+        window = window_for(context, config)
+        with warehouse.connect() as con:
+            prepare(con, config)
+            rows = run_model(con, model, window)
+            return MaterializeResult(
+                metadata={"window": str(window), "rows_written": MetadataValue.int(rows), **table_metadata(con, model.name)}
+            )
+
+    return _model
+
+
+def sql_model_assets(known_assets: set[str]) -> list:
+    models = discover_models()
+    return [sql_model_asset(m, known_assets | set(models)) for m in models.values()]

@@ -1,0 +1,34 @@
+"""The code location: `dagster dev -w workspace.yaml` and `se-pipeline run` both load these Definitions."""
+
+from __future__ import annotations
+
+import os
+
+from dagster import Definitions
+
+from assets.checks import asset_checks
+from assets.core import sql_model_assets
+from assets.digest import digests, signals
+from assets.raw import RAW_SOURCES, raw_assets
+from assets.resources import SettingsResource, WarehouseResource
+from assets.schedules import daily_digest_schedule, daily_job
+from se_pipeline.config import load_settings
+
+_RAW_TABLES = {table for tables in RAW_SOURCES.values() for table in tables}
+
+
+def build_definitions(config_path: str | None = None) -> Definitions:
+    settings = load_settings(config_path or None)
+    return Definitions(
+        assets=[*raw_assets, *sql_model_assets(_RAW_TABLES), signals, digests],
+        asset_checks=asset_checks,
+        jobs=[daily_job],
+        schedules=[daily_digest_schedule],
+        resources={
+            "settings": SettingsResource(config_path=config_path or os.environ.get("SE_PIPELINE_CONFIG", "")),
+            "warehouse": WarehouseResource(database=settings.database_path),
+        },
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,56 @@
+"""Signals from activity, then the digest per SE per day (tables and Markdown files)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
+
+from assets.metadata import table_metadata
+from assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
+from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline.analysis import refresh_signals
+from se_pipeline.models import prepare
+from se_pipeline.render.publish import publish_digests
+
+
+@asset(
+    deps=[AssetKey(t) for t in ("activity", "customers", "opportunities", "usage", "raw_notion_opportunities")],
+    partitions_def=daily_partitions,
+    backfill_policy=single_run,
+    pool=WAREHOUSE_POOL,
+    group_name="digest",
+    kinds={"duckdb", "python"},
+    description="Notable things (questions, asks, commitments, risk, …) found in activity; open items re-checked as new activity arrives.",
+)
+def signals(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> MaterializeResult:
+    config = settings.load()
+    window = window_for(context, config)
+    with warehouse.connect() as con:
+        prepare(con, config)
+        report = refresh_signals(con, window, config)
+        return MaterializeResult(
+            metadata={"window": str(window), **report.as_metadata(), **table_metadata(con, "signals")}
+        )
+
+
+@multi_asset(
+    specs=[
+        AssetSpec("digest_items", deps=["signals"], group_name="digest", kinds={"duckdb"},
+                  description="Every line of every digest, shown or overflowing."),
+        AssetSpec("digests", deps=["signals"], group_name="digest", kinds={"duckdb", "markdown"},
+                  description="One digest per SE per day; files at <home>/digests/<date>/<se_id>.md."),
+    ],
+    partitions_def=daily_partitions,
+    backfill_policy=single_run,
+    pool=WAREHOUSE_POOL,
+)
+def digests(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+    config = settings.load()
+    window = window_for(context, config)
+    with warehouse.connect() as con:
+        prepare(con, config)
+        published = publish_digests(con, window, config)
+        files = MetadataValue.md("\n".join(f"- {p.day} {p.se_id}: `{p.path}` ({p.todo} todo, {p.know} to know)" for p in published))
+        yield MaterializeResult(asset_key="digest_items", metadata={"window": str(window), **table_metadata(con, "digest_items")})
+        yield MaterializeResult(asset_key="digests", metadata={"window": str(window), "files": files, **table_metadata(con, "digests")})

@@ -1,0 +1,35 @@
+"""Resources: the settings file and the warehouse, as Dagster ConfigurableResources."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+from dagster import ConfigurableResource
+from pydantic import Field
+
+from se_pipeline import warehouse
+from se_pipeline.config import CONFIG_ENV, Settings
+from se_pipeline.runtime import load_runtime_settings
+
+
+class SettingsResource(ConfigurableResource):
+    """The se-pipeline settings file; empty means $SE_PIPELINE_CONFIG, else the demo workspace."""
+
+    config_path: str = Field(default_factory=lambda: os.environ.get(CONFIG_ENV, ""))
+
+    def load(self) -> Settings:
+        return load_runtime_settings(self.config_path or None)
+
+
+class WarehouseResource(ConfigurableResource):
+    """The DuckDB warehouse (a file path or an md: connection string). Writers hold it only while they write."""
+
+    database: str
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with warehouse.connect(self.database) as con:
+            yield con

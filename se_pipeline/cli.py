@@ -1,0 +1,195 @@
+"""The `se-pipeline` command.
+
+run and backfill go through the Dagster definitions in assets/ (the same ones the UI shows), so this
+module is the one place in se_pipeline that reaches into assets/, lazily, as the application's top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import duckdb
+
+from se_pipeline.config import CONFIG_ENV, Settings
+from se_pipeline.errors import SePipelineError
+from se_pipeline.paths import PROJECT_ROOT
+from se_pipeline.runtime import default_day, load_runtime_settings
+from se_pipeline.warehouse import read_only_connection
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-31") from None
+
+
+def _config_path(args: argparse.Namespace) -> str | None:
+    return args.config or os.environ.get(CONFIG_ENV)
+
+
+def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date) -> None:
+    from assets.runner import materialize_days
+
+    outcome = materialize_days(settings, _config_path(args), first, last)
+    if not outcome.success:
+        details = "\n".join(f"  {e}" for e in outcome.errors) or "  (see the run's logs)"
+        raise SePipelineError(f"run {outcome.run_id} failed for {first}..{last}:\n{details}")
+
+
+def _digest_text(settings: Settings, se_id: str, day: dt.date, customers: list[str] | None, html: bool = False) -> str:
+    from se_pipeline.render import render_html, render_markdown
+    from se_pipeline.render.publish import load_items
+
+    se = settings.se(se_id)
+    with read_only_connection(settings.database_path) as con:
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'digests'"
+        ).fetchall()[0][0] and con.execute(
+            "SELECT count(*) FROM digests WHERE se_id = ? AND digest_date = ?", [se_id, day]
+        ).fetchall()[0][0]
+        if not exists:
+            raise SePipelineError(f"no digest for {se_id} on {day}: run `se-pipeline run --date {day}` first")
+        items = load_items(con, se_id, day.isoformat(), customers)
+    return render_html(items, se.name, day) if html else render_markdown(items, se.name, se_id, day)
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    settings = load_runtime_settings(_config_path(args))
+    day = args.date or default_day(settings)
+    ses = [settings.se(s) for s in args.se] if args.se else settings.sales_engineers
+    _materialize(settings, args, day, day)
+    from se_pipeline.render.publish import digest_path
+
+    for se in ses:
+        if args.customer or args.se:
+            print(_digest_text(settings, se.id, day, args.customer))
+        print(f"digest for {se.id} ({se.name}): {digest_path(settings, day.isoformat(), se.id)}")
+
+
+def _backfill_state(settings: Settings, start: dt.date, end: dt.date) -> Path:
+    return settings.home / "backfills" / f"{start}_{end}.json"
+
+
+def cmd_backfill(args: argparse.Namespace) -> None:
+    from tqdm import tqdm
+
+    if args.end < args.start:
+        raise SePipelineError(f"--end {args.end} is before --start {args.start}")
+    settings = load_runtime_settings(_config_path(args))
+    state_file = _backfill_state(settings, args.start, args.end)
+    done: set[str] = set(json.loads(state_file.read_text())) if state_file.exists() and not args.restart else set()
+    days = [args.start + dt.timedelta(days=i) for i in range((args.end - args.start).days + 1)]
+    chunks = [days[i:i + args.days_per_run] for i in range(0, len(days), args.days_per_run)]
+    if done:
+        print(f"resuming: {len(done)} of {len(days)} days already done (--restart to redo them)", file=sys.stderr)
+    with tqdm(total=len(days), unit="day", desc="backfill", file=sys.stderr, initial=len(done & {d.isoformat() for d in days})) as bar:
+        for chunk in chunks:
+            if all(d.isoformat() in done for d in chunk):
+                continue
+            bar.set_postfix_str(f"{chunk[0]}..{chunk[-1]}")
+            _materialize(settings, args, chunk[0], chunk[-1])
+            done.update(d.isoformat() for d in chunk)
+            state_file.parent.mkdir(parents=True, exist_ok=True)
+            state_file.write_text(json.dumps(sorted(done)))
+            bar.update(len(chunk))
+    print(f"backfilled {args.start}..{args.end}: digests under {settings.home / 'digests'}")
+
+
+def cmd_query(args: argparse.Namespace) -> None:
+    settings = load_runtime_settings(_config_path(args)) if args.config else _settings_without_demo(args)
+    with read_only_connection(settings.database_path) as con:
+        try:
+            frame = con.execute(args.sql).df()
+        except duckdb.Error as exc:
+            message = str(exc).splitlines()[0]
+            if "read-only" in message.lower():
+                message += " (se-pipeline query opens the warehouse read-only: SELECT only)"
+            raise SePipelineError(message) from None
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", date_format="iso", indent=2))
+    else:
+        print(frame.to_markdown(index=False) if len(frame) else "(no rows)")
+
+
+def _settings_without_demo(args: argparse.Namespace) -> Settings:
+    # query only needs the warehouse's location: no need to generate the demo workspace for it.
+    from se_pipeline.config import load_settings
+
+    return load_settings(_config_path(args))
+
+
+def cmd_digest(args: argparse.Namespace) -> None:
+    settings = load_runtime_settings(_config_path(args))
+    day = args.date or default_day(settings)
+    print(_digest_text(settings, args.se, day, args.customer, html=args.html), end="")
+
+
+def cmd_ui(args: argparse.Namespace) -> None:
+    from assets.runner import dagster_home
+
+    settings = load_runtime_settings(_config_path(args))
+    os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
+    if args.config:
+        os.environ[CONFIG_ENV] = str(Path(args.config).resolve())
+    os.chdir(PROJECT_ROOT)
+    os.execvp("dagster", ["dagster", "dev", "-w", str(PROJECT_ROOT / "workspace.yaml")])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="se-pipeline", description="A sales engineer's daily digest from Slack, Gmail, Notion, usage and calls.")
+    parser.add_argument("--config", help=f"settings YAML (default: ${CONFIG_ENV}, else the demo workspace)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="load a day and write every SE's digest")
+    run.add_argument("--date", type=_date, help="the day (default: yesterday; on demo data, the demo's last day)")
+    run.add_argument("--se", action="append", help="print this SE's digest (repeatable)")
+    run.add_argument("--customer", action="append", help="print only this customer's part (repeatable)")
+    run.set_defaults(func=cmd_run)
+
+    backfill = commands.add_parser("backfill", help="load a range of days; resumable and idempotent")
+    backfill.add_argument("--start", type=_date, required=True)
+    backfill.add_argument("--end", type=_date, required=True)
+    backfill.add_argument("--days-per-run", type=int, default=7, help="days loaded per run (API calls cover a run's range at once)")
+    backfill.add_argument("--restart", action="store_true", help="redo days an interrupted backfill already finished")
+    backfill.set_defaults(func=cmd_backfill)
+
+    query = commands.add_parser("query", help="run read-only SQL on the warehouse")
+    query.add_argument("sql")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.set_defaults(func=cmd_query)
+
+    digest = commands.add_parser("digest", help="print an SE's digest")
+    digest.add_argument("--se", required=True)
+    digest.add_argument("--date", type=_date)
+    digest.add_argument("--customer", action="append")
+    digest.add_argument("--html", action="store_true", help="HTML instead of Markdown")
+    digest.set_defaults(func=cmd_digest)
+
+    ui = commands.add_parser("ui", help="start the Dagster UI on this project")
+    ui.set_defaults(func=cmd_ui)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except SePipelineError as exc:
+        print(f"se-pipeline: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("se-pipeline: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""Choosing a day's digest items for one SE from the signals table.
+
+As of day D (its end, in the configured time zone):
+  Todo            owed signals raised up to D and not answered/done by then (open items persist,
+                  with their age), within a lookback
+  Things to know  signals raised on D that are not owed (and owed ones already settled on D)
+  TLDR            the owed items' short forms, else the things to know'; at most 3, at most 10 words
+  Not included    uncertain items raised on D, and activity of customers whose opportunities are closed
+Customers are ordered by urgency; nothing about one customer is placed under another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import duckdb
+from pydantic import BaseModel
+
+from se_pipeline.config import Settings
+
+TLDR_MAX, TODO_MAX, KNOW_MAX = 3, 7, 7
+TLDR_WORDS = 10
+OPEN_LOOKBACK_DAYS = 30
+NOT_INCLUDED_MAX = 15
+
+# How much each kind adds to a customer's urgency (owed items count most, and more as they age).
+_KIND_WEIGHT = {
+    "negative_tone": 4,
+    "slow_response": 3,
+    "trial_not_started": 3,
+    "usage_drop": 3,
+    "legal_security_procurement": 2,
+    "scheduling": 1,
+    "new_customer": 1,
+}
+
+
+class DigestItem(BaseModel):
+    se_id: str
+    digest_date: dt.date
+    customer: str | None
+    customer_status: str | None
+    customer_rank: int | None
+    section: str  # tldr | todo | know | not_included
+    position: int
+    shown: bool
+    text: str
+    link: str | None
+    signal_id: str | None = None
+    kind: str | None = None
+    age_days: int | None = None
+    activity_ids: list[str] = []
+
+
+def _short(text: str, words: int = TLDR_WORDS) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) if len(parts) > words else text
+
+
+def _signals_as_of(con: duckdb.DuckDBPyConnection, se_id: str, day: dt.date, settings: Settings) -> list[dict]:
+    day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), settings.tz)
+    rows = con.execute(
+        """
+        SELECT s.signal_id, s.customer, s.kind, s.owed, s.status, s.raised_at, s.activity_date,
+               s.resolved_at, s.summary, coalesce(s.tldr, s.summary) AS tldr, s.activity_ids, s.link,
+               s.relevance,
+               CASE
+                   WHEN s.owed AND (s.resolved_at IS NULL OR s.resolved_at >= $day_end) THEN 'todo'
+                   WHEN s.relevance = 'uncertain' THEN 'not_included'
+                   ELSE 'know'
+               END AS section
+        FROM signals s
+        WHERE s.se_id = $se_id
+          AND s.raised_at < $day_end
+          AND (
+              s.activity_date = $day
+              OR (s.owed AND s.relevance = 'include' AND s.activity_date >= $since
+                  AND (s.resolved_at IS NULL OR s.resolved_at >= $day_end))
+          )
+        ORDER BY s.raised_at, s.signal_id
+        """,
+        {"se_id": se_id, "day": day, "day_end": day_end, "since": day - dt.timedelta(days=OPEN_LOOKBACK_DAYS)},
+    )
+    columns = [c[0] for c in con.description]
+    return [dict(zip(columns, row)) for row in rows.fetchall()]
+
+
+def _customer_status(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, bool]]:
+    """customer -> (header status, closed): the active opportunity's stage, 'New', or the last stage when all are closed."""
+    rows = con.execute(
+        """
+        SELECT c.customer, c.is_new, c.has_active_opportunity,
+               (SELECT arg_max(o.stage, o.is_active::INT * 1e12 + epoch(coalesce(o.last_edited_time, '1970-01-01'::TIMESTAMPTZ)))
+                FROM opportunities o WHERE name_key(o.customer) = c.customer_key) AS stage
+        FROM customers c
+        """
+    ).fetchall()
+    status = {}
+    for customer, is_new, has_active, stage in rows:
+        if is_new:
+            status[customer] = ("New", False)
+        else:
+            status[customer] = (stage or "Unknown stage", not has_active)
+    return status
+
+
+def _age(raised_at: dt.datetime, day: dt.date, settings: Settings) -> int:
+    return (day - raised_at.astimezone(settings.tz).date()).days
+
+
+def _todo_text(signal: dict, age: int) -> str:
+    text = signal["summary"]
+    if age >= 1:
+        text += f" (open {age} day{'s' if age != 1 else ''})"
+    return text
+
+
+def build_digest_items(
+    con: duckdb.DuckDBPyConnection,
+    se_id: str,
+    day: dt.date,
+    settings: Settings,
+) -> list[DigestItem]:
+    """All items of `se_id`'s digest for `day`, ranked; `shown` marks what fits the section limits."""
+    statuses = _customer_status(con)
+    by_customer: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    not_included: list[tuple[str, dict]] = []
+    closed_counts: dict[str, int] = defaultdict(int)
+
+    for signal in _signals_as_of(con, se_id, day, settings):
+        customer = signal["customer"]
+        if customer is None or signal["section"] == "not_included":
+            not_included.append((signal["summary"], signal))
+        elif statuses.get(customer, ("", False))[1]:
+            closed_counts[customer] += 1
+        else:
+            by_customer[customer][signal["section"]].append(signal)
+
+    def urgency(customer: str) -> tuple:
+        sections = by_customer[customer]
+        owed = sum(3 + min(_age(s["raised_at"], day, settings), 10) for s in sections["todo"])
+        risk = sum(_KIND_WEIGHT.get(s["kind"], 0) for s in sections["know"] + sections["todo"])
+        return (-(owed + risk), customer)
+
+    items: list[DigestItem] = []
+    for rank, customer in enumerate(sorted(by_customer, key=urgency), start=1):
+        status = statuses.get(customer, ("New", False))[0]
+        sections = by_customer[customer]
+
+        def add(section: str, position: int, shown: bool, text: str, signal: dict, age: int | None = None) -> None:
+            items.append(
+                DigestItem(
+                    se_id=se_id, digest_date=day, customer=customer, customer_status=status,
+                    customer_rank=rank, section=section, position=position, shown=shown, text=text,
+                    link=signal["link"], signal_id=signal["signal_id"], kind=signal["kind"],
+                    age_days=age, activity_ids=list(signal["activity_ids"] or []),
+                )
+            )
+
+        # Oldest open items first: they have waited longest.
+        todo = sorted(sections["todo"], key=lambda s: (s["raised_at"], s["signal_id"]))
+        know = sorted(sections["know"], key=lambda s: (-_KIND_WEIGHT.get(s["kind"], 0), s["raised_at"], s["signal_id"]))
+        for i, signal in enumerate(todo):
+            age = _age(signal["raised_at"], day, settings)
+            add("todo", i, i < TODO_MAX, _todo_text(signal, age), signal, age)
+        for i, signal in enumerate(know):
+            add("know", i, i < KNOW_MAX, signal["summary"], signal)
+        for i, signal in enumerate((todo or know)[:TLDR_MAX]):
+            add("tldr", i, True, _short(signal["tldr"]), signal)
+
+    position = 0
+    for summary, signal in not_included:
+        items.append(
+            DigestItem(
+                se_id=se_id, digest_date=day, customer=None, customer_status=None, customer_rank=None,
+                section="not_included", position=position, shown=position < NOT_INCLUDED_MAX,
+                text=f"{summary}" + (f" ({signal['customer']})" if signal["customer"] else ""),
+                link=signal["link"], signal_id=signal["signal_id"], kind=signal["kind"],
+                activity_ids=list(signal["activity_ids"] or []),
+            )
+        )
+        position += 1
+    for customer, count in sorted(closed_counts.items()):
+        items.append(
+            DigestItem(
+                se_id=se_id, digest_date=day, customer=None, customer_status=None, customer_rank=None,
+                section="not_included", position=position, shown=position < NOT_INCLUDED_MAX,
+                text=f"{customer} ({statuses[customer][0]}): {count} item{'s' if count != 1 else ''} left out, "
+                f"its opportunities are closed",
+                link=None,
+            )
+        )
+        position += 1
+    return items

@@ -1,0 +1,89 @@
+"""Writing a window's digests: the digest_items and digests tables, and a Markdown file per SE per day."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from se_pipeline.config import Settings
+from se_pipeline.render.items import DigestItem, build_digest_items
+from se_pipeline.render.markdown import render_markdown
+from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.window import Window
+
+
+@dataclass(frozen=True)
+class PublishedDigest:
+    se_id: str
+    day: str
+    path: Path
+    todo: int
+    know: int
+
+
+def digest_path(settings: Settings, day: str, se_id: str) -> Path:
+    return settings.home / "digests" / day / f"{se_id}.md"
+
+
+def _item_frame(items: list[DigestItem]) -> pd.DataFrame:
+    columns = list(DigestItem.model_fields)
+    return pd.DataFrame([i.model_dump() for i in items], columns=columns)
+
+
+def publish_digests(con: duckdb.DuckDBPyConnection, window: Window, settings: Settings) -> list[PublishedDigest]:
+    """Replace the window's digests (tables and files) for every configured SE."""
+    ensure_tables(con)
+    published: list[PublishedDigest] = []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM digest_items WHERE digest_date BETWEEN ? AND ?", [window.first_day, window.last_day])
+        con.execute("DELETE FROM digests WHERE digest_date BETWEEN ? AND ?", [window.first_day, window.last_day])
+        for day in window.days:
+            for se in settings.sales_engineers:
+                items = build_digest_items(con, se.id, day, settings)
+                markdown = render_markdown(items, se.name, se.id, day)
+                path = digest_path(settings, day.isoformat(), se.id)
+                if items:
+                    frame = _item_frame(items)
+                    con.register("_items", frame)
+                    try:
+                        con.execute("INSERT INTO digest_items BY NAME SELECT * FROM _items")
+                    finally:
+                        con.unregister("_items")
+                count = {s: sum(1 for i in items if i.section == s) for s in ("todo", "know", "not_included")}
+                con.execute(
+                    "INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [se.id, day, markdown, str(path), len({i.customer for i in items if i.customer}),
+                     count["todo"], count["know"], count["not_included"]],
+                )
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(markdown, encoding="utf-8")
+                published.append(PublishedDigest(se.id, day.isoformat(), path, count["todo"], count["know"]))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return published
+
+
+def load_items(con: duckdb.DuckDBPyConnection, se_id: str, day: str, customers: list[str] | None = None) -> list[DigestItem]:
+    """A stored digest's items, optionally only those of some customers."""
+    rows = con.execute(
+        "SELECT * FROM digest_items WHERE se_id = ? AND digest_date = ? ORDER BY customer_rank NULLS LAST, section, position",
+        [se_id, day],
+    )
+    columns = [c[0] for c in con.description]
+    items = [DigestItem(**dict(zip(columns, row))) for row in rows.fetchall()]
+    if customers:
+        # 'acme' finds 'Acme Corp': compare letters and digits only, as the customers model does.
+        wanted = [_key(c) for c in customers]
+        items = [i for i in items if i.customer and any(_key(i.customer).startswith(w) for w in wanted)]
+    return items
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
