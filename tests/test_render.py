@@ -1,0 +1,129 @@
+"""The digest's rules, on a warehouse with hand-made signals: limits, ages, order, isolation, escaping."""
+
+import datetime as dt
+import re
+
+import duckdb
+import pytest
+
+from se_pipeline.config import SalesEngineer, Settings
+from se_pipeline.models import prepare
+from se_pipeline.render import build_digest_items, render_html, render_markdown
+from se_pipeline.render.publish import load_items, publish_digests
+from se_pipeline.window import Window
+
+DAY = dt.date(2026, 10, 22)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(home=tmp_path, sales_engineers=[SalesEngineer(id="alice", name="Alice Chen", email="alice@example.com")])
+
+
+@pytest.fixture
+def con(settings):
+    con = duckdb.connect()
+    prepare(con, settings)
+    con.execute("""
+        CREATE TABLE opportunities AS SELECT * FROM (VALUES
+            ('p1', 'Acme Corp - Platform', 'Acme Corp', 'Technical Validation', TRUE, 'https://www.notion.so/p1'),
+            ('p2', 'Globex - Expansion', 'Globex', 'Proposal', TRUE, 'https://www.notion.so/p2'),
+            ('p3', 'Initech - Renewal', 'Initech', 'Lost', FALSE, 'https://www.notion.so/p3'))
+        t(page_id, name, customer, stage, is_active, url);
+        ALTER TABLE opportunities ADD COLUMN last_edited_time TIMESTAMPTZ;
+        CREATE TABLE customers AS SELECT customer, name_key(customer) AS customer_key,
+            customer = 'Hooli' AS is_new, customer <> 'Initech' AND customer <> 'Hooli' AS has_active_opportunity
+        FROM (VALUES ('Acme Corp'), ('Globex'), ('Initech'), ('Hooli')) t(customer);
+        CREATE TABLE signals (signal_id VARCHAR, se_id VARCHAR, customer VARCHAR, kind VARCHAR, owed BOOLEAN,
+            status VARCHAR, raised_at TIMESTAMPTZ, activity_date DATE, resolved_at TIMESTAMPTZ, summary VARCHAR,
+            tldr VARCHAR, activity_ids VARCHAR[], link VARCHAR, relevance VARCHAR);
+    """)
+    return con
+
+
+def add_signal(con, sid, customer, kind, owed, raised, resolved=None, summary=None, tldr=None, relevance="include"):
+    raised_at = dt.datetime.fromisoformat(raised).replace(tzinfo=dt.timezone(dt.timedelta(hours=-4)))
+    resolved_at = resolved and dt.datetime.fromisoformat(resolved).replace(tzinfo=dt.timezone(dt.timedelta(hours=-4)))
+    con.execute(
+        "INSERT INTO signals VALUES (?, 'alice', ?, ?, ?, 'open', ?, ?, ?, ?, ?, [?], ?, ?)",
+        [sid, customer, kind, owed, raised_at, raised_at.date(), resolved_at, summary or f"{kind} {sid}", tldr,
+         f"slack:C1:{sid}", f"https://example.slack.com/archives/C1/p{sid}", relevance],
+    )
+
+
+def test_open_items_persist_with_their_age_until_answered(con, settings):
+    add_signal(con, "1", "Acme Corp", "customer_question", True, "2026-10-20T10:00", resolved="2026-10-24T09:00",
+               summary="Priya asked whether SAML group mapping is supported", tldr="Answer Acme: SAML group mapping support?")
+    on_22 = build_digest_items(con, "alice", DAY, settings)
+    todo = [i for i in on_22 if i.section == "todo"]
+    assert [(i.text, i.age_days) for i in todo] == [("Priya asked whether SAML group mapping is supported (open 2 days)", 2)]
+    assert [i.text for i in on_22 if i.section == "tldr"] == ["Answer Acme: SAML group mapping support?"]
+    on_24 = build_digest_items(con, "alice", dt.date(2026, 10, 24), settings)
+    assert not [i for i in on_24 if i.section == "todo"], "answered on the 24th: no longer owed"
+
+
+def test_section_limits_overflow_and_tldr_words(con, settings):
+    for n in range(10):
+        add_signal(con, f"q{n}", "Acme Corp", "customer_question", True, f"2026-10-22T09:0{n}",
+                   tldr="Answer Acme about the very long question number with many extra words")
+    for n in range(9):
+        add_signal(con, f"k{n}", "Acme Corp", "scheduling", False, f"2026-10-22T11:0{n}")
+    items = build_digest_items(con, "alice", DAY, settings)
+    shown = lambda section: [i for i in items if i.section == section and i.shown]
+    assert len(shown("todo")) == 7 and len(shown("know")) == 7 and len(shown("tldr")) == 3
+    assert all(len(i.text.split()) <= 10 for i in shown("tldr"))
+    markdown = render_markdown(items, "Alice Chen", "alice", DAY)
+    overflow = re.findall(r'se-pipeline query "(.+?)"`', markdown)
+    assert len(overflow) == 2
+    # The overflow line's query really returns the hidden lines.
+    publish_digests(con, Window.for_day(DAY, settings.tz), settings)
+    assert len(con.execute(overflow[0]).fetchall()) == 10
+
+
+def test_customers_by_urgency_closed_ones_left_out_and_new_shown(con, settings):
+    add_signal(con, "g1", "Globex", "scheduling", False, "2026-10-22T09:00")
+    add_signal(con, "a1", "Acme Corp", "customer_question", True, "2026-10-19T09:00")
+    add_signal(con, "i1", "Initech", "customer_question", True, "2026-10-22T09:00")
+    add_signal(con, "h1", "Hooli", "new_customer", False, "2026-10-22T10:00")
+    markdown = render_markdown(build_digest_items(con, "alice", DAY, settings), "Alice Chen", "alice", DAY)
+    headers = re.findall(r"^## (.+)$", markdown, re.MULTILINE)
+    assert headers[0] == "Acme Corp : Technical Validation"
+    assert "Hooli : New" in headers and "Globex : Proposal" in headers
+    assert not any(h.startswith("Initech") for h in headers)
+    assert "Initech (Lost): 1 item left out" in markdown.split("## Not included")[1]
+
+
+def test_every_bullet_cites_and_each_customer_keeps_its_own(con, settings):
+    add_signal(con, "a1", "Acme Corp", "customer_question", True, "2026-10-22T09:00")
+    add_signal(con, "g1", "Globex", "legal_security_procurement", False, "2026-10-22T09:30")
+    add_signal(con, "u1", None, "customer_question", True, "2026-10-22T10:00", relevance="uncertain")
+    markdown = render_markdown(build_digest_items(con, "alice", DAY, settings), "Alice Chen", "alice", DAY)
+    sections = markdown.split("\n## ")
+    acme = next(s for s in sections if s.startswith("Acme"))
+    globex = next(s for s in sections if s.startswith("Globex"))
+    assert "pa1" in acme and "pg1" not in acme
+    assert "pg1" in globex and "pa1" not in globex
+    bullets = re.findall(r"^(?:Todo|Things to know):\n((?:- .*\n)+)", markdown, re.MULTILINE)
+    assert len(bullets) == 2
+    for line in "".join(bullets).splitlines():
+        assert re.search(r"\(\[(Slack|email|Notion|call|source)\]\(https://", line), line
+    assert "pu1" in sections[-1] and sections[-1].startswith("Not included")
+
+
+def test_message_text_cannot_inject_markup(con, settings):
+    add_signal(con, "x1", "Acme Corp", "customer_question", True, "2026-10-22T09:00",
+               summary="<script>alert(1)</script> see [click](https://evil.example)")
+    items = build_digest_items(con, "alice", DAY, settings)
+    assert "<script>" not in render_html(items, "Alice Chen", DAY)
+    assert "[click](" not in render_markdown(items, "Alice Chen", "alice", DAY)
+
+
+def test_publishing_twice_gives_the_same_rows_and_bytes_and_filters_by_customer(con, settings):
+    add_signal(con, "a1", "Acme Corp", "customer_question", True, "2026-10-22T09:00")
+    add_signal(con, "g1", "Globex", "scheduling", False, "2026-10-22T09:30")
+    window = Window.for_day(DAY, settings.tz)
+    first = publish_digests(con, window, settings)[0].path.read_bytes()
+    publish_digests(con, window, settings)
+    assert publish_digests(con, window, settings)[0].path.read_bytes() == first
+    assert con.execute("SELECT count(*) FROM digests").fetchall() == [(1,)]
+    assert {i.customer for i in load_items(con, "alice", DAY.isoformat(), ["acme"])} == {"Acme Corp"}
