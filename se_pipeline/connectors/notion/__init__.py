@@ -1,0 +1,47 @@
+"""Notion: the opportunity database, its pages' content and their comments.
+
+`from_settings(settings)` returns the connector for `settings.sources.notion`:
+export (a "Markdown & CSV" export), api (notion_client, live) or demo (the export connector over
+the demo workspace).
+"""
+
+from __future__ import annotations
+
+import os
+
+from se_pipeline.config import DemoSource, NotionApi, NotionExport, Settings
+from se_pipeline.connectors.base import Connector
+from se_pipeline.connectors.notion.api import NotionApiConnector
+from se_pipeline.connectors.notion.export import NotionExportConnector
+from se_pipeline.connectors.notion.properties import FieldNames
+from se_pipeline.errors import ConfigError, SourceError
+
+__all__ = ["FieldNames", "NotionApiConnector", "NotionExportConnector", "from_settings"]
+
+
+def from_settings(settings: Settings) -> Connector:
+    """The Notion connector for the configured mode."""
+    config = settings.sources.notion
+    if isinstance(config, NotionExport):
+        return NotionExportConnector(config.path, settings.terminal_stages)
+    if isinstance(config, NotionApi):
+        token = os.environ.get(config.token_env)
+        if not token:
+            raise SourceError(
+                f"notion: the environment variable {config.token_env} is not set; "
+                "put the integration's secret in it (sources.notion.token_env names it)"
+            )
+        return NotionApiConnector(
+            token=token,
+            database_id=config.database_id,
+            terminal_stages=settings.terminal_stages,
+            base_url=config.base_url,
+            token_env=config.token_env,
+            max_retries=config.max_retries,
+            block_depth=config.block_depth,
+        )
+    if isinstance(config, DemoSource):
+        from se_pipeline.demo import ensure_demo_workspace  # written alongside; imported only when used
+
+        return NotionExportConnector(ensure_demo_workspace(settings.home).notion_dir, settings.terminal_stages)
+    raise ConfigError(f"sources.notion: unknown mode {getattr(config, 'mode', config)!r}")
