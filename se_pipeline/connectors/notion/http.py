@@ -50,6 +50,7 @@ class GuardedTransport(httpx.BaseTransport):
         requests_per_second: float | None = 3.0,
         backoff_seconds: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
         inner: httpx.BaseTransport | None = None,
     ):
         self.guard = guard
@@ -58,6 +59,7 @@ class GuardedTransport(httpx.BaseTransport):
         self.interval = 1.0 / requests_per_second if requests_per_second else 0.0
         self.backoff_seconds = backoff_seconds
         self.sleep = sleep
+        self.clock = clock
         self.inner = inner or httpx.HTTPTransport()
         self.calls = 0
         self._next_slot = 0.0
@@ -85,7 +87,7 @@ class GuardedTransport(httpx.BaseTransport):
         # Notion allows about three requests a second per integration; stay under it rather than earn 429s.
         if not self.interval:
             return
-        now = time.monotonic()
+        now = self.clock()
         if self._next_slot > now:
             self.sleep(self._next_slot - now)
         self._next_slot = max(now, self._next_slot) + self.interval
