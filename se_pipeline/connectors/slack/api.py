@@ -1,0 +1,253 @@
+"""Slack Web API -> raw Slack tables, making only the calls the window's data needs.
+
+Per run: users.list and conversations.list (paginated), then per readable conversation one
+conversations.history scan over [window start - thread_lookback_days, window end), and
+conversations.replies only for threads whose latest reply is at or after the window start. That
+one scan both yields the window's top-level messages and finds old parents with new replies, so a
+reply today to last month's question arrives while the old parent stays in its own day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+
+from se_pipeline.connectors.slack.client import ReadOnlyWebClient
+from se_pipeline.connectors.slack.records import (
+    CHANNELS,
+    MESSAGES,
+    TABLES,
+    USERS,
+    BadMessage,
+    Conversation,
+    Directory,
+    channel_row,
+    conversation,
+    home_team,
+    is_thread_parent,
+    message_row,
+    paged,
+    parse_ts,
+    ts_of,
+    ts_value,
+    user_row,
+)
+from se_pipeline.errors import SourceError
+from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.window import Window
+
+# Slack's recommended page size; non-Marketplace apps get at most 15 per call whatever is asked.
+PAGE_LIMIT = 200
+_AUTH_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "no_permission"}
+)
+# A conversation the token cannot read is reported and skipped; the rest of the workspace loads.
+_CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "access_denied", "is_archived"})
+
+
+class _UnreadableChannel(Exception):
+    def __init__(self, error: str):
+        super().__init__(error)
+        self.error = error
+
+
+def token_from_env(token_env: str) -> str:
+    token = os.environ.get(token_env, "").strip()
+    if not token:
+        raise SourceError(
+            f"no Slack token: set the environment variable {token_env} to the app's bot token "
+            "(or change sources.slack.token_env)"
+        )
+    return token
+
+
+class SlackApiConnector:
+    """Reads Slack through the Web API (slack_sdk WebClient, read-only).
+
+    After extract(): `calls` (API calls made), `thread_parents` (threads whose replies were
+    fetched), `replies_expected` (their parents' reply_count), `replies_fetched` (replies the API
+    returned for them), `channels_read`, `channels_not_member` (listed, not joined: not read) and
+    `skipped_channels` (channel id -> Slack's error) for the run's metadata.
+    """
+
+    source = "slack"
+    tables = TABLES
+
+    def __init__(
+        self,
+        client: ReadOnlyWebClient,
+        *,
+        workspace: str,
+        channel_types: Iterable[str] = ("public_channel", "private_channel", "im", "mpim"),
+        thread_lookback_days: int = 14,
+        token_env: str = "SLACK_BOT_TOKEN",
+        own_user_ids: Iterable[str] = (),
+        page_limit: int = PAGE_LIMIT,
+    ):
+        self.client = client
+        self.workspace = workspace
+        self.channel_types = list(channel_types)
+        self.thread_lookback = dt.timedelta(days=thread_lookback_days)
+        self.token_env = token_env
+        self.own_user_ids = tuple(own_user_ids)
+        self.page_limit = page_limit
+        self.thread_parents = 0
+        self.replies_expected = 0
+        self.replies_fetched = 0
+        self.channels_read = 0
+        self.channels_not_member = 0
+        self.skipped_channels: dict[str, str] = {}
+
+    @property
+    def calls(self) -> int:
+        return self.client.calls
+
+    # ---- the run --------------------------------------------------------------------------
+
+    def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
+        users = list(self._paginate("users.list", self.client.users_list, "members"))
+        team = home_team(users)
+        yield from paged(USERS, (user_row(u, team) for u in users if u.get("id")))
+        directory = Directory(users, self.own_user_ids)
+        conversations = [
+            conversation(c)
+            for c in self._paginate(
+                "conversations.list", self.client.conversations_list, "channels", types=self.channel_types
+            )
+            if c.get("id")
+        ]
+        for conv in conversations:
+            directory.add_conversation(conv)
+        yield from paged(CHANNELS, (channel_row(c, directory) for c in conversations))
+        yield from paged(MESSAGES, self._messages(conversations, directory, window))
+
+    def _messages(
+        self, conversations: list[Conversation], directory: Directory, window: Window
+    ) -> Iterator[dict[str, Any] | Quarantined]:
+        for conv in conversations:
+            if not self._worth_reading(conv, window):
+                continue
+            try:
+                yield from self._conversation(conv, directory, window)
+            except _UnreadableChannel as exc:
+                self.skipped_channels[conv.id] = exc.error
+                yield Quarantined(
+                    "slack",
+                    f"channel:{conv.id}",
+                    f"skipped_channel: {exc.error} ({directory.title(conv) or conv.id})",
+                    conv.payload,
+                    window.first_day,
+                )
+
+    def _worth_reading(self, conv: Conversation, window: Window) -> bool:
+        if conv.payload.get("is_member") is False:
+            # A bot reads only what it was added to (else not_in_channel): no call spent on it.
+            self.channels_not_member += 1
+            return False
+        created = conv.created_at
+        return created is None or created < window.end
+
+    def _conversation(
+        self, conv: Conversation, directory: Directory, window: Window
+    ) -> Iterator[dict[str, Any] | Quarantined]:
+        self.channels_read += 1
+        window_start = ts_value(ts_of(window.start))
+        threads: list[dict[str, Any]] = []
+        history = self._paginate(
+            "conversations.history",
+            self.client.conversations_history,
+            "messages",
+            channel=conv.id,
+            oldest=ts_of(window.start - self.thread_lookback),
+            latest=ts_of(window.end - dt.timedelta(microseconds=1)),
+            inclusive=True,
+        )
+        for message in history:
+            if is_thread_parent(message) and message.get("reply_count") and (
+                ts_value(message.get("latest_reply")) >= window_start
+            ):
+                threads.append(message)
+            yield from self._row(message, conv, directory, window)
+        for parent in threads:
+            yield from self._thread(parent, conv, directory, window)
+
+    def _thread(
+        self, parent: dict[str, Any], conv: Conversation, directory: Directory, window: Window
+    ) -> Iterator[dict[str, Any] | Quarantined]:
+        # The whole thread, so that stored replies can be checked against the parent's reply_count;
+        # a thread usually fits one page.
+        self.thread_parents += 1
+        self.replies_expected += int(parent.get("reply_count") or 0)
+        replies = self._paginate(
+            "conversations.replies", self.client.conversations_replies, "messages", channel=conv.id, ts=parent["ts"]
+        )
+        for message in replies:
+            if message.get("ts") == parent["ts"]:
+                continue  # the parent came with history (or belongs to an older day)
+            self.replies_fetched += 1
+            if message.get("subtype") == "thread_broadcast":
+                continue  # also in the channel's history, which covers the window
+            yield from self._row(message, conv, directory, window)
+
+    def _row(
+        self, message: dict[str, Any], conv: Conversation, directory: Directory, window: Window
+    ) -> Iterator[dict[str, Any] | Quarantined]:
+        try:
+            # Lookback messages are only scanned for threads: skip them before any normalising.
+            if message.get("ts") and not window.contains(parse_ts(message["ts"])):
+                return
+            row = message_row(message, conv, directory, self.workspace, window)
+        except BadMessage as exc:
+            key = f"{conv.id}:{message.get('ts') or message.get('client_msg_id') or '?'}"
+            yield Quarantined("slack", key, str(exc), message, window.first_day)
+            return
+        if row is not None:
+            yield row
+
+    # ---- calls ----------------------------------------------------------------------------
+
+    def _paginate(
+        self, method: str, call: Callable[..., SlackResponse], key: str, **params: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a cursor-paginated method, page by page, until next_cursor is empty."""
+        cursor = None
+        while True:
+            page = self._request(method, call, limit=self.page_limit, cursor=cursor, **params)
+            yield from (item for item in page.get(key) or [] if isinstance(item, dict))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return
+
+    def _request(self, method: str, call: Callable[..., SlackResponse], **params: Any) -> SlackResponse:
+        try:
+            return call(**{k: v for k, v in params.items() if v is not None})
+        except SlackApiError as exc:
+            raise self._error(method, exc) from None
+        except (URLError, OSError) as exc:
+            raise SourceError(f"cannot reach Slack at {self.client.base_url} for {method}: {exc}") from None
+
+    def _error(self, method: str, exc: SlackApiError) -> Exception:
+        response = exc.response
+        data = response.data if isinstance(response.data, dict) else {}
+        error = str(data.get("error") or f"HTTP {response.status_code}")
+        if error in _CHANNEL_ERRORS and method in ("conversations.history", "conversations.replies"):
+            return _UnreadableChannel(error)
+        if error == "missing_scope":
+            needed = data.get("needed") or "unknown"
+            return SourceError(
+                f"Slack refused {method}: the token in {self.token_env} lacks the scope {needed!r}; "
+                "add it to the Slack app's scopes and reinstall the app"
+            )
+        if error in _AUTH_ERRORS:
+            return SourceError(
+                f"Slack refused the token in {self.token_env} ({error}); put a valid bot token in that variable"
+            )
+        if response.status_code == 429:
+            return SourceError(f"Slack kept rate-limiting {method} after the configured retries (max_retries)")
+        return SourceError(f"Slack {method} failed: {error}")

@@ -1,0 +1,61 @@
+"""The Slack Web API client the connector uses: slack_sdk's WebClient behind the read-only guard.
+
+slack_sdk sends every method as POST, so the guard judges the *method name*, before any request.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryHandler
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+from slack_sdk.web import SlackResponse
+
+from se_pipeline.readonly import ReadOnlyGuard
+
+# The exact read methods ingestion may use (others, e.g. chat.postMessage, are refused).
+READ_METHODS = (
+    "auth.test",
+    "team.info",
+    "bots.info",
+    "users.list",
+    "users.info",
+    "conversations.list",
+    "conversations.info",
+    "conversations.history",
+    "conversations.replies",
+)
+
+
+def retry_handlers(max_retries: int) -> list[RetryHandler]:
+    """429 waits for Retry-After; 500/503 and dropped connections back off exponentially."""
+    return [
+        RateLimitErrorRetryHandler(max_retry_count=max_retries),
+        ServerErrorRetryHandler(max_retry_count=max_retries),
+        ConnectionErrorRetryHandler(max_retry_count=max_retries),
+    ]
+
+
+class ReadOnlyWebClient(WebClient):
+    """A WebClient that refuses every method not in READ_METHODS and counts the calls it makes.
+
+    `calls` counts API calls (a retry of the same call is not another call).
+    """
+
+    def __init__(self, token: str, base_url: str | None = None, max_retries: int = 5, **kwargs: Any):
+        base = base_url or WebClient.BASE_URL
+        super().__init__(
+            token=token,
+            base_url=base if base.endswith("/") else base + "/",  # urljoin drops a last segment without "/"
+            retry_handlers=retry_handlers(max_retries),
+            **kwargs,
+        )
+        self.guard = ReadOnlyGuard("slack", [re.escape(m) for m in READ_METHODS])
+        self.calls = 0
+
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
+        self.guard.check(api_method)
+        self.calls += 1
+        return super().api_call(api_method, **kwargs)

@@ -1,0 +1,190 @@
+"""Slack workspace export (a folder or the .zip Slack hands out) -> raw Slack tables.
+
+Layout: users.json, channels.json (public), groups.json (private), dms.json, mpims.json, and one
+folder per conversation (channels by name; DMs and group DMs by id, or by name where the export
+names them) holding <YYYY-MM-DD>.json day files. Only the day files that can hold the window are
+read: Slack dates them in UTC, so the window's days ± 1 cover every time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+from se_pipeline.connectors.slack.records import (
+    CHANNELS,
+    MESSAGES,
+    TABLES,
+    USERS,
+    BadMessage,
+    Conversation,
+    Directory,
+    channel_row,
+    conversation,
+    home_team,
+    in_window,
+    message_row,
+    paged,
+    user_row,
+)
+from se_pipeline.errors import SourceError
+from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.window import Window
+
+# file -> kind of the conversations it lists; only channels.json is in every export
+_CONVERSATION_FILES = (
+    ("channels.json", "public"),
+    ("groups.json", "private"),
+    ("dms.json", "im"),
+    ("mpims.json", "mpim"),
+)
+
+
+class _ExportFiles(Protocol):
+    def exists(self, name: str) -> bool: ...
+    def read(self, name: str) -> bytes: ...
+    def where(self, name: str) -> str: ...  # how a person finds the file (quarantine keys, errors)
+
+
+class _Folder:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def exists(self, name: str) -> bool:
+        return (self.root / name).is_file()
+
+    def read(self, name: str) -> bytes:
+        return (self.root / name).read_bytes()
+
+    def where(self, name: str) -> str:
+        return str(self.root / name)
+
+
+class _Zip:
+    def __init__(self, archive: zipfile.ZipFile, path: Path):
+        self.archive = archive
+        self.path = path
+        names = [n for n in archive.namelist() if not n.endswith("/")]
+        # Zipping a folder often puts everything under one top folder: find the export's root.
+        anchors = [n for n in names if n.rsplit("/", 1)[-1] == "channels.json"]
+        self.prefix = min(anchors, key=len)[: -len("channels.json")] if anchors else ""
+        self.names = frozenset(names)
+
+    def exists(self, name: str) -> bool:
+        return self.prefix + name in self.names
+
+    def read(self, name: str) -> bytes:
+        return self.archive.read(self.prefix + name)
+
+    def where(self, name: str) -> str:
+        return f"{self.path}!/{self.prefix}{name}"
+
+
+@contextmanager
+def _open_export(path: Path) -> Iterator[_ExportFiles]:
+    if path.is_dir():
+        yield _Folder(path)
+        return
+    if not path.is_file():
+        raise SourceError(f"Slack export not found: {path} (set sources.slack.path to the export folder or .zip)")
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise SourceError(f"{path} is neither a folder nor a readable .zip of a Slack export") from None
+    with archive:
+        yield _Zip(archive, path)
+
+
+def _read_list(files: _ExportFiles, name: str, required: bool) -> list[dict[str, Any]]:
+    if not files.exists(name):
+        if required:
+            raise SourceError(f"{files.where(name)} is missing: this does not look like a Slack workspace export")
+        return []
+    try:
+        data = json.loads(files.read(name))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{files.where(name)} is not valid JSON ({exc}); re-export the workspace") from None
+    if not isinstance(data, list):
+        raise SourceError(f"{files.where(name)} should hold a JSON list")
+    return [item for item in data if isinstance(item, dict) and item.get("id")]
+
+
+class SlackExportConnector:
+    """Reads a Slack workspace export (folder or .zip)."""
+
+    source = "slack"
+    tables = TABLES
+
+    def __init__(self, path: Path, workspace: str, own_user_ids: Iterable[str] = ()):
+        self.path = Path(path)
+        self.workspace = workspace
+        self.own_user_ids = tuple(own_user_ids)
+        self.calls = 0  # files cost no API calls
+        self.day_files_read = 0
+
+    def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
+        with _open_export(self.path) as files:
+            users = _read_list(files, "users.json", required=True)
+            team = home_team(users)
+            yield from paged(USERS, (user_row(u, team) for u in users))
+            directory = Directory(users, self.own_user_ids)
+            conversations = [
+                conversation(payload, kind)
+                for name, kind in _CONVERSATION_FILES
+                for payload in _read_list(files, name, required=name == "channels.json")
+            ]
+            for conv in conversations:
+                directory.add_conversation(conv)
+            yield from paged(CHANNELS, (channel_row(c, directory) for c in conversations))
+            yield from paged(MESSAGES, self._messages(files, conversations, directory, window))
+
+    def _messages(
+        self, files: _ExportFiles, conversations: list[Conversation], directory: Directory, window: Window
+    ) -> Iterator[dict[str, Any] | Quarantined]:
+        days = [window.first_day - dt.timedelta(days=1), *window.days, window.last_day + dt.timedelta(days=1)]
+        for conv in conversations:
+            folders = [f for f in dict.fromkeys((conv.name, conv.id)) if f]
+            for day in days:
+                names = (f"{folder}/{day.isoformat()}.json" for folder in folders)
+                name = next((n for n in names if files.exists(n)), None)
+                if name is not None:
+                    yield from self._day_file(files, name, day, conv, directory, window)
+
+    def _day_file(
+        self,
+        files: _ExportFiles,
+        name: str,
+        day: dt.date,
+        conv: Conversation,
+        directory: Directory,
+        window: Window,
+    ) -> Iterator[dict[str, Any] | Quarantined]:
+        self.day_files_read += 1
+        where = files.where(name)
+        # A neighbour day's file is read only for messages that spill into the window; its own
+        # problems are reported by the run for its own day, so they are not reported twice.
+        report = window.first_day <= day <= window.last_day
+        try:
+            messages = json.loads(files.read(name))
+            if not isinstance(messages, list):
+                raise ValueError("expected a JSON list of messages")
+        except (ValueError, UnicodeDecodeError) as exc:
+            if report:
+                yield Quarantined("slack", where, f"bad_json: {exc}", None, day)
+            return
+        for index, message in enumerate(messages):
+            try:
+                if not isinstance(message, dict):
+                    raise BadMessage("bad_message: not a JSON object")
+                row = message_row(message, conv, directory, self.workspace, window)
+            except BadMessage as exc:
+                if report:
+                    yield Quarantined("slack", f"{where}:message[{index}]", str(exc), message, day)
+                continue
+            if row is not None and in_window(row, window):
+                yield row
