@@ -49,6 +49,8 @@ def test_csv_rows_become_opportunities_with_parsed_fields():
     assert acme["url"] == "https://www.notion.so/1a2b3c4d5e6f47a89b0c1d2e3f4a5b6c"
     assert acme["partition_date"] == WINDOW.last_day
     assert acme["properties"]["Tags"] == "security, sso"
+    # Notion writes times in the exporter's zone, read as the configured one.
+    assert acme["created_time"] == dt.datetime(2026, 9, 1, 9, 30, tzinfo=TZ)
     globex = opportunities["Globex - Pilot"]
     # "2026/11/15" and an e-mail in the person column; a quoted value spanning two lines stays whole.
     assert (globex["close_date"], globex["se_name"], globex["se_email"]) == (dt.date(2026, 11, 15), None, "bob@example.com")
@@ -96,6 +98,7 @@ def test_comments_of_active_pages_in_the_window_by_local_day():
     assert sorted(comments) == ["Can we get the SOC 2 report?", "Sent it over tonight."]
     first = comments["Can we get the SOC 2 report?"]
     assert first["author_name"] == "Dana Buyer" and first["partition_date"] == WINDOW.first_day
+    assert comments["Sent it over tonight."]["author_email"] == "alice@example.com"
     assert first["url"] == (
         "https://www.notion.so/1a2b3c4d5e6f47a89b0c1d2e3f4a5b6c"
         "?d=d1000000000040008000000000000001#c1000000000040008000000000000001"

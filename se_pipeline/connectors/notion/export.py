@@ -8,6 +8,7 @@ and our optional `comments.json` (a JSON list of Notion API comment objects).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -19,7 +20,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from se_pipeline.connectors.notion.markdown import parse_markdown
-from se_pipeline.connectors.notion.properties import FieldError, FieldNames, extract_fields, is_active
+from se_pipeline.connectors.notion.properties import (
+    FieldError,
+    FieldNames,
+    extract_fields,
+    is_active,
+    parse_datetime,
+)
 from se_pipeline.connectors.notion.rows import (
     BLOCKS,
     COMMENTS,
@@ -117,6 +124,12 @@ def _page_files(files: _ExportFiles, csv_name: str) -> dict[str, list[tuple[str,
     return pages
 
 
+def _moment(flat: dict[str, Any], column: str, window: Window) -> dt.datetime | None:
+    """A "Created time"-style column; Notion writes it in the exporter's zone, taken as the configured one."""
+    value = next((v for k, v in flat.items() if k.strip().lower() == column), None)
+    return parse_datetime(value, window.tz) if value else None
+
+
 class NotionExportConnector:
     """Rows of the three raw Notion tables from an export; never touches the network."""
 
@@ -175,6 +188,7 @@ class NotionExportConnector:
                 continue
             try:
                 fields = extract_fields(flat, {}, self.field_names)
+                created, edited = (_moment(flat, column, window) for column in ("created time", "last edited time"))
             except FieldError as exc:
                 yield Quarantined(SOURCE, key, str(exc), record, window.last_day)
                 continue
@@ -188,6 +202,8 @@ class NotionExportConnector:
                 url=page_url(page_id),
                 properties=flat,
                 payload={"csv": where, "line": line, "row": record},
+                created_time=created,
+                last_edited_time=edited,
             )
             yield row, md_name, columns
 

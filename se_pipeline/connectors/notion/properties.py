@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 
@@ -151,6 +152,20 @@ def parse_date(text: str) -> dt.date:
         except ValueError:
             continue
     raise FieldError(f"bad_date: {text!r} is not a date")
+
+
+def parse_datetime(text: str, tz: tzinfo) -> dt.datetime:
+    """A moment as Notion exports it ("October 5, 2026 9:30 AM", in the exporter's time zone `tz`)."""
+    for fmt in ("%B %d, %Y %I:%M %p", "%b %d, %Y %I:%M %p", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).replace(tzinfo=tz)
+        except ValueError:
+            continue
+    try:
+        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise FieldError(f"bad_date: {text!r} is not a date and time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
 def parse_number(text: str) -> float:

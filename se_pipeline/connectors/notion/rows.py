@@ -49,8 +49,8 @@ def opportunity_row(
     url: str | None,
     properties: dict[str, Any],
     payload: Any,
-    created_time: str | None = None,
-    last_edited_time: str | None = None,
+    created_time: str | dt.datetime | None = None,
+    last_edited_time: str | dt.datetime | None = None,
 ) -> dict[str, Any]:
     return {
         "page_id": page_id,
@@ -70,8 +70,10 @@ def opportunity_row(
     }
 
 
-def _timestamp(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+def _timestamp(value: str | dt.datetime | None) -> dt.datetime | None:
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value
 
 
 def block_row(
@@ -114,7 +116,7 @@ def block_text(block: dict[str, Any]) -> str:
 
 
 class _Comment(BaseModel):
-    """A Notion API comment object (GET /v1/comments); `created_by_name` is the export's addition."""
+    """A Notion API comment object (GET /v1/comments); `created_by_name`/`_email` are the export's addition."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -126,6 +128,7 @@ class _Comment(BaseModel):
     rich_text: list[dict[str, Any]] = []
     display_name: dict[str, Any] | None = None
     created_by_name: str | None = None
+    created_by_email: str | None = None
 
     @property
     def page_id(self) -> str | None:
@@ -190,5 +193,6 @@ def _author(comment: _Comment, author: AuthorLookup) -> tuple[str | None, str | 
         looked_up = author(user_id)
         name, email = name or looked_up[0], email or looked_up[1]
     name = name or comment.created_by_name or (comment.display_name or {}).get("resolved_name")
+    email = email or comment.created_by_email
     # With no user capability the id is all there is: better than nothing for the reader.
     return name or user_id, email
