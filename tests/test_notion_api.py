@@ -202,6 +202,20 @@ def test_writes_are_refused_before_they_reach_notion(fake):
     assert fake.requests == []
 
 
+def test_page_content_is_read_across_pages_in_document_order(fake):
+    db = fake.add_database()
+    (page,) = add_deals(fake, db, 1)
+    for i in range(5):
+        parent = fake.add_block(page, f"item {i}", "bulleted_list_item")
+    fake.add_block(parent, "nested under item 4", "paragraph")
+    rows, _ = collect(connector(fake, db, page_size=2))
+    assert [(b["text"], b["position"], b["depth"]) for b in rows["raw_notion_blocks"]] == [
+        ("item 0", 0, 0), ("item 1", 1, 0), ("item 2", 2, 0), ("item 3", 3, 0), ("item 4", 4, 0),
+        ("nested under item 4", 5, 1),
+    ]
+    assert len(fake.logged("GET", rf"/v1/blocks/{page}/children")) == 3
+
+
 def test_page_content_stops_at_the_depth_cap_and_says_so(fake, caplog):
     db = fake.add_database()
     (page,) = add_deals(fake, db, 1)
