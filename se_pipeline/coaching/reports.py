@@ -1,0 +1,354 @@
+"""coaching_reports: the seed's full report and quick card per rep per week (Markdown + a chart).
+
+Guardrails: a rep's report shows only their own scores and team aggregates (average, best), never
+another rep's name or row; a Critical score (< 40) is flagged for manager review; the wording is
+constructive (strengths first, at most three focus areas, each with a tip and a practice).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from se_pipeline.coaching.advice import AREA_ADVICE, COMPONENTS
+from se_pipeline.coaching.calls import WEEK, write_frame
+from se_pipeline.coaching.scores import (
+    AREAS,
+    CRITICAL,
+    REFERENCES,
+    TALK_RATIO_TARGET,
+    level,
+    questions_score,
+    talk_ratio_score,
+)
+from se_pipeline.warehouse.schema import ensure_tables
+
+STRENGTH = 80
+FOCUS = 70
+TARGET = 75
+MAX_FOCUS = 3
+FILLER_TARGET = 3.0
+QUESTIONS_PER_CALL_TARGET = 10
+
+
+@dataclass
+class RepWeek:
+    se_id: str
+    name: str
+    week_start: dt.date
+    scores: dict[str, dict[str, Any]]  # name -> rep_skill_scores row
+    calls: pd.DataFrame  # the rep's call_metrics rows this week
+    last_focus: tuple[str, float | None] | None  # last week's first focus area and its score then
+
+    def score(self, name: str) -> float | None:
+        row = self.scores.get(name)
+        return None if row is None or pd.isna(row["score"]) else row["score"]
+
+
+def _fmt(value: float | None, unit: str = "", money: bool = False) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    if money:
+        return f"${value / 1000:,.1f}K"
+    return f"{value:,.0f}{unit}"
+
+
+def _quote(calls: pd.DataFrame, area: str) -> str | None:
+    """A quote of the rep for `area` from this week's calls, with the call it came from."""
+    for call in calls.itertuples():
+        quote = json.loads(call.highlights).get(area)
+        if quote:
+            return f'> 📞 **Call Highlight**: "{quote}"\n> — [{call.title}]({call.url}), {call.call_date}'
+    return None
+
+
+def _call_score(call: Any) -> float:
+    """How close a call came to the call-review targets (used to pick the best call and the one to review)."""
+    parts = [questions_score(call.questions), 100.0 if call.has_next_steps else 0.0]
+    if not pd.isna(call.talk_ratio):
+        parts.append(talk_ratio_score(call.talk_ratio))
+    return sum(parts) / len(parts)
+
+
+def _met_and_missed(call: Any) -> tuple[list[str], list[str]]:
+    met, missed = [], []
+    ratio = call.talk_ratio
+    (met if not pd.isna(ratio) and ratio <= 50 else missed).append(f"talk ratio {_fmt(ratio, '%')} (target ≈{TALK_RATIO_TARGET:.0f}%)")
+    (met if call.questions >= QUESTIONS_PER_CALL_TARGET else missed).append(f"{call.questions} questions (target {QUESTIONS_PER_CALL_TARGET}+)")
+    fillers = call.filler_per_min
+    (met if pd.isna(fillers) or fillers < FILLER_TARGET else missed).append(f"{_fmt(fillers)} filler words/min (target < {FILLER_TARGET:.0f})")
+    (met if call.has_next_steps else missed).append("next step agreed" if call.has_next_steps else "no clear next step at the end")
+    return met, missed
+
+
+def _focus_areas(rep: RepWeek) -> list[tuple[str, float, str | None]]:
+    """(area, score, weakest component) for areas below 70, weakest first, at most 3."""
+    low = [(a.name, rep.score(a.name), rep.scores[a.name]["weakest_component"]) for a in AREAS if a.name in rep.scores]
+    low = [x for x in low if x[1] is not None and x[1] < FOCUS]
+    return sorted(low, key=lambda x: x[1])[:MAX_FOCUS]
+
+
+def _strengths(rep: RepWeek) -> list[tuple[str, float]]:
+    found = [(a.name, rep.score(a.name)) for a in AREAS]
+    return sorted([x for x in found if x[1] is not None and x[1] >= STRENGTH], key=lambda x: -x[1])
+
+
+def _title(area: str) -> str:
+    return next(a.title for a in AREAS if a.name == area)
+
+
+def render_report(rep: RepWeek, chart_name: str | None) -> str:
+    week_end = rep.week_start + WEEK - dt.timedelta(days=1)
+    overall = rep.score("overall")
+    calls = rep.calls
+    lines = [
+        "## 📈 Sales Coaching Report",
+        "",
+        f"**Rep**: {rep.name}",
+        f"**Period**: {rep.week_start} – {week_end}",
+        f"**Calls Analyzed**: {len(calls)}",
+        f"**Deals Reviewed**: {_fmt(rep.score('deals_reviewed'))}",
+        "",
+        "### Performance Summary",
+        "",
+        f"**Overall Score**: {_fmt(overall)}/100 ({level(overall) or 'not enough data'})",
+        "",
+        "| Metric | You | Team Avg | Top Performer | Trend |",
+        "|--------|-----|----------|---------------|-------|",
+    ]
+    for name, label, unit, money in [
+        ("win_rate", "Win Rate", "%", False),
+        ("avg_deal_size", "Avg Deal Size", "", True),
+        ("sales_cycle_days", "Sales Cycle", " days", False),
+        ("quota_attainment", "Quota Attainment", "%", False),
+    ]:
+        row = rep.scores.get(name, {})
+        lines.append(
+            f"| {label} | {_fmt(row.get('score'), unit, money)} | {_fmt(row.get('team_avg'), unit, money)} | "
+            f"{_fmt(row.get('top_performer'), unit, money)} | {row.get('trend') or '—'} |"
+        )
+    lines += ["", "### Skill Assessment", "", "| Skill Area | Score | Level | Trend | Team Avg |", "|------------|-------|-------|-------|----------|"]
+    for area in AREAS:
+        row = rep.scores.get(area.name, {})
+        score = rep.score(area.name)
+        lines.append(
+            f"| {area.title} | {_fmt(score)}/100 | {level(score) or 'not enough data'} | {row.get('trend') or '—'} | {_fmt(row.get('team_avg'))} |"
+        )
+    if chart_name:
+        lines += ["", f"![Your skill scores against the team average]({chart_name})"]
+
+    critical = [a for a in AREAS if (s := rep.score(a.name)) is not None and s < CRITICAL]
+    if critical:
+        lines += [
+            "",
+            "### ⚠️ Manager review",
+            "",
+            "These areas scored below 40 this week; your manager will review them with you and plan support together: "
+            + ", ".join(f"{a.title} ({_fmt(rep.score(a.name))})" for a in critical) + ".",
+        ]
+
+    lines += ["", "### ✅ Strengths", ""]
+    strengths = _strengths(rep)
+    if not strengths:
+        best = max(((a, rep.score(a.name)) for a in AREAS if rep.score(a.name) is not None), key=lambda x: x[1], default=None)
+        lines.append(
+            f"No area reached {STRENGTH} yet this week; your strongest is **{best[0].title}** ({_fmt(best[1])}/100)."
+            if best else "Not enough data this week to name strengths."
+        )
+    for area, score in strengths:
+        comps = json.loads(rep.scores[area]["components"] or "{}")
+        good = [COMPONENTS[c][1] for c, v in comps.items() if v is not None and v >= STRENGTH]
+        lines += [f"**{_title(area)}** - Score: {_fmt(score)}/100", "", "What you're doing well:"]
+        lines += [f"- {g}" for g in good] or ["- Steady, balanced execution across this area"]
+        quote = _quote(calls, area)
+        if quote:
+            lines += ["", quote]
+        lines += ["", "---", ""]
+
+    focus = _focus_areas(rep)
+    lines += ["", "### 🎯 Focus Areas for Improvement", ""]
+    if not focus:
+        lines.append(f"No area is below {FOCUS} this week. Keep it up; pick your lowest area as a stretch goal.")
+    for i, (area, score, weakest) in enumerate(focus, 1):
+        why, tip, model, practice = AREA_ADVICE[area]
+        own = _quote(calls, area)
+        lines += [
+            f"#### {i}. {_title(area)} - Current: {_fmt(score)}/100 → Target: {TARGET}/100",
+            "",
+            f"**What to improve**: {COMPONENTS[weakest][0] if weakest else 'this area as a whole'}",
+            "",
+            f"**Why it matters**: {why}",
+            "",
+            "**Coaching Tip**:",
+            tip,
+            "",
+            "**Example to Study**:",
+            own.replace("**Call Highlight**", "**From one of your calls**") if own else f'> 📞 "{model}"',
+            "",
+            "**Practice Activity**:",
+            f"- {practice}",
+        ]
+        for key in _references_for(area):
+            lines += ["", f"*Target source*: {REFERENCES[key]}."]
+        lines += ["", "---", ""]
+
+    lines += ["", "### 📞 Call Review Highlights", ""]
+    if len(calls):
+        hours = calls["span_s"].sum() / 3600
+        avg_ratio = calls["talk_ratio"].mean()
+        lines += [
+            f"**Calls Analyzed**: {len(calls)} calls, {hours:.1f} hours",
+            "",
+            f"**Talk Ratio**: {_fmt(avg_ratio, '%')} you / {_fmt(100 - avg_ratio if not pd.isna(avg_ratio) else None, '%')} customer "
+            f"(Target: 40/60; {REFERENCES['talk_ratio']})",
+            f"**Questions Asked**: {calls['questions'].mean():.1f} avg per call (Target: {QUESTIONS_PER_CALL_TARGET}+; {REFERENCES['questions']})",
+            f"**Filler Words**: {_fmt(calls['filler_per_min'].mean())} per minute (Target: < {FILLER_TARGET:.0f}; {REFERENCES['filler_per_min']})",
+        ]
+        ranked = sorted(calls.itertuples(), key=_call_score)
+        best, worst = ranked[-1], ranked[0]
+        met, _ = _met_and_missed(best)
+        lines += ["", f"**Best Call**: [{best.title}]({best.url}) - {best.call_date}", f"- What went well: {'; '.join(met) or 'a solid, balanced call'}"]
+        if worst.call_id != best.call_id:
+            _, missed = _met_and_missed(worst)
+            lines += ["", f"**Call to Review**: [{worst.title}]({worst.url}) - {worst.call_date}",
+                      f"- Improvement opportunity: {'; '.join(missed) or 'compare it with your best call'}"]
+    else:
+        lines.append("No transcribed calls this week.")
+
+    lines += ["", "### 📋 This Week's Focus", ""]
+    for i, (area, _, weakest) in enumerate(focus[:2], 1):
+        lines.append(f"{i}. **{_title(area)}**: {AREA_ADVICE[area][1]}")
+    if focus:
+        lines.append(f"{len(focus[:2]) + 1}. **Practice**: {AREA_ADVICE[focus[0][0]][3]}")
+    else:
+        lines.append("1. **Keep going**: repeat what worked on your best call this week.")
+
+    lines += ["", "### Progress Tracking", "", "| Week | Focus Area | Score Start | Score End | Δ |", "|------|------------|-------------|-----------|---|"]
+    if rep.last_focus:
+        area, start = rep.last_focus
+        end = rep.score(area)
+        delta = f"{end - start:+.0f}" if start is not None and end is not None else "—"
+        lines.append(f"| Last Week | {_title(area)} | {_fmt(start)} | {_fmt(end)} | {delta} |")
+    if focus:
+        lines.append(f"| This Week | {_title(focus[0][0])} | {_fmt(focus[0][1])} | - | - |")
+    return "\n".join(lines) + "\n"
+
+
+def _references_for(area: str) -> list[str]:
+    return {"discovery": ["questions", "talk_ratio"], "objection_handling": ["objection_pause"]}.get(area, [])
+
+
+def render_quick_card(rep: RepWeek) -> str:
+    strengths = _strengths(rep)
+    focus = _focus_areas(rep)
+    top = strengths[0] if strengths else max(
+        ((a.name, rep.score(a.name)) for a in AREAS if rep.score(a.name) is not None), key=lambda x: x[1], default=None
+    )
+    lines = [f"## ⚡ Quick Coaching: {rep.name}", ""]
+    lines.append(f"**Top Strength**: {_title(top[0])} ({_fmt(top[1])}/100)" if top else "**Top Strength**: not enough data yet")
+    lines.append(f"**Focus Area**: {_title(focus[0][0])} ({_fmt(focus[0][1])}/100)" if focus else "**Focus Area**: none below 70 this week")
+    tip = AREA_ADVICE[focus[0][0]][1] if focus else "Keep doing what worked on your best call this week."
+    lines += ["", "**This Week's Tip**:", tip]
+    if len(rep.calls):
+        worst = min(rep.calls.itertuples(), key=_call_score)
+        lines += ["", f"📞 **Call to Review**: [{worst.title}]({worst.url})"]
+    return "\n".join(lines) + "\n"
+
+
+def render_chart(rep: RepWeek, path: Path) -> None:
+    """A bar chart of the rep's six skill scores beside the team average (an aggregate)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no display in a pipeline
+    import matplotlib.pyplot as plt
+
+    titles = [a.title for a in AREAS]
+    mine = [rep.score(a.name) or 0 for a in AREAS]
+    team = [(rep.scores.get(a.name) or {}).get("team_avg") or 0 for a in AREAS]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    y = range(len(AREAS))
+    ax.barh([i + 0.2 for i in y], mine, height=0.4, label="You", color="#2b6cb0")
+    ax.barh([i - 0.2 for i in y], team, height=0.4, label="Team average", color="#a0aec0")
+    ax.set_yticks(list(y), titles)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    for x in (CRITICAL, FOCUS, STRENGTH):  # the thresholds the report uses
+        ax.axvline(x, color="#718096", linestyle=":", linewidth=1)
+    ax.set_xlabel("Score (0-100)")
+    ax.set_title(f"Skill scores, week of {rep.week_start}")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def _rep_weeks(con: duckdb.DuckDBPyConnection, week_start: dt.date, names: dict[str, str]) -> list[RepWeek]:
+    scores = con.execute("SELECT * FROM rep_skill_scores WHERE week_start = ?", [week_start]).df()
+    scores = scores.astype(object).where(scores.notna(), None)  # NaN would print as 'nan'
+    calls = con.execute("SELECT * FROM call_metrics WHERE week_start = ? ORDER BY started", [week_start]).df()
+    calls["call_date"] = pd.to_datetime(calls["call_date"]).dt.date
+    last = {
+        se: (focus[0], start)
+        for se, focus, start in con.execute(
+            """SELECT r.se_id, r.focus_areas, s.score FROM coaching_reports r
+               LEFT JOIN rep_skill_scores s ON s.week_start = r.week_start AND s.se_id = r.se_id AND s.name = r.focus_areas[1]
+               WHERE r.week_start = ? AND len(r.focus_areas) > 0""",
+            [week_start - WEEK],
+        ).fetchall()
+    }
+    reps = []
+    for se_id, rows in scores.groupby("se_id"):
+        reps.append(
+            RepWeek(
+                se_id=se_id,
+                name=names.get(se_id, se_id),
+                week_start=week_start,
+                scores={r["name"]: r for r in rows.to_dict("records")},
+                calls=calls[calls["se_id"] == se_id],
+                last_focus=last.get(se_id),
+            )
+        )
+    return reps
+
+
+def write_coaching_reports(
+    con: duckdb.DuckDBPyConnection, week_start: dt.date, reports_dir: Path, names: dict[str, str] | None = None
+) -> list[Path]:
+    """Render every scored rep's report, quick card and chart for the week into
+    reports_dir/<week_start>/<se_id>.md (card: <se_id>.card.md, chart: <se_id>.png); replace the
+    week in coaching_reports. `names`: SE id -> display name. Returns the report paths."""
+    ensure_tables(con)
+    folder = reports_dir / week_start.isoformat()
+    records, paths = [], []
+    for rep in _rep_weeks(con, week_start, names or {}):
+        chart = folder / f"{rep.se_id}.png"
+        render_chart(rep, chart)
+        report = render_report(rep, chart.name)
+        card = render_quick_card(rep)
+        path = folder / f"{rep.se_id}.md"
+        path.write_text(report + "\n" + card, encoding="utf-8")
+        paths.append(path)
+        overall = rep.score("overall")
+        records.append(
+            {
+                "week_start": week_start, "se_id": rep.se_id, "overall_score": overall, "level": level(overall),
+                "calls_analyzed": len(rep.calls), "deals_reviewed": int(rep.score("deals_reviewed") or 0),
+                "strengths": [a for a, _ in _strengths(rep)], "focus_areas": [a for a, _, _ in _focus_areas(rep)],
+                "needs_manager_review": any((s := rep.score(a.name)) is not None and s < CRITICAL for a in AREAS),
+                "markdown": report, "quick_card": card, "path": str(path), "chart_path": str(chart),
+            }
+        )
+    frame = pd.DataFrame(records)
+    if len(frame):
+        # pandas cannot tell an all-empty list column's element type; DuckDB needs VARCHAR[].
+        for column in ("strengths", "focus_areas"):
+            frame[column] = frame[column].map(lambda v: [str(x) for x in v])
+    write_frame(con, "coaching_reports", frame, "week_start = ?", [week_start])
+    return paths

@@ -1,0 +1,280 @@
+"""rep_skill_scores: the seed's six skill areas per rep per week, each from named components.
+
+Every component is a 0-100 score; an area's score is the mean of its components that could be
+measured this week (a rep with no objections this week has no objection-handling score, rather
+than a made-up one). The overall score is the weighted mean of the areas that have a score.
+
+Call components come from the week's call_metrics; deal components from `opportunities` over the
+90 days ending with the week (won/lost by stage name, cycle = close_date - created day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from statistics import mean
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from se_pipeline.coaching.calls import WEEK, write_frame
+from se_pipeline.warehouse.schema import ensure_tables
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    title: str
+    weight: float
+
+
+AREAS = [
+    Area("discovery", "Discovery", 20),
+    Area("qualification", "Qualification", 15),
+    Area("demo", "Demo/Presentation", 20),
+    Area("objection_handling", "Objection Handling", 15),
+    Area("negotiation", "Negotiation", 15),
+    Area("closing", "Closing", 15),
+]
+AREA_BY_NAME = {a.name: a for a in AREAS}
+
+# Targets, and where each comes from.
+TALK_RATIO_TARGET = 43.0
+QUESTIONS_TARGET = (11, 14)
+OBJECTION_PAUSE_TARGET_S = 1.0
+REFERENCES = {
+    "talk_ratio": "Gong Labs, talk-to-listen ratio study: top-performing reps talk about 43% of a call "
+    "(the seed's 40/60 target)",
+    "questions": "Gong Labs, discovery-call questions study: 11-14 questions on successful discovery calls, "
+    "spread through the call rather than front-loaded (the seed's call-review target is 10+)",
+    "objection_pause": "Gong Labs, objection-handling research: top performers pause (about a second or more) "
+    "before answering an objection, and answer with a clarifying question",
+    "filler_per_min": "the seed's call-review target: fewer than 3 filler words per minute",
+}
+WON = ("win", "won", "closed won")
+LOST = ("lost", "closed lost")
+DEAL_PERIOD_DAYS = 90
+LEVELS = [(90, "Expert"), (75, "Proficient"), (60, "Developing"), (40, "Needs Coaching"), (0, "Critical")]
+CRITICAL = 40
+
+
+def level(score: float | None) -> str | None:
+    if score is None:
+        return None
+    return next(name for floor, name in LEVELS if score >= floor)
+
+
+def _clamp(x: float) -> float:
+    return max(0.0, min(100.0, x))
+
+
+def questions_score(avg_questions: float) -> float:
+    """100 inside the 11-14 band; proportionally less below it; 10 points off per question above
+    it (an interrogation, not a conversation)."""
+    low, high = QUESTIONS_TARGET
+    if avg_questions < low:
+        return _clamp(100 * avg_questions / low)
+    return _clamp(100 - 10 * max(0.0, avg_questions - high))
+
+
+def talk_ratio_score(ratio: float) -> float:
+    """100 at 43%; 2.5 points off per percentage point away from it (60% scores 57.5)."""
+    return _clamp(100 - 2.5 * abs(ratio - TALK_RATIO_TARGET))
+
+
+def per_call_score(avg: float, target: float) -> float:
+    return _clamp(100 * avg / target)
+
+
+def relative_score(mine: float | None, team: float | None) -> float | None:
+    """The team average scores 75 (Proficient); a third better than the team scores 100."""
+    if mine is None or not team:
+        return None
+    return _clamp(75 * mine / team)
+
+
+def _share(values: list[bool]) -> float | None:
+    return 100 * sum(values) / len(values) if values else None
+
+
+def _mean(values: list[float]) -> float | None:
+    values = [v for v in values if v is not None and not pd.isna(v)]
+    return mean(values) if values else None
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+
+
+def deal_outcomes(con: duckdb.DuckDBPyConnection, week_end: dt.date, quotas: dict[str, float]) -> dict[str, dict[str, Any]]:
+    """Per SE, over the 90 days ending `week_end`: win rate (%), average won deal size, sales cycle
+    (days), quota attainment (% of the quota for 90 days), share of active deals not overdue, deals reviewed."""
+    if not _table_exists(con, "opportunities"):
+        return {}
+    since = week_end - dt.timedelta(days=DEAL_PERIOD_DAYS - 1)
+    rows = con.execute(
+        f"""
+        SELECT se_id,
+               count(*) FILTER (WHERE lower(stage) IN {WON} AND close_date BETWEEN $since AND $until) AS won,
+               count(*) FILTER (WHERE lower(stage) IN {LOST} AND close_date BETWEEN $since AND $until) AS lost,
+               avg(amount) FILTER (WHERE lower(stage) IN {WON} AND close_date BETWEEN $since AND $until) AS avg_won,
+               sum(amount) FILTER (WHERE lower(stage) IN {WON} AND close_date BETWEEN $since AND $until) AS won_amount,
+               avg(close_date - CAST(created_time AS DATE))
+                   FILTER (WHERE lower(stage) IN {WON} AND close_date BETWEEN $since AND $until) AS cycle_days,
+               count(*) FILTER (WHERE is_active) AS active,
+               count(*) FILTER (WHERE is_active AND close_date >= $until) AS active_on_time
+        FROM opportunities WHERE se_id IS NOT NULL GROUP BY se_id
+        """,
+        {"since": since, "until": week_end},
+    ).fetchall()
+    out = {}
+    for se_id, won, lost, avg_won, won_amount, cycle, active, on_time in rows:
+        quota = quotas.get(se_id)
+        out[se_id] = {
+            "win_rate": 100 * won / (won + lost) if won + lost else None,
+            "avg_deal_size": float(avg_won) if avg_won is not None else None,
+            "sales_cycle_days": float(cycle) if cycle is not None else None,
+            "quota_attainment": 100 * float(won_amount or 0) / quota if quota else None,
+            "pipeline_hygiene": 100 * on_time / active if active else None,
+            "deals_reviewed": won + lost + active,
+        }
+    return out
+
+
+def _call_aggregates(calls: pd.DataFrame) -> dict[str, Any]:
+    objections = [o for details in calls["objection_details"] for o in json.loads(details)]
+    discovery = calls[calls["call_type"] == "discovery"]
+    demo = calls[calls["call_type"] == "demo"]
+    asked_in = discovery if len(discovery) else calls  # the questions target is for discovery calls
+    shown_in = demo if len(demo) else calls
+    return {
+        "calls": len(calls),
+        "talk_ratio": _mean(list(calls["talk_ratio"])),
+        "questions": _mean(list(asked_in["questions"])),
+        "question_spread": _mean(list(calls["question_spread"])),
+        "bant_coverage": _mean(list(calls["bant_coverage"])),
+        "value_statements": _mean(list(shown_in["value_statements"])),
+        "personalization": _mean(list(shown_in["personalization"])),
+        "customer_questions": _mean(list(shown_in["customer_questions"])),
+        "asked": _share([o["asked"] for o in objections]),
+        "acknowledged": _share([o["acknowledged"] for o in objections]),
+        "paused": _share([o["pause_s"] is not None and o["pause_s"] >= OBJECTION_PAUSE_TARGET_S for o in objections]),
+        "price_handled": _share([o["handled"] for o in objections if o["kind"] == "price"]),
+        "next_steps": _share(list(calls["has_next_steps"])),
+        "trial_close": _share([n > 0 for n in calls["trial_closes"]]),
+    }
+
+
+def _components(c: dict[str, Any] | None, d: dict[str, Any], team: dict[str, float | None]) -> dict[str, dict[str, float | None]]:
+    c = c or {}
+
+    def opt(value, fn, *args):
+        return None if value is None else round(fn(value, *args), 1)
+
+    win = relative_score(d.get("win_rate"), team.get("win_rate"))
+    return {
+        "discovery": {
+            "question_quality": opt(c.get("questions"), questions_score),
+            "question_spread": opt(c.get("question_spread"), lambda v: 100 * v),
+            "active_listening": opt(c.get("talk_ratio"), talk_ratio_score),
+        },
+        "qualification": {
+            "framework_coverage": opt(c.get("bant_coverage"), lambda v: 100 * v),
+            "pipeline_hygiene": d.get("pipeline_hygiene"),
+            "win_rate": win,
+        },
+        "demo": {
+            "value_articulation": opt(c.get("value_statements"), per_call_score, 3),
+            "personalization": opt(c.get("personalization"), per_call_score, 2),
+            "engagement": opt(c.get("customer_questions"), per_call_score, 3),
+        },
+        "objection_handling": {
+            "response_quality": c.get("asked"),
+            "empathy": c.get("acknowledged"),
+            "patience": c.get("paused"),
+        },
+        "negotiation": {
+            "value_defense": c.get("price_handled"),
+            "deal_size": relative_score(d.get("avg_deal_size"), team.get("avg_deal_size")),
+            "quota_attainment": opt(d.get("quota_attainment"), _clamp),
+        },
+        "closing": {
+            "next_steps": c.get("next_steps"),
+            "trial_close": c.get("trial_close"),
+            "win_rate": win,
+        },
+    }
+
+
+def _trend(now: float | None, before: float | None) -> str | None:
+    if now is None or before is None:
+        return None
+    return "↑" if now - before >= 1 else "↓" if before - now >= 1 else "→"
+
+
+def compute_skill_scores(
+    con: duckdb.DuckDBPyConnection, week_start: dt.date, quotas: dict[str, float] | None = None
+) -> int:
+    """Score every rep with calls this week or deals; replace the week in rep_skill_scores.
+
+    `quotas`: SE id -> quota for a 90-day period (quota attainment is left out without one).
+    """
+    ensure_tables(con)
+    week_end = week_start + WEEK - dt.timedelta(days=1)
+    calls = con.execute("SELECT * FROM call_metrics WHERE week_start = ?", [week_start]).df()
+    by_rep = {se: _call_aggregates(group) for se, group in calls.groupby("se_id")} if len(calls) else {}
+    deals = deal_outcomes(con, week_end, quotas or {})
+    reps = sorted(set(by_rep) | set(deals))
+    outcome_names = ["win_rate", "avg_deal_size", "sales_cycle_days", "quota_attainment"]
+    team = {n: _mean([deals.get(r, {}).get(n) for r in reps]) for n in outcome_names}
+
+    values: dict[str, dict[str, tuple[float | None, dict | None]]] = {}
+    for rep in reps:
+        comps = _components(by_rep.get(rep), deals.get(rep, {}), team)
+        row: dict[str, tuple[float | None, dict | None]] = {}
+        for area in AREAS:
+            measured = [v for v in comps[area.name].values() if v is not None]
+            row[area.name] = (round(mean(measured)) if measured else None, comps[area.name])
+        scored = [(AREA_BY_NAME[n].weight, s) for n, (s, _) in row.items() if s is not None]
+        row["overall"] = (round(sum(w * s for w, s in scored) / sum(w for w, _ in scored)) if scored else None, None)
+        d = deals.get(rep, {})
+        for name in outcome_names:
+            row[name] = (round(d[name], 1) if d.get(name) is not None else None, None)
+        row["calls_analyzed"] = (float(by_rep.get(rep, {}).get("calls", 0)), None)
+        row["deals_reviewed"] = (float(d.get("deals_reviewed", 0)), None)
+        values[rep] = row
+
+    previous = {
+        (se, name): score
+        for se, name, score in con.execute(
+            "SELECT se_id, name, score FROM rep_skill_scores WHERE week_start = ?", [week_start - WEEK]
+        ).fetchall()
+    }
+    records = []
+    names = [a.name for a in AREAS] + ["overall"] + outcome_names + ["calls_analyzed", "deals_reviewed"]
+    for name in names:
+        scores = [values[r][name][0] for r in reps if values[r][name][0] is not None]
+        lower_better = name == "sales_cycle_days"
+        team_avg = round(mean(scores), 1) if scores else None
+        top = (min(scores) if lower_better else max(scores)) if scores else None
+        for rep in reps:
+            score, comps = values[rep][name]
+            kind = "skill" if name in AREA_BY_NAME else "overall" if name == "overall" else "outcome"
+            measured = {k: v for k, v in (comps or {}).items() if v is not None}
+            records.append(
+                {
+                    "week_start": week_start, "se_id": rep, "kind": kind, "name": name, "score": score,
+                    "weight": AREA_BY_NAME[name].weight if name in AREA_BY_NAME else None,
+                    "level": level(score) if kind != "outcome" else None,
+                    "components": json.dumps(comps) if comps else None,
+                    "weakest_component": min(measured, key=measured.get) if measured else None,
+                    "previous_score": previous.get((rep, name)),
+                    "trend": _trend(score, previous.get((rep, name))),
+                    "team_avg": team_avg, "top_performer": top,
+                    "needs_manager_review": kind == "skill" and score is not None and score < CRITICAL,
+                }
+            )
+    write_frame(con, "rep_skill_scores", pd.DataFrame(records), "week_start = ?", [week_start])
+    return len(records)
