@@ -1,0 +1,220 @@
+"""The feedback stream as one list of items, from the warehouse.
+
+An item is one thing the field heard: a rep's feedback row, a win/loss objection, an objection a
+customer voiced on a call (raw_call_utterances, external speakers), or an objection reps discussed
+in an internal `opp-` channel (activity). Tables that do not exist yet are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+
+from se_pipeline.artifacts.competitors import find_competitors
+
+# Phrases that mark an objection or a concern (English). Deliberately narrow: a call is mostly
+# not objections, and a false objection pollutes themes more than a missed one.
+OBJECTION_CUES = re.compile(
+    r"\b(too (?:expensive|costly|pricey|slow|complex|complicated)|pric(?:e|ing) (?:is|was|seems)|"
+    r"(?:our|the) budget|concern(?:ed|s)?|worried|worry|push(?:ed|ing)? back|blocker|deal.?breaker|"
+    r"(?:do|does|can) (?:you|it|your \w+) (?:support|handle|integrate)|(?:doesn't|don't|does not|do not) support|"
+    r"lack(?:s|ing)?|missing|compared? (?:to|with)|versus|switch(?:ing)? from|already (?:use|have|pay)|"
+    r"not sure|hesitant|security review|compliance|data residency|lock-?in|objection)\b",
+    re.IGNORECASE,
+)
+
+
+def is_objection(text: str | None) -> bool:
+    """An objection cue, or a competitor named (a comparison is an objection to handle)."""
+    return bool(text) and bool(OBJECTION_CUES.search(text) or find_competitors(text))
+
+
+@dataclass
+class Item:
+    item_id: str
+    origin: str  # feedback | win_loss | call | opp_channel
+    day: dt.date
+    text: str
+    customer: str | None = None
+    opportunity: str | None = None
+    rep: str | None = None
+    region: str | None = None
+    segment: str | None = None
+    competitors: list[str] = field(default_factory=list)  # named by this item (not its deal)
+    note_id: str | None = None  # the win/loss note an objection came from
+    link: str | None = None
+
+
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(
+        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]
+    )
+
+
+def columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+
+
+def latest(table: str) -> str:
+    """Rows of an enablement raw table as of its latest read (rows gone from the files drop out)."""
+    return f"(SELECT * FROM {table} WHERE extracted_at = (SELECT max(extracted_at) FROM {table}))"
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def feedback_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> list[Item]:
+    items = [
+        Item(
+            item_id=f"feedback:{r['feedback_id']}",
+            origin="feedback",
+            day=r["submitted_on"],
+            text=r["text"],
+            customer=r["customer"],
+            opportunity=r["opportunity"],
+            rep=r["rep"],
+            region=r["region"],
+            segment=r["segment"],
+            competitors=[r["competitor"]] if r["competitor"] else [],
+        )
+        for r in _records(
+            con,
+            f"SELECT * FROM {latest('raw_feedback')} WHERE submitted_on BETWEEN ? AND ? ORDER BY submitted_on, feedback_id",
+            [since, until],
+        )
+    ]
+    return items
+
+
+def win_loss_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> list[Item]:
+    items: list[Item] = []
+    for r in _records(
+        con,
+        f"SELECT * FROM {latest('raw_win_loss')} WHERE decided_on BETWEEN ? AND ? ORDER BY decided_on, note_id",
+        [since, until],
+    ):
+        for index, objection in enumerate(r["objections"] or []):
+            items.append(
+                Item(
+                    item_id=f"win_loss:{r['note_id']}:{index}",
+                    origin="win_loss",
+                    day=r["decided_on"],
+                    text=objection,
+                    customer=r["customer"],
+                    opportunity=r["opportunity"],
+                    region=r["region"],
+                    segment=r["segment"],
+                    note_id=r["note_id"],
+                )
+            )
+    return items
+
+
+def call_objection_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> list[Item]:
+    """Objections customers voiced on calls: external speakers' utterances with an objection cue.
+
+    Day, customer, SE and link come from the call's `activity` row (`call:<call_id>`) when there is
+    one, else from raw_calls (the call's day, CRM account hint, host SE and Gong URL).
+    """
+    if not has_table(con, "raw_call_utterances"):
+        return []
+    joins, day, customer, se, link = [], ["u.partition_date"], [], [], []
+    if has_table(con, "activity"):
+        joins.append("LEFT JOIN activity a ON a.activity_id = 'call:' || u.call_id")
+        day.insert(0, "a.activity_date"), customer.append("a.customer"), se.append("a.se_id"), link.append("a.link")
+    if has_table(con, "raw_calls"):
+        joins.append("LEFT JOIN raw_calls c ON c.call_id = u.call_id")
+        customer.append("c.customer_name_hint"), se.append("c.se_id"), link.append("c.url")
+
+    def first(values: list[str]) -> str:
+        return f"coalesce({', '.join(values)})" if values else "NULL"
+
+    rows = _records(
+        con,
+        f"""
+        SELECT u.call_id, u.position, u.text, {first(day)} AS day, {first(customer)} AS customer,
+               {first(se)} AS se_id, {first(link)} AS link
+        FROM raw_call_utterances u {' '.join(joins)}
+        WHERE NOT coalesce(u.is_internal, FALSE) AND {first(day)} BETWEEN ? AND ?
+        ORDER BY day, u.call_id, u.position
+        """,
+        [since, until],
+    )
+    return [
+        Item(
+            item_id=f"call:{r['call_id']}:{r['position']}",
+            origin="call",
+            day=r["day"],
+            text=r["text"],
+            customer=r["customer"],
+            rep=r["se_id"],
+            link=r["link"],
+        )
+        for r in rows
+        if is_objection(r["text"])
+    ]
+
+
+def opp_channel_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> list[Item]:
+    """Objections the team discussed in internal opp- channels."""
+    if not has_table(con, "activity"):
+        return []
+    rows = _records(
+        con,
+        """
+        SELECT activity_id, activity_date, customer, se_id, text, link
+        FROM activity
+        WHERE channel_kind = 'opp' AND NOT coalesce(is_bot, FALSE)
+          AND activity_date BETWEEN ? AND ?
+        ORDER BY activity_date, activity_id
+        """,
+        [since, until],
+    )
+    return [
+        Item(
+            item_id=f"opp:{r['activity_id']}",
+            origin="opp_channel",
+            day=r["activity_date"],
+            text=r["text"],
+            customer=r["customer"],
+            rep=r["se_id"],
+            link=r["link"],
+        )
+        for r in rows
+        if is_objection(r["text"])
+    ]
+
+
+def _fill_region_segment(items: list[Item]) -> None:
+    """Items without region/segment take their customer's most common ones from the other items."""
+    seen: dict[str, dict[str, dict[str, int]]] = {}
+    for item in items:
+        if item.customer:
+            for attr in ("region", "segment"):
+                value = getattr(item, attr)
+                if value:
+                    counts = seen.setdefault(item.customer.lower(), {}).setdefault(attr, {})
+                    counts[value] = counts.get(value, 0) + 1
+    for item in items:
+        known = seen.get((item.customer or "").lower(), {})
+        for attr in ("region", "segment"):
+            if not getattr(item, attr) and known.get(attr):
+                setattr(item, attr, max(sorted(known[attr]), key=known[attr].get))
+
+
+def collect_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> dict[str, list[Item]]:
+    """Every item from `since` to `until`, by origin (an origin with nothing is an empty list)."""
+    by_origin = {
+        "feedback": feedback_items(con, since, until) if has_table(con, "raw_feedback") else [],
+        "win_loss": win_loss_items(con, since, until) if has_table(con, "raw_win_loss") else [],
+        "call": call_objection_items(con, since, until),
+        "opp_channel": opp_channel_items(con, since, until),
+    }
+    _fill_region_segment([item for items in by_origin.values() for item in items])
+    return by_origin

@@ -1,0 +1,83 @@
+"""`sources.feedback`: where the enablement inputs live, and what the reports are filed under.
+
+```yaml
+sources:
+  feedback:
+    mode: export
+    feedback: [feedback/feedback.csv, feedback/ride-alongs.md]   # files or folders of .csv/.md
+    win_loss: feedback/win_loss.csv
+    content_inventory: feedback/content_inventory.csv           # optional
+    onboarding_metrics: feedback/onboarding_metrics.csv         # optional
+    initiative: field-enablement        # reports go to <home>/reports/<initiative>/sales/
+    competitors: [Acme Observability]   # added to the built-in list
+    stale_after_days: 90                # an asset older than this is stale
+```
+With no `sources.feedback` (demo mode) the demo workspace's `feedback/` folder is read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DEFAULT_INITIATIVE = "field-enablement"
+DEMO_FILES = {
+    "feedback": "feedback.csv",
+    "win_loss": "win_loss.csv",
+    "content_inventory": "content_inventory.csv",
+    "onboarding_metrics": "onboarding_metrics.csv",
+}
+
+
+class FeedbackSettings(BaseModel):
+    # A misspelt key is a user mistake worth naming, not something to ignore.
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["export"] = "export"
+    feedback: list[Path] = Field(min_length=1)
+    win_loss: Path
+    content_inventory: Path | None = None
+    onboarding_metrics: Path | None = None
+    initiative: str = Field(DEFAULT_INITIATIVE, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    competitors: list[str] = []
+    stale_after_days: int = Field(90, ge=1)
+
+    @classmethod
+    def in_folder(cls, folder: Path, **overrides: Any) -> "FeedbackSettings":
+        """The demo workspace layout: <folder>/{feedback,win_loss,content_inventory,onboarding_metrics}.csv."""
+        return cls(
+            feedback=[folder / DEMO_FILES["feedback"]],
+            win_loss=folder / DEMO_FILES["win_loss"],
+            content_inventory=folder / DEMO_FILES["content_inventory"],
+            onboarding_metrics=folder / DEMO_FILES["onboarding_metrics"],
+            **overrides,
+        )
+
+    def resolved(self, base: Path) -> "FeedbackSettings":
+        """A copy with relative paths taken relative to `base` (the config file's folder)."""
+
+        def fix(p: Path | None) -> Path | None:
+            return p if p is None or p.is_absolute() else base / p
+
+        return self.model_copy(
+            update={
+                "feedback": [fix(p) for p in self.feedback],
+                "win_loss": fix(self.win_loss),
+                "content_inventory": fix(self.content_inventory),
+                "onboarding_metrics": fix(self.onboarding_metrics),
+            }
+        )
+
+
+def feedback_settings(settings: Any) -> FeedbackSettings:
+    """The configured `sources.feedback`, or the demo workspace's feedback folder in demo mode."""
+    configured = getattr(settings.sources, "feedback", None)
+    if isinstance(configured, FeedbackSettings):
+        return configured
+    # Imported here: the demo package is only needed when no feedback source is configured.
+    from se_pipeline.demo import ensure_demo_workspace
+
+    root = ensure_demo_workspace(settings.home)
+    return FeedbackSettings.in_folder(Path(root) / "feedback")

@@ -1,0 +1,227 @@
+"""feedback_themes: the current and previous quarter's feedback items clustered into themes.
+
+For each theme: a readable label, members this quarter and last (a theme with both *repeats*),
+regions and segments (a theme from a single segment is flagged), customers and the linked active
+opportunities' revenue, competitors, proof points and customer stories from win/loss notes, and a
+suggested content format by rule:
+
+    battlecard   at least 30% of the members name a competitor
+    snippet      at least half the members are questions
+    short deck   members from 2+ segments and at least 6 of them
+    one-pager    otherwise
+
+priority = members this quarter + 2 x customers + revenue at stake / 100,000 + 2 if it repeats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import duckdb
+
+from se_pipeline.artifacts.competitors import find_competitors
+from se_pipeline.enablement.clustering import cluster_texts
+from se_pipeline.enablement.items import Item, has_table, latest
+
+_QUESTION = re.compile(r"\?\s*$|^\s*(can|could|does|do|is|are|how|what|why|when|where|which|will)\b", re.IGNORECASE)
+
+
+def quarter_of(day: dt.date) -> tuple[dt.date, str]:
+    """(first day, name) of the quarter holding `day`: (2026-10-01, '2026-Q4')."""
+    index = (day.month - 1) // 3
+    return dt.date(day.year, 3 * index + 1, 1), f"{day.year}-Q{index + 1}"
+
+
+def previous_quarter_start(day: dt.date) -> dt.date:
+    start, _ = quarter_of(day)
+    return quarter_of(start - dt.timedelta(days=1))[0]
+
+
+@dataclass
+class Theme:
+    theme: str
+    top_terms: list[str]
+    items: list[Item]
+    current: list[Item]
+    previous: list[Item]
+    opportunity_ids: list[str] = field(default_factory=list)
+    revenue_at_stake: float = 0.0
+    competitors: list[str] = field(default_factory=list)
+    proof_points: list[str] = field(default_factory=list)
+    customer_stories: list[str] = field(default_factory=list)
+    suggested_format: str = "one-pager"
+    priority: float = 0.0
+    rank: int = 0
+
+    @property
+    def repeats(self) -> bool:
+        return bool(self.current and self.previous)
+
+    def _distinct(self, attr: str) -> list[str]:
+        return sorted({getattr(i, attr) for i in self.items if getattr(i, attr)})
+
+    @property
+    def regions(self) -> list[str]:
+        return self._distinct("region")
+
+    @property
+    def segments(self) -> list[str]:
+        return self._distinct("segment")
+
+    @property
+    def customers(self) -> list[str]:
+        return self._distinct("customer")
+
+    @property
+    def origins(self) -> list[str]:
+        return self._distinct("origin")
+
+    @property
+    def single_segment(self) -> bool:
+        return len(self.segments) == 1
+
+    def examples(self, n: int = 3) -> list[str]:
+        # This quarter's first, then last quarter's; no text twice.
+        seen: list[str] = []
+        for item in self.current + self.previous:
+            if item.text not in seen:
+                seen.append(item.text)
+        return seen[:n]
+
+
+def suggest_format(items: list[Item], segments: list[str]) -> str:
+    if not items:
+        return "one-pager"
+    if sum(1 for i in items if i.competitors) >= 0.3 * len(items):
+        return "battlecard"
+    if sum(1 for i in items if _QUESTION.search(i.text)) >= 0.5 * len(items):
+        return "snippet"
+    if len(segments) >= 2 and len(items) >= 6:
+        return "short deck"
+    return "one-pager"
+
+
+def _opportunities(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    if not has_table(con, "opportunities"):
+        return []
+    cursor = con.execute("SELECT page_id, name, customer, amount FROM opportunities WHERE is_active")
+    return [dict(zip(("page_id", "name", "customer", "amount"), row)) for row in cursor.fetchall()]
+
+
+def _link_opportunities(item: Item, opportunities: list[dict]) -> list[dict]:
+    """The item's own opportunity (by page id or name), else its customer's active opportunities."""
+    if item.opportunity:
+        wanted = item.opportunity.strip().lower()
+        named = [o for o in opportunities if wanted in (o["page_id"].lower(), (o["name"] or "").lower())]
+        if named:
+            return named
+    key = _name_key(item.customer)
+    return [o for o in opportunities if key and _name_key(o["customer"]) == key]
+
+
+def _name_key(name: str | None) -> str:
+    return re.sub(r"[^a-z0-9]", "", (name or "").lower())
+
+
+def _win_loss_notes(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    if not has_table(con, "raw_win_loss"):
+        return {}
+    cursor = con.execute(f"SELECT note_id, customer, outcome, decided_on, competitors, proof_points, summary FROM {latest('raw_win_loss')}")
+    names = [d[0] for d in cursor.description]
+    return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+
+
+def build_themes(
+    con: duckdb.DuckDBPyConnection,
+    items: list[Item],
+    as_of: dt.date,
+    competitor_list: tuple[str, ...] | None = None,
+) -> list[Theme]:
+    """Cluster `items` (current and previous quarter) into ranked themes."""
+    if not items:
+        return []
+    quarter_start, _ = quarter_of(as_of)
+    for item in items:
+        # Competitors named in the text count as much as a competitor column.
+        item.competitors = list(dict.fromkeys(item.competitors + find_competitors(item.text, competitor_list)))
+    clustering = cluster_texts([i.text for i in items])
+    opportunities = _opportunities(con)
+    notes = _win_loss_notes(con)
+    themes: list[Theme] = []
+    for cluster, label in enumerate(clustering.names):
+        members = [item for item, c in zip(items, clustering.labels) if c == cluster]
+        if not members:
+            continue
+        theme = Theme(
+            theme=label,
+            top_terms=clustering.terms[cluster],
+            items=members,
+            current=[i for i in members if i.day >= quarter_start],
+            previous=[i for i in members if i.day < quarter_start],
+        )
+        linked = {o["page_id"]: o for i in members for o in _link_opportunities(i, opportunities)}
+        theme.opportunity_ids = sorted(linked)
+        theme.revenue_at_stake = float(sum(o["amount"] or 0 for o in linked.values()))
+        theme_notes = [notes[i.note_id] for i in members if i.note_id in notes]
+        # The items' own mentions first, then the competitors of the deals their objections came from.
+        counts = Counter(c for i in members for c in i.competitors)
+        counts.update(c for n in theme_notes for c in (n["competitors"] or []) if c not in counts)
+        theme.competitors = [name for name, _ in counts.most_common()]
+        theme.proof_points = list(dict.fromkeys(p for n in theme_notes for p in (n["proof_points"] or [])))
+        theme.customer_stories = list(
+            dict.fromkeys(
+                f"{n['customer']} (won {n['decided_on']:%Y-%m-%d})" + (f": {n['summary']}" if n["summary"] else "")
+                for n in theme_notes
+                if n["outcome"] == "won"
+            )
+        )
+        theme.suggested_format = suggest_format(members, theme.segments)
+        theme.priority = (
+            len(theme.current) + 2 * len(theme.customers) + theme.revenue_at_stake / 100_000 + (2 if theme.repeats else 0)
+        )
+        themes.append(theme)
+    _unique_labels(themes)
+    themes.sort(key=lambda t: (-t.priority, t.theme))
+    for rank, theme in enumerate(themes, start=1):
+        theme.rank = rank
+    return themes
+
+
+def _unique_labels(themes: list[Theme]) -> None:
+    # Labels key the refresh plan; two themes with the same words get numbered.
+    counts = Counter(t.theme for t in themes)
+    seen: Counter = Counter()
+    for theme in themes:
+        if counts[theme.theme] > 1:
+            seen[theme.theme] += 1
+            theme.theme = f"{theme.theme} ({seen[theme.theme]})"
+
+
+def write_themes(
+    con: duckdb.DuckDBPyConnection, initiative: str, themes: list[Theme], as_of: dt.date
+) -> int:
+    """Replace the initiative's rows of feedback_themes with `themes` (one transaction)."""
+    _, quarter = quarter_of(as_of)
+    now = dt.datetime.now(dt.timezone.utc)
+    rows = [
+        (
+            initiative, t.theme, t.rank, quarter, t.top_terms, len(t.items), len(t.current), len(t.previous),
+            t.repeats, t.regions, t.segments, t.single_segment, t.customers, t.opportunity_ids,
+            t.revenue_at_stake, t.competitors, t.proof_points, t.customer_stories, t.origins,
+            t.suggested_format, t.priority, t.examples(), [i.item_id for i in t.items], now,
+        )
+        for t in themes
+    ]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM feedback_themes WHERE initiative = ?", [initiative])
+        if rows:
+            con.executemany(f"INSERT INTO feedback_themes VALUES ({', '.join('?' * len(rows[0]))})", rows)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(rows)
