@@ -330,13 +330,58 @@ def email_date(moment: dt.datetime) -> str:
     return format_datetime(moment)
 
 
-def write_mbox(path, messages: list[FakeMessage], extra: list[bytes] = ()) -> None:
-    """A Google Takeout style mbox of `messages` (with X-GM-THRID and X-Gmail-Labels), then `extra` raw chunks."""
+def write_mbox(path, messages: list[FakeMessage], extra: list[bytes] = (), label_names: dict[str, str] | None = None) -> None:
+    """A Google Takeout style mbox of `messages` (with X-GM-THRID and X-Gmail-Labels), then `extra` raw chunks.
+
+    `label_names`: user label id -> name (Takeout writes names; the API gives ids)."""
+    names = {**_TAKEOUT_NAMES, **(label_names or {})}
     with open(path, "wb") as out:
         for m in messages:
-            labels = ",".join(_TAKEOUT_NAMES.get(l, l) for l in m.label_ids) + ("" if "UNREAD" in m.label_ids else ",Opened")
+            labels = ",".join(names.get(l, l) for l in m.label_ids) + ("" if "UNREAD" in m.label_ids else ",Opened")
             out.write(f"From {int(m.thread_id, 16)}@xxx {m.internal_date:%a %b %d %H:%M:%S +0000 %Y}\r\n".encode())
             out.write(f"X-GM-THRID: {int(m.thread_id, 16)}\r\nX-Gmail-Labels: {labels}\r\n".encode())
             out.write(m.raw.rstrip(b"\r\n").replace(b"\nFrom ", b"\n>From ") + b"\r\n\r\n")
         for chunk in extra:
             out.write(b"From MAILER-DAEMON Thu Jan  1 00:00:00 2026\r\n" + chunk.rstrip(b"\r\n") + b"\r\n\r\n")
+
+
+def sample_mailbox(day: dt.date, tz) -> list[FakeMessage]:
+    """Alice's mail around local `day`: a customer thread, an HTML tool notification, an attachment,
+    mail just outside the day on both sides, spam, and a message whose Date is on `day` but
+    which Gmail received just after midnight."""
+
+    def at(hour: int, minute: int = 0, second: int = 0, days: int = 0) -> dt.datetime:
+        return dt.datetime.combine(day + dt.timedelta(days=days), dt.time(hour, minute, second), tz)
+
+    thread = "18b2f3c4d5e6f7a8"
+    specs = [
+        ("m1", thread, ["INBOX", "UNREAD", "Label_7"], at(9), dict(message_id="<q1@acme.com>")),
+        ("m2", thread, ["SENT"], at(10), dict(
+            message_id="<a1@example.com>", sender="Alice Chen <alice@example.com>", to="Bob Buyer <bob@acme.com>",
+            in_reply_to="<q1@acme.com>", references=("<q1@acme.com>",),
+            text="Hi Bob,\n\nHere it is: https://docs.example.com/sso\n\nBest,\nAlice\n\n"
+                 "On Tue, Oct 6, 2026 at 9:00 AM Bob Buyer <bob@acme.com> wrote:\n> Can you send the SSO setup guide?\n")),
+        ("m3", "18b2f3c4d5e6f7b0", ["INBOX"], at(11), dict(
+            message_id="<gong-1@gong.io>", sender="Gong <recaps@gong.io>", subject="Call recap: Acme",
+            text=None, html="<p>Your call with <b>Acme</b> was recorded.</p><p>Next steps: send pricing.</p>")),
+        ("m4", "18b2f3c4d5e6f7b1", ["INBOX", "IMPORTANT"], at(12), dict(
+            message_id="<att@acme.com>", subject="Security questionnaire",
+            text="Attached is our questionnaire.\n", attachments=(("questionnaire.xlsx", "application/vnd.ms-excel", b"PK\x03\x04 xlsx"),))),
+        ("m5", "18b2f3c4d5e6f7b2", ["INBOX"], at(23, 30, days=-1), dict(message_id="<before@acme.com>", subject="Yesterday")),
+        ("m6", "18b2f3c4d5e6f7b3", ["INBOX"], at(0, 30, days=1), dict(message_id="<after@acme.com>", subject="Tomorrow")),
+        ("m7", "18b2f3c4d5e6f7b4", ["SPAM"], at(13), dict(message_id="<spam@spam.biz>", sender="Win <win@spam.biz>")),
+        ("m8", "18b2f3c4d5e6f7b5", ["INBOX"], at(23, 59, 50), dict(message_id="<late@acme.com>", subject="Late")),
+    ]
+    messages = []
+    for gmail_id, thread_id, labels, sent, fields in specs:
+        raw = build_email(sent_at=sent, **fields)
+        received = sent + dt.timedelta(seconds=40)  # delivery takes a moment: m8 arrives the next day
+        messages.append(FakeMessage(gmail_id, thread_id, raw, received, labels))
+    return messages
+
+
+SAMPLE_LABELS = [
+    {"id": "INBOX", "name": "INBOX", "type": "system"},
+    {"id": "SENT", "name": "SENT", "type": "system"},
+    {"id": "Label_7", "name": "Customers/Acme", "type": "user"},
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,21 +21,23 @@ from se_pipeline.errors import SourceError
 from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
 
+_POSTMARK = re.compile(rb"From \S+ .*\b\d{1,2}:\d{2}")
 _QUARANTINE_HEAD = 4096  # bytes of a bad message kept in quarantine, for a person to look at
 
 
 def iter_mbox(path: Path) -> Iterator[tuple[int, bytes]]:
     """(index, message bytes) for each message, reading line by line: one message in memory.
 
-    A message starts at a "From " line at the top of the file or after an empty line (mboxo /
-    mboxrd, as Takeout writes them); the "From " line itself is not part of the message.
+    A message starts at a "From " postmark line ("From <sender> <date with a time>") at the top
+    of the file or after an empty line; a body line that merely begins with "From " and was not
+    escaped by the writer does not split. The postmark line itself is not part of the message.
     """
     index = -1
     lines: list[bytes] = []
     previous_blank = True
     with path.open("rb") as handle:
         for line in handle:
-            if line.startswith(b"From ") and previous_blank:
+            if previous_blank and _POSTMARK.match(line):
                 if index >= 0:
                     yield index, b"".join(lines)
                 index += 1

@@ -1,0 +1,90 @@
+"""The Gmail export connector: Google Takeout mbox files, streamed; loading into a real DuckDB."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+
+from se_pipeline.connectors.gmail import GmailMboxConnector
+from se_pipeline.connectors.gmail.mbox import iter_mbox
+from se_pipeline.errors import SourceError
+from se_pipeline.warehouse.loader import Quarantined, Rows, load_records
+from se_pipeline.window import Window
+from tests.fakes.gmail_server import sample_mailbox, write_mbox
+
+NY = ZoneInfo("America/New_York")
+DAY = dt.date(2026, 10, 6)
+WINDOW = Window.for_day(DAY, NY)
+NO_DATE = b"Message-ID: <nodate@acme.com>\r\nFrom: bob@acme.com\r\nSubject: no date\r\n\r\nbody\r\n"
+GARBAGE = b"\x00\xff\xfe binary junk that is not an email at all \x1b\x9c"
+
+
+@pytest.fixture
+def mbox(tmp_path):
+    path = tmp_path / "alice.mbox"
+    write_mbox(path, sample_mailbox(DAY, NY), extra=[NO_DATE, GARBAGE], label_names={"Label_7": "Customers/Acme"})
+    return path
+
+
+def test_rows_for_the_window_and_bad_messages_quarantined(mbox):
+    records = list(GmailMboxConnector({"alice": mbox}).extract(WINDOW))
+    rows = [row for r in records if isinstance(r, Rows) for row in r.rows]
+    quarantined = [r for r in records if isinstance(r, Quarantined)]
+
+    # m5/m6 fall on other days, m7 is spam; the two broken messages (index 8 and 9) are quarantined.
+    assert [r["message_id"] for r in rows] == ["<q1@acme.com>", "<a1@example.com>", "<gong-1@gong.io>", "<att@acme.com>", "<late@acme.com>"]
+    assert [(q.source, q.key, q.reason.split(":")[0]) for q in quarantined] == [
+        ("gmail", f"{mbox}#8", "no_date"),
+        ("gmail", f"{mbox}#9", "no_date"),
+    ]
+    assert "no date" in quarantined[0].payload  # the message head is kept for a person to look at
+    question = rows[0]
+    assert question["labels"] == ["Customers/Acme", "INBOX", "UNREAD"]  # Takeout names -> Gmail label ids
+    assert question["thread_id"] == "18b2f3c4d5e6f7a8"  # X-GM-THRID in hex, as the API writes it
+    assert question["gmail_id"] is None
+    assert not any(name == "X-Gmail-Labels" for name, _ in question["payload"]["headers"])
+
+
+def test_mbox_splitter_streams_messages_and_ignores_from_inside_bodies(tmp_path):
+    path = tmp_path / "x.mbox"
+    path.write_bytes(
+        b"From 1@xxx Tue Oct 06 10:00:00 +0000 2026\n"
+        b"Subject: one\n\nFrom the start: this body line is not a separator\n>From escaped too\n\n"
+        b"From 2@xxx Tue Oct 06 11:00:00 +0000 2026\n"
+        b"Subject: two\n\nsecond\n"
+    )
+    messages = list(iter_mbox(path))
+    assert [index for index, _ in messages] == [0, 1]
+    assert b"From the start" in messages[0][1] and messages[1][1].startswith(b"Subject: two")
+
+
+def test_loading_the_same_window_twice_into_duckdb_keeps_the_counts(mbox):
+    con = duckdb.connect(":memory:")
+    connector = GmailMboxConnector({"alice": mbox})
+    tables = connector.tables
+
+    def counts() -> tuple:
+        return (
+            con.execute("select count(*), count(distinct message_key) from raw_gmail_messages").fetchone(),
+            con.execute("select count(*) from quarantine where source = 'gmail'").fetchone(),
+        )
+
+    first = load_records(con, "gmail", tables, WINDOW, connector.extract(WINDOW))
+    after_first = counts()
+    second = load_records(con, "gmail", tables, WINDOW, connector.extract(WINDOW))
+    assert counts() == after_first == ((5, 5), (2,))
+    assert first.rows == second.rows and first.quarantined == second.quarantined == 2
+    stored = con.execute(
+        "select labels, attachments, payload->>'$.body_source', sent_at from raw_gmail_messages where message_id = '<att@acme.com>'"
+    ).fetchone()
+    assert stored[0] == ["IMPORTANT", "INBOX"] and stored[1] == ["questionnaire.xlsx"] and stored[2] == "text/plain"
+    assert stored[3] == dt.datetime(2026, 10, 6, 16, 0, tzinfo=dt.timezone.utc)
+
+
+def test_missing_mbox_names_the_setting(tmp_path):
+    connector = GmailMboxConnector({"alice": tmp_path / "nope.mbox"})
+    with pytest.raises(SourceError, match="sources.gmail.paths.alice"):
+        list(connector.extract(WINDOW))
