@@ -298,17 +298,24 @@ def write_calls(
     period_start: dt.date,
     period_end: dt.date,
     tz: ZoneInfo = NEW_YORK,
+    owners: dict[str, str] | None = None,
 ) -> None:
     """Write root/"calls"/<YYYY-MM-DD>-<call id>.json: every Tuesday and Thursday of the period, each
     SE has a call with one of their customers (customers are dealt to SEs in turn), the call type
     cycling discovery → demo → pricing. `sales_engineers` need id, name, email (gong_user_id
-    optional); `customers` need name and domains (or domain)."""
+    optional); `customers` need name and domains (or domain). `owners` (customer name -> SE id)
+    keeps each customer with the SE who owns its opportunity; unlisted customers are dealt in turn.
+    Replaces the call files a previous run wrote."""
     folder = root / "calls"
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.json"):
+        old.unlink()
     if not sales_engineers or not customers:
         return
-    book = {se.id: [c for i, c in enumerate(customers) if i % len(sales_engineers) == n] or list(customers)
-            for n, se in enumerate(sales_engineers)}
+    owners = owners or {}
+    ids = [se.id for se in sales_engineers]
+    owner = {c.name: owners.get(c.name) if owners.get(c.name) in ids else ids[i % len(ids)] for i, c in enumerate(customers)}
+    book = {se.id: [c for c in customers if owner[c.name] == se.id] or list(customers) for se in sales_engineers}
     day, count = period_start, {se.id: 0 for se in sales_engineers}
     while day <= period_end:
         if day.weekday() in (1, 3):  # Tuesday, Thursday
