@@ -16,7 +16,8 @@ from se_pipeline.window import Window
 
 WINDOW = Window.for_day(dt.date(2026, 10, 2), ZoneInfo("America/New_York"))
 USERS = [
-    {"id": "U1", "name": "alice", "real_name": "Alice Chen", "profile": {"real_name": "Alice Chen", "email": "alice@example.com"}},
+    {"id": "U1", "name": "alice", "real_name": "Alice Chen",
+     "profile": {"real_name": "Alice Chen", "email": "alice@example.com"}},
     {"id": "U2", "name": "carol", "profile": {"display_name": "carol.d"}},
 ]
 CHANNEL = conversation({"id": "C1", "name": "ext-acme-eval", "is_channel": True, "is_ext_shared": True})
@@ -72,7 +73,8 @@ def test_an_edit_event_is_read_as_the_current_message(directory):
     row = _row(directory, {"type": "message", "subtype": "message_changed", "ts": "1790953600.000001",
                            "message": {"type": "message", "user": "U1", "ts": "1790953200.000400", "text": "new",
                                        "edited": {"user": "U1", "ts": "1790953600.000001"}},
-                           "previous_message": {"type": "message", "user": "U1", "ts": "1790953200.000400", "text": "old"}})
+                           "previous_message": {"type": "message", "user": "U1", "ts": "1790953200.000400",
+                                                "text": "old"}})
     assert (row["message_key"], row["text"]) == ("C1:1790953200.000400", "new")
 
 
@@ -94,8 +96,8 @@ def test_bot_messages_are_named_and_their_attachments_read(directory):
                                    "attachments": [{"fallback": "Call recorded", "title": "Acme sync",
                                                     "text": "32 min"}]})
     assert (by_username["bot_name"], by_username["text"]) == ("Gong", "Acme sync\n32 min")
-    by_profile = _row(directory, {"type": "message", "bot_id": "B2", "ts": "1790960401.000100", "text": "Case 42 opened",
-                                  "bot_profile": {"id": "B2", "name": "Zendesk"}})
+    by_profile = _row(directory, {"type": "message", "bot_id": "B2", "ts": "1790960401.000100",
+                                  "text": "Case 42 opened", "bot_profile": {"id": "B2", "name": "Zendesk"}})
     assert (by_profile["bot_name"], by_profile["user_name"]) == ("Zendesk", "Zendesk")
     fallback_only = _row(directory, {"type": "message", "subtype": "bot_message", "bot_id": "B1", "username": "Gong",
                                      "ts": "1790960402.000100", "attachments": [{"fallback": "Call recorded"}]})

@@ -1,7 +1,7 @@
 """A fake Slack Web API on 127.0.0.1 that answers like the real one, for slack_sdk's WebClient.
 
 It serves POST (or GET) /api/<method> with a form or JSON body and a Bearer token, and answers
-conversations.list / history / replies and users.list with cursor pagination
+conversations.list / history / replies and users.list with cursor pagination, and users.info,
 (`response_metadata.next_cursor`, `has_more`), in the envelope shapes of Slack's responses
 (../shared/data/slack-api-java-sdk-schema-samples/api/*.json,
 ../shared/data/slack-api-python-slack-sdk-fixtures). Tests script failures: a 429 with
@@ -79,6 +79,7 @@ class _Failure:
 class FakeSlack:
     token: str = DEFAULT_TOKEN
     users: list[dict[str, Any]] = field(default_factory=list)
+    unlisted_users: list[dict[str, Any]] = field(default_factory=list)
     channels: list[dict[str, Any]] = field(default_factory=list)
     # channel id -> every message in it, parents and replies alike (as Slack stores them)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -93,8 +94,9 @@ class FakeSlack:
 
     # ---- data ---------------------------------------------------------------------------
 
-    def add_user(self, user: dict[str, Any]) -> None:
-        self.users.append(user)
+    def add_user(self, user: dict[str, Any], listed: bool = True) -> None:
+        """listed=False: a Slack Connect member of another org, known to users.info but not users.list."""
+        (self.users if listed else self.unlisted_users).append(user)
 
     def add_channel(self, channel_id: str, name: str | None = None, **fields: Any) -> dict[str, Any]:
         """A conversation as conversations.list returns it; flags say its type (is_private, is_im, …)."""
@@ -141,7 +143,7 @@ class FakeSlack:
         assert self._server is not None, "start the fake first (use it as a context manager)"
         return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
 
-    def __enter__(self) -> "FakeSlack":
+    def __enter__(self) -> FakeSlack:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -154,7 +156,8 @@ class FakeSlack:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # A short poll interval so that shutdown (each test's teardown) takes milliseconds.
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -191,7 +194,9 @@ class FakeSlack:
         self._send(request, 200, answer)
 
     @staticmethod
-    def _send(request: BaseHTTPRequestHandler, status: int, answer: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+    def _send(
+        request: BaseHTTPRequestHandler, status: int, answer: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
         data = json.dumps(answer).encode()
         request.send_response(status)
         request.send_header("Content-Type", "application/json; charset=utf-8")
@@ -217,6 +222,7 @@ class FakeSlack:
         handler = {
             "auth.test": self._auth_test,
             "users.list": self._users_list,
+            "users.info": self._users_info,
             "conversations.list": self._conversations_list,
             "conversations.history": self._history,
             "conversations.replies": self._replies,
@@ -241,6 +247,10 @@ class FakeSlack:
     def _users_list(self, params: dict[str, Any]) -> dict[str, Any]:
         page, cursor = self._page(self.users, params, default_limit=100)
         return {"ok": True, "members": page, "cache_ts": 1790999999, "response_metadata": {"next_cursor": cursor}}
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = next((u for u in self.users + self.unlisted_users if u["id"] == params.get("user")), None)
+        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
 
     def _conversations_list(self, params: dict[str, Any]) -> dict[str, Any]:
         types = set(str(params.get("types") or "public_channel").split(","))

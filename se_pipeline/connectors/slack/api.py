@@ -5,12 +5,15 @@ conversations.history scan over [window start - thread_lookback_days, window end
 conversations.replies only for threads whose latest reply is at or after the window start. That
 one scan both yields the window's top-level messages and finds old parents with new replies, so a
 reply today to last month's question arrives while the old parent stays in its own day.
+Authors and mentioned people users.list does not return (Slack Connect members of the customer's
+org) are looked up once each with users.info.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.error import URLError
@@ -48,10 +51,13 @@ _AUTH_ERRORS = frozenset(
     {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "no_permission"}
 )
 # A conversation the token cannot read is reported and skipped; the rest of the workspace loads.
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)[|>]")
 _CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "access_denied", "is_archived"})
 
 
-class _UnreadableChannel(Exception):
+class _Unavailable(Exception):
+    """A channel the token cannot read, or a user Slack does not know: skipped, not fatal."""
+
     def __init__(self, error: str):
         super().__init__(error)
         self.error = error
@@ -103,6 +109,7 @@ class SlackApiConnector:
         self.channels_read = 0
         self.channels_not_member = 0
         self.skipped_channels: dict[str, str] = {}
+        self._looked_up: dict[str, dict[str, Any] | None] = {}  # users.info answers, by user id
 
     @property
     def calls(self) -> int:
@@ -126,6 +133,7 @@ class SlackApiConnector:
             directory.add_conversation(conv)
         yield from paged(CHANNELS, (channel_row(c, directory) for c in conversations))
         yield from paged(MESSAGES, self._messages(conversations, directory, window))
+        yield from paged(USERS, (user_row(u, team) for u in self._looked_up.values() if u))
 
     def _messages(
         self, conversations: list[Conversation], directory: Directory, window: Window
@@ -135,7 +143,7 @@ class SlackApiConnector:
                 continue
             try:
                 yield from self._conversation(conv, directory, window)
-            except _UnreadableChannel as exc:
+            except _Unavailable as exc:
                 self.skipped_channels[conv.id] = exc.error
                 yield Quarantined(
                     "slack",
@@ -202,6 +210,8 @@ class SlackApiConnector:
             # Lookback messages are only scanned for threads: skip them before any normalising.
             if message.get("ts") and not window.contains(parse_ts(message["ts"])):
                 return
+            for user_id in (message.get("user"), *_MENTION.findall(message.get("text") or "")):
+                self._look_up_user(user_id, directory)
             row = message_row(message, conv, directory, self.workspace, window)
         except BadMessage as exc:
             key = f"{conv.id}:{message.get('ts') or message.get('client_msg_id') or '?'}"
@@ -209,6 +219,17 @@ class SlackApiConnector:
             return
         if row is not None:
             yield row
+
+    def _look_up_user(self, user_id: str | None, directory: Directory) -> None:
+        if not user_id or user_id in directory.users or user_id in self._looked_up:
+            return
+        try:
+            user = self._request("users.info", self.client.users_info, user=user_id).get("user")
+        except _Unavailable:
+            user = None  # e.g. user_not_found: the row keeps the id and no name
+        self._looked_up[user_id] = user
+        if isinstance(user, dict):
+            directory.users[user_id] = user
 
     # ---- calls ----------------------------------------------------------------------------
 
@@ -237,7 +258,9 @@ class SlackApiConnector:
         data = response.data if isinstance(response.data, dict) else {}
         error = str(data.get("error") or f"HTTP {response.status_code}")
         if error in _CHANNEL_ERRORS and method in ("conversations.history", "conversations.replies"):
-            return _UnreadableChannel(error)
+            return _Unavailable(error)
+        if error == "user_not_found" and method == "users.info":
+            return _Unavailable(error)
         if error == "missing_scope":
             needed = data.get("needed") or "unknown"
             return SourceError(
@@ -250,4 +273,5 @@ class SlackApiConnector:
             )
         if response.status_code == 429:
             return SourceError(f"Slack kept rate-limiting {method} after the configured retries (max_retries)")
-        return SourceError(f"Slack {method} failed: {error}")
+        status = "" if response.status_code == 200 else f" (HTTP {response.status_code})"
+        return SourceError(f"Slack {method} failed{status}: {error}")

@@ -67,7 +67,9 @@ def ts_value(ts: str | None) -> Decimal:
         return Decimal(0)
 
 
-def paged(table: str, items: Iterable[dict[str, Any] | Quarantined], size: int = PAGE_SIZE) -> Iterator[Rows | Quarantined]:
+def paged(
+    table: str, items: Iterable[dict[str, Any] | Quarantined], size: int = PAGE_SIZE
+) -> Iterator[Rows | Quarantined]:
     """Group row dicts into `Rows` pages of at most `size`; `Quarantined` items pass straight through."""
     page: list[dict[str, Any]] = []
     for item in items:

@@ -1,0 +1,263 @@
+"""The Slack api connector: slack_sdk's WebClient against a fake Slack server on 127.0.0.1."""
+
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+from fakes.slack_server import FakeSlack, slack_message, slack_user
+
+from se_pipeline.config import SalesEngineer, Settings, SlackApi, Sources
+from se_pipeline.connectors.slack import SlackApiConnector, from_settings
+from se_pipeline.errors import SourceError, WriteRefusedError
+from se_pipeline.warehouse import Quarantined, Rows, load_records
+from se_pipeline.window import Window
+
+TOKEN_ENV = "SE_TEST_SLACK_TOKEN"
+WINDOW = Window.for_day(dt.date(2026, 10, 2), ZoneInfo("America/New_York"))  # 04:00Z Oct 2 .. 04:00Z Oct 3
+
+
+def ts(moment: str, seq: int = 100) -> str:
+    """A Slack ts for an ISO UTC time, e.g. ts('2026-10-02T14:05') -> '1790949900.000100'."""
+    when = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.timezone.utc)
+    return f"{int(when.timestamp())}.{seq:06d}"
+
+
+OLD_PARENT = ts("2026-09-12T14:00")  # 20 days before the window
+OLD_REPLY = ts("2026-09-12T15:00")
+NEW_REPLY = ts("2026-10-02T14:05")
+STALE_PARENT = ts("2026-09-20T10:00")  # its last reply is before the window: no replies call
+TODAY_PARENT = ts("2026-10-02T15:00")
+TODAY_REPLY = ts("2026-10-02T15:10")
+BROADCAST = ts("2026-10-02T15:20")  # a reply also sent to the channel
+TODAY = [ts(f"2026-10-02T{h:02d}:30") for h in (5, 9, 12, 18, 23)]
+
+
+def fill(fake: FakeSlack) -> None:
+    fake.add_user(slack_user("U01ALICE", "alice", "Alice Chen", "alice@example.com"))
+    fake.add_user(slack_user("U02BOB", "bob", "Bob Park", "bob@example.com"))
+    # a Slack Connect member of the customer's org: users.list leaves her out, users.info knows her
+    fake.add_user(slack_user("U09CAROL", "carol", "Carol Diaz", "carol@acme.com", team_id="T09ACME"), listed=False)
+    fake.add_user(slack_user("U04GONG", "gong", "Gong", is_bot=True))
+    fake.add_channel("C01ACME", "ext-acme-eval", is_ext_shared=True, is_shared=True)
+    fake.add_channel("C02GLOBEX", "opp-globex-renewal", is_private=True, is_channel=False, is_group=True)
+    fake.add_channel("D01BOB", is_im=True, user="U02BOB")
+    fake.add_channel("C08RANDOM", "random", is_member=False)
+    acme = [
+        slack_message(OLD_PARENT, "U09CAROL", "Does <https://acme.example/sso|SSO> work with Okta &amp; SCIM?",
+                      thread_ts=OLD_PARENT),
+        slack_message(OLD_REPLY, "U01ALICE", "Checking with <@U02BOB>", thread_ts=OLD_PARENT,
+                      parent_user_id="U09CAROL"),
+        slack_message(NEW_REPLY, "U01ALICE", "<@U09CAROL> yes, SCIM is GA", thread_ts=OLD_PARENT,
+                      parent_user_id="U09CAROL"),
+        slack_message(STALE_PARENT, "U02BOB", "Old question", thread_ts=STALE_PARENT),
+        slack_message(ts("2026-09-21T10:00"), "U01ALICE", "Old answer", thread_ts=STALE_PARENT),
+        slack_message(TODAY_PARENT, "U09CAROL", "Can we get the SOC 2 report?", thread_ts=TODAY_PARENT),
+        slack_message(TODAY_REPLY, "U01ALICE", "Sending it now", thread_ts=TODAY_PARENT),
+        slack_message(BROADCAST, "U01ALICE", "Sent!", thread_ts=TODAY_PARENT, subtype="thread_broadcast"),
+        *[slack_message(t, "U09CAROL", f"note {i}") for i, t in enumerate(TODAY)],
+        slack_message(ts("2026-10-02T16:00", 200), None, "<@U09CAROL> has joined the channel", subtype="channel_join"),
+        slack_message(ts("2026-10-03T05:00"), "U09CAROL", "tomorrow"),  # after the window
+    ]
+    for message in acme:
+        fake.add_message("C01ACME", message)
+    fake.add_message("C02GLOBEX", slack_message(ts("2026-10-02T13:00"), "U02BOB", "Pricing approved"))
+    fake.add_message("D01BOB", slack_message(ts("2026-10-02T13:30"), "U01ALICE", "Can you cover the Acme call?"))
+    fake.add_message("C08RANDOM", slack_message(ts("2026-10-02T13:45"), "U02BOB", "lunch?"))
+
+
+# In the window: TODAY (5), the old thread's new reply, today's parent, its reply and broadcast, Globex, DM.
+EXPECTED_MESSAGES = 5 + 1 + 3 + 1 + 1
+# users.list + conversations.list + history of the 3 member channels + replies of the 2 active threads
+# + users.info once for the customer's author users.list does not return
+NEEDED_CALLS = 1 + 1 + 3 + 2 + 1
+
+
+@pytest.fixture
+def fake():
+    with FakeSlack() as server:
+        fill(server)
+        yield server
+
+
+def make_connector(fake: FakeSlack, monkeypatch, token: str | None = None, **options) -> SlackApiConnector:
+    monkeypatch.setenv(TOKEN_ENV, token or fake.token)
+    config = {"mode": "api", "token_env": TOKEN_ENV, "base_url": fake.base_url, "workspace": "acme-se",
+              "thread_lookback_days": 30, "max_retries": 2, **options}
+    settings = Settings(
+        sources=Sources(slack=SlackApi(**config)),
+        sales_engineers=[SalesEngineer(id="alice", name="Alice Chen", email="alice@example.com",
+                                       slack_user_id="U01ALICE")],
+    )
+    connector = from_settings(settings)
+    assert isinstance(connector, SlackApiConnector)
+    return connector
+
+
+def run(connector: SlackApiConnector):
+    records = list(connector.extract(WINDOW))
+    for record in records:
+        if isinstance(record, Rows):
+            assert len(record.rows) <= 1000
+    rows = {}
+    for record in records:
+        if isinstance(record, Rows):
+            rows.setdefault(record.table, []).extend(record.rows)
+    messages = {r["message_key"]: r for r in rows.get("raw_slack_messages", [])}
+    return messages, rows, [r for r in records if isinstance(r, Quarantined)]
+
+
+def test_the_windows_messages_arrive_with_the_calls_the_data_needs(fake, monkeypatch):
+    connector = make_connector(fake, monkeypatch)
+    messages, rows, quarantined = run(connector)
+    assert quarantined == []
+    assert len(messages) == EXPECTED_MESSAGES
+    assert all(r["partition_date"] == WINDOW.first_day for r in messages.values())
+    assert connector.calls == fake.calls() == NEEDED_CALLS
+    assert fake.calls("conversations.replies") == 2  # the stale thread costs nothing
+    assert fake.calls("users.info") == 1  # Carol wrote eight of them: looked up once
+    assert not any(p.get("channel") == "C08RANDOM" for _, p in fake.requests)  # not a member: not read
+    assert connector.channels_not_member == 1
+    assert {r["channel_id"] for r in rows["raw_slack_channels"]} == {"C01ACME", "C02GLOBEX", "D01BOB", "C08RANDOM"}
+    users = {u["user_id"]: u for u in rows["raw_slack_users"]}
+    assert users["U09CAROL"]["is_external"] and not users["U01ALICE"]["is_external"]
+    assert messages[f"C01ACME:{TODAY[0]}"]["user_name"] == "Carol Diaz"
+    dm = messages[f"D01BOB:{ts('2026-10-02T13:30')}"]
+    assert (dm["channel_type"], dm["channel_name"], dm["user_name"]) == ("im", "Bob Park", "Alice Chen")
+    assert messages[f"C02GLOBEX:{ts('2026-10-02T13:00')}"]["channel_type"] == "private"
+
+
+def test_a_reply_today_to_a_20_day_old_question_arrives_and_the_parent_stays_in_its_day(fake, monkeypatch):
+    connector = make_connector(fake, monkeypatch)
+    messages, _, _ = run(connector)
+    reply = messages[f"C01ACME:{NEW_REPLY}"]
+    assert reply["is_reply"] and reply["thread_ts"] == OLD_PARENT
+    assert reply["text"] == "@Carol Diaz yes, SCIM is GA"
+    assert reply["permalink"] == (
+        f"https://acme-se.slack.com/archives/C01ACME/p{NEW_REPLY.replace('.', '')}?thread_ts={OLD_PARENT}&cid=C01ACME"
+    )
+    assert f"C01ACME:{OLD_PARENT}" not in messages and f"C01ACME:{OLD_REPLY}" not in messages
+    parent = messages[f"C01ACME:{TODAY_PARENT}"]
+    assert (parent["is_reply"], parent["reply_count"], parent["latest_reply"]) == (False, 2, BROADCAST)
+    assert messages[f"C01ACME:{BROADCAST}"]["is_reply"]
+    # thread completeness: both active threads came back whole
+    assert (connector.thread_parents, connector.replies_expected, connector.replies_fetched) == (2, 4, 4)
+
+
+def test_a_reply_older_than_the_lookback_is_not_searched_for(fake, monkeypatch):
+    connector = make_connector(fake, monkeypatch, thread_lookback_days=14)
+    messages, _, _ = run(connector)
+    assert f"C01ACME:{NEW_REPLY}" not in messages  # its parent is 20 days old: outside a 14-day lookback
+    history = [p for m, p in fake.requests if m == "conversations.history"]
+    assert {p["oldest"] for p in history} == {"1789704000.000000"}  # 2026-09-18T04:00Z, 14 days before
+
+
+def test_many_pages_of_history_users_and_channels_are_all_read(fake, monkeypatch):
+    everything, _, _ = run(make_connector(fake, monkeypatch))
+    fake.requests.clear()
+    fake.max_limit = 2  # like Slack's per-call cap for apps outside the Marketplace
+    connector = make_connector(fake, monkeypatch)
+    messages, rows, _ = run(connector)
+    assert messages == everything
+    assert len(rows["raw_slack_users"]) == 4 and len(rows["raw_slack_channels"]) == 4
+    history = [p for m, p in fake.requests if m == "conversations.history" and p["channel"] == "C01ACME"]
+    # 10 top-level messages from 30 days before to the window's end, newest first, 2 a page
+    assert len(history) == 5 and "cursor" not in history[0] and all(p.get("cursor") for p in history[1:])
+    assert connector.calls == fake.calls() == 2 + 2 + 5 + 1 + 1 + 2 + 1
+
+
+def test_a_429_waits_for_retry_after_and_then_succeeds(fake, monkeypatch):
+    fake.fail_next("conversations.history", 429, retry_after=1)
+    connector = make_connector(fake, monkeypatch)
+    messages, _, _ = run(connector)
+    assert len(messages) == EXPECTED_MESSAGES
+    assert fake.calls("conversations.history") == 3 + 1  # one retried
+    assert connector.calls == NEEDED_CALLS  # a retry is not another call
+
+
+def test_a_500_is_retried_with_backoff(fake, monkeypatch):
+    fake.fail_next("users.list", 500)
+    connector = make_connector(fake, monkeypatch)
+    messages, rows, _ = run(connector)
+    assert len(rows["raw_slack_users"]) == 4 and len(messages) == EXPECTED_MESSAGES
+    assert fake.calls("users.list") == 2
+
+
+def test_server_errors_beyond_max_retries_are_a_source_error(fake, monkeypatch):
+    fake.fail_next("users.list", 500, times=3)
+    with pytest.raises(SourceError, match=r"users\.list failed \(HTTP 500\)"):
+        run(make_connector(fake, monkeypatch, max_retries=1))
+    assert fake.calls("users.list") == 2
+
+
+def test_a_rejected_token_is_an_error_naming_the_variable_never_the_token(fake, monkeypatch, caplog):
+    caplog.set_level(logging.DEBUG)
+    secret = "xoxb-revoked-0000-secret"
+    with pytest.raises(SourceError, match=TOKEN_ENV) as error:
+        run(make_connector(fake, monkeypatch, token=secret))
+    assert "invalid_auth" in str(error.value)
+    assert secret not in str(error.value) and secret not in caplog.text
+    assert fake.calls() == 1  # the first refusal stops the run
+
+
+def test_ok_false_is_an_error_not_an_empty_page_and_missing_scope_names_the_scope(fake, monkeypatch):
+    fake.set_error("conversations.history", "missing_scope", needed="groups:history", provided="channels:history")
+    with pytest.raises(SourceError, match="groups:history"):
+        run(make_connector(fake, monkeypatch))
+
+
+def test_a_channel_the_bot_cannot_read_is_skipped_and_reported(fake, monkeypatch):
+    fake.set_error("conversations.history", "not_in_channel", channel="C02GLOBEX")
+    connector = make_connector(fake, monkeypatch)
+    messages, _, quarantined = run(connector)
+    assert connector.skipped_channels == {"C02GLOBEX": "not_in_channel"}
+    assert [(q.key, q.reason) for q in quarantined] == [
+        ("channel:C02GLOBEX", "skipped_channel: not_in_channel (opp-globex-renewal)")
+    ]
+    assert len(messages) == EXPECTED_MESSAGES - 1  # everything else loaded
+
+
+def test_a_write_is_refused_before_it_reaches_slack(fake, monkeypatch):
+    connector = make_connector(fake, monkeypatch)
+    with pytest.raises(WriteRefusedError, match="chat.postMessage"):
+        connector.client.chat_postMessage(channel="C01ACME", text="hello from the pipeline")
+    with pytest.raises(WriteRefusedError, match="conversations.join"):
+        connector.client.conversations_join(channel="C08RANDOM")
+    assert fake.requests == [] and connector.calls == 0
+
+
+def test_a_missing_token_variable_is_named(fake, monkeypatch):
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    settings = Settings(sources=Sources(slack=SlackApi(mode="api", token_env=TOKEN_ENV, base_url=fake.base_url)))
+    with pytest.raises(SourceError, match=TOKEN_ENV):
+        from_settings(settings)
+
+
+def test_an_unreachable_server_is_a_source_error(monkeypatch):
+    with FakeSlack() as gone:
+        url = gone.base_url
+    monkeypatch.setenv(TOKEN_ENV, "xoxb-x")
+    settings = Settings(sources=Sources(slack=SlackApi(mode="api", token_env=TOKEN_ENV, base_url=url, max_retries=0)))
+    with pytest.raises(SourceError, match="cannot reach Slack"):
+        run(from_settings(settings))
+
+
+def test_loading_the_same_window_twice_leaves_the_same_rows(fake, monkeypatch, tmp_path):
+    fake.set_error("conversations.history", "channel_not_found", channel="D01BOB")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    counts = []
+    for _ in range(2):
+        connector = make_connector(fake, monkeypatch)
+        load_records(con, "slack", connector.tables, WINDOW, connector.extract(WINDOW))
+        counts.append(
+            {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+             for t in ("raw_slack_messages", "raw_slack_users", "raw_slack_channels", "quarantine")}
+        )
+    assert counts[0] == counts[1]
+    assert counts[0] == {"raw_slack_messages": EXPECTED_MESSAGES - 1, "raw_slack_users": 4,  # Carol too
+                         "raw_slack_channels": 4, "quarantine": 1}
+    name, is_ext, text = con.execute(
+        f"select user_name, is_ext_shared, text from raw_slack_messages where ts = '{TODAY[0]}'"
+    ).fetchone()
+    assert (name, is_ext, text) == ("Carol Diaz", True, "note 0")
