@@ -24,8 +24,12 @@ from pathlib import Path
 
 from se_pipeline.connectors.gmail.html_text import html_to_text
 from se_pipeline.connectors.gmail.mime import message_text, parse_message
-from se_pipeline.connectors.gmail.quotes import split_email_text, split_quoted, split_signature
 from se_pipeline.connectors.gmail.quotes import _sender_names as sender_names
+from se_pipeline.connectors.gmail.quotes import (
+    split_email_text,
+    split_quoted,
+    split_signature,
+)
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "email-reply-quote-talon-fixtures"
 _WS = re.compile(r"\s+")
@@ -45,7 +49,14 @@ def _reply_cases(root: Path) -> list[tuple[str, str, str, str | None]]:
         cases.append((f"standard_replies/{eml.name}", text, expected, "Hello"))
     for html in sorted((root / "html_replies").glob("*.html")):
         text = html_to_text(html.read_text(encoding="utf-8"))
-        cases.append((f"html_replies/{html.name}", text, "Hi. I am fine.\n\nThanks,\nAlex", "Hi. I am fine."))
+        cases.append(
+            (
+                f"html_replies/{html.name}",
+                text,
+                "Hi. I am fine.\n\nThanks,\nAlex",
+                "Hi. I am fine.",
+            )
+        )
     olk = root / "OLK_SRC_BODY_SECTION.html"
     cases.append((olk.name, html_to_text(olk.read_text(encoding="utf-8")), "Reply", None))
     hr = root / "reply-separated-by-hr.html"

@@ -10,11 +10,22 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 from se_pipeline.config import GmailApi, GmailMbox, SalesEngineer, Settings, Sources
-from se_pipeline.connectors.gmail import GmailApiConnector, GmailMboxConnector, from_settings
+from se_pipeline.connectors.gmail import (
+    GmailApiConnector,
+    GmailMboxConnector,
+    from_settings,
+)
 from se_pipeline.errors import SourceError, WriteRefusedError
 from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
-from tests.fakes.gmail_server import SAMPLE_LABELS, FakeGmailServer, FakeMessage, build_email, sample_mailbox, write_mbox
+from tests.fakes.gmail_server import (
+    SAMPLE_LABELS,
+    FakeGmailServer,
+    FakeMessage,
+    build_email,
+    sample_mailbox,
+    write_mbox,
+)
 
 NY = ZoneInfo("America/New_York")
 DAY = dt.date(2026, 10, 6)
@@ -38,7 +49,13 @@ def settings_for(tmp_path, server: FakeGmailServer) -> Settings:
         home=tmp_path / "home",
         timezone="America/New_York",
         sales_engineers=[SalesEngineer(id="alice", name="Alice Chen", email="alice@example.com")],
-        sources=Sources(gmail=GmailApi(mode="api", token_files={"alice": token_file(tmp_path)}, root_url=server.url)),
+        sources=Sources(
+            gmail=GmailApi(
+                mode="api",
+                token_files={"alice": token_file(tmp_path)},
+                root_url=server.url,
+            )
+        ),
     )
 
 
@@ -65,15 +82,36 @@ def test_lists_every_page_and_fetches_raw_messages_oldest_first(tmp_path, server
     rows = rows_of(connector.extract(WINDOW))
 
     # m5/m6 are outside the day, m7 is spam; m8's Date is on the day although Gmail got it after midnight.
-    assert [r["message_id"] for r in rows] == ["<q1@acme.com>", "<a1@example.com>", "<gong-1@gong.io>", "<att@acme.com>", "<late@acme.com>"]
+    assert [r["message_id"] for r in rows] == [
+        "<q1@acme.com>",
+        "<a1@example.com>",
+        "<gong-1@gong.io>",
+        "<att@acme.com>",
+        "<late@acme.com>",
+    ]
     lists = [r for r in server.requests if r.operation == "list"]
-    start, end = int(WINDOW.start.timestamp()) - 3600, int(WINDOW.end.timestamp()) + 3600
+    start, end = (
+        int(WINDOW.start.timestamp()) - 3600,
+        int(WINDOW.end.timestamp()) + 3600,
+    )
     assert {r.query["q"][0] for r in lists} == {f"after:{start} before:{end}"}
     assert all(r.query["includeSpamTrash"] == ["false"] for r in lists)
-    assert [r.query.get("pageToken", [None])[0] for r in lists] == [None, "2", "4", "6"]  # 7 listed, 2 a page
+    assert [r.query.get("pageToken", [None])[0] for r in lists] == [
+        None,
+        "2",
+        "4",
+        "6",
+    ]  # 7 listed, 2 a page
     gets = [r for r in server.requests if r.operation == "get"]
     assert all(r.in_batch and r.query["format"] == ["raw"] for r in gets) and len(gets) == 7
-    assert server.operations(in_batch=False) == ["labels", "list", "list", "list", "list", "batch"]
+    assert server.operations(in_batch=False) == [
+        "labels",
+        "list",
+        "list",
+        "list",
+        "list",
+        "batch",
+    ]
     assert connector.calls == 6
 
 
@@ -81,7 +119,11 @@ def test_rows_keep_gmail_ids_threads_and_labels(tmp_path, server):
     rows = {r["message_id"]: r for r in rows_of(api_connector(tmp_path, server).extract(WINDOW))}
     question, answer = rows["<q1@acme.com>"], rows["<a1@example.com>"]
     assert question["gmail_id"] == "m1" and question["thread_id"] == answer["thread_id"] == "18b2f3c4d5e6f7a8"
-    assert question["labels"] == ["Customers/Acme", "INBOX", "UNREAD"]  # user label id resolved to its name
+    assert question["labels"] == [
+        "Customers/Acme",
+        "INBOX",
+        "UNREAD",
+    ]  # user label id resolved to its name
     assert answer["body_text"] == "Hi Bob,\n\nHere it is: https://docs.example.com/sso"
     assert answer["signature"] == "Best,\nAlice" and "> Can you send" in answer["quoted_text"]
     assert rows["<gong-1@gong.io>"]["is_automated"] is True
@@ -93,14 +135,19 @@ def test_rows_keep_gmail_ids_threads_and_labels(tmp_path, server):
 def test_batches_hold_at_most_50_gets(tmp_path):
     start = dt.datetime(2026, 10, 6, 8, 0, tzinfo=NY)
     mailbox = [
-        FakeMessage(f"id{i:03d}", f"{0x1000 + i:x}", build_email(message_id=f"<n{i}@acme.com>", sent_at=start + dt.timedelta(minutes=i)), start + dt.timedelta(minutes=i))
+        FakeMessage(
+            f"id{i:03d}",
+            f"{0x1000 + i:x}",
+            build_email(message_id=f"<n{i}@acme.com>", sent_at=start + dt.timedelta(minutes=i)),
+            start + dt.timedelta(minutes=i),
+        )
         for i in range(120)
     ]
     with FakeGmailServer({TOKEN: mailbox}) as fake:
         connector = api_connector(tmp_path, fake)
         rows = rows_of(connector.extract(WINDOW))
     assert [r["message_id"] for r in rows] == [f"<n{i}@acme.com>" for i in range(120)]  # oldest first
-    sizes, current = [], None
+    sizes: list[int] = []
     for op in fake.operations():
         if op == "batch":
             sizes.append(0)
@@ -204,9 +251,40 @@ def test_settings_name_mistakes(tmp_path, server):
 def test_quarantine_for_unreadable_api_message(tmp_path):
     sent = dt.datetime(2026, 10, 6, 9, 0, tzinfo=NY)
     no_id = b"Date: Tue, 06 Oct 2026 09:00:00 -0400\r\nFrom: bob@acme.com\r\n\r\nno message id\r\n"
-    mailbox = [FakeMessage("bad1", "abc", no_id, sent), FakeMessage("ok1", "abd", build_email(message_id="<ok@x>", sent_at=sent), sent)]
+    mailbox = [
+        FakeMessage("bad1", "abc", no_id, sent),
+        FakeMessage("ok1", "abd", build_email(message_id="<ok@x>", sent_at=sent), sent),
+    ]
     with FakeGmailServer({TOKEN: mailbox}) as fake:
         records = list(api_connector(tmp_path, fake).extract(WINDOW))
     quarantined = [r for r in records if isinstance(r, Quarantined)]
-    assert [(q.key, q.reason.split(":")[0], q.partition_date) for q in quarantined] == [("api:alice:bad1", "no_message_id", DAY)]
+    assert [(q.key, q.reason.split(":")[0], q.partition_date) for q in quarantined] == [
+        ("api:alice:bad1", "no_message_id", DAY)
+    ]
     assert [r["message_id"] for r in rows_of(records)] == ["<ok@x>"]
+
+
+def test_service_account_acts_as_each_se(tmp_path, server, monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    key_file = tmp_path / "sa.json"
+    key_file.write_text(json.dumps({
+        "type": "service_account", "project_id": "p", "private_key_id": "k1", "private_key": pem,
+        "client_email": "reader@p.iam.gserviceaccount.com", "client_id": "1", "token_uri": server.token_uri,
+    }))  # fmt: skip
+    monkeypatch.setenv("GMAIL_SA_KEY_FILE", str(key_file))  # the environment, not a client object
+    settings = settings_for(tmp_path, server)
+    settings.sources.gmail = GmailApi(mode="api", service_account_file_env="GMAIL_SA_KEY_FILE", root_url=server.url)
+    connector = from_settings(settings)
+    assert len(rows_of(connector.extract(WINDOW))) == 5
+    grant = server.token_requests[0]
+    assert grant["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer"
+    assert grant["claims"]["sub"] == "alice@example.com"  # domain-wide delegation to the SE's mailbox
+    assert grant["claims"]["scope"] == "https://www.googleapis.com/auth/gmail.readonly"

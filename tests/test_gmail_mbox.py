@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from se_pipeline.connectors.gmail import GmailMboxConnector
+from se_pipeline.config import Settings
+from se_pipeline.connectors.gmail import GmailMboxConnector, from_settings
 from se_pipeline.connectors.gmail.mbox import iter_mbox
 from se_pipeline.errors import SourceError
 from se_pipeline.warehouse.loader import Quarantined, Rows, load_records
@@ -25,7 +26,12 @@ GARBAGE = b"\x00\xff\xfe binary junk that is not an email at all \x1b\x9c"
 @pytest.fixture
 def mbox(tmp_path):
     path = tmp_path / "alice.mbox"
-    write_mbox(path, sample_mailbox(DAY, NY), extra=[NO_DATE, GARBAGE], label_names={"Label_7": "Customers/Acme"})
+    write_mbox(
+        path,
+        sample_mailbox(DAY, NY),
+        extra=[NO_DATE, GARBAGE],
+        label_names={"Label_7": "Customers/Acme"},
+    )
     return path
 
 
@@ -35,14 +41,24 @@ def test_rows_for_the_window_and_bad_messages_quarantined(mbox):
     quarantined = [r for r in records if isinstance(r, Quarantined)]
 
     # m5/m6 fall on other days, m7 is spam; the two broken messages (index 8 and 9) are quarantined.
-    assert [r["message_id"] for r in rows] == ["<q1@acme.com>", "<a1@example.com>", "<gong-1@gong.io>", "<att@acme.com>", "<late@acme.com>"]
+    assert [r["message_id"] for r in rows] == [
+        "<q1@acme.com>",
+        "<a1@example.com>",
+        "<gong-1@gong.io>",
+        "<att@acme.com>",
+        "<late@acme.com>",
+    ]
     assert [(q.source, q.key, q.reason.split(":")[0]) for q in quarantined] == [
         ("gmail", f"{mbox}#8", "no_date"),
         ("gmail", f"{mbox}#9", "no_date"),
     ]
     assert "no date" in quarantined[0].payload  # the message head is kept for a person to look at
     question = rows[0]
-    assert question["labels"] == ["Customers/Acme", "INBOX", "UNREAD"]  # Takeout names -> Gmail label ids
+    assert question["labels"] == [
+        "Customers/Acme",
+        "INBOX",
+        "UNREAD",
+    ]  # Takeout names -> Gmail label ids
     assert question["thread_id"] == "18b2f3c4d5e6f7a8"  # X-GM-THRID in hex, as the API writes it
     assert question["gmail_id"] is None
     assert not any(name == "X-Gmail-Labels" for name, _ in question["payload"]["headers"])
@@ -88,3 +104,18 @@ def test_missing_mbox_names_the_setting(tmp_path):
     connector = GmailMboxConnector({"alice": tmp_path / "nope.mbox"})
     with pytest.raises(SourceError, match="sources.gmail.paths.alice"):
         list(connector.extract(WINDOW))
+
+
+def test_demo_mode_reads_each_demo_mailbox(tmp_path):
+    from se_pipeline.demo import ensure_demo_workspace
+
+    settings = Settings(home=tmp_path / "home")
+    connector = from_settings(settings)
+    workspace = ensure_demo_workspace(settings.home)
+    assert isinstance(connector, GmailMboxConnector)
+    assert set(connector.mailboxes) == {se.id for se in workspace.sales_engineers}
+    records = list(connector.extract(Window(workspace.period_start, workspace.period_end, settings.tz)))
+    rows = [row for r in records if isinstance(r, Rows) for row in r.rows]
+    assert not [r for r in records if isinstance(r, Quarantined)]
+    assert {r["se_id"] for r in rows} == set(connector.mailboxes)
+    assert any(r["quoted_text"] for r in rows) and any(r["is_automated"] for r in rows)

@@ -12,7 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from se_pipeline.connectors.gmail.mime import parse_message
-from se_pipeline.connectors.gmail.rows import MailboxMeta, UnparseableMessage, build_row, permalink
+from se_pipeline.connectors.gmail.rows import (
+    MailboxMeta,
+    UnparseableMessage,
+    build_row,
+    permalink,
+)
 from tests.fakes.gmail_server import build_email
 
 TALON = Path(__file__).parent / "data" / "gmail" / "talon"
@@ -73,7 +78,12 @@ def test_html_only_email_becomes_readable_text_with_quote_separated():
 
 
 def test_plain_text_is_preferred_over_html():
-    raw = build_email(message_id="<alt@x>", sent_at=SENT, text="Plain words\n", html="<p>HTML words</p>")
+    raw = build_email(
+        message_id="<alt@x>",
+        sent_at=SENT,
+        text="Plain words\n",
+        html="<p>HTML words</p>",
+    )
     assert row_of(raw)["body_text"] == "Plain words"
 
 
@@ -87,7 +97,11 @@ def test_plain_text_is_preferred_over_html():
 )
 def test_non_utf8_bodies_are_decoded_with_their_declared_charset(charset, cte, text):
     encoded = text.encode(charset)
-    body = {"quoted-printable": quopri.encodestring, "base64": base64.encodebytes, "8bit": bytes}[cte](encoded)
+    body = {
+        "quoted-printable": quopri.encodestring,
+        "base64": base64.encodebytes,
+        "8bit": bytes,
+    }[cte](encoded)
     subject = text.split()[0]
     raw = (
         b"Message-ID: <cs@acme.com>\r\nDate: Tue, 06 Oct 2026 10:00:00 -0400\r\nFrom: Bob <bob@acme.com>\r\n"
@@ -105,11 +119,14 @@ def test_unknown_charset_falls_back_explicitly_and_is_noted():
     raw = (
         b"Message-ID: <unk@acme.com>\r\nDate: Tue, 06 Oct 2026 10:00:00 -0400\r\nFrom: bob@acme.com\r\n"
         b"Content-Type: text/plain; charset=x-made-up\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
-        + "Café meeting at 3".encode("utf-8")
+        + "Café meeting at 3".encode()
     )
     row = row_of(raw)
     assert row["body_text"] == "Café meeting at 3"
-    assert row["payload"]["charset_notes"] == ["unknown charset 'x-made-up'", "decoded as utf-8"]
+    assert row["payload"]["charset_notes"] == [
+        "unknown charset 'x-made-up'",
+        "decoded as utf-8",
+    ]
 
 
 def test_attachments_are_listed_by_name_and_not_loaded():
@@ -117,13 +134,20 @@ def test_attachments_are_listed_by_name_and_not_loaded():
     raw = build_email(
         message_id="<att@acme.com>",
         sent_at=SENT,
-        attachments=(("Acme quote.pdf", "application/pdf", secret_bytes), ("diagram.png", "image/png", b"\x89PNG....")),
+        attachments=(
+            ("Acme quote.pdf", "application/pdf", secret_bytes),
+            ("diagram.png", "image/png", b"\x89PNG...."),
+        ),
     )
     row = row_of(raw)
     assert row["attachments"] == ["Acme quote.pdf", "diagram.png"]
     everything = repr(row)
     assert "PRICING-TABLE-CONTENT" not in everything and "JVBERi0" not in everything  # neither bytes nor base64
-    assert [p["filename"] for p in row["payload"]["parts"]] == [None, "Acme quote.pdf", "diagram.png"]
+    assert [p["filename"] for p in row["payload"]["parts"]] == [
+        None,
+        "Acme quote.pdf",
+        "diagram.png",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -146,7 +170,11 @@ def test_is_automated(headers, sender, automated):
 
 def test_calendar_invite_is_automated():
     invite = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
-    raw = build_email(message_id="<cal@x>", sent_at=SENT, attachments=(("invite.ics", "text/calendar", invite),))
+    raw = build_email(
+        message_id="<cal@x>",
+        sent_at=SENT,
+        attachments=(("invite.ics", "text/calendar", invite),),
+    )
     row = row_of(raw)
     assert row["is_automated"] is True and row["payload"]["automated_by"] == "calendar invite"
 
@@ -199,7 +227,13 @@ def test_talon_outlook_header_block_goes_to_quoted_text():
 @pytest.mark.parametrize("name", ["gmail", "ms_outlook_2007"])
 def test_talon_html_replies(name):
     html = (TALON / "html_replies" / f"{name}.html").read_text(encoding="utf-8")
-    raw = build_email(message_id=f"<{name}@x>", sent_at=SENT, sender="Alex L <alex.l@example.com>", text=None, html=html)
+    raw = build_email(
+        message_id=f"<{name}@x>",
+        sent_at=SENT,
+        sender="Alex L <alex.l@example.com>",
+        text=None,
+        html=html,
+    )
     row = row_of(raw)
     assert row["body_text"] == "Hi. I am fine."
     assert row["signature"].split() == ["Thanks,", "Alex"]
@@ -207,6 +241,10 @@ def test_talon_html_replies(name):
 
 
 def test_sentences_that_start_like_sign_offs_stay_in_the_body():
-    raw = build_email(message_id="<so@x>", sent_at=SENT, text="Thanks for the update.\nWhen can we meet?\n")
+    raw = build_email(
+        message_id="<so@x>",
+        sent_at=SENT,
+        text="Thanks for the update.\nWhen can we meet?\n",
+    )
     row = row_of(raw)
     assert row["body_text"] == "Thanks for the update.\nWhen can we meet?" and row["signature"] is None

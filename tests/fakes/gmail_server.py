@@ -71,11 +71,25 @@ def _operation(method: str, path: str) -> str:
 
 
 def _error(status: int, message: str, reason: str, state: str) -> bytes:
-    body = {"error": {"code": status, "message": message, "errors": [{"message": message, "domain": "global", "reason": reason}], "status": state}}
+    body = {
+        "error": {
+            "code": status,
+            "message": message,
+            "errors": [{"message": message, "domain": "global", "reason": reason}],
+            "status": state,
+        }
+    }
     return json.dumps(body).encode()
 
 
-_STATES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL"}
+_STATES = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+}
 
 
 class FakeGmailServer:
@@ -95,11 +109,16 @@ class FakeGmailServer:
         self._lock = threading.Lock()
         self._tokens = {token: token for token in mailboxes}  # issued token -> mailbox token
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+        )
+        self.token_requests: list[dict[str, object]] = []  # form fields; a JWT assertion's claims decoded
 
     # ---- lifecycle -----------------------------------------------------------------------
 
-    def __enter__(self) -> "FakeGmailServer":
+    def __enter__(self) -> FakeGmailServer:
         self._thread.start()
         return self
 
@@ -118,7 +137,14 @@ class FakeGmailServer:
 
     # ---- test controls -------------------------------------------------------------------
 
-    def fail(self, operation: str, status: int, reason: str | None = None, retry_after: int | None = None, times: int = 1) -> None:
+    def fail(
+        self,
+        operation: str,
+        status: int,
+        reason: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
         """Answer the next `times` requests of `operation` (list, get, labels, batch) with an error."""
         with self._lock:
             self._failures.setdefault(operation, []).extend(_Failure(status, reason, retry_after) for _ in range(times))
@@ -137,30 +163,66 @@ class FakeGmailServer:
         with self._lock:
             self.requests.append(LoggedRequest(method, path, query, in_batch))
 
-    def answer(self, method: str, target: str, headers: dict[str, str], body: bytes, in_batch: bool = False) -> tuple[int, dict[str, str], bytes]:
+    def answer(
+        self,
+        method: str,
+        target: str,
+        headers: dict[str, str],
+        body: bytes,
+        in_batch: bool = False,
+    ) -> tuple[int, dict[str, str], bytes]:
         parts = urllib.parse.urlsplit(target)
         path, query = parts.path, urllib.parse.parse_qs(parts.query)
         self._log(method, path, query, in_batch)
         operation = _operation(method, path)
         if operation == "token":
-            return self._token()
+            return self._token(body)
         if operation == "batch":
             return self._batch(headers, body)
         failure = self._take_failure(operation)
         if failure is not None:
-            reason = failure.reason or {429: "rateLimitExceeded", 500: "backendError"}.get(failure.status, "error")
+            reason = failure.reason or {
+                429: "rateLimitExceeded",
+                500: "backendError",
+            }.get(failure.status, "error")
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
-            return failure.status, extra, _error(failure.status, f"fake failure: {reason}", reason, _STATES.get(failure.status, "UNKNOWN"))
+            return (
+                failure.status,
+                extra,
+                _error(
+                    failure.status,
+                    f"fake failure: {reason}",
+                    reason,
+                    _STATES.get(failure.status, "UNKNOWN"),
+                ),
+            )
         mailbox = self._mailbox(headers)
         if mailbox is None:
-            return 401, {}, _error(401, "Request had invalid authentication credentials.", "authError", "UNAUTHENTICATED")
+            return (
+                401,
+                {},
+                _error(
+                    401,
+                    "Request had invalid authentication credentials.",
+                    "authError",
+                    "UNAUTHENTICATED",
+                ),
+            )
         if operation == "list":
             return self._list(mailbox, query)
         if operation == "get":
             return self._get(mailbox, _MESSAGE.match(path).group(2), query)
         if operation == "labels":
-            return 200, {}, json.dumps({"labels": self.labels.get(self._mailbox_token(headers), [])}).encode()
-        return 200, {}, b"{}"  # a write: logged (so a test can see it arrived), otherwise ignored
+            return (
+                200,
+                {},
+                json.dumps({"labels": self.labels.get(self._mailbox_token(headers), [])}).encode(),
+            )
+        return (
+            200,
+            {},
+            b"{}",
+        )  # a write: logged (so a test can see it arrived), otherwise ignored
 
     def _mailbox_token(self, headers: dict[str, str]) -> str | None:
         auth = headers.get("authorization", "")
@@ -172,13 +234,29 @@ class FakeGmailServer:
         token = self._mailbox_token(headers)
         return self.mailboxes.get(token) if token else None
 
-    def _token(self) -> tuple[int, dict[str, str], bytes]:
-        # Refresh: issue a new access token for the (single-mailbox) test client.
+    def _token(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        # A refresh or a service-account JWT grant: issue a new access token for the (single) mailbox.
+        form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
+        if "assertion" in form:  # header.claims.signature, base64url
+            claims = form["assertion"].split(".")[1]
+            form["claims"] = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))
         with self._lock:
+            self.token_requests.append(form)
             mailbox_token = next(iter(self.mailboxes))
             issued = f"refreshed-{len(self._tokens)}"
             self._tokens[issued] = mailbox_token
-        return 200, {}, json.dumps({"access_token": issued, "expires_in": 3600, "token_type": "Bearer", "scope": "https://www.googleapis.com/auth/gmail.readonly"}).encode()
+        return (
+            200,
+            {},
+            json.dumps(
+                {
+                    "access_token": issued,
+                    "expires_in": 3600,
+                    "token_type": "Bearer",
+                    "scope": "https://www.googleapis.com/auth/gmail.readonly",
+                }
+            ).encode(),
+        )
 
     def _list(self, mailbox: list[FakeMessage], query: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
         q = query.get("q", [""])[0]
@@ -203,10 +281,16 @@ class FakeGmailServer:
             body["nextPageToken"] = str(offset + size)
         return 200, {}, json.dumps(body).encode()
 
-    def _get(self, mailbox: list[FakeMessage], message_id: str, query: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
+    def _get(
+        self, mailbox: list[FakeMessage], message_id: str, query: dict[str, list[str]]
+    ) -> tuple[int, dict[str, str], bytes]:
         message = next((m for m in mailbox if m.id == message_id), None)
         if message is None:
-            return 404, {}, _error(404, "Requested entity was not found.", "notFound", "NOT_FOUND")
+            return (
+                404,
+                {},
+                _error(404, "Requested entity was not found.", "notFound", "NOT_FOUND"),
+            )
         body = {
             "id": message.id,
             "threadId": message.thread_id,
@@ -224,8 +308,19 @@ class FakeGmailServer:
         failure = self._take_failure("batch")
         if failure is not None:
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
-            return failure.status, extra, _error(failure.status, "fake failure", failure.reason or "rateLimitExceeded", _STATES.get(failure.status, "UNKNOWN"))
-        envelope = BytesParser(policy=compat32).parsebytes(b"Content-Type: " + headers["content-type"].encode() + b"\r\n\r\n" + body)
+            return (
+                failure.status,
+                extra,
+                _error(
+                    failure.status,
+                    "fake failure",
+                    failure.reason or "rateLimitExceeded",
+                    _STATES.get(failure.status, "UNKNOWN"),
+                ),
+            )
+        envelope = BytesParser(policy=compat32).parsebytes(
+            b"Content-Type: " + headers["content-type"].encode() + b"\r\n\r\n" + body
+        )
         boundary = "batch_fake_boundary"
         out = []
         for part in envelope.get_payload():
@@ -238,14 +333,24 @@ class FakeGmailServer:
                 name, _, value = line.partition(":")
                 inner_headers[name.strip().lower()] = value.strip()
             status, extra, content = self.answer(method, target, inner_headers, inner_body.encode(), in_batch=True)
-            response_headers = "".join(f"{k}: {v}\r\n" for k, v in {"Content-Type": "application/json; charset=UTF-8", **extra}.items())
+            response_headers = "".join(
+                f"{k}: {v}\r\n"
+                for k, v in {
+                    "Content-Type": "application/json; charset=UTF-8",
+                    **extra,
+                }.items()
+            )
             content_id = part["Content-ID"].strip("<>")
             out.append(
                 f"--{boundary}\r\nContent-Type: application/http\r\nContent-ID: <response-{content_id}>\r\n\r\n"
                 f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n{response_headers}\r\n{content.decode()}\r\n"
             )
         out.append(f"--{boundary}--\r\n")
-        return 200, {"Content-Type": f"multipart/mixed; boundary={boundary}"}, "".join(out).encode()
+        return (
+            200,
+            {"Content-Type": f"multipart/mixed; boundary={boundary}"},
+            "".join(out).encode(),
+        )
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -276,7 +381,16 @@ class FakeGmailServer:
 
 # ---- building test mail ---------------------------------------------------------------------
 
-_TAKEOUT_NAMES = {"INBOX": "Inbox", "SENT": "Sent", "IMPORTANT": "Important", "UNREAD": "Unread", "SPAM": "Spam", "TRASH": "Trash", "DRAFT": "Draft", "CATEGORY_PERSONAL": "Category Personal"}
+_TAKEOUT_NAMES = {
+    "INBOX": "Inbox",
+    "SENT": "Sent",
+    "IMPORTANT": "Important",
+    "UNREAD": "Unread",
+    "SPAM": "Spam",
+    "TRASH": "Trash",
+    "DRAFT": "Draft",
+    "CATEGORY_PERSONAL": "Category Personal",
+}
 
 
 def build_email(
@@ -330,7 +444,12 @@ def email_date(moment: dt.datetime) -> str:
     return format_datetime(moment)
 
 
-def write_mbox(path, messages: list[FakeMessage], extra: list[bytes] = (), label_names: dict[str, str] | None = None) -> None:
+def write_mbox(
+    path,
+    messages: list[FakeMessage],
+    extra: list[bytes] = (),
+    label_names: dict[str, str] | None = None,
+) -> None:
     """A Google Takeout style mbox of `messages` (with X-GM-THRID and X-Gmail-Labels), then `extra` raw chunks.
 
     `label_names`: user label id -> name (Takeout writes names; the API gives ids)."""
@@ -341,8 +460,9 @@ def write_mbox(path, messages: list[FakeMessage], extra: list[bytes] = (), label
             out.write(f"From {int(m.thread_id, 16)}@xxx {m.internal_date:%a %b %d %H:%M:%S +0000 %Y}\r\n".encode())
             out.write(f"X-GM-THRID: {int(m.thread_id, 16)}\r\nX-Gmail-Labels: {labels}\r\n".encode())
             out.write(m.raw.rstrip(b"\r\n").replace(b"\nFrom ", b"\n>From ") + b"\r\n\r\n")
-        for chunk in extra:
-            out.write(b"From MAILER-DAEMON Thu Jan  1 00:00:00 2026\r\n" + chunk.rstrip(b"\r\n") + b"\r\n\r\n")
+        out.writelines(
+            b"From MAILER-DAEMON Thu Jan  1 00:00:00 2026\r\n" + chunk.rstrip(b"\r\n") + b"\r\n\r\n" for chunk in extra
+        )
 
 
 def sample_mailbox(day: dt.date, tz) -> list[FakeMessage]:
@@ -355,22 +475,87 @@ def sample_mailbox(day: dt.date, tz) -> list[FakeMessage]:
 
     thread = "18b2f3c4d5e6f7a8"
     specs = [
-        ("m1", thread, ["INBOX", "UNREAD", "Label_7"], at(9), dict(message_id="<q1@acme.com>")),
-        ("m2", thread, ["SENT"], at(10), dict(
-            message_id="<a1@example.com>", sender="Alice Chen <alice@example.com>", to="Bob Buyer <bob@acme.com>",
-            in_reply_to="<q1@acme.com>", references=("<q1@acme.com>",),
-            text="Hi Bob,\n\nHere it is: https://docs.example.com/sso\n\nBest,\nAlice\n\n"
-                 "On Tue, Oct 6, 2026 at 9:00 AM Bob Buyer <bob@acme.com> wrote:\n> Can you send the SSO setup guide?\n")),
-        ("m3", "18b2f3c4d5e6f7b0", ["INBOX"], at(11), dict(
-            message_id="<gong-1@gong.io>", sender="Gong <recaps@gong.io>", subject="Call recap: Acme",
-            text=None, html="<p>Your call with <b>Acme</b> was recorded.</p><p>Next steps: send pricing.</p>")),
-        ("m4", "18b2f3c4d5e6f7b1", ["INBOX", "IMPORTANT"], at(12), dict(
-            message_id="<att@acme.com>", subject="Security questionnaire",
-            text="Attached is our questionnaire.\n", attachments=(("questionnaire.xlsx", "application/vnd.ms-excel", b"PK\x03\x04 xlsx"),))),
-        ("m5", "18b2f3c4d5e6f7b2", ["INBOX"], at(23, 30, days=-1), dict(message_id="<before@acme.com>", subject="Yesterday")),
-        ("m6", "18b2f3c4d5e6f7b3", ["INBOX"], at(0, 30, days=1), dict(message_id="<after@acme.com>", subject="Tomorrow")),
-        ("m7", "18b2f3c4d5e6f7b4", ["SPAM"], at(13), dict(message_id="<spam@spam.biz>", sender="Win <win@spam.biz>")),
-        ("m8", "18b2f3c4d5e6f7b5", ["INBOX"], at(23, 59, 50), dict(message_id="<late@acme.com>", subject="Late")),
+        (
+            "m1",
+            thread,
+            ["INBOX", "UNREAD", "Label_7"],
+            at(9),
+            dict(message_id="<q1@acme.com>"),
+        ),
+        (
+            "m2",
+            thread,
+            ["SENT"],
+            at(10),
+            dict(
+                message_id="<a1@example.com>",
+                sender="Alice Chen <alice@example.com>",
+                to="Bob Buyer <bob@acme.com>",
+                in_reply_to="<q1@acme.com>",
+                references=("<q1@acme.com>",),
+                text="Hi Bob,\n\nHere it is: https://docs.example.com/sso\n\nBest,\nAlice\n\n"
+                "On Tue, Oct 6, 2026 at 9:00 AM Bob Buyer <bob@acme.com> wrote:\n> Can you send the SSO setup guide?\n",
+            ),
+        ),
+        (
+            "m3",
+            "18b2f3c4d5e6f7b0",
+            ["INBOX"],
+            at(11),
+            dict(
+                message_id="<gong-1@gong.io>",
+                sender="Gong <recaps@gong.io>",
+                subject="Call recap: Acme",
+                text=None,
+                html="<p>Your call with <b>Acme</b> was recorded.</p><p>Next steps: send pricing.</p>",
+            ),
+        ),
+        (
+            "m4",
+            "18b2f3c4d5e6f7b1",
+            ["INBOX", "IMPORTANT"],
+            at(12),
+            dict(
+                message_id="<att@acme.com>",
+                subject="Security questionnaire",
+                text="Attached is our questionnaire.\n",
+                attachments=(
+                    (
+                        "questionnaire.xlsx",
+                        "application/vnd.ms-excel",
+                        b"PK\x03\x04 xlsx",
+                    ),
+                ),
+            ),
+        ),
+        (
+            "m5",
+            "18b2f3c4d5e6f7b2",
+            ["INBOX"],
+            at(23, 30, days=-1),
+            dict(message_id="<before@acme.com>", subject="Yesterday"),
+        ),
+        (
+            "m6",
+            "18b2f3c4d5e6f7b3",
+            ["INBOX"],
+            at(0, 30, days=1),
+            dict(message_id="<after@acme.com>", subject="Tomorrow"),
+        ),
+        (
+            "m7",
+            "18b2f3c4d5e6f7b4",
+            ["SPAM"],
+            at(13),
+            dict(message_id="<spam@spam.biz>", sender="Win <win@spam.biz>"),
+        ),
+        (
+            "m8",
+            "18b2f3c4d5e6f7b5",
+            ["INBOX"],
+            at(23, 59, 50),
+            dict(message_id="<late@acme.com>", subject="Late"),
+        ),
     ]
     messages = []
     for gmail_id, thread_id, labels, sent, fields in specs:

@@ -17,7 +17,12 @@ from se_pipeline.connectors.gmail.api import SCOPES, GmailApiConnector
 from se_pipeline.connectors.gmail.mbox import GmailMboxConnector
 from se_pipeline.errors import ConfigError
 
-__all__ = ["GmailApiConnector", "GmailMboxConnector", "from_settings", "load_credentials"]
+__all__ = [
+    "GmailApiConnector",
+    "GmailMboxConnector",
+    "from_settings",
+    "load_credentials",
+]
 
 
 def from_settings(settings: Settings) -> GmailApiConnector | GmailMboxConnector:
@@ -33,17 +38,23 @@ def from_settings(settings: Settings) -> GmailApiConnector | GmailMboxConnector:
             max_retries=source.max_retries,
         )
     if isinstance(source, DemoSource):
-        from se_pipeline.demo import ensure_demo_workspace  # written alongside; imported only when used
+        from se_pipeline.demo import (
+            ensure_demo_workspace,  # written alongside; imported only when used
+        )
 
         workspace = ensure_demo_workspace(settings.home)
-        return GmailMboxConnector({se.id: Path(workspace.gmail_dir) / f"{se.id}.mbox" for se in workspace.sales_engineers})
+        return GmailMboxConnector(
+            {se.id: Path(workspace.gmail_dir) / f"{se.id}.mbox" for se in workspace.sales_engineers}
+        )
     raise ConfigError(f"sources.gmail: unsupported mode {getattr(source, 'mode', source)!r}")
 
 
 def _api_mailboxes(settings: Settings, source: GmailApi) -> list:
     for se_id in source.token_files:
         settings.se(se_id)
-    mailboxes = [se for se in settings.sales_engineers if se.id in source.token_files or source.service_account_file_env]
+    mailboxes = [
+        se for se in settings.sales_engineers if se.id in source.token_files or source.service_account_file_env
+    ]
     if not mailboxes:
         raise ConfigError(
             "sources.gmail (mode api): no mailbox to read: set token_files (se id -> OAuth token file) "
@@ -63,13 +74,17 @@ def load_credentials(source: GmailApi, se_id: str, se_email: str) -> Credentials
         except FileNotFoundError:
             raise ConfigError(f"sources.gmail.token_files.{se_id}: token file not found: {path}") from None
         except ValueError as exc:
-            raise ConfigError(f"sources.gmail.token_files.{se_id}: {path} is not an OAuth authorized-user token file ({exc})") from None
+            raise ConfigError(
+                f"sources.gmail.token_files.{se_id}: {path} is not an OAuth authorized-user token file ({exc})"
+            ) from None
     from google.oauth2 import service_account
 
     env = source.service_account_file_env or ""
     key_file = os.environ.get(env)
     if not key_file:
-        raise ConfigError(f"sources.gmail.service_account_file_env: environment variable {env} is not set (it should hold the path of the service account key file)")
+        raise ConfigError(
+            f"sources.gmail.service_account_file_env: environment variable {env} is not set (it should hold the path of the service account key file)"
+        )
     try:
         return service_account.Credentials.from_service_account_file(key_file, scopes=SCOPES, subject=se_email)
     except FileNotFoundError:

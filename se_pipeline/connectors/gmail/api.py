@@ -16,6 +16,7 @@ import email.utils
 import json
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import httplib2
@@ -25,10 +26,21 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest
 
-from se_pipeline.connectors.gmail.guarded_http import BATCH_PATH, DEFAULT_ROOT_URL, GuardedHttp, gmail_guard
+from se_pipeline.connectors.gmail.guarded_http import (
+    BATCH_PATH,
+    DEFAULT_ROOT_URL,
+    GuardedHttp,
+    gmail_guard,
+)
 from se_pipeline.connectors.gmail.mime import parse_message
 from se_pipeline.connectors.gmail.paging import paged
-from se_pipeline.connectors.gmail.rows import SKIPPED_LABELS, TABLE, MailboxMeta, UnparseableMessage, build_row
+from se_pipeline.connectors.gmail.rows import (
+    SKIPPED_LABELS,
+    TABLE,
+    MailboxMeta,
+    UnparseableMessage,
+    build_row,
+)
 from se_pipeline.errors import SourceError
 from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
@@ -39,6 +51,13 @@ LIST_PAGE_SIZE = 500  # the API's maximum maxResults
 DATE_MARGIN = dt.timedelta(hours=1)
 _RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 _MAX_BACKOFF_SECONDS = 64.0
+
+
+@dataclass
+class _BatchOutcome:
+    found: dict[str, dict[str, Any]] = field(default_factory=dict)
+    retry: dict[str, float] = field(default_factory=dict)  # message id -> seconds to wait
+    failed: list[HttpError] = field(default_factory=list)
 
 
 class GmailApiConnector:
@@ -73,7 +92,11 @@ class GmailApiConnector:
             http = GuardedHttp(self.mailboxes[se_id], self._guard, self.root_url)
             self._https[se_id] = http
             self._services[se_id] = build(
-                "gmail", "v1", http=http, static_discovery=True, client_options={"api_endpoint": self.root_url}
+                "gmail",
+                "v1",
+                http=http,
+                static_discovery=True,
+                client_options={"api_endpoint": self.root_url},
             )
         return self._services[se_id]
 
@@ -88,7 +111,12 @@ class GmailApiConnector:
         label_names = self._user_label_names(se_id, service)
         for day in window.days:
             day_window = Window.for_day(day, window.tz)
-            ids = self._list_ids(se_id, service, day_window.start - DATE_MARGIN, day_window.end + DATE_MARGIN)
+            ids = self._list_ids(
+                se_id,
+                service,
+                day_window.start - DATE_MARGIN,
+                day_window.end + DATE_MARGIN,
+            )
             ids.reverse()  # the list is newest first; rows go oldest first
             for message in self._get_raw(se_id, service, ids):
                 yield from self._record(se_id, message, label_names, day_window)
@@ -104,10 +132,9 @@ class GmailApiConnector:
         request = messages.list(userId="me", q=query, includeSpamTrash=False, maxResults=LIST_PAGE_SIZE)
         ids: list[str] = []
         while request is not None:
-            current = request
-            response = self._execute(se_id, lambda: current)
+            response = self._execute(se_id, lambda page=request: page)
             ids.extend(m["id"] for m in response.get("messages", []))
-            request = messages.list_next(current, response)
+            request = messages.list_next(request, response)
         return ids
 
     def _get_raw(self, se_id: str, service: Any, ids: list[str]) -> Iterator[dict[str, Any]]:
@@ -118,37 +145,46 @@ class GmailApiConnector:
             yield from (found[i] for i in chunk if i in found)
 
     def _get_batch(self, se_id: str, service: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """One batch of gets; rate-limited parts are sent again (alone) after the longest Retry-After."""
         found: dict[str, dict[str, Any]] = {}
         pending = list(ids)
         for attempt in range(self.max_retries + 1):
-            retry: dict[str, float] = {}
-            failed: list[HttpError] = []
-
-            def collect(request_id: str, response: Any, error: HttpError | None) -> None:
-                if error is None:
-                    found[request_id] = response
-                elif error.resp.status == 404:
-                    pass  # deleted between list and get: nothing to read
-                elif (wait := _retry_wait(error, attempt)) is not None:
-                    retry[request_id] = wait
-                else:
-                    failed.append(error)
-
-            def new_batch() -> BatchHttpRequest:
-                batch = BatchHttpRequest(callback=collect, batch_uri=self.root_url + BATCH_PATH)
-                for message_id in pending:
-                    batch.add(service.users().messages().get(userId="me", id=message_id, format="raw"), request_id=message_id)
-                return batch
-
-            self._execute(se_id, new_batch)
-            if failed:
-                raise _source_error(se_id, failed[0])
-            if not retry:
+            outcome = self._send_batch(se_id, service, pending, attempt)
+            found.update(outcome.found)
+            if outcome.failed:
+                raise _source_error(se_id, outcome.failed[0])
+            if not outcome.retry:
                 return found
             if attempt < self.max_retries:
-                self._sleep(max(retry.values()))
-            pending = [i for i in pending if i in retry]
-        raise SourceError(f"gmail: {se_id}: {len(pending)} messages still rate-limited after {self.max_retries} retries; try again later")
+                self._sleep(max(outcome.retry.values()))
+            pending = [i for i in pending if i in outcome.retry]
+        raise SourceError(
+            f"gmail: {se_id}: {len(pending)} messages still rate-limited after {self.max_retries} retries; "
+            "try again later"
+        )
+
+    def _send_batch(self, se_id: str, service: Any, ids: list[str], attempt: int) -> _BatchOutcome:
+        outcome = _BatchOutcome()
+
+        def collect(request_id: str, response: Any, error: HttpError | None) -> None:
+            if error is None:
+                outcome.found[request_id] = response
+            elif error.resp.status == 404:
+                pass  # deleted between list and get: nothing to read
+            elif (wait := _retry_wait(error, attempt)) is not None:
+                outcome.retry[request_id] = wait
+            else:
+                outcome.failed.append(error)
+
+        def new_batch() -> BatchHttpRequest:
+            batch = BatchHttpRequest(callback=collect, batch_uri=self.root_url + BATCH_PATH)
+            for message_id in ids:
+                get = service.users().messages().get(userId="me", id=message_id, format="raw")
+                batch.add(get, request_id=message_id)
+            return batch
+
+        self._execute(se_id, new_batch)
+        return outcome
 
     def _execute(self, se_id: str, make_request: Callable[[], Any]) -> Any:
         """Run a request (rebuilt per attempt), retrying rate limits and server errors."""
@@ -171,18 +207,36 @@ class GmailApiConnector:
             self._sleep(wait)
         raise AssertionError("unreachable")
 
-    def _record(self, se_id: str, message: dict[str, Any], label_names: dict[str, str], day: Window) -> Iterator[dict[str, Any] | Quarantined]:
+    def _record(
+        self,
+        se_id: str,
+        message: dict[str, Any],
+        label_names: dict[str, str],
+        day: Window,
+    ) -> Iterator[dict[str, Any] | Quarantined]:
         labels = [label_names.get(label, label) for label in message.get("labelIds", [])]
         if SKIPPED_LABELS.intersection(labels):
             return
         received = dt.datetime.fromtimestamp(int(message.get("internalDate", 0)) / 1000, tz=dt.timezone.utc)
-        meta = MailboxMeta(se_id=se_id, gmail_id=message["id"], thread_id=message.get("threadId"), labels=labels, received_at=received)
+        meta = MailboxMeta(
+            se_id=se_id,
+            gmail_id=message["id"],
+            thread_id=message.get("threadId"),
+            labels=labels,
+            received_at=received,
+        )
         try:
             raw = base64.urlsafe_b64decode(message.get("raw", "") + "=" * (-len(message.get("raw", "")) % 4))
             row = build_row(parse_message(raw), meta, day.tz)
         except (UnparseableMessage, ValueError) as exc:
             if day.contains(received):
-                yield Quarantined("gmail", f"api:{se_id}:{message['id']}", str(exc), {"id": message["id"], "threadId": message.get("threadId")}, day.first_day)
+                yield Quarantined(
+                    "gmail",
+                    f"api:{se_id}:{message['id']}",
+                    str(exc),
+                    {"id": message["id"], "threadId": message.get("threadId")},
+                    day.first_day,
+                )
             return
         if row["partition_date"] == day.first_day:  # margin messages belong to their own day
             yield row

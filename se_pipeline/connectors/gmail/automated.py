@@ -7,7 +7,9 @@ from email.message import EmailMessage
 
 # Tools whose mail is a notification, not a person writing (Gong recaps, Salesforce alerts, …).
 KNOWN_TOOL_DOMAINS = ("gong.io", "salesforce.com", "momentum.io", "zendesk.com")
-_NO_REPLY = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|notifications?|mailer-daemon|postmaster|bounces?)([+-].*)?$")
+_NO_REPLY = re.compile(
+    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|notifications?|mailer-daemon|postmaster|bounces?)([+-].*)?$"
+)
 _CALENDAR_SENDERS = ("calendar-notification@google.com",)
 _CALENDAR_TYPES = ("text/calendar", "application/ics")
 

@@ -48,7 +48,14 @@ class GuardedHttp(AuthorizedHttp):
         self.batch_path = urllib.parse.urlsplit(urllib.parse.urljoin(root_url, BATCH_PATH)).path
         self.calls = 0
 
-    def request(self, uri: str, method: str = "GET", body: Any = None, headers: dict[str, str] | None = None, **kwargs: Any):  # type: ignore[override]
+    def request(
+        self,
+        uri: str,
+        method: str = "GET",
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ):  # type: ignore[override]
         path = urllib.parse.urlsplit(uri).path
         self.guard.check_http(method, path)
         if method.upper() == "POST" and path == self.batch_path:

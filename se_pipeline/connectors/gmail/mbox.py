@@ -82,7 +82,11 @@ class GmailMboxConnector:
             if not window.contains(moment) or SKIPPED_LABELS.intersection(labels):
                 continue
             try:
-                yield build_row(parse_message(raw), MailboxMeta(se_id=se_id, labels=labels), window.tz)
+                yield build_row(
+                    parse_message(raw),
+                    MailboxMeta(se_id=se_id, labels=labels),
+                    window.tz,
+                )
             except UnparseableMessage as exc:
                 yield Quarantined("gmail", key, str(exc), _head(raw), partition_date=day)
 

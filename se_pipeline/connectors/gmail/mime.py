@@ -19,7 +19,15 @@ from se_pipeline.connectors.gmail.html_text import html_to_text
 
 _PARSER = BytesParser(policy=policy.default)
 _ASCII_LABELS = {"us-ascii", "ascii", "ansi_x3.4-1968"}
-_CP1252_LABELS = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "cp819", "iso_8859-1"}
+_CP1252_LABELS = {
+    "iso-8859-1",
+    "iso8859-1",
+    "latin-1",
+    "latin1",
+    "l1",
+    "cp819",
+    "iso_8859-1",
+}
 
 
 @dataclass
@@ -74,7 +82,9 @@ def message_text(msg: EmailMessage) -> MessageText:
         )
         if part is body_part or part.get_content_maintype() == "multipart":
             continue
-        is_alternative_body = part.get_content_maintype() == "text" and not filename and part.get_content_disposition() != "attachment"
+        is_alternative_body = (
+            part.get_content_maintype() == "text" and not filename and part.get_content_disposition() != "attachment"
+        )
         if not is_alternative_body:
             result.attachments.append(filename or f"(unnamed {part.get_content_type()})")
     return result
@@ -83,7 +93,11 @@ def message_text(msg: EmailMessage) -> MessageText:
 def _body_part(msg: EmailMessage) -> EmailMessage | None:
     try:
         return msg.get_body(preferencelist=("plain", "html"))
-    except (KeyError, IndexError, AttributeError):  # a multipart without parts, a broken tree
+    except (
+        KeyError,
+        IndexError,
+        AttributeError,
+    ):  # a multipart without parts, a broken tree
         return None
 
 

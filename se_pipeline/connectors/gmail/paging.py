@@ -10,7 +10,9 @@ from se_pipeline.warehouse.loader import Quarantined, Rows
 PAGE_SIZE = 500
 
 
-def paged(table: str, records: Iterable[dict[str, Any] | Quarantined], size: int = PAGE_SIZE) -> Iterator[Rows | Quarantined]:
+def paged(
+    table: str, records: Iterable[dict[str, Any] | Quarantined], size: int = PAGE_SIZE
+) -> Iterator[Rows | Quarantined]:
     page: list[dict[str, Any]] = []
     for record in records:
         if isinstance(record, Quarantined):

@@ -142,7 +142,11 @@ def _attribution_start(lines: list[str], i: int) -> int | None:
     # Mail clients wrap long attributions: pull in up to two preceding lines that belong to it.
     while start > 0 and i - start < 2 and lines[start - 1].strip() and not _QUOTE.match(lines[start - 1]):
         previous = lines[start - 1]
-        if not (_ATTRIBUTION_START.match(previous) or _DATE_OR_TIME.search(previous) or previous.rstrip().endswith(("<", ","))):
+        if not (
+            _ATTRIBUTION_START.match(previous)
+            or _DATE_OR_TIME.search(previous)
+            or previous.rstrip().endswith(("<", ","))
+        ):
             break
         start -= 1
     joined = " ".join(l.strip() for l in lines[start : i + 1])
@@ -174,11 +178,13 @@ def _signature_start(lines: list[str], sender_names: tuple[str, ...]) -> int | N
     candidates: list[int] = []
     for i in range(tail_from, n):
         line = lines[i]
-        if line.rstrip() in ("--", "-- ", "—"):
-            candidates.append(i)
-        elif _MOBILE.match(line) and n - i <= 3:
-            candidates.append(i)
-        elif _SIGNOFF.match(line) and _is_name_block(lines[i + 1 :]):
+        if (
+            line.rstrip() in ("--", "-- ", "—")
+            or _MOBILE.match(line)
+            and n - i <= 3
+            or _SIGNOFF.match(line)
+            and _is_name_block(lines[i + 1 :])
+        ):
             candidates.append(i)
     block = _trailing_block_start(lines, sender_names)
     if block is not None:
@@ -210,7 +216,10 @@ def _trailing_block_start(lines: list[str], sender_names: tuple[str, ...]) -> in
 
 def _starts_with_name(line: str, sender_names: tuple[str, ...]) -> bool:
     stripped = line.lstrip("-–—~ ").lower()
-    return any(stripped.startswith(name) and (len(stripped) == len(name) or not stripped[len(name)].isalpha()) for name in sender_names)
+    return any(
+        stripped.startswith(name) and (len(stripped) == len(name) or not stripped[len(name)].isalpha())
+        for name in sender_names
+    )
 
 
 def _sender_names(name: str | None, email: str | None) -> tuple[str, ...]:

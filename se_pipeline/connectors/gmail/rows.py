@@ -111,7 +111,7 @@ def _build_row(msg: EmailMessage, meta: MailboxMeta, tz: ZoneInfo) -> dict[str, 
     references = _MSG_ID.findall(str(msg.get("References") or ""))
     in_reply_to = next(iter(_MSG_ID.findall(str(msg.get("In-Reply-To") or ""))), None)
     sender = _addresses(msg, "From")
-    from_name, from_email = (sender[0] if sender else (None, None))
+    from_name, from_email = sender[0] if sender else (None, None)
     content = message_text(msg)
     split = split_email_text(content.text, from_name, from_email)
     content_types = [part["content_type"] for part in content.parts]
