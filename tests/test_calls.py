@@ -17,7 +17,7 @@ from se_pipeline.connectors.calls import from_settings
 from se_pipeline.connectors.calls.api import GongApiConnector, date_ranges
 from se_pipeline.connectors.calls.gong import Team
 from se_pipeline.errors import SourceError, WriteRefusedError
-from se_pipeline.warehouse import Quarantined, Rows, load_records
+from se_pipeline.warehouse import Quarantined, load_records
 from se_pipeline.window import Window
 
 TZ = ZoneInfo("America/New_York")

@@ -215,7 +215,7 @@ def _script(rng: random.Random, style: Style, kind: str, customer_name: str) -> 
     s = _Script(rng, style)
     questions = rng.sample(QUESTIONS[kind], min(style.questions, len(QUESTIONS[kind])))
     objections = rng.sample(OBJECTIONS, 2 if kind == "negotiation" else 1)
-    s.rep(f"Hi everyone, thanks for making the time today.", f"I'm looking forward to learning more about {customer_name}.", after_customer=False)
+    s.rep("Hi everyone, thanks for making the time today.", f"I'm looking forward to learning more about {customer_name}.", after_customer=False)
     s.say("contact", rng.choice(BACKCHANNELS), "Thanks for having us.")
     s.say("ae", "Quick agenda: we'll cover your goals, then a short walkthrough.")
     # Questions are spread over the call: after each one, the customer answers and the rep
