@@ -54,16 +54,12 @@ def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     )
 
 
-def columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
-
-
 def latest(table: str) -> str:
     """Rows of an enablement raw table as of its latest read (rows gone from the files drop out)."""
     return f"(SELECT * FROM {table} WHERE extracted_at = (SELECT max(extracted_at) FROM {table}))"
 
 
-def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
@@ -83,7 +79,7 @@ def feedback_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.dat
             segment=r["segment"],
             competitors=[r["competitor"]] if r["competitor"] else [],
         )
-        for r in _records(
+        for r in records(
             con,
             f"SELECT * FROM {latest('raw_feedback')} WHERE submitted_on BETWEEN ? AND ? ORDER BY submitted_on, feedback_id",
             [since, until],
@@ -94,7 +90,7 @@ def feedback_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.dat
 
 def win_loss_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> list[Item]:
     items: list[Item] = []
-    for r in _records(
+    for r in records(
         con,
         f"SELECT * FROM {latest('raw_win_loss')} WHERE decided_on BETWEEN ? AND ? ORDER BY decided_on, note_id",
         [since, until],
@@ -135,7 +131,7 @@ def call_objection_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: 
     def first(values: list[str]) -> str:
         return f"coalesce({', '.join(values)})" if values else "NULL"
 
-    rows = _records(
+    rows = records(
         con,
         f"""
         SELECT u.call_id, u.position, u.text, {first(day)} AS day, {first(customer)} AS customer,
@@ -165,7 +161,7 @@ def opp_channel_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.
     """Objections the team discussed in internal opp- channels."""
     if not has_table(con, "activity"):
         return []
-    rows = _records(
+    rows = records(
         con,
         """
         SELECT activity_id, activity_date, customer, se_id, text, link

@@ -1,0 +1,192 @@
+"""win_criteria: technical-win and POC criteria per active opportunity.
+
+From Notion properties (names matched case-insensitively) and page content (a heading, or a line
+ending in ':', names a section; the blocks under it are its items):
+    success criteria   Success / Exit / POC / Evaluation / (Technical) win criteria
+    decision framework Decision framework / criteria / process / makers
+    timeline           Timeline, POC timeline, POC dates (also gives POC start and end)
+POC start and end come from properties named POC/Trial/Pilot/Evaluation start|end (or a POC
+dates range), else from timeline lines ("Start: 2026-10-01", "2026-10-01 to 2026-10-31").
+An opportunity is a POC when its stage says POC/POV/trial/pilot/evaluation or it has POC dates.
+Flags (POCs only): no exit criteria documented; past its end date (as of the run day); scope grew
+(more criteria now than in the first page snapshot on or after the POC start).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+
+from se_pipeline.artifacts.warehouse import Opportunity, opportunities
+from se_pipeline.enablement.items import has_table, records
+
+SECTIONS = {
+    "success_criteria": re.compile(r"(?i)^(?:success|exit|poc|pov|evaluation|(?:technical )?win|acceptance)\s+criteria\b"),
+    "decision_framework": re.compile(r"(?i)^decision\s+(?:framework|criteria|process|makers?)\b"),
+    "timeline": re.compile(r"(?i)^(?:poc |pov |trial |pilot )?(?:timeline|dates|schedule)\b"),
+}
+_START_PROPERTY = re.compile(r"(?i)^(?:poc|pov|trial|pilot|evaluation)\s*(?:start|kick-?off)(?:\s+date)?$")
+_END_PROPERTY = re.compile(r"(?i)^(?:poc|pov|trial|pilot|evaluation)\s*(?:end|due|deadline)(?:\s+date)?$")
+_RANGE_PROPERTY = re.compile(r"(?i)^(?:poc|pov|trial|pilot|evaluation)(?:\s+(?:dates|period|window))?$")
+_POC_STAGE = re.compile(r"(?i)\b(?:poc|pov|trial|pilot|evaluation|proof)\b")
+_DATE = r"(\d{4}-\d{2}-\d{2})"
+_START_TEXT = re.compile(r"(?i)\b(?:start|starts|kick-?off|begin|begins)\b\D{0,20}" + _DATE)
+_END_TEXT = re.compile(r"(?i)\b(?:end|ends|finish|close|due|deadline|decision)\b\D{0,20}" + _DATE)
+_RANGE_TEXT = re.compile(_DATE + r"\s*(?:to|until|through|-|–|→)\s*" + _DATE)
+_HEADING = re.compile(r"^heading")
+
+
+@dataclass
+class Criteria:
+    success_criteria: list[str] = field(default_factory=list)
+    decision_framework: list[str] = field(default_factory=list)
+    timeline: list[str] = field(default_factory=list)
+    poc_start: dt.date | None = None
+    poc_end: dt.date | None = None
+
+
+def _date(value: object) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value if not isinstance(value, dt.datetime) else value.date()
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _values(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [line.strip(" -•*\t") for line in re.split(r"[\n;]", str(value)) if line.strip(" -•*\t")]
+
+
+def _section_of(text: str) -> str | None:
+    for name, pattern in SECTIONS.items():
+        if pattern.match(text.strip().rstrip(":")):
+            return name
+    return None
+
+
+def from_properties(properties: dict, criteria: Criteria) -> None:
+    for key, value in properties.items():
+        section = _section_of(key)
+        if section:
+            getattr(criteria, section).extend(_values(value))
+        if isinstance(value, dict) and _RANGE_PROPERTY.match(key):  # a Notion date range {start, end}
+            criteria.poc_start = criteria.poc_start or _date(value.get("start"))
+            criteria.poc_end = criteria.poc_end or _date(value.get("end"))
+        elif _START_PROPERTY.match(key):
+            criteria.poc_start = criteria.poc_start or _date(value.get("start") if isinstance(value, dict) else value)
+        elif _END_PROPERTY.match(key):
+            criteria.poc_end = criteria.poc_end or _date(value.get("start") if isinstance(value, dict) else value)
+
+
+def from_blocks(blocks: list[tuple[str | None, str | None]], criteria: Criteria) -> None:
+    """`blocks` are (block_type, text) in page order."""
+    section: str | None = None
+    for block_type, text in blocks:
+        text = (text or "").strip()
+        if not text:
+            continue
+        named = _section_of(text) if (_HEADING.match(block_type or "") or text.endswith(":")) else None
+        if named or _HEADING.match(block_type or ""):
+            section = named  # a heading of another kind ends the section
+            continue
+        if section:
+            getattr(criteria, section).append(text)
+
+
+def _dates_from_timeline(criteria: Criteria) -> None:
+    for line in criteria.timeline:
+        span = _RANGE_TEXT.search(line)
+        if span:
+            criteria.poc_start = criteria.poc_start or _date(span.group(1))
+            criteria.poc_end = criteria.poc_end or _date(span.group(2))
+        start, end = _START_TEXT.search(line), _END_TEXT.search(line)
+        if start:
+            criteria.poc_start = criteria.poc_start or _date(start.group(1))
+        if end:
+            criteria.poc_end = criteria.poc_end or _date(end.group(1))
+
+
+def _snapshots(con: duckdb.DuckDBPyConnection, page_id: str) -> dict[dt.date, list[tuple[str | None, str | None]]]:
+    if not has_table(con, "raw_notion_blocks"):
+        return {}
+    snapshots: dict[dt.date, list[tuple[str | None, str | None]]] = {}
+    for r in records(
+        con, "SELECT partition_date, block_type, text FROM raw_notion_blocks WHERE page_id = ? ORDER BY partition_date, position", [page_id]
+    ):
+        snapshots.setdefault(r["partition_date"], []).append((r["block_type"], r["text"]))
+    return snapshots
+
+
+def _property_snapshots(con: duckdb.DuckDBPyConnection, page_id: str) -> dict[dt.date, dict]:
+    if not has_table(con, "raw_notion_opportunities"):
+        return {}
+    result = {}
+    for r in records(con, "SELECT partition_date, properties FROM raw_notion_opportunities WHERE page_id = ?", [page_id]):
+        try:
+            value = json.loads(r["properties"]) if isinstance(r["properties"], str) else r["properties"]
+        except ValueError:
+            value = None
+        result[r["partition_date"]] = value if isinstance(value, dict) else {}
+    return result
+
+
+def criteria_for(con: duckdb.DuckDBPyConnection, opp: Opportunity) -> tuple[Criteria, int | None]:
+    """The opportunity's criteria now, and the number of success criteria at the POC's start."""
+    blocks = _snapshots(con, opp.page_id)
+    now = Criteria()
+    from_properties(opp.properties, now)
+    if blocks:
+        from_blocks(blocks[max(blocks)], now)
+    _dates_from_timeline(now)
+    at_start = None
+    if now.poc_start:
+        properties = _property_snapshots(con, opp.page_id)
+        days = sorted(d for d in set(blocks) | set(properties) if d >= now.poc_start)
+        if days:
+            first = Criteria()
+            from_properties(properties.get(days[0], {}), first)
+            # The page as it was then: the latest block snapshot on or before that day.
+            earlier = [d for d in blocks if d <= days[0]]
+            if earlier:
+                from_blocks(blocks[max(earlier)], first)
+            at_start = len(first.success_criteria)
+    return now, at_start
+
+
+def build_win_criteria(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int:
+    """Rebuild win_criteria for the active opportunities; returns the rows written."""
+    now_ts = dt.datetime.now(dt.timezone.utc)
+    rows = []
+    for opp in opportunities(con):
+        if not opp.is_active:
+            continue
+        criteria, at_start = criteria_for(con, opp)
+        is_poc = bool(_POC_STAGE.search(opp.stage or "") or criteria.poc_start or criteria.poc_end)
+        no_exit = is_poc and not criteria.success_criteria
+        past_end = is_poc and criteria.poc_end is not None and criteria.poc_end < as_of
+        grew = is_poc and at_start is not None and len(criteria.success_criteria) > at_start
+        flags = [name for name, on in (("no exit criteria", no_exit), ("past end date", past_end), ("scope grew", grew)) if on]
+        rows.append((
+            opp.page_id, opp.customer, opp.name, opp.stage, opp.se_id, opp.amount, is_poc,
+            criteria.success_criteria, criteria.decision_framework, criteria.timeline, criteria.poc_start,
+            criteria.poc_end, at_start, len(criteria.success_criteria), no_exit, past_end, grew, flags, opp.url, now_ts,
+        ))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM win_criteria")
+        if rows:
+            con.executemany(f"INSERT INTO win_criteria VALUES ({', '.join('?' * 20)})", rows)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(rows)

@@ -1,0 +1,240 @@
+"""The SE's artefacts from the warehouse: product gaps, competitor mentions, win criteria, and their
+customer-facing reports (redacted, one customer per file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from se_pipeline.artifacts.competitors import find_competitors
+from se_pipeline.artifacts.criteria import build_win_criteria
+from se_pipeline.artifacts.gaps import build_product_gaps
+from se_pipeline.artifacts.mentions import build_competitor_mentions
+from se_pipeline.artifacts.redact import redact
+from se_pipeline.artifacts.reports import write_reports
+from se_pipeline.warehouse.schema import ensure_tables
+
+AS_OF = dt.date(2026, 11, 20)
+ACTIVITY_COLUMNS = (
+    "activity_id, activity_date, sent_at, source, customer, se_id, channel, channel_kind, is_external_channel, thread_key, "
+    "is_reply, author_name, author_email, author_is_external, author_is_se, is_bot, bot_name, subject, text, link"
+)
+
+
+def _activity(con, activity_id, day, customer, thread, external, text, link=None, source="slack", subject=None, minute=0):
+    sent = dt.datetime.combine(day, dt.time(10, minute), dt.timezone.utc)
+    con.execute(
+        f"INSERT INTO activity ({ACTIVITY_COLUMNS}) VALUES (?, ?, ?, ?, ?, 'alice', 'ext-x', 'ext', TRUE, ?, ?, ?, NULL, ?, ?, FALSE, NULL, ?, ?, ?)",
+        [activity_id, day, sent, source, customer, thread, minute > 0, "them" if external else "Alice", external,
+         not external, subject, text, link or f"https://acme.slack.com/archives/C1/p{activity_id}"],
+    )
+
+
+def _opportunity(con, page_id, customer, stage, active, amount, properties=None):
+    con.execute(
+        "INSERT INTO opportunities VALUES (?, ?, ?, ?, ?, 'alice', ?, NULL, ?, ?)",
+        [page_id, f"{customer} - Platform", customer, stage, active, amount, f"https://www.notion.so/{page_id}",
+         json.dumps(properties or {})],
+    )
+
+
+def _blocks(con, page_id, day, blocks):
+    for position, (block_type, text) in enumerate(blocks):
+        con.execute(
+            "INSERT INTO raw_notion_blocks (block_id, partition_date, page_id, position, depth, block_type, text) VALUES (?, ?, ?, ?, 0, ?, ?)",
+            [f"{page_id}-{position}", day, page_id, position, block_type, text],
+        )
+
+
+@pytest.fixture()
+def con():
+    connection = duckdb.connect()
+    ensure_tables(connection)
+    connection.execute(
+        "CREATE TABLE activity (activity_id VARCHAR, activity_date DATE, sent_at TIMESTAMPTZ, source VARCHAR, customer VARCHAR, "
+        "se_id VARCHAR, channel VARCHAR, channel_kind VARCHAR, is_external_channel BOOLEAN, thread_key VARCHAR, is_reply BOOLEAN, "
+        "author_name VARCHAR, author_email VARCHAR, author_is_external BOOLEAN, author_is_se BOOLEAN, is_bot BOOLEAN, "
+        "bot_name VARCHAR, subject VARCHAR, text VARCHAR, link VARCHAR)"
+    )
+    connection.execute(
+        "CREATE TABLE opportunities (page_id VARCHAR, name VARCHAR, customer VARCHAR, stage VARCHAR, is_active BOOLEAN, "
+        "se_id VARCHAR, amount DOUBLE, close_date DATE, url VARCHAR, properties JSON)"
+    )
+    yield connection
+    connection.close()
+
+
+# ---- redaction -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("bot token xoxb-2048-1234-AbCdEfGhIj here", "xoxb-2048"),
+        ("user token xoxp-1-2-3-abcdef", "xoxp-1"),
+        ("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig", "eyJhbGci"),
+        ("use api_key=9f8e7d6c5b4a3210 for the ingest", "9f8e7d6c5b4a3210"),
+        ('"apiKey": "abcd1234efgh5678"', "abcd1234efgh5678"),
+        ("AWS key AKIAIOSFODNN7EXAMPLE leaked", "AKIAIOSFODNN7EXAMPLE"),
+        ("openai sk-proj-abcdefghijklmnopqrst", "sk-proj-abcdef"),
+        ("notion secret_AbCdEfGhIjKlMnOpQrStUvWxYz123", "secret_AbCd"),
+        ("db at postgres://svc:hunter2@db.example.com:5432/app", "hunter2"),
+        ("see https://grafana.example.com/d/abc?orgId=1", "grafana.example.com"),
+        ("runbook http://10.2.3.4:8080/run", "10.2.3.4"),
+        ("host api.prod.internal:443 is down", "api.prod.internal"),
+        ("thread https://acme.slack.com/archives/C01/p1700000000000100", "slack.com"),
+        ("jenkins at http://localhost:8080/job/x", "localhost"),
+    ],
+)
+def test_redact_removes_credentials_and_internal_links(text: str, secret: str) -> None:
+    cleaned = redact(text, ["example.com"])
+    assert secret not in cleaned
+    assert "[redacted]" in cleaned or "[internal link]" in cleaned or "[internal host]" in cleaned
+
+
+def test_redact_keeps_public_links_and_ordinary_text() -> None:
+    text = "Pricing is at https://www.example.com/pricing, and the OTLP docs at https://opentelemetry.io/docs/. The token budget is fine."
+    assert redact(text, ["example.com"]) == text
+
+
+# ---- product gaps ----------------------------------------------------------------------------
+
+
+def test_product_gaps_from_unanswered_asks_and_notes(con) -> None:
+    _opportunity(con, "p-acme", "Acme Corp", "POC", True, 120_000)
+    _opportunity(con, "p-glob", "Globex", "Discovery", True, 30_000)
+    _opportunity(con, "p-old", "Globex", "Lost", False, 999_000)
+    d = dt.date(2026, 10, 5)
+    _activity(con, "1", d, "Acme Corp", "T1", True, "Do you support SAML SSO with Okta? It is a hard requirement.")
+    _activity(con, "2", d, "Acme Corp", "T1", False, "Not yet, it is on the roadmap for Q1.", minute=5)
+    _activity(con, "3", d + dt.timedelta(days=9), "Globex", "T2", True, "Does the platform support SSO with SAML Okta?")
+    _activity(con, "4", d + dt.timedelta(days=9), "Globex", "T2", False, "Unfortunately no. As a workaround you could use Google login.", minute=3)
+    _activity(con, "5", d, "Globex", "T3", True, "Do you support Terraform?")
+    _activity(con, "6", d, "Globex", "T3", False, "Yes, we have a provider.", minute=2)  # answered yes: no gap
+    _activity(con, "7", d, "Acme Corp", "T4", True, "Is there an EU region?")  # never answered: no gap
+    _blocks(con, "p-acme", dt.date(2026, 10, 20), [("paragraph", "Gap: ARM64 agent image"), ("paragraph", "Kickoff went well")])
+    assert build_product_gaps(con) == 3
+    rows = con.execute(
+        "SELECT capability, customer, severity, answer, workaround_available, revenue_at_stake, customers_affected, "
+        "total_revenue_at_stake, first_seen, last_seen, source_links FROM product_gaps ORDER BY capability, customer"
+    ).fetchall()
+    sso = [r for r in rows if "SSO" in r[0]]
+    assert [r[1] for r in sso] == ["Acme Corp", "Globex"]
+    acme, globex = sso
+    assert acme[2] == "blocker" and acme[3] == "not_yet" and not acme[4] and acme[5] == 120_000
+    assert globex[3] == "no" and globex[4] and globex[5] == 30_000  # the lost deal is not at stake
+    assert acme[6] == 2 and acme[7] == 150_000
+    assert acme[10] == ["https://acme.slack.com/archives/C1/p1"]
+    arm = [r for r in rows if "ARM64" in r[0]]
+    assert arm and arm[0][1] == "Acme Corp" and arm[0][3] == "noted" and arm[0][10] == ["https://www.notion.so/p-acme"]
+    assert build_product_gaps(con) == 3  # rebuilt, not doubled
+
+
+# ---- competitor mentions ---------------------------------------------------------------------
+
+
+def test_competitor_mentions_per_opportunity_and_month_with_battlecard_freshness(con, tmp_path: Path) -> None:
+    _opportunity(con, "p-acme", "Acme Corp", "POC", True, 100_000, {"Competitors": ["Dynatrace"]})
+    _activity(con, "1", dt.date(2026, 9, 30), "Acme Corp", "T1", True, "We also run Datadog and some Grafana dashboards")
+    _activity(con, "2", dt.date(2026, 10, 2), "Acme Corp", "T2", False, "How do we compare with datadog APM?", source="gmail")
+    _activity(con, "3", dt.date(2026, 10, 3), "Initech", "T3", True, "New Relic quoted us less")  # no opportunity
+    _activity(con, "4", dt.date(2026, 10, 3), "Acme Corp", "T4", True, "our autoscaling is elastic")  # not a competitor
+    _blocks(con, "p-acme", dt.date(2026, 10, 10), [("paragraph", "Incumbent: Splunk for logs")])
+    con.execute(
+        "INSERT INTO raw_content_inventory (asset_id, asset, asset_type, owner, last_updated, tags, source_file, extracted_at) VALUES "
+        "('a1', 'Datadog battlecard', 'battlecard', 'Priya', DATE '2025-10-01', ['datadog'], 'inv.csv', now()),"
+        "('a2', 'Grafana battlecard', 'battlecard', 'Priya', DATE '2026-10-01', ['grafana'], 'inv.csv', now())"
+    )
+    build_competitor_mentions(con, AS_OF)
+    rows = con.execute(
+        "SELECT competitor, customer, page_id, strftime(month, '%Y-%m'), mentions, sources, battlecard, battlecard_freshness "
+        "FROM competitor_mentions ORDER BY competitor, customer, month"
+    ).fetchall()
+    assert rows == [
+        ("Datadog", "Acme Corp", "p-acme", "2026-09", 1, ["slack"], "Datadog battlecard", "stale"),
+        ("Datadog", "Acme Corp", "p-acme", "2026-10", 1, ["gmail"], "Datadog battlecard", "stale"),
+        ("Dynatrace", "Acme Corp", "p-acme", "2026-11", 1, ["notion_property"], None, "missing"),
+        ("Grafana", "Acme Corp", "p-acme", "2026-09", 1, ["slack"], "Grafana battlecard", "fresh"),
+        ("New Relic", "Initech", None, "2026-10", 1, ["slack"], None, "missing"),
+        ("Splunk", "Acme Corp", "p-acme", "2026-10", 1, ["notion"], None, "missing"),
+    ]
+
+
+def test_configured_competitors_are_found_too() -> None:
+    assert find_competitors("They trialled Acme Observe last year", ("Acme Observe",)) == ["Acme Observe"]
+
+
+# ---- win criteria ----------------------------------------------------------------------------
+
+
+def test_win_criteria_flags_pocs_without_exit_criteria_overdue_or_grown(con) -> None:
+    _opportunity(con, "p-ok", "Acme Corp", "POC", True, 100_000, {"POC dates": {"start": "2026-10-01", "end": "2026-12-01"}})
+    before = [("heading_2", "Success criteria"), ("bulleted_list_item", "p95 trace search under 2s"),
+              ("heading_2", "Decision framework"), ("bulleted_list_item", "CTO signs off after review")]
+    _blocks(con, "p-ok", dt.date(2026, 10, 2), before)
+    _opportunity(con, "p-grew", "Globex", "Evaluation", True, 50_000)
+    start = [("heading_2", "Timeline"), ("paragraph", "POC 2026-10-01 to 2026-11-01"),
+             ("heading_2", "Exit criteria"), ("bulleted_list_item", "Ingest 1 TB/day")]
+    _blocks(con, "p-grew", dt.date(2026, 10, 3), start)
+    _blocks(con, "p-grew", dt.date(2026, 10, 25), start + [("bulleted_list_item", "Also: SSO and RBAC"), ("heading_2", "Notes"), ("paragraph", "call went well")])
+    _opportunity(con, "p-none", "Initech", "Trial", True, 10_000, {"Trial end": "2026-12-15"})
+    _opportunity(con, "p-disc", "Umbrella", "Discovery", True, 5_000)
+    _opportunity(con, "p-won", "Hooli", "Won", False, 5_000)
+    assert build_win_criteria(con, AS_OF) == 4
+    rows = {r[0]: r[1:] for r in con.execute(
+        "SELECT page_id, is_poc, success_criteria, decision_framework, poc_start, poc_end, criteria_at_start, criteria_now, flags "
+        "FROM win_criteria"
+    ).fetchall()}
+    assert rows["p-ok"] == (True, ["p95 trace search under 2s"], ["CTO signs off after review"], dt.date(2026, 10, 1), dt.date(2026, 12, 1), 1, 1, [])
+    grew = rows["p-grew"]
+    assert grew[1] == ["Ingest 1 TB/day", "Also: SSO and RBAC"] and grew[3:5] == (dt.date(2026, 10, 1), dt.date(2026, 11, 1))
+    assert grew[5:] == (1, 2, ["past end date", "scope grew"])
+    assert rows["p-none"][0] and rows["p-none"][4] == dt.date(2026, 12, 15) and rows["p-none"][7] == ["no exit criteria"]
+    assert rows["p-disc"][0] is False and rows["p-disc"][7] == []
+
+
+# ---- reports ---------------------------------------------------------------------------------
+
+
+def test_reports_are_per_customer_redacted_and_isolated(con, tmp_path: Path) -> None:
+    _opportunity(con, "p-acme", "Acme Corp", "POC", True, 100_000)
+    _opportunity(con, "p-glob", "Globex", "POC", True, 50_000)
+    d = dt.date(2026, 10, 5)
+    _activity(con, "1", d, "Acme Corp", "T1", True, "Do you support SAML SSO like Globex has? token xoxb-1111-2222-abcdefgh")
+    _activity(con, "2", d, "Acme Corp", "T1", False, "Not yet. Workaround: see https://wiki.example.com/sso, alternatively use Google login", minute=1)
+    _activity(con, "3", d, "Globex", "T2", True, "Does it support OTLP over gRPC? We compare against Datadog.")
+    _activity(con, "4", d, "Globex", "T2", False, "No, not currently.", minute=1)
+    _blocks(con, "p-glob", d, [("heading_2", "Success criteria"), ("bulleted_list_item", "Dashboards at http://grafana.corp.internal/x load in 2s")])
+    build_product_gaps(con)
+    build_competitor_mentions(con, AS_OF)
+    build_win_criteria(con, AS_OF)
+    home = tmp_path / "home"
+    files = [p for kind in ("product_gaps", "competitor_mentions", "win_criteria") for p in write_reports(con, home, kind, ["example.com"])]
+    se = home / "reports" / "se"
+    assert {p.relative_to(se).as_posix() for p in files} == {
+        "product_gaps/acme-corp.md", "product_gaps/globex.md", "product_gaps.md",
+        "competitor_mentions/globex.md", "win_criteria/acme-corp.md", "win_criteria/globex.md",
+    }
+    acme = (se / "product_gaps" / "acme-corp.md").read_text(encoding="utf-8")
+    assert "SAML SSO" in acme and "OTLP" not in acme
+    assert "Globex" not in acme and "[another customer]" in acme
+    assert "xoxb" not in acme and "wiki.example.com" not in acme and "[internal link]" in acme
+    globex = (se / "product_gaps" / "globex.md").read_text(encoding="utf-8")
+    assert "OTLP" in globex and "SAML" not in globex and "Acme" not in globex
+    criteria = (se / "win_criteria" / "globex.md").read_text(encoding="utf-8")
+    assert "grafana.corp.internal" not in criteria and "[internal link]" in criteria
+    summary = (se / "product_gaps.md").read_text(encoding="utf-8")
+    assert "Acme" not in summary and "Globex" not in summary and "SAML SSO" in summary
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert "slack.com" not in text and "notion.so" not in text
+
+    # A customer whose gaps are gone loses its report on the next run.
+    con.execute("DELETE FROM activity WHERE customer = 'Globex'")
+    build_product_gaps(con)
+    write_reports(con, home, "product_gaps", ["example.com"])
+    assert not (se / "product_gaps" / "globex.md").exists() and (se / "product_gaps" / "acme-corp.md").exists()
