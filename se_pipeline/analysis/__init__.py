@@ -1,0 +1,9 @@
+"""Signals from activity: rules (and, when configured, an LLM rewrite of their bullets).
+
+    refresh_signals(con, window, settings) -> SignalsReport
+"""
+
+from se_pipeline.analysis.refresh import SignalsReport, refresh_signals
+from se_pipeline.analysis.settings import AnalysisSettings, LlmSettings
+
+__all__ = ["AnalysisSettings", "LlmSettings", "SignalsReport", "refresh_signals"]

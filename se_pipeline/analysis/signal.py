@@ -1,0 +1,63 @@
+"""One signal: a row of the `signals` table (sql/ddl/signals.sql)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+OWED_KINDS = ("customer_question", "technical_question", "action_item", "commitment")
+KINDS = OWED_KINDS + (
+    "legal_security_procurement", "automated", "scheduling", "negative_tone", "slow_response",
+    "trial_not_started", "new_customer", "usage_drop", "opportunity_change", "competitor_mention",
+)
+
+# How an open item gets settled by later activity (see resolution.py).
+ANSWER = "answer"  # a substantive reply from our side
+DELIVER = "deliver"  # our side hands something over (attachment, link, "here's the…")
+CUSTOMER_REPLY = "customer_reply"  # the customer writes again (slow_response)
+
+
+@dataclass
+class Signal:
+    kind: str
+    se_id: str | None
+    customer: str | None
+    raised_at: dt.datetime
+    activity_date: dt.date
+    activity_ids: list[str]
+    link: str | None
+    summary: str
+    tldr: str
+    evidence: str
+    relevance: str = "include"
+    owed: bool = False
+    excerpt: str | None = None
+    thread_key: str | None = None
+    channel: str | None = None
+    asker_id: str | None = None
+    asker_name: str | None = None
+    resolve_rule: str | None = None
+    due_date: dt.date | None = None
+    key: str = ""  # extra identity for signals without activity (customer, day, metric)
+    status: str = field(default="")
+    resolved_at: dt.datetime | None = None
+    resolved_by: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = "open" if self.owed else "info"
+
+    @property
+    def signal_id(self) -> str:
+        """Stable: the same kind raised by the same activity always gets the same id."""
+        basis = "|".join([self.kind, self.key, *self.activity_ids])
+        return hashlib.sha1(basis.encode()).hexdigest()[:16]
+
+
+def truthy(value: object) -> bool:
+    """A boolean column's value: NULL (None / NaN / pd.NA) is false."""
+    try:
+        return bool(value) and value == value
+    except TypeError:  # pd.NA refuses bool()
+        return False

@@ -1,0 +1,139 @@
+"""Bullets that read like a colleague wrote them.
+
+`tldr`: an imperative for owed items ("Answer Acme: SAML group mapping to project roles?"), a short
+fact otherwise; at most 10 words. `summary`: one longer line with who said what, quoted.
+"""
+
+from __future__ import annotations
+
+import re
+
+TLDR_WORDS = 10
+SUMMARY_QUOTE_WORDS = 30
+
+_FILLER_LEAD = re.compile(
+    r"^((quick one|quick question|one question|also|and|so|ok|okay|fyi|btw|honestly|heads up)[:,]?\s+)+", re.I
+)
+_ARTICLES = re.compile(r"\b(the|a|an|our|your|just|please|really|actually)\b\s*", re.I)
+_MENTION = re.compile(r"^@[A-Z][\w.-]*( [A-Z][\w.-]*)?[,:]?\s+")  # "@Alice Chen can you…"
+_PRONOUN = re.compile(r"\b(it|those|them|that|this|these)\b", re.I)
+SHORT_QUESTION_WORDS = 5
+_ASK_LEAD = re.compile(
+    r"^.*?\b((can|could|would|will) (you|someone|somebody|anyone|one of you)( (please|also|quickly|kindly))?|"
+    r"(please|pls|kindly)( (also|just))?|(we|i) need you to|would you mind)\s+",
+    re.I,
+)
+_PROMISE_LEAD = re.compile(r"^.*?\b(i'?ll|i will|i'?m going to|i am going to|i can|we'?ll|we will|let me)\s+", re.I)
+_ME_TO_YOU = {"me": "them", "us": "them", "our": "their", "we": "they", "my": "their"}
+
+
+def short_customer(customer: str | None) -> str:
+    """'Acme Corp' -> 'Acme'; the first word is how people say it in a hurry."""
+    return (customer or "").split()[0] if customer else "?"
+
+
+def first_name(name: str | None) -> str:
+    return (name or "someone").split()[0]
+
+
+def clip(text: str, words: int) -> str:
+    parts = text.split()
+    if len(parts) <= words:
+        return text
+    clipped = " ".join(parts[:words]).rstrip(",;:")
+    return clipped + ("…?" if text.rstrip().endswith("?") else "…")
+
+
+def _tidy(sentence: str) -> str:
+    s = _MENTION.sub("", sentence.strip())
+    s = _FILLER_LEAD.sub("", s)
+    return s.strip()
+
+
+def _compact(sentence: str) -> str:
+    return re.sub(r"\s+", " ", _ARTICLES.sub("", _tidy(sentence))).strip()
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _limit(prefix: str, body: str) -> str:
+    budget = TLDR_WORDS - len(prefix.split())
+    return f"{prefix} {clip(body, budget)}".strip()
+
+
+def quote(sentence: str, words: int = SUMMARY_QUOTE_WORDS) -> str:
+    return "“" + clip(_tidy(sentence), words) + "”"
+
+
+def who(author: str | None, customer: str | None, external: bool) -> str:
+    name = first_name(author)
+    return f"{name} ({customer})" if external and customer else name
+
+
+# ---- per kind ------------------------------------------------------------------------------------
+
+
+def customer_question(customer: str | None, author: str | None, sentence: str) -> tuple[str, str]:
+    tldr = _limit(f"Answer {short_customer(customer)}:", _capital(_compact(sentence)))
+    return tldr, f"{who(author, customer, True)} asked: {quote(sentence)}"
+
+
+def with_context(sentence: str, previous: str | None) -> str:
+    """A very short question ("Do we?") makes sense only with the sentence before it."""
+    if previous and len(sentence.split()) < SHORT_QUESTION_WORDS:
+        return f"{previous} {sentence}"
+    return sentence
+
+
+def where(channel_kind: str | None, channel: str | None) -> str:
+    if channel_kind == "dm":
+        return " in a DM"
+    if channel_kind in ("email", None) or not channel:
+        return " by email" if channel_kind == "email" else ""
+    return f" in #{channel}"
+
+
+def technical_question(customer: str | None, author: str | None, sentence: str, blocker: bool, place: str) -> tuple[str, str]:
+    if blocker:
+        tldr = _limit(f"Unblock {short_customer(customer)}:", _capital(_compact(sentence)))
+        return tldr, f"{who(author, customer, True)} is blocked: {quote(sentence)}"
+    tldr = _limit(f"Answer {first_name(author)}:", _capital(_compact(sentence)))
+    return tldr, f"{first_name(author)} asked you{place}: {quote(sentence)}"
+
+
+def action_item(customer: str | None, author: str | None, sentence: str, external: bool,
+                previous: str | None = None) -> tuple[str, str]:
+    ask = _ASK_LEAD.sub("", _tidy(sentence), count=1).rstrip("?.! ")
+    ask = " ".join(_ME_TO_YOU.get(w.lower(), w) for w in ask.split())
+    suffix = f"({short_customer(customer)})" if customer else ""
+    budget = TLDR_WORDS - len(suffix.split())
+    tldr = f"{clip(_capital(_compact(ask)), budget)} {suffix}".strip()
+    summary = f"{who(author, customer, external)} asked you to {ask}."
+    if previous and _PRONOUN.search(ask):  # "complete it": say what "it" is
+        summary += f" Context: {quote(previous, 20)}"
+    return tldr, summary
+
+
+def commitment(customer: str | None, sentence: str) -> tuple[str, str]:
+    promise = _PROMISE_LEAD.sub("", _tidy(sentence), count=1).rstrip(".! ")
+    promise = re.sub(r"^(have|get)\s+", "", promise) if promise.lower().startswith(("have sso", "get sso")) else promise
+    suffix = f"({short_customer(customer)})" if customer else ""
+    budget = TLDR_WORDS - len(suffix.split())
+    tldr = f"{clip(_capital(_compact(promise)), budget)} {suffix}".strip()
+    to = f" {customer}" if customer else ""
+    return tldr, f"You promised{to}: {quote(sentence)}"
+
+
+def fact(label: str, customer: str | None, author: str | None, sentence: str, external: bool) -> tuple[str, str]:
+    """Things to know: '<Customer> <label>: <gist>' and '<Who> <label>: “…”'."""
+    tldr = _limit(f"{short_customer(customer)} {label}:" if customer else f"{label}:", _compact(sentence))
+    return tldr, f"{who(author, customer, external)} {label}: {quote(sentence)}"
+
+
+def automated(tool: str, customer: str | None, text: str) -> tuple[str, str]:
+    """Summarise a tool's message (never quote it at length)."""
+    first = re.split(r"(?<=[.!?])\s+|\n", re.sub(r"[*_`]", "", text or "").strip())[0]
+    first = re.sub(rf"^{re.escape(tool)}\s*:\s*", "", first, flags=re.I)
+    return _limit(f"{tool}:", first), f"{tool}: {clip(first, 20)}"

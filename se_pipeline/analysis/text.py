@@ -1,0 +1,265 @@
+"""What a sentence does: asks, requests, promises, delivers, acknowledges, complains.
+
+Plain regular expressions over one message's readable text (for email: the new text, no quotes).
+Each function answers one question about a sentence or a message, so the rules in
+`messages.py` read like the policy they implement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_GREETING = re.compile(
+    r"^(hi|hey|hello|dear|morning|good (morning|afternoon))\b[^,!.:]{0,40}[,!.:]?\s*$|"
+    r"^(thanks|thank you|best|cheers|regards|best regards|kind regards|love)\b[^.!?]{0,20}[,.!]?\s*$",
+    re.IGNORECASE,
+)
+_SIGNATURE_NAME = re.compile(r"^[A-Z][a-z]+( [A-Z][a-z]+)?[.,]?$")  # a lone "Lee" / "Jan Levinson"
+URL = re.compile(r"https?://\S+|\b[\w-]+(\.[\w-]+)+/\S+")
+
+# ---- questions -----------------------------------------------------------------------------------
+
+_INDIRECT_QUESTION = re.compile(
+    r"\b(i was wondering|wondering (if|whether)|let (me|us) know (if|whether|how|what|when|which))\b", re.I
+)
+# Questions that expect no answer: rhetorical, exclamations, small talk.
+_RHETORICAL = re.compile(
+    r"^(who knew|what'?s the point|what is the point|how (cool|great|awesome|amazing|nice) is that|why not|"
+    r"right|isn'?t it|you know|guess what|what could (possibly )?go wrong|how hard can it be|"
+    r"can you believe|am i right|know what i mean|anyone want to|who'?s (going|in)|did you see)\b",
+    re.I,
+)
+# Chasers add urgency to an earlier question; they are not new questions.
+_NUDGE = re.compile(r"^(any (update|news|progress|word)s?\b|following up\b|bump(ing)?\b|just checking\b|any luck\b)", re.I)
+_SELF_RESOLVED = re.compile(
+    r"\b(never ?mind|nvm|found it|figured (it )?out|got it working|disregard (my|that|the)|"
+    r"ignore (my|that|the) (last )?question|sorted (it )?out|solved it|all good now)\b",
+    re.I,
+)
+
+# ---- requests, commitments, deliveries -------------------------------------------------------
+
+_REQUEST_VERBS = (
+    r"send|share|forward|provide|put together|prepare|pull together|add|update|review|complete|fill (out|in)|"
+    r"set up|create|draft|write up|write|look into|check on|run|walk (us|me|them) through|help (us|me)|"
+    r"countersign|sign|return|resend|upload|invite|give us|get us|grant|enable|open|raise|file|schedule"
+)
+_REQUEST = re.compile(
+    rf"\b(can|could|would|will) (you|someone|somebody|anyone|one of you)( (please|also|quickly|kindly))? "
+    rf"({_REQUEST_VERBS})\b|"
+    rf"\b(please|pls|kindly)( (also|just))? ({_REQUEST_VERBS})\b|"
+    rf"\b(we|i) need you to\b|\bwould you mind\b",
+    re.I,
+)
+_COMMIT_DELIVER = (
+    r"send|share|forward|provide|put together|pull (that |it |this )?together|prepare|write up|write|draft|"
+    r"update|get you|get (it|that|this) to you|have|set up|configure|add|create|schedule|book|upload|publish"
+)
+_COMMIT_ANSWER = r"get back|circle back|follow up|check|confirm|find out|look into|dig into|ask|loop in|investigate"
+_COMMITMENT = re.compile(
+    rf"\b(i'?ll|i will|i'?m going to|i am going to|i can|we'?ll|we will|let me)\b(?! (be|see|join|keep|let you know "
+    rf"(when|if)))[^.!?]{{0,40}}?\b(?P<verb>{_COMMIT_DELIVER}|{_COMMIT_ANSWER})\b",
+    re.I,
+)
+_ANSWER_VERB = re.compile(rf"^({_COMMIT_ANSWER})$", re.I)
+_DELIVERY = re.compile(
+    r"\b(attached|attaching|enclosed|here'?s|here is|here are|sent|shared|uploaded|published|"
+    r"is configured|are configured|configured|is live|is ready|is done|done|set up now|all set)\b",
+    re.I,
+)
+_ACK = re.compile(
+    r"^(thanks|thank you|thx|ty|got it|on it|noted|ok|okay|sure|great|perfect|awesome|sounds good|will do|"
+    r"will check|looking into (it|this)|checking|appreciate it|\+1|yes|yep|no problem|np|cool|"
+    r"thanks for (flagging|the heads up|letting us know|reaching out|being candid))\b"
+    r"(?:[\s,]+[\w'’]+){0,3}[\s.!?]*$",  # an acknowledgement plus a few words ("thanks Happy, got it!")
+    re.I,
+)
+
+# ---- topics --------------------------------------------------------------------------------------
+
+_LEGAL = re.compile(
+    r"\b(msa|master services agreement|dpa|data processing (agreement|addendum)|redlines?|soc ?2|iso ?27001|"
+    r"security questionnaire|vendor (security )?questionnaire|pen(etration)? test|pentest|purchase order|"
+    r"vendor onboarding|w-?9|nda|baa|hipaa|gdpr|procurement|legal team|liability|indemnif\w*|order form|"
+    r"countersign|infosec|security review|auditors?)\b",
+    re.I,
+)
+_PO = re.compile(r"\bPOs?\b")  # upper case only: "po" is too common in other words' abbreviations
+_SCHEDULING = re.compile(
+    r"\b(schedule|reschedul\w*|set up (a|some) (call|meeting|time)|book (a|some) time|find (a )?time|"
+    r"(hop|jump) on a call|are you (free|available)|would (\w+day|tomorrow)( or \w+day)? work|"
+    r"does (\w+day|tomorrow) work|(call|meeting|sync|workshop|demo) (on|next|this) \w+|calendar invite)\b",
+    re.I,
+)
+_BLOCKER = re.compile(
+    r"\b(blocked|blocker|blocking us|can'?t (seem to )?(get|install|connect|send|see|log ?in|deploy|start|load)|"
+    r"cannot|unable to|doesn'?t work|does not work|isn'?t working|is not working|not working|"
+    r"keeps? (failing|crashing|timing out|returning|dropping|erroring)|fail(s|ed|ing)? to|crash(es|ed|ing)?|"
+    r"timing out|times? out|exception|broken|stuck)\b",
+    re.I,
+)
+_TECHNICAL = re.compile(
+    r"\b(agents?|sdks?|apis?|collectors?|instrument\w*|traces?|tracing|spans?|sampling|metrics?|logs?|logging|"
+    r"dashboards?|alert\w*|deploy\w*|install\w*|kubernetes|k8s|helm|docker|containers?|arm64|graviton|jvm|jdk|"
+    r"java|python|node(\.js)?|golang|ruby|\.net|windows|linux|sso|saml|scim|okta|oauth|ldap|azure ad|ingest\w*|"
+    r"endpoints?|latency|overhead|memory|cpu|retention|regions?|redact\w*|pii|encrypt\w*|m?tls|opentelemetry|"
+    r"otel|otlp|prometheus|terraform|integrations?|webhooks?|config\w*|versions?|upgrad\w*|errors?|"
+    r"exceptions?|crash\w*|timeouts?|timing out|rate limit\w*|throughput|data residency|self-hosted|on-prem\w*|"
+    r"proxy|firewall|allowlist|profiling|ebpf|service map|grpc|quer(y|ies)|schema|migration|database|aws|gcp|"
+    r"supports?|baa|demo script)\b",
+    re.I,
+)
+_FRUSTRATION = re.compile(
+    r"\b(frustrat\w*|unacceptable|disappoint\w*|annoy\w*|not (going|working out) (great|well)|not happy|"
+    r"unhappy|fed up|waste of time|still waiting|waiting (for )?(\w+ )?(days|weeks)|"
+    r"(nobody|no one) (has )?(gotten|got|gets) back|what'?s the point|what is the point|deal ?breaker|"
+    r"escalat\w*|reconsider\w*|looked broken|half the features)\b",
+    re.I,
+)
+NEGATIVE_COMPOUND = -0.5  # vader compound at or below this is negative on its own
+
+DEFAULT_COMPETITORS = (
+    "Datadog", "New Relic", "Dynatrace", "Splunk", "Honeycomb", "Grafana", "AppDynamics", "Lightstep",
+    "Sumo Logic", "Chronosphere", "Elastic APM", "Rollbar", "Bugsnag", "Raygun", "LogRocket", "Instana",
+    "Coralogix", "Logz.io", "SigNoz", "Lumigo",
+)
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_DUE = re.compile(r"\b(by|before|on|until)?\s*(eod|end of day|today|tonight|tomorrow|next week|"
+                  r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+
+
+def sentences(text: str | None) -> list[str]:
+    """The message's sentences, without greetings, sign-offs and lone signature names."""
+    out = []
+    for part in _SENTENCE_END.split(text or ""):
+        part = part.strip()
+        if not part or _GREETING.match(part) or _SIGNATURE_NAME.match(part):
+            continue
+        out.append(part)
+    return out
+
+
+def is_question(sentence: str) -> bool:
+    """A real question: ends with '?' or asks indirectly; not rhetorical, not a chaser."""
+    s = sentence.strip()
+    if _RHETORICAL.search(s) or _NUDGE.search(s):
+        return False
+    return s.endswith("?") or bool(_INDIRECT_QUESTION.search(s))
+
+
+def is_request(sentence: str) -> bool:
+    """Asks the reader to do something ("can you send…", "please complete…")."""
+    return bool(_REQUEST.search(sentence)) and not re.search(r"\bplease (find|see|note|feel free|let)\b", sentence, re.I)
+
+
+def commitment_verb(sentence: str) -> str | None:
+    """The promised verb when the sentence is a first-person promise ("I'll send…"), else None."""
+    if sentence.strip().endswith("?"):
+        return None
+    match = _COMMITMENT.search(sentence)
+    return match.group("verb").lower() if match else None
+
+
+def is_answer_commitment(verb: str) -> bool:
+    """Promises to come back with an answer ("let me check") rather than to deliver a thing."""
+    return bool(_ANSWER_VERB.match(verb))
+
+
+def shows_delivery(text: str | None, has_files: bool = False) -> bool:
+    """Hands something over: an attachment, a link, "here's the…", "sent", "configured"."""
+    text = text or ""
+    return has_files or bool(URL.search(text)) or bool(_DELIVERY.search(text))
+
+
+def is_substantive_reply(text: str | None) -> bool:
+    """More than an acknowledgement or a promise: some sentence carries an answer."""
+    for sentence in sentences(text):
+        if _ACK.match(sentence) or commitment_verb(sentence):
+            continue
+        if len(sentence.split()) >= 4 or shows_delivery(sentence):
+            return True
+    return False
+
+
+def is_self_resolved(text: str | None) -> bool:
+    return bool(_SELF_RESOLVED.search(text or ""))
+
+
+def is_nudge(sentence: str) -> bool:
+    return bool(_NUDGE.search(sentence.strip()))
+
+
+def legal_topic(text: str | None) -> str | None:
+    """The legal / security / procurement term the text raises, as written, else None."""
+    text = text or ""
+    match = _LEGAL.search(text) or _PO.search(text)
+    return match.group(0) if match else None
+
+
+def is_scheduling(sentence: str) -> bool:
+    return bool(_SCHEDULING.search(sentence))
+
+
+def is_blocker(sentence: str) -> bool:
+    return bool(_BLOCKER.search(sentence)) and is_technical(sentence)
+
+
+def is_technical(text: str) -> bool:
+    return bool(_TECHNICAL.search(text))
+
+
+def frustration_phrase(text: str | None) -> str | None:
+    match = _FRUSTRATION.search(text or "")
+    return match.group(0) if match else None
+
+
+@lru_cache(maxsize=1)
+def _vader() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+def tone(text: str | None) -> float:
+    """vaderSentiment's compound score in [-1, 1]."""
+    return _vader().polarity_scores(text or "")["compound"]
+
+
+def competitor_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.I)
+
+
+def due_date(sentence: str, said_on: dt.date) -> dt.date | None:
+    """The day a promise is due ("by Friday", "tomorrow", "EOD"), relative to the day it was said."""
+    match = _DUE.search(sentence)
+    if not match:
+        return None
+    word = match.group(2).lower()
+    if word in ("eod", "end of day", "today", "tonight"):
+        return said_on
+    if word == "tomorrow":
+        return said_on + dt.timedelta(days=1)
+    if word == "next week":
+        return said_on + dt.timedelta(days=7 - said_on.weekday())  # next Monday
+    ahead = (_WEEKDAYS.index(word) - said_on.weekday()) % 7
+    return said_on + dt.timedelta(days=ahead or 7)
+
+
+def keywords(text: str | None) -> set[str]:
+    """Content words (4+ letters, not filler) to tell whether a delivery is about the same thing."""
+    words = set(re.findall(r"[a-z][a-z0-9-]{3,}", (text or "").lower()))
+    return words - _FILLER
+
+
+_FILLER = set(
+    """send sent share shared will with that this those these them they their there here have from your yours
+    ours about also just more some over into once next week weeks today tomorrow monday tuesday wednesday
+    thursday friday saturday sunday by the team thanks thank please could would should doc docs document
+    pull together prepare provide forward update updated attached attaching discussed following call
+    hi hello best regards let know what when which where need needs want wants get gets able
+    sure good great done""".split()
+)

@@ -1,0 +1,197 @@
+"""Each extraction rule on realistic message text (se_pipeline.analysis.text / messages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from se_pipeline.analysis import text
+from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
+from se_pipeline.analysis.text import DEFAULT_COMPETITORS, competitor_pattern
+
+TZ = ZoneInfo("America/New_York")
+ALICE = SalesEngineerRef("alice", "Alice Chen", "alice@tracelight.io", "U01ALICE")
+BEN = SalesEngineerRef("ben", "Ben Okafor", "ben@tracelight.io", "U01BEN")
+
+
+def ctx() -> RuleContext:
+    return RuleContext([ALICE, BEN], competitor_pattern(DEFAULT_COMPETITORS))
+
+
+def row(body: str, **overrides) -> dict:
+    base = {
+        "activity_id": "slack:C1:1.0", "activity_date": dt.date(2026, 10, 5),
+        "sent_at": dt.datetime(2026, 10, 5, 9, 0, tzinfo=TZ), "source": "slack", "customer": "Acme Corp",
+        "se_id": "alice", "channel": "ext-acme-eval", "channel_kind": "ext", "is_external_channel": True,
+        "thread_key": "C1:1.0", "is_reply": False, "author_id": "U10DANA", "author_name": "Dana Wu",
+        "author_email": "dana@acme.com", "author_is_external": True, "author_is_se": False, "is_bot": False,
+        "bot_name": None, "subject": None, "text": body, "link": "https://x.slack.com/archives/C1/p10",
+    }
+    base.update(overrides)
+    return base
+
+
+def kinds(body: str, **overrides) -> set[str]:
+    return {s.kind for s in message_signals(row(body, **overrides), ctx())}
+
+
+INTERNAL = {"author_id": "U02MAYA", "author_name": "Maya Patel", "author_email": "maya@tracelight.io",
+            "author_is_external": False}
+BY_SE = {"author_id": "U01ALICE", "author_name": "Alice Chen", "author_email": "alice@tracelight.io",
+         "author_is_external": False, "author_is_se": True}
+
+
+# ---- questions -----------------------------------------------------------------------------------
+
+def test_customer_question_is_owed_with_an_imperative_tldr_of_at_most_ten_words():
+    [signal] = message_signals(row("Hi team! Quick one: does Tracelight support SAML group mapping to project roles? Our IdP is Okta."), ctx())
+    assert (signal.kind, signal.owed, signal.status) == ("customer_question", True, "open")
+    assert signal.tldr.startswith("Answer Acme:") and "SAML" in signal.tldr
+    assert len(signal.tldr.split()) <= 10
+    assert "Dana (Acme Corp) asked" in signal.summary
+
+
+@pytest.mark.parametrize("body", [
+    "Who knew setting up alerts could be this easy?",
+    "Any update on this? Our load test is stalled.",
+    "Thanks so much for all the help this week, Alice!",
+    "Loving the new dashboards so far, the team is impressed!",
+])
+def test_rhetorical_questions_chasers_and_thanks_owe_nothing(body):
+    assert not {"customer_question", "action_item", "technical_question"} & kinds(body)
+
+
+def test_a_very_short_question_keeps_the_sentence_before_it():
+    [signal] = message_signals(row("Vandelay asked whether we support Windows Server 2016. Do we?",
+                                   channel_kind="dm", channel="Tom Becker", is_external_channel=False,
+                                   customer="Vandelay", **INTERNAL), ctx())
+    assert signal.kind == "technical_question"
+    assert "Windows Server 2016" in signal.summary and "in a DM" in signal.summary
+
+
+# ---- requests, blockers, internal chatter ------------------------------------------------------
+
+def test_request_from_customer_is_an_action_item_not_a_question():
+    [signal] = message_signals(row("@Alice Chen could you share the pricing breakdown for the 50-seat tier?"), ctx())
+    assert signal.kind == "action_item" and signal.owed
+    assert signal.tldr == "Share pricing breakdown for 50-seat tier (Acme)"
+
+
+def test_please_request_carries_its_due_date_and_context_for_it():
+    [action, legal] = sorted(message_signals(row(
+        "Our infosec team sent over their vendor security questionnaire (attached). Please complete it by Friday."
+    ), ctx()), key=lambda s: s.kind)
+    assert action.kind == "action_item" and action.due_date == dt.date(2026, 10, 9)
+    assert "security questionnaire" in action.summary  # "complete it": what "it" is
+    assert legal.kind == "legal_security_procurement"
+
+
+def test_please_find_attached_is_not_a_request():
+    assert not text.is_request("Please find attached the signed order form.")
+
+
+def test_customer_blocker_without_a_question_is_a_technical_question():
+    [signal] = message_signals(row("We're blocked: the Java agent crashes on startup with a ClassNotFoundException on JDK 21."), ctx())
+    assert signal.kind == "technical_question" and signal.tldr.startswith("Unblock Acme:")
+
+
+def test_colleague_question_is_owed_only_when_addressed_or_technical_in_the_opp_channel():
+    opp = {"channel_kind": "opp", "channel": "opp-acme-expansion", "is_external_channel": False, **INTERNAL}
+    assert kinds("Acme call went well. Think they'll sign this quarter?", **opp) == set()
+    assert kinds("Does anyone know if we can deploy the collector on ARM64 nodes?", **opp) == {"technical_question"}
+    chatter = {"channel_kind": "channel", "channel": "random", "customer": None, "is_external_channel": False, **INTERNAL}
+    assert kinds("Can someone recommend a good book on negotiation?", **chatter) == set()
+
+
+def test_a_question_mentioning_an_se_belongs_to_that_se_even_from_another_se():
+    [signal] = message_signals(row(
+        "@Alice Chen do you have a good demo script for the OpenTelemetry migration story?",
+        channel_kind="channel", channel="se-team", customer=None, se_id="ben", author_id="U01BEN",
+        author_name="Ben Okafor", author_email="ben@tracelight.io", author_is_external=False, author_is_se=True,
+        is_external_channel=False,
+    ), ctx())
+    assert (signal.kind, signal.se_id, signal.relevance) == ("technical_question", "alice", "uncertain")
+
+
+# ---- commitments ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, verb", [
+    ("I'll send the SAML doc by Friday.", "send"),
+    ("Let me get back to you with overhead benchmarks.", "get back"),
+    ("I'll have SSO configured for you by tomorrow noon.", "have"),
+])
+def test_se_promises_are_commitments(body, verb):
+    assert text.commitment_verb(body) == verb
+    [signal] = message_signals(row(body, **BY_SE), ctx())
+    assert signal.kind == "commitment" and signal.owed and signal.asker_id is None
+
+
+@pytest.mark.parametrize("body", ["I'll be out Friday.", "We'll plan around it.", "Happy to jump on a call to help."])
+def test_plans_and_offers_are_not_commitments(body):
+    assert text.commitment_verb(body) is None
+
+
+def test_commitment_due_date_is_parsed_from_the_sentence():
+    [signal] = message_signals(row("I'll send the reference architecture by Monday.", **BY_SE), ctx())
+    assert signal.due_date == dt.date(2026, 10, 12)  # said on Monday Oct 5: the next Monday
+
+
+# ---- replies -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("reply, substantive", [
+    ("Thanks, looking into it!", False),
+    ("Thanks for flagging!", False),
+    ("Sure, I'll pull that together and send it by Friday.", False),
+    ("Yes, groups map to roles via the groups SAML attribute.", True),
+    ("Here's my deck.", True),
+])
+def test_acknowledgements_and_promises_are_not_answers(reply, substantive):
+    assert text.is_substantive_reply(reply) is substantive
+
+
+# ---- facts ---------------------------------------------------------------------------------------
+
+def test_legal_terms_from_customers_and_internal_thread_starts():
+    assert "legal_security_procurement" in kinds("Attached are our redlines to the MSA and DPA.")
+    assert "legal_security_procurement" in kinds("Procurement needs a PO number before onboarding.")
+    # Our own reply delivering the SOC 2 report is not a new legal update.
+    assert kinds("Attached is our SOC 2 report.", is_reply=True, **BY_SE) == set()
+
+
+def test_scheduling_request():
+    assert "scheduling" in kinds("Can we set up a call Thursday to review the POC results with our VP?")
+    assert "scheduling" in kinds("Would Thursday or Friday work for a 1-hour workshop?", **BY_SE)
+
+
+def test_competitor_mentions_use_the_configured_list_when_given():
+    assert "competitor_mention" in kinds("FYI we're evaluating Honeycomb in parallel.")
+    custom = RuleContext([ALICE], competitor_pattern(("Acme Observability",)))
+    assert not [s for s in message_signals(row("We're evaluating Honeycomb."), custom) if s.kind == "competitor_mention"]
+
+
+def test_negative_tone_only_for_a_customer_in_an_external_channel():
+    angry = "We've been waiting three days for the SSO setup and nobody has gotten back to us. This is unacceptable."
+    assert "negative_tone" in kinds(angry)
+    internal = {"channel_kind": "opp", "channel": "opp-acme", "is_external_channel": False, **INTERNAL}
+    assert "negative_tone" not in kinds(angry, **internal)
+    assert "negative_tone" not in kinds(angry, channel_kind="dm", is_external_channel=False, **INTERNAL)
+    assert "negative_tone" not in kinds("This is terrible, awful and frustrating.", **BY_SE)
+
+
+def test_tools_are_summarised_and_newsletters_dropped():
+    gong = {"is_bot": True, "bot_name": "Gong", "author_name": "Gong", "author_is_external": False}
+    [signal] = message_signals(row("Call recorded: Acme Corp weekly sync (45 min). Topics: SAML, pricing.", **gong), ctx())
+    assert signal.kind == "automated" and signal.tldr.startswith("Gong:")
+    news = {"is_bot": True, "bot_name": "DevOps Weekly", "author_name": "DevOps Weekly", "customer": None}
+    assert message_signals(row("This week: what Datadog's new pricing means for you.", **news), ctx()) == []
+
+
+def test_uncertain_when_no_customer_and_dropped_for_channel_chatter():
+    personal = {"customer": None, "source": "gmail", "channel_kind": "email", "author_name": "Mom",
+                "author_email": "linda@gmail.com", "activity_id": "gmail:alice:<1@gmail.com>"}
+    [signal] = message_signals(row("Are you coming Sunday? Dad is making lasagna.", **personal), ctx())
+    assert signal.relevance == "uncertain"
+    chatter = {"channel_kind": "channel", "channel": "random", "customer": None, "is_external_channel": False, **INTERNAL}
+    assert message_signals(row("Anyone want to grab lunch at the taco place?", **chatter), ctx()) == []
