@@ -23,6 +23,7 @@ import duckdb
 
 from se_pipeline.artifacts.warehouse import Opportunity, opportunities
 from se_pipeline.enablement.items import has_table, records
+from se_pipeline.warehouse.schema import ensure_tables
 
 SECTIONS = {
     "success_criteria": re.compile(r"(?i)^(?:success|exit|poc|pov|evaluation|(?:technical )?win|acceptance)\s+criteria\b"),
@@ -164,6 +165,7 @@ def criteria_for(con: duckdb.DuckDBPyConnection, opp: Opportunity) -> tuple[Crit
 
 def build_win_criteria(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int:
     """Rebuild win_criteria for the active opportunities; returns the rows written."""
+    ensure_tables(con)
     now_ts = dt.datetime.now(dt.timezone.utc)
     rows = []
     for opp in opportunities(con):

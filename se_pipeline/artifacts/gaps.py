@@ -25,6 +25,7 @@ import duckdb
 
 from se_pipeline.artifacts.warehouse import name_key, opportunities, revenue_by_customer
 from se_pipeline.enablement.items import has_table, records
+from se_pipeline.warehouse.schema import ensure_tables
 
 _ASK = re.compile(
     r"(?i)\b(?:(?:do|does|can|will|could)\s+(?:you|it|your\s+\w+|the\s+(?:product|platform|agent|tool))\s+"
@@ -179,6 +180,7 @@ def severity(gap: Gap, customers: int, revenue: float) -> str:
 
 def build_product_gaps(con: duckdb.DuckDBPyConnection) -> int:
     """Rebuild product_gaps (one row per gap and customer); returns the rows written."""
+    ensure_tables(con)
     revenue = revenue_by_customer(opportunities(con))
     now = dt.datetime.now(dt.timezone.utc)
     rows = []

@@ -18,6 +18,7 @@ import duckdb
 from se_pipeline.artifacts.competitors import competitor_names, find_competitors
 from se_pipeline.artifacts.warehouse import InventoryAsset, Opportunity, battlecards, name_key, opportunities
 from se_pipeline.enablement.items import has_table, records
+from se_pipeline.warehouse.schema import ensure_tables
 
 _COMPETITOR_PROPERTY = re.compile(r"(?i)^competit(?:or|ors|ion)$")
 
@@ -100,6 +101,7 @@ def build_competitor_mentions(
     con: duckdb.DuckDBPyConnection, as_of: dt.date, configured: tuple[str, ...] = (), stale_after_days: int = 90
 ) -> int:
     """Rebuild competitor_mentions; returns the rows written."""
+    ensure_tables(con)
     names = competitor_names(configured)
     opps = opportunities(con)
     mentions = (

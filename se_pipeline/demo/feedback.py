@@ -119,6 +119,13 @@ def _csv_text(header: Sequence[str], rows: list[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
+def _write(path: Path, text: str) -> None:
+    # Written whole then renamed: a reader (or a second writer) never sees half a file.
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
 def _quarter_days(quarter: int, until: dt.date) -> tuple[dt.date, dt.date]:
     current_start = dt.date(until.year, 3 * ((until.month - 1) // 3) + 1, 1)
     if quarter == 1:
@@ -160,10 +167,10 @@ def write_feedback(
                     ])
     feedback_rows.sort()
     feedback_rows = [[f"FB-{i:04d}", *row] for i, row in enumerate(feedback_rows, start=1)]
-    (folder / "feedback.csv").write_text(_csv_text(
+    _write(folder / "feedback.csv", _csv_text(
         ("feedback_id", "date", "rep", "region", "segment", "customer", "opportunity", "channel", "competitor", "text"),
         feedback_rows,
-    ), encoding="utf-8")
+    ))
 
     win_loss_rows = []
     first, last = _quarter_days(1, until)
@@ -176,17 +183,17 @@ def write_feedback(
             f"WL-{i:03d}", _random_day(rng, first, last).isoformat(), customer, "", outcome, region, segment,
             competitors, objections, proof, summary,
         ])
-    (folder / "win_loss.csv").write_text(_csv_text(
+    _write(folder / "win_loss.csv", _csv_text(
         ("note_id", "date", "customer", "opportunity", "outcome", "region", "segment", "competitors", "objections",
          "proof_points", "summary"),
         win_loss_rows,
-    ), encoding="utf-8")
+    ))
 
-    (folder / "content_inventory.csv").write_text(_csv_text(
+    _write(folder / "content_inventory.csv", _csv_text(
         ("asset_id", "asset", "type", "owner", "last_updated", "url", "tags"),
         [[a, name, kind, owner, day.isoformat(), f"https://drive.example.com/{a}", tags]
          for a, name, kind, owner, day, tags in _INVENTORY],
-    ), encoding="utf-8")
+    ))
 
     period = f"{until.year}-Q{(until.month - 1) // 3 + 1}"
     metric_rows = []
@@ -195,6 +202,6 @@ def write_feedback(
         metric_rows.append([rep_id, rep_name, period, "call_quality", rng.randint(55, 92)])
         for module in _MODULES:
             metric_rows.append([rep_id, rep_name, period, f"certification:{module}", round(rng.uniform(0.55, 1.0), 2)])
-    (folder / "onboarding_metrics.csv").write_text(_csv_text(
+    _write(folder / "onboarding_metrics.csv", _csv_text(
         ("rep_id", "rep_name", "period", "metric", "value"), metric_rows,
-    ), encoding="utf-8")
+    ))

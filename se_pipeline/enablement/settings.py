@@ -77,7 +77,11 @@ def feedback_settings(settings: Any) -> FeedbackSettings:
     if isinstance(configured, FeedbackSettings):
         return configured
     # Imported here: the demo package is only needed when no feedback source is configured.
-    from se_pipeline.demo import ensure_demo_workspace
+    from se_pipeline.demo import DEFAULT_SEED, ensure_demo_workspace
+    from se_pipeline.demo.feedback import write_feedback
 
-    root = ensure_demo_workspace(settings.home)
-    return FeedbackSettings.in_folder(Path(root) / "feedback")
+    demo = ensure_demo_workspace(settings.home)
+    if not (demo.feedback_dir / DEMO_FILES["feedback"]).is_file():
+        # Until the demo generator writes feedback/ itself (same seed, so the same bytes).
+        write_feedback(demo.root, DEFAULT_SEED, demo.sales_engineers, demo.customers, until=demo.period_end)
+    return FeedbackSettings.in_folder(demo.feedback_dir)

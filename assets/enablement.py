@@ -1,0 +1,112 @@
+"""Enablement and SE-artefact assets: feedback files → raw tables → feedback_themes + content_refresh
+(and the board); activity/opportunities/Notion blocks → product_gaps, competitor_mentions, win_criteria
+(and their per-customer reports). Unpartitioned: each run reads the inputs whole, as of the run day.
+
+Thin: every asset calls one se_pipeline function.
+"""
+
+
+from collections.abc import Iterator
+
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
+
+from assets.metadata import table_metadata
+from assets.partitions import WAREHOUSE_POOL
+from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline.artifacts.criteria import build_win_criteria
+from se_pipeline.artifacts.gaps import build_product_gaps
+from se_pipeline.artifacts.mentions import build_competitor_mentions
+from se_pipeline.artifacts.reports import write_reports
+from se_pipeline.connectors.feedback import FeedbackConnector
+from se_pipeline.enablement.run import load_feedback, run_enablement
+from se_pipeline.enablement.settings import feedback_settings
+from se_pipeline.runtime import default_day
+
+FEEDBACK_TABLES = FeedbackConnector.tables
+_ACTIVITY_INPUTS = [AssetKey("activity"), AssetKey("opportunities")]
+
+
+@multi_asset(
+    name="raw_feedback_files",
+    specs=[AssetSpec(t, group_name="raw", kinds={"duckdb"}, description=f"feedback: see sql/raw/{t}.sql") for t in FEEDBACK_TABLES],
+    pool=WAREHOUSE_POOL,
+)
+def raw_feedback_files(settings: SettingsResource, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+    config = feedback_settings(settings.load())
+    with warehouse.connect() as con:
+        report = load_feedback(con, config)
+        for table in FEEDBACK_TABLES:
+            yield MaterializeResult(
+                asset_key=table,
+                metadata={"rows_loaded": MetadataValue.int(report.rows.get(table, 0)),
+                          "rows_quarantined": MetadataValue.int(report.quarantined), **table_metadata(con, table)},
+            )
+
+
+@multi_asset(
+    name="enablement_board",
+    specs=[
+        AssetSpec("feedback_themes", group_name="enablement", kinds={"duckdb"},
+                  deps=[*FEEDBACK_TABLES, "raw_call_utterances", *_ACTIVITY_INPUTS],
+                  description="Feedback clustered into prioritized themes (this and last quarter)"),
+        AssetSpec("content_refresh", group_name="enablement", kinds={"duckdb", "csv", "markdown"},
+                  deps=["feedback_themes"],
+                  description="Content refresh plan and action board: <home>/reports/<initiative>/sales/"),
+    ],
+    pool=WAREHOUSE_POOL,
+)
+def enablement_board(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+    config = settings.load()
+    feedback = feedback_settings(config)
+    as_of = default_day(config)
+    with warehouse.connect() as con:
+        result = run_enablement(con, feedback, config.home, as_of)
+        if result.missing:
+            context.log.warning(f"enablement inputs missing: {', '.join(result.missing)}")
+        yield MaterializeResult(
+            asset_key="feedback_themes",
+            metadata={"as_of": str(as_of), "themes": MetadataValue.int(len(result.themes)),
+                      **table_metadata(con, "feedback_themes", "WHERE initiative = ?", [feedback.initiative])},
+        )
+        yield MaterializeResult(
+            asset_key="content_refresh",
+            metadata={"tasks": MetadataValue.int(len(result.tasks)), "board": MetadataValue.path(str(result.board_path)),
+                      "missing_inputs": ", ".join(result.missing) or "none",
+                      **table_metadata(con, "content_refresh", "WHERE initiative = ?", [feedback.initiative])},
+        )
+
+
+def _artifact_asset(kind: str, deps: list, description: str, build):
+    @asset(name=kind, deps=deps, pool=WAREHOUSE_POOL, group_name="se_artifacts", kinds={"duckdb", "markdown"}, description=description)
+    def _artifact(settings: SettingsResource, warehouse: WarehouseResource) -> MaterializeResult:
+        config = settings.load()
+        with warehouse.connect() as con:
+            rows = build(con, config)
+            files = write_reports(con, config.home, kind, config.company_domains)
+            return MaterializeResult(
+                metadata={"rows_written": MetadataValue.int(rows), "reports": MetadataValue.int(len(files)),
+                          "folder": MetadataValue.path(str(config.home / "reports" / "se" / kind)), **table_metadata(con, kind)}
+            )
+
+    return _artifact
+
+
+product_gaps = _artifact_asset(
+    "product_gaps", [*_ACTIVITY_INPUTS, AssetKey("raw_notion_blocks")],
+    "Capabilities customers asked for that the product lacks, per customer, with severity and revenue at stake",
+    lambda con, config: build_product_gaps(con),
+)
+competitor_mentions = _artifact_asset(
+    "competitor_mentions", [*_ACTIVITY_INPUTS, AssetKey("raw_notion_blocks"), AssetKey("raw_content_inventory")],
+    "Competitors per customer, opportunity and month, with battlecard freshness",
+    lambda con, config: build_competitor_mentions(
+        con, default_day(config), tuple(feedback_settings(config).competitors), feedback_settings(config).stale_after_days
+    ),
+)
+win_criteria = _artifact_asset(
+    "win_criteria", [AssetKey("opportunities"), AssetKey("raw_notion_blocks"), AssetKey("raw_notion_opportunities")],
+    "Technical-win / POC criteria per active opportunity; flags POCs without exit criteria, overdue or grown",
+    lambda con, config: build_win_criteria(con, default_day(config)),
+)
+
+enablement_assets = [raw_feedback_files, enablement_board, product_gaps, competitor_mentions, win_criteria]
