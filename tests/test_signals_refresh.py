@@ -1,0 +1,203 @@
+"""refresh_signals on a real DuckDB: open items settle on a later day, re-runs change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+import pytest
+
+from se_pipeline.analysis import refresh_signals
+from se_pipeline.config import SalesEngineer, Settings
+from se_pipeline.window import Window
+
+TZ = ZoneInfo("America/New_York")
+SETTINGS = Settings(
+    company_domains=["tracelight.io"],
+    sales_engineers=[SalesEngineer(id="alice", name="Alice Chen", email="alice@tracelight.io", slack_user_id="U01ALICE")],
+)
+ACTIVITY_COLUMNS = {
+    "activity_id": "VARCHAR", "activity_date": "DATE", "sent_at": "TIMESTAMPTZ", "source": "VARCHAR",
+    "customer": "VARCHAR", "se_id": "VARCHAR", "channel": "VARCHAR", "channel_kind": "VARCHAR",
+    "is_external_channel": "BOOLEAN", "thread_key": "VARCHAR", "is_reply": "BOOLEAN", "author_id": "VARCHAR",
+    "author_name": "VARCHAR", "author_email": "VARCHAR", "author_is_external": "BOOLEAN", "author_is_se": "BOOLEAN",
+    "is_bot": "BOOLEAN", "bot_name": "VARCHAR", "subject": "VARCHAR", "text": "VARCHAR", "link": "VARCHAR",
+}
+DANA = {"author_id": "U10DANA", "author_name": "Dana Wu", "author_email": "dana@acme.com", "author_is_external": True}
+ALICE = {"author_id": "U01ALICE", "author_name": "Alice Chen", "author_email": "alice@tracelight.io",
+         "author_is_external": False, "author_is_se": True}
+RAJ = {"author_id": "U02RAJ", "author_name": "Raj Iyer", "author_email": "raj@tracelight.io", "author_is_external": False}
+
+
+def day(n: int) -> dt.date:
+    return dt.date(2026, 10, n)
+
+
+def at(n: int, hour: int = 10) -> dt.datetime:
+    return dt.datetime(2026, 10, n, hour, tzinfo=TZ)
+
+
+def message(activity_id: str, when: dt.datetime, body: str, author: dict, *, thread: str | None = None,
+            customer: str | None = "Acme Corp", channel: str = "ext-acme-eval", kind: str = "ext") -> dict:
+    row = {
+        "activity_id": activity_id, "activity_date": when.date(), "sent_at": when, "source": "slack",
+        "customer": customer, "se_id": "alice", "channel": channel, "channel_kind": kind,
+        "is_external_channel": kind == "ext", "thread_key": thread or activity_id.split(":", 1)[1],
+        "is_reply": thread is not None, "author_is_se": False, "is_bot": False, "text": body,
+        "link": f"https://x.slack.com/archives/{activity_id}",
+    }
+    row.update(author)
+    return row
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    connection.execute(
+        "CREATE TABLE activity (" + ", ".join(f"{c} {t}" for c, t in ACTIVITY_COLUMNS.items()) + ")"
+    )
+    yield connection
+    connection.close()
+
+
+def add(con: duckdb.DuckDBPyConnection, *rows: dict) -> None:
+    frame = pd.DataFrame([{c: r.get(c) for c in ACTIVITY_COLUMNS} for r in rows])
+    con.register("_rows", frame)
+    con.execute("INSERT INTO activity BY NAME SELECT * FROM _rows")
+    con.unregister("_rows")
+
+
+def run_days(con: duckdb.DuckDBPyConnection, first: int, last: int) -> None:
+    for n in range(first, last + 1):
+        refresh_signals(con, Window.for_day(day(n), TZ), SETTINGS)
+
+
+def signal(con: duckdb.DuckDBPyConnection, kind: str) -> dict:
+    result = con.execute("SELECT * FROM signals WHERE kind = ?", [kind])
+    rows = result.fetchall()
+    assert len(rows) == 1, rows
+    return dict(zip([c[0] for c in result.description], rows[0]))
+
+
+def open_on(con: duckdb.DuckDBPyConnection, kind: str, n: int) -> bool:
+    """What the digest for day n asks: still owed at the end of that day?"""
+    day_end = dt.datetime.combine(day(n + 1), dt.time(), TZ)
+    return con.execute(
+        "SELECT resolved_at IS NULL OR resolved_at >= ? FROM signals WHERE kind = ?", [day_end, kind]
+    ).fetchone()[0]
+
+
+def test_question_raised_on_day_n_is_answered_on_day_n_plus_k_by_a_later_run(con):
+    add(con, message("slack:C1:100", at(20), "Does the agent support OpenTelemetry exporters?", DANA))
+    run_days(con, 20, 20)
+    assert signal(con, "customer_question")["status"] == "open"
+
+    # A "thanks" on day 21 is not an answer; a colleague's real answer on day 24 is.
+    add(con,
+        message("slack:C1:101", at(21), "Thanks, looking into it!", RAJ, thread="C1:100"),
+        message("slack:C1:102", at(24), "Yes, OTLP exporters work out of the box since 2.1.", RAJ, thread="C1:100"))
+    run_days(con, 21, 24)
+    question = signal(con, "customer_question")
+    assert question["status"] == "answered" and question["resolved_by"] == "slack:C1:102"
+    assert question["resolved_at"] == at(24)
+    assert open_on(con, "customer_question", 22) and not open_on(con, "customer_question", 24)
+
+
+def test_commitment_is_done_when_delivered_in_another_thread_to_the_same_customer(con):
+    add(con,
+        message("slack:C1:200", at(5), "I'll send the reference architecture diagram for the multi-region setup by Monday.", ALICE),
+        message("slack:C1:201", at(6), "Unrelated: here's the invoice link https://x.example/inv", ALICE),
+        message("slack:C1:202", at(12), "Here's the multi-region reference architecture diagram we discussed: https://x.example/d", ALICE))
+    run_days(con, 5, 12)
+    promise = signal(con, "commitment")
+    assert (promise["status"], promise["resolved_by"]) == ("done", "slack:C1:202")
+    assert promise["due_date"] == day(12)
+
+
+def test_action_item_stays_open_after_a_promise_and_is_done_by_the_delivery(con):
+    add(con,
+        message("slack:C1:300", at(6), "Could you share the pricing breakdown for the 50-seat tier?", DANA),
+        message("slack:C1:301", at(6, 11), "Sure, I'll pull that together and send it by Friday.", ALICE, thread="C1:300"))
+    run_days(con, 6, 8)
+    assert signal(con, "action_item")["status"] == "open"
+    assert signal(con, "commitment")["status"] == "open"
+    add(con, message("slack:C1:302", at(9), "Attached is the pricing breakdown.", ALICE, thread="C1:300"))
+    run_days(con, 9, 9)  # the run for day 9 re-checks items raised on day 6
+    assert signal(con, "action_item")["status"] == "done"
+    assert signal(con, "commitment")["status"] == "done"
+
+
+def test_negative_tone_is_never_raised_for_internal_channels(con):
+    angry = "This is unacceptable and really frustrating, nobody has gotten back to us in days."
+    add(con,
+        message("slack:C2:1", at(7), angry, RAJ, channel="opp-acme", kind="opp"),
+        message("slack:D1:1", at(7, 11), angry, RAJ, channel="Raj Iyer", kind="dm"),
+        message("slack:C1:1", at(7, 12), angry, DANA))
+    run_days(con, 7, 7)
+    rows = con.execute("SELECT activity_ids[1] FROM signals WHERE kind = 'negative_tone'").fetchall()
+    assert rows == [("slack:C1:1",)]
+
+
+def test_every_signal_has_its_source_activitys_customer(con):
+    add(con,
+        message("slack:C1:1", at(8), "Can you send the SOC 2 report? We also use Datadog today.", DANA),
+        message("slack:C3:1", at(8, 11), "Is there a Terraform provider for alert rules?",
+                {**DANA, "author_name": "Priya Nair", "author_email": "priya@globex.com"}, customer="Globex",
+                channel="ext-globex-poc"),
+        message("slack:D1:1", at(8, 12), "can you add the Globex POC results to the deal deck?", RAJ,
+                customer="Globex", channel="Raj Iyer", kind="dm"))
+    run_days(con, 8, 8)
+    mismatched = con.execute(
+        """
+        SELECT s.kind, s.customer, a.customer FROM signals s JOIN activity a ON a.activity_id = s.activity_ids[1]
+        WHERE s.customer IS DISTINCT FROM a.customer
+        """
+    ).fetchall()
+    assert mismatched == []
+    assert con.execute("SELECT count(DISTINCT customer) FROM signals").fetchone()[0] == 2
+
+
+def test_refresh_is_idempotent_and_replaces_only_its_window(con):
+    add(con,
+        message("slack:C1:1", at(5), "How do we set the sampling rate per service?", DANA),
+        message("slack:C1:2", at(6), "We're evaluating Honeycomb in parallel.", DANA),
+        message("slack:C1:3", at(7), "Yes: set sampling.per_service in the agent config.", RAJ, thread="C1:1"))
+    run_days(con, 5, 7)
+    first = con.execute("SELECT * FROM signals ORDER BY signal_id").df()
+    run_days(con, 5, 7)
+    refresh_signals(con, Window(day(5), day(7), TZ), SETTINGS)
+    again = con.execute("SELECT * FROM signals ORDER BY signal_id").df()
+    pd.testing.assert_frame_equal(first, again)
+
+    # Day 6's message is edited away upstream: re-running day 6 removes its signal, day 5's stays.
+    con.execute("DELETE FROM activity WHERE activity_id = 'slack:C1:2'")
+    run_days(con, 6, 6)
+    kinds = sorted(k for (k,) in con.execute("SELECT kind FROM signals").fetchall())
+    assert kinds == ["customer_question"]
+
+
+def test_account_signals_skip_cleanly_without_their_tables(con):
+    add(con, message("slack:C1:1", at(5), "We're keen to try the trial next week!", DANA))
+    report = refresh_signals(con, Window(day(5), day(9), TZ), SETTINGS)  # no customers/usage/opportunity tables
+    assert report.raised.get("opportunity_change", 0) == 0 and report.raised.get("usage_drop", 0) == 0
+    # A trial mentioned with no usage table at all is a trial that has not started.
+    assert report.raised["trial_not_started"] == 3  # days 7, 8, 9 (two days' grace after the mention)
+
+
+def test_opportunity_change_and_usage_drop_from_snapshots_and_usage(con):
+    con.execute("CREATE TABLE raw_notion_opportunities (page_id VARCHAR, partition_date DATE, name VARCHAR, "
+                "customer VARCHAR, stage VARCHAR, close_date DATE, url VARCHAR)")
+    con.execute("INSERT INTO raw_notion_opportunities VALUES "
+                "('p1', '2026-10-01', 'Acme Corp - Expansion', NULL, 'Discovery', '2026-12-20', 'https://notion.so/p1'), "
+                "('p1', '2026-10-08', 'Acme Corp - Expansion', NULL, 'POC', '2026-12-20', 'https://notion.so/p1')")
+    con.execute("CREATE TABLE usage (customer VARCHAR, usage_date DATE, metric VARCHAR, value DOUBLE)")
+    con.execute("INSERT INTO usage SELECT 'Acme Corp', d::DATE, 'events', CASE WHEN d < DATE '2026-10-08' THEN 1000 ELSE 100 END "
+                "FROM range(DATE '2026-09-24', DATE '2026-10-16', INTERVAL 1 DAY) t(d)")
+    run_days(con, 5, 15)
+    change = signal(con, "opportunity_change")
+    assert change["customer"] == "Acme Corp" and change["activity_date"] == day(8)
+    assert "Discovery → POC" in change["summary"]
+    drop = signal(con, "usage_drop")  # raised once, on the day it crossed 50%
+    assert drop["customer"] == "Acme Corp" and drop["activity_date"] == day(11)
