@@ -56,10 +56,13 @@ def call_metrics(context: AssetExecutionContext, warehouse: WarehouseResource) -
     kinds={"duckdb"},
     description="Six skill areas per rep (seed weights), deal outcomes, trend and team aggregates",
 )
-def rep_skill_scores(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+def rep_skill_scores(
+    context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource
+) -> MaterializeResult:
     week = _week(context)
+    quotas = {se.id: se.quota for se in settings.load().sales_engineers if se.quota}
     with warehouse.connect() as con:
-        rows = compute_skill_scores(con, week)
+        rows = compute_skill_scores(con, week, quotas=quotas or None)
         return MaterializeResult(
             metadata={"week": str(week), "rows_written": MetadataValue.int(rows),
                       **table_metadata(con, "rep_skill_scores", "WHERE week_start = ?", [week])}

@@ -1,7 +1,5 @@
 """One asset per SQL model in sql/, with dependencies read from the SQL itself."""
 
-from __future__ import annotations
-
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from assets.metadata import table_metadata

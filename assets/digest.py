@@ -1,7 +1,5 @@
 """Signals from activity, then the digest per SE per day (tables and Markdown files)."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset

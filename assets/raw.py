@@ -1,7 +1,5 @@
 """Raw assets: one multi-asset per source, loading the partition's window into raw_* tables."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
@@ -18,6 +16,20 @@ RAW_SOURCES: dict[str, tuple[str, ...]] = {
     "notion": ("raw_notion_opportunities", "raw_notion_blocks", "raw_notion_comments"),
     "usage": ("raw_usage",),
 }
+
+
+# Counters some connectors keep beyond `calls` (Slack's thread completeness, export files read, …).
+_COUNTERS = ("thread_parents", "replies_expected", "replies_fetched", "channels_read", "channels_not_member",
+             "day_files_read")
+
+
+def connector_counters(connector) -> dict:
+    found = {name: MetadataValue.int(int(getattr(connector, name))) for name in _COUNTERS if hasattr(connector, name)}
+    expected, fetched = getattr(connector, "replies_expected", 0), getattr(connector, "replies_fetched", 0)
+    if expected:
+        # Replies stored against what the parents' reply_count promised: below 1.0, a thread came back short.
+        found["thread_completeness"] = MetadataValue.float(round(fetched / expected, 4))
+    return found
 
 
 def raw_source_asset(source: str, tables: tuple[str, ...]):
@@ -44,7 +56,7 @@ def raw_source_asset(source: str, tables: tuple[str, ...]):
         # Extraction runs before the warehouse is opened: the write lock is held only for the commit.
         staged = stage_records(source, connector.tables, window, connector.extract(window), config.home / "staging")
         context.log.info(f"{source}: extracted {window} with {connector.calls} API calls")
-        extra = connector.metadata() if hasattr(connector, "metadata") else {}
+        extra = connector_counters(connector)
         with warehouse.connect() as con:
             report = commit_staged(con, staged)
             for table in tables:

@@ -16,6 +16,8 @@ from se_pipeline.paths import PROJECT_ROOT
 INSTANCE_CONFIG = PROJECT_ROOT / "dagster.yaml"
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
+# The terminal shows warnings and failures; every step's events stay in the run's logs (se-pipeline ui).
+_QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 @dataclass
@@ -58,5 +60,7 @@ def materialize_days(settings: Settings, config_path: str | None, first: dt.date
     job = definitions.resolve_job_def("daily_digest")
     tags = {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance, tags=tags, raise_on_error=False, run_config=_QUIET
+        )
     return RunOutcome(result.run_id, result.success, _step_errors(result))

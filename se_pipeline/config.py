@@ -33,6 +33,7 @@ class SalesEngineer(_Strict):
     email: str
     slack_user_id: str | None = None
     gong_user_id: str | None = None
+    quota: float | None = None  # bookings target per 90 days, for coaching's quota attainment
 
 
 class CustomerConfig(_Strict):
@@ -115,6 +116,7 @@ class CallsApi(_Strict):
     access_key_env: str = "GONG_ACCESS_KEY"
     secret_env: str = "GONG_ACCESS_KEY_SECRET"
     max_retries: int = 5
+    transcript_lookback_days: int = 7  # transcripts arrive late: re-read this many days before the window
 
 
 def _by_mode(*models: type[BaseModel]) -> Any:

@@ -48,7 +48,7 @@ slack AS (
 ),
 gmail AS (
     SELECT
-        'gmail:' || g.se_id || ':' || g.message_id AS activity_id,
+        'gmail:' || g.message_id AS activity_id,
         g.partition_date AS activity_date,
         g.sent_at,
         'gmail' AS source,
@@ -167,13 +167,18 @@ with_se AS (
     SELECT
         r.*,
         CASE
-            -- Email belongs to the mailbox it was read from: that SE received or sent it.
+            -- An email belongs to a mailbox it was read from: the customer's SE's if theirs has it.
             WHEN r.source = 'gmail' THEN r.mailbox_se_id
             ELSE coalesce(c.se_id, cs.se_id)
         END AS se_id
     FROM resolved r
     LEFT JOIN customers c ON c.customer = r.customer
     LEFT JOIN channel_se cs ON cs.channel_id = r.channel_id
+    -- One row per email even when several SEs' mailboxes hold it.
+    QUALIFY row_number() OVER (
+        PARTITION BY r.activity_id
+        ORDER BY (r.mailbox_se_id IS NOT DISTINCT FROM c.se_id) DESC, r.mailbox_se_id
+    ) = 1
 )
 SELECT
     w.activity_id,

@@ -34,9 +34,6 @@ def con(settings):
         CREATE TABLE customers AS SELECT customer, name_key(customer) AS customer_key,
             customer = 'Hooli' AS is_new, customer <> 'Initech' AND customer <> 'Hooli' AS has_active_opportunity
         FROM (VALUES ('Acme Corp'), ('Globex'), ('Initech'), ('Hooli')) t(customer);
-        CREATE TABLE signals (signal_id VARCHAR, se_id VARCHAR, customer VARCHAR, kind VARCHAR, owed BOOLEAN,
-            status VARCHAR, raised_at TIMESTAMPTZ, activity_date DATE, resolved_at TIMESTAMPTZ, summary VARCHAR,
-            tldr VARCHAR, activity_ids VARCHAR[], link VARCHAR, relevance VARCHAR);
     """)
     return con
 
@@ -45,9 +42,10 @@ def add_signal(con, sid, customer, kind, owed, raised, resolved=None, summary=No
     raised_at = dt.datetime.fromisoformat(raised).replace(tzinfo=dt.timezone(dt.timedelta(hours=-4)))
     resolved_at = resolved and dt.datetime.fromisoformat(resolved).replace(tzinfo=dt.timezone(dt.timedelta(hours=-4)))
     con.execute(
-        "INSERT INTO signals VALUES (?, 'alice', ?, ?, ?, 'open', ?, ?, ?, ?, ?, [?], ?, ?)",
-        [sid, customer, kind, owed, raised_at, raised_at.date(), resolved_at, summary or f"{kind} {sid}", tldr,
-         f"slack:C1:{sid}", f"https://example.slack.com/archives/C1/p{sid}", relevance],
+        "INSERT INTO signals (signal_id, se_id, customer, kind, owed, status, raised_at, activity_date, resolved_at,"
+        " summary, tldr, activity_ids, link, relevance, evidence) VALUES (?, 'alice', ?, ?, ?, 'open', ?, ?, ?, ?, ?, [?], ?, ?, 'test')",
+        [sid, customer, kind, owed, raised_at, raised_at.date(), resolved_at, summary or f"{kind} {sid}",
+         tldr or summary or f"{kind} {sid}", f"slack:C1:{sid}", f"https://example.slack.com/archives/C1/p{sid}", relevance],
     )
 
 
