@@ -8,6 +8,7 @@ from dagster import Definitions
 
 from assets.checks import asset_checks
 from assets.coaching import coaching_assets
+from assets.enablement import enablement_assets
 from assets.core import sql_model_assets
 from assets.digest import digests, signals
 from assets.raw import RAW_SOURCES, raw_assets
@@ -21,7 +22,7 @@ _RAW_TABLES = {table for tables in RAW_SOURCES.values() for table in tables}
 def build_definitions(config_path: str | None = None) -> Definitions:
     settings = load_settings(config_path or None)
     return Definitions(
-        assets=[*raw_assets, *sql_model_assets(_RAW_TABLES), signals, digests, *coaching_assets],
+        assets=[*raw_assets, *sql_model_assets(_RAW_TABLES), signals, digests, *coaching_assets, *enablement_assets],
         asset_checks=asset_checks,
         jobs=[daily_job],
         schedules=[daily_digest_schedule],

@@ -32,6 +32,10 @@ _ACTIVITY_INPUTS = [AssetKey("activity"), AssetKey("opportunities")]
     pool=WAREHOUSE_POOL,
 )
 def raw_feedback_files(settings: SettingsResource, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+    if "feedback" not in settings.load().enabled_sources():
+        for table in FEEDBACK_TABLES:
+            yield MaterializeResult(asset_key=table, metadata={"skipped": "the feedback source is off in the settings"})
+        return
     config = feedback_settings(settings.load())
     with warehouse.connect() as con:
         report = load_feedback(con, config)

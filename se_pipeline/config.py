@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from se_pipeline.enablement.settings import FeedbackSettings
 from se_pipeline.errors import ConfigError
 
 CONFIG_ENV = "SE_PIPELINE_CONFIG"
@@ -119,6 +120,24 @@ class CallsApi(_Strict):
     transcript_lookback_days: int = 7  # transcripts arrive late: re-read this many days before the window
 
 
+class LlmSettings(_Strict):
+    """An Anthropic- or OpenAI-compatible endpoint that rewrites the rule-based bullets (off unless set)."""
+
+    provider: Literal["anthropic", "openai"]
+    base_url: str | None = None  # None: the provider's public API
+    model: str
+    api_key_env: str  # the environment variable holding the key; the key itself never lives in config
+    timeout_seconds: float = Field(default=60.0, gt=0)
+    max_signals: int = Field(default=200, gt=0)  # per request
+
+
+class AnalysisSettings(_Strict):
+    competitors: list[str] = []  # empty: the built-in list of observability / dev-tools vendors
+    slow_response_days: int = Field(default=3, ge=1)
+    lookback_days: int = Field(default=30, ge=1)  # open items raised this far back are re-checked each run
+    llm: LlmSettings | None = None
+
+
 def _by_mode(*models: type[BaseModel]) -> Any:
     return Annotated[Union[models], Field(discriminator="mode")]
 
@@ -129,6 +148,7 @@ class Sources(_Strict):
     notion: _by_mode(DemoSource, OffSource, NotionExport, NotionApi) = DemoSource()
     usage: _by_mode(DemoSource, OffSource, UsageFile) = DemoSource()
     calls: _by_mode(DemoSource, OffSource, CallsExport, CallsApi) = DemoSource()
+    feedback: _by_mode(DemoSource, OffSource, FeedbackSettings) = DemoSource()
 
 
 class Settings(_Strict):
@@ -141,6 +161,7 @@ class Settings(_Strict):
     customers: list[CustomerConfig] = []
     terminal_stages: list[str] = ["WIN", "Won", "Closed Won", "Lost", "Closed Lost", "Transferred"]
     sources: Sources = Sources()
+    analysis: AnalysisSettings = AnalysisSettings()
 
     @field_validator("timezone")
     @classmethod
@@ -240,6 +261,8 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
         src.gmail.paths = {k: fix(v) for k, v in src.gmail.paths.items()}
     if isinstance(src.gmail, GmailApi):
         src.gmail.token_files = {k: fix(v) for k, v in src.gmail.token_files.items()}
+    if isinstance(src.feedback, FeedbackSettings):
+        src.feedback = src.feedback.resolved(base)
     if isinstance(src.usage, UsageFile) and not Path(src.usage.path).is_absolute() and "://" not in src.usage.path:
         src.usage.path = str(base / src.usage.path)
     return settings

@@ -14,6 +14,7 @@ _CONNECTOR_MODULES = {
     "notion": "se_pipeline.connectors.notion",
     "usage": "se_pipeline.connectors.usage",
     "calls": "se_pipeline.connectors.calls",
+    "feedback": "se_pipeline.connectors.feedback",
 }
 
 

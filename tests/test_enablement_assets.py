@@ -17,7 +17,7 @@ from assets.resources import SettingsResource, WarehouseResource
 def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):
     home = tmp_path / "home"
     config = tmp_path / "se.yaml"
-    config.write_text(yaml.safe_dump({"home": str(home), "company_domains": ["example.com"]}))
+    config.write_text(yaml.safe_dump({"home": str(home), "company_domains": ["example.com"], "sources": {"feedback": {"mode": "demo"}}}))
     database = str(tmp_path / "warehouse.duckdb")
     # What the core models would have made from the other sources: one POC and one customer question.
     with duckdb.connect(database) as con:

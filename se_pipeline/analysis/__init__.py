@@ -4,6 +4,6 @@
 """
 
 from se_pipeline.analysis.refresh import SignalsReport, refresh_signals
-from se_pipeline.analysis.settings import AnalysisSettings, LlmSettings
+from se_pipeline.config import AnalysisSettings, LlmSettings
 
 __all__ = ["AnalysisSettings", "LlmSettings", "SignalsReport", "refresh_signals"]

@@ -13,10 +13,9 @@ import pandas as pd
 
 from se_pipeline.analysis import accounts, resolution
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
-from se_pipeline.analysis.settings import AnalysisSettings, analysis_settings
 from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.text import DEFAULT_COMPETITORS, competitor_pattern
-from se_pipeline.config import Settings
+from se_pipeline.config import AnalysisSettings, Settings
 from se_pipeline.paths import DDL_SQL_DIR
 from se_pipeline.window import Window
 
@@ -56,7 +55,7 @@ def refresh_signals(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
 
     Deterministic and idempotent: the same warehouse gives the same table, however often it runs.
     """
-    options = analysis_settings(settings)
+    options = settings.analysis
     ensure_signals_table(con)
     report = SignalsReport(window=str(window))
     lookback_start = window.last_day - dt.timedelta(days=options.lookback_days)

@@ -71,11 +71,22 @@ class FeedbackSettings(BaseModel):
         )
 
 
+    @classmethod
+    def absent(cls) -> "FeedbackSettings":
+        """No feedback source (turned off): no files, default initiative; the board says what is missing."""
+        return cls.model_construct(
+            mode="export", feedback=[], win_loss=None, content_inventory=None, onboarding_metrics=None,
+            initiative=DEFAULT_INITIATIVE, competitors=[], stale_after_days=90,
+        )
+
+
 def feedback_settings(settings: Any) -> FeedbackSettings:
-    """The configured `sources.feedback`, or the demo workspace's feedback folder in demo mode."""
-    configured = getattr(settings.sources, "feedback", None)
+    """The configured `sources.feedback`, the demo workspace's feedback folder in demo mode, or absent() when off."""
+    configured = settings.sources.feedback
     if isinstance(configured, FeedbackSettings):
         return configured
+    if configured.mode == "off":
+        return FeedbackSettings.absent()
     # Imported here: the demo package is only needed when no feedback source is configured.
     from se_pipeline.demo import DEFAULT_SEED, ensure_demo_workspace
     from se_pipeline.demo.feedback import write_feedback
