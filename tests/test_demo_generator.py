@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from se_pipeline.demo import DemoScale, DemoWorkspace, GENERATOR_VERSION, ensure_demo_workspace, generate
+from se_pipeline.demo import (
+    GENERATOR_VERSION,
+    DemoScale,
+    DemoWorkspace,
+    ensure_demo_workspace,
+    generate,
+)
 
 
 @pytest.fixture(scope="module")

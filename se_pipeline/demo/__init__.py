@@ -20,8 +20,8 @@ from se_pipeline.demo import cast, routine, scale, story
 from se_pipeline.demo.builder import StoryBuilder
 from se_pipeline.demo.calls import write_calls
 from se_pipeline.demo.expected import expected_document
-from se_pipeline.demo.mbox import write_mailboxes
 from se_pipeline.demo.feedback import write_feedback
+from se_pipeline.demo.mbox import write_mailboxes
 from se_pipeline.demo.model import TERMINAL_STAGES, Story
 from se_pipeline.demo.notion_export import database_id, write_notion_export
 from se_pipeline.demo.slack_export import write_slack_export

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from se_pipeline.demo.mbox import message_id
-from se_pipeline.demo.model import TERMINAL_STAGES as TERMINAL, TZ, Expectation, Story
+from se_pipeline.demo.model import TERMINAL_STAGES as TERMINAL
+from se_pipeline.demo.model import TZ, Expectation, Story
 from se_pipeline.demo.notion_export import comment_id
 from se_pipeline.demo.slack_export import message_key
 

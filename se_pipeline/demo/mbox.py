@@ -18,6 +18,7 @@ from pathlib import Path
 
 from se_pipeline.demo.model import Mail, Person, Story, hex_id
 
+
 class _CachedHeaderRegistry(headerregistry.HeaderRegistry):
     """HeaderRegistry builds a new class each time it is asked for one; at benchmark scale
     (hundreds of thousands of headers) reusing them saves a good part of the run."""

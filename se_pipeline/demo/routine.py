@@ -14,18 +14,16 @@ from dataclasses import dataclass
 from se_pipeline.demo.builder import StoryBuilder, when
 from se_pipeline.demo.model import TZ
 
-DOCS = "https://docs.example.com"
-
 QUESTIONS = [
     ("Is there a way to filter a dashboard by environment?",
-     "Yes, add `env` as a template variable and every widget picks it up: {link:%s/dashboards/variables|"
-     "Dashboard variables}" % DOCS),
+     ("Yes, add `env` as a template variable and every widget picks it up: "
+     "{link:https://docs.example.com/dashboards/variables|Dashboard variables}")),
     ("Can alerts go straight to our PagerDuty service?",
      "Yes, under Integrations > PagerDuty you can pick the service per alert rule."),
     ("What's the rate limit on the query API?",
      "300 requests per minute per org with bursts to 600; responses carry X-RateLimit headers."),
     ("Do you support Terraform for dashboards and monitors?",
-     "Yes, the provider covers dashboards, monitors and SLOs: {link:%s/terraform|Terraform provider}" % DOCS),
+     "Yes, the provider covers dashboards, monitors and SLOs: {link:https://docs.example.com/terraform|Terraform provider}"),
     ("Our Go services show no DB spans. Do we need extra instrumentation?",
      "For database/sql wrap the driver with the otelsql helper; spans show up after the next deploy."),
     ("Can we drop health-check endpoints from traces?",
@@ -139,7 +137,7 @@ def _weekly_call(b: StoryBuilder, rng: random.Random, account: Account, customer
     gong_url = f"https://app.gong.io/call?id={call_id}"
     title = f"{customer_name} weekly sync"
     se = b.story.people[account.se]
-    guests = [b.story.people[s] for s in speakers] or []
+    guests = [b.story.people[s] for s in speakers]
     # Invites go out on the call's Monday (or the first demo day, so nothing predates the period).
     monday = max(day - dt.timedelta(days=day.weekday()), b.story.period_start)
     span = f"{start:%a %b} {start.day}, {start.year} {_hour(start)} - {_hour(start + dt.timedelta(minutes=minutes))}"

@@ -15,7 +15,16 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from se_pipeline.demo.model import Bot, Channel, Person, Post, Story, dashed_uuid, hex_id, upper_id
+from se_pipeline.demo.model import (
+    Bot,
+    Channel,
+    Person,
+    Post,
+    Story,
+    dashed_uuid,
+    hex_id,
+    upper_id,
+)
 
 _MENTION = re.compile(r"\{@([\w.]+)\}")
 _CHANNEL = re.compile(r"\{#([\w-]+)\}")

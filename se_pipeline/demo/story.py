@@ -17,7 +17,6 @@ from se_pipeline.demo.routine import Account
 
 PERIOD_END = dt.date(2026, 10, 31)
 
-DOCS = "https://docs.example.com"
 
 
 def add_channels(b: StoryBuilder) -> None:
@@ -133,7 +132,7 @@ def add_opportunities(b: StoryBuilder) -> None:
 def add_acme(b: StoryBuilder) -> None:
     ch = "ext-acme-poc"
     for who in ("acme.priya", "acme.tom"):
-        b.post(ch, when("10-01", "09:28"), who, "{@%s} has joined the channel" % who, subtype="channel_join")
+        b.post(ch, when("10-01", "09:28"), who, "{@" + who + "} has joined the channel", subtype="channel_join")
     b.post(ch, when("10-01", "09:30"), "dave",
            "Welcome {@acme.priya} and {@acme.tom}! This is our shared channel for the Acme POC. "
            "{@alice} is your solutions engineer and will run the technical side.")
@@ -157,7 +156,7 @@ def add_acme(b: StoryBuilder) -> None:
            "{@hank} do we have an updated SAML group-mapping guide for Okta? Acme needs it and the public one "
            "is missing the groups attribute.", label="acme-sso-internal")
     b.post("proj-acme-sso", when("10-19", "15:12"), "hank",
-           "Updated draft: {link:%s/sso/saml-okta-groups|SAML + Okta group mapping}. {@grace} reviewed it." % DOCS,
+           "Updated draft: {link:https://docs.example.com/sso/saml-okta-groups|SAML + Okta group mapping}. {@grace} reviewed it.",
            parent="acme-sso-internal")
     b.post(ch, when("10-21", "09:12"), "alice",
            "Here's the SAML group-mapping guide, sorry for the delay. Section 3 has the attribute statements "
@@ -171,7 +170,7 @@ def add_acme(b: StoryBuilder) -> None:
            "30 days minimum.", label="acme-retention-q")
     b.post(ch, when("10-23", "09:05"), "alice",
            "Sorry for the slow reply! Enterprise keeps raw traces for 30 days by default and you can extend it "
-           "to 90 days per project: {link:%s/retention|Data retention}" % DOCS,
+           "to 90 days per project: {link:https://docs.example.com/retention|Data retention}",
            parent="acme-retention-q", label="acme-retention-a")
     b.post(ch, when("10-23", "09:30"), "acme.priya", "That works for us :+1:", parent="acme-retention-q")
     b.post(ch, when("10-27", "16:02"), "acme.priya", "SSO is live in staging with group mapping working :tada:",
@@ -199,7 +198,7 @@ def add_acme(b: StoryBuilder) -> None:
            "Is OpenTelemetry Collector 0.110 supported with your exporter? We're upgrading next week.",
            label="acme-otel-q")
     b.post(ch, when("10-31", "11:48"), "grace",
-           "Yes, 0.110 is supported with exporter v1.8 or later: {link:%s/changelog|changelog}" % DOCS,
+           "Yes, 0.110 is supported with exporter v1.8 or later: {link:https://docs.example.com/changelog|changelog}",
            parent="acme-otel-q", label="acme-otel-a")
     b.post(ch, when("10-31", "12:02"), "alice", "Thanks Grace!", parent="acme-otel-q")
     b.post("opp-acme-expansion", when("10-31", "10:25"), "salesforce",
@@ -296,7 +295,7 @@ def add_umbrella(b: StoryBuilder) -> None:
     b.post(ch, when("10-26", "09:15"), "umbrella.marcus", "Any update on the pen test letter?",
            parent="umb-pentest-q", label="umb-pentest-nudge")
 
-    soc2 = b.mail("umb-soc2-req", ("alice",), when("10-27", "09:10"), "umbrella.olivia", ("alice",),
+    b.mail("umb-soc2-req", ("alice",), when("10-27", "09:10"), "umbrella.olivia", ("alice",),
                   "SOC 2 Type II report request",
                   "Hi Alice,\n\nOur security review has started. Please send your most recent SOC 2 Type II "
                   "report (and a bridge letter if the period ended more than three months ago) by Thursday. "
@@ -352,7 +351,7 @@ def add_globex(b: StoryBuilder) -> None:
            label="glx-kafka-q")
     b.post(ch, when("10-02", "10:44"), "bob",
            "Yes: use the Kafka source in the collector and point it at your topic. "
-           "{link:%s/logs/kafka|Kafka ingestion}" % DOCS, parent="glx-kafka-q", label="glx-kafka-a")
+           "{link:https://docs.example.com/logs/kafka|Kafka ingestion}", parent="glx-kafka-q", label="glx-kafka-a")
     b.post("opp-globex-rollout", when("10-14", "16:00"), "salesforce",
            "Opportunity updated: *Globex - Observability Rollout*\nStage: Proposal → Negotiation · Amount: $380,000 "
            "· Owner: Erin Walsh", label="glx-sfdc-stage")
@@ -463,7 +462,7 @@ def add_hooli(b: StoryBuilder) -> None:
            label="hooli-keys-q")
     b.post(ch, when("10-20", "13:40"), "hank",
            "Create the new key, roll it out, then revoke the old one; both work in parallel. "
-           "{link:%s/keys/rotation|Key rotation}" % DOCS, parent="hooli-keys-q", label="hooli-keys-a")
+           "{link:https://docs.example.com/keys/rotation|Key rotation}", parent="hooli-keys-q", label="hooli-keys-a")
     b.post(ch, when("10-30", "10:10"), "hooli.denise", "Who should we contact about the onboarding kickoff agenda?",
            label="hooli-contact-q")
     b.post(ch, when("10-30", "10:25"), "kim", "That's me! I'll send the agenda Monday.", parent="hooli-contact-q",
@@ -508,8 +507,8 @@ def add_initech(b: StoryBuilder) -> None:
     b.post(ch, when("10-08", "10:00"), "frank",
            "Welcome {@initech.peter} and {@initech.samir}! {@carmen} will guide you through the trial.")
     b.post(ch, when("10-08", "10:20"), "carmen",
-           "Hi both! Quick start: {link:%s/quickstart|Quick start}. Your trial org is `initech-trial` and the API "
-           "key is in your invite email." % DOCS)
+           "Hi both! Quick start: {link:https://docs.example.com/quickstart|Quick start}. Your trial org is `initech-trial` and the API "
+           "key is in your invite email.")
     sec = b.mail("ini-sec-q", ("carmen",), when("10-15", "14:00"), "initech.bill", ("carmen",),
                  "Security overview",
                  "Carmen,\n\nYeah, before the team sends any data I'm going to need a security overview. If you "
