@@ -18,7 +18,7 @@ import duckdb
 from se_pipeline.config import CONFIG_ENV, Settings
 from se_pipeline.errors import SePipelineError
 from se_pipeline.paths import PROJECT_ROOT
-from se_pipeline.runtime import default_day, load_runtime_settings
+from se_pipeline.runtime import cold_start_first_day, default_day, load_runtime_settings
 from se_pipeline.warehouse import read_only_connection
 
 
@@ -63,7 +63,10 @@ def cmd_run(args: argparse.Namespace) -> None:
     settings = load_runtime_settings(_config_path(args))
     day = args.date or default_day(settings)
     ses = [settings.se(s) for s in args.se] if args.se else settings.sales_engineers
-    _materialize(settings, args, day, day)
+    first = cold_start_first_day(settings, day)
+    if first < day:
+        print(f"first run: loading {first}..{day} so that items still open from earlier days are known", file=sys.stderr)
+    _materialize(settings, args, first, day)
     from se_pipeline.render.publish import digest_path
 
     for se in ses:

@@ -33,3 +33,36 @@ def default_day(settings: Settings) -> dt.date:
 
         return ensure_demo_workspace(settings.home).period_end
     return dt.datetime.now(settings.tz).date() - dt.timedelta(days=1)
+
+
+COLD_START_DAYS = 14  # open items older than this are not worth a cold start's API calls
+
+
+def cold_start_first_day(settings: Settings, day: dt.date) -> dt.date:
+    """The first day a run for `day` must load so that older open items are known.
+
+    With history already in the warehouse, just `day`. On an empty warehouse, the days before it too:
+    the demo's whole period, or COLD_START_DAYS (never before start_date).
+    """
+    if _has_history_before(settings, day):
+        return day
+    if settings.all_demo:
+        from se_pipeline.demo import ensure_demo_workspace
+
+        return min(day, ensure_demo_workspace(settings.home).period_start)
+    return max(settings.start_date, day - dt.timedelta(days=COLD_START_DAYS))
+
+
+def _has_history_before(settings: Settings, day: dt.date) -> bool:
+    import duckdb
+
+    from se_pipeline.warehouse import read_only_connection
+
+    database = settings.database_path
+    if not database.startswith("md:") and not Path(database).exists():
+        return False
+    with read_only_connection(database) as con:
+        try:
+            return con.execute("SELECT count(*) FROM activity WHERE activity_date < ?", [day]).fetchall()[0][0] > 0
+        except duckdb.CatalogException:
+            return False

@@ -155,13 +155,19 @@ resolved AS (
     LEFT JOIN by_name nm USING (activity_id)
 ),
 channel_se AS (
-    -- For customers without an owning SE: the SE who writes most in that Slack channel.
-    SELECT m.channel_id, arg_max(se.id, n) AS se_id
+    -- For customers without an owning SE: the SE in a DM, else the SE who writes most in that channel.
+    SELECT channel_id, arg_max(se_id, (in_dm, n)) AS se_id
     FROM (
-        SELECT channel_id, user_id, count(*) AS n FROM raw_slack_messages GROUP BY ALL
-    ) m
-    JOIN config_sales_engineers se ON se.slack_user_id = m.user_id
-    GROUP BY m.channel_id
+        SELECT m.channel_id, se.id AS se_id, FALSE AS in_dm, count(*) AS n
+        FROM raw_slack_messages m JOIN config_sales_engineers se ON se.slack_user_id = m.user_id
+        GROUP BY ALL
+        UNION ALL
+        SELECT c.channel_id, se.id, TRUE, 0
+        FROM raw_slack_channels c, unnest(c.members) AS u(member)
+        JOIN config_sales_engineers se ON se.slack_user_id = u.member
+        WHERE c.channel_type IN ('im', 'mpim')
+    )
+    GROUP BY channel_id
 ),
 with_se AS (
     SELECT

@@ -54,6 +54,18 @@ ext_domains AS (
       AND email_domain(u.email) NOT IN (SELECT domain FROM config_company_domains)
     GROUP BY ALL
 ),
+mailbox_owner AS (
+    -- A customer with no opportunity belongs to the SE whose mailbox holds the most mail with its domains.
+    SELECT a.customer_key, arg_max(g.se_id, g.n) AS se_id
+    FROM all_customers a
+    JOIN (
+        SELECT se_id, email_domain(address) AS domain, count(*) AS n
+        FROM raw_gmail_messages,
+             unnest(list_concat([from_email], coalesce(to_emails, []), coalesce(cc_emails, []))) AS u(address)
+        GROUP BY ALL
+    ) g ON list_contains(a.domains, g.domain)
+    GROUP BY ALL
+),
 opportunity_owner AS (
     SELECT name_key(customer) AS customer_key, arg_max(se_id, is_active::INT * 1e12 + epoch(coalesce(last_edited_time, now()))) AS se_id
     FROM opportunities
@@ -68,10 +80,11 @@ SELECT
     EXISTS (SELECT 1 FROM opportunities o WHERE name_key(o.customer) = a.customer_key) AS has_opportunity,
     EXISTS (SELECT 1 FROM opportunities o WHERE name_key(o.customer) = a.customer_key AND o.is_active) AS has_active_opportunity,
     NOT EXISTS (SELECT 1 FROM opportunities o WHERE name_key(o.customer) = a.customer_key) AS is_new,
-    ow.se_id
+    coalesce(ow.se_id, mo.se_id) AS se_id
 FROM all_customers a
 LEFT JOIN ext_domains e USING (customer_key)
 LEFT JOIN opportunity_owner ow USING (customer_key)
+LEFT JOIN mailbox_owner mo USING (customer_key)
 LEFT JOIN (
     SELECT customer_key, list(token) AS tokens FROM token_match GROUP BY ALL
 ) channel_tokens_of USING (customer_key)

@@ -56,6 +56,17 @@ def _account_signal(kind: str, customer: str, se_id: str | None, day: dt.date, w
     )
 
 
+def _opportunity_pages(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """customer -> the Notion page of its opportunity (active first): the citation for account-level facts."""
+    if not table_exists(con, "opportunities"):
+        return {}
+    rows = con.execute(
+        "SELECT customer, arg_max(url, (is_active, page_id)) FROM opportunities "
+        "WHERE customer IS NOT NULL AND url IS NOT NULL GROUP BY customer"
+    ).fetchall()
+    return dict(rows)
+
+
 def _first_activity_se(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
     """customer -> (first activity date, its id, its link, its se_id), over all activity."""
     rows = con.execute(
@@ -72,6 +83,7 @@ def trial_not_started(con: duckdb.DuckDBPyConnection, window: Window) -> list[Si
     if not table_exists(con, "activity"):
         return []
     owners = _customer_owners(con)
+    pages = _opportunity_pages(con)
     trial_opps: dict[str, str | None] = {}
     if table_exists(con, "opportunities"):
         for customer, name, stage, se_id in con.execute(
@@ -80,10 +92,11 @@ def trial_not_started(con: duckdb.DuckDBPyConnection, window: Window) -> list[Si
             if customer and _TRIAL.search(f"{stage or ''} {name or ''}"):
                 trial_opps.setdefault(customer, se_id)
     mentions = {
-        customer: day
-        for customer, day in con.execute(
+        customer: (day, activity_id, link)
+        for customer, day, activity_id, link in con.execute(
             """
-            SELECT customer, min(activity_date) FROM activity
+            SELECT customer, min(activity_date), arg_min(activity_id, (sent_at, activity_id)), arg_min(link, (sent_at, activity_id))
+            FROM activity
             WHERE customer IS NOT NULL AND regexp_matches(lower(coalesce(text, '')), '\\b(trial|poc|pilot|proof of concept)\\b')
             GROUP BY customer
             """
@@ -102,18 +115,22 @@ def trial_not_started(con: duckdb.DuckDBPyConnection, window: Window) -> list[Si
     out = []
     for day in window.days:
         for customer in sorted(set(trial_opps) | set(mentions)):
-            in_play = customer in trial_opps or (mentions[customer] + dt.timedelta(days=TRIAL_MENTION_GRACE_DAYS) <= day)
+            in_play = customer in trial_opps or (mentions[customer][0] + dt.timedelta(days=TRIAL_MENTION_GRACE_DAYS) <= day)
             if not in_play or customer in closed:
                 continue
             started = first_usage.get(customer)
             if started is not None and started <= day:
                 continue
             se_id = trial_opps.get(customer) or owners.get(customer)
+            # Cite the opportunity page; a trial known only from a message cites that message.
+            cited = {"link": pages[customer]} if customer in pages else (
+                {"link": mentions[customer][2], "activity_ids": [mentions[customer][1]]} if customer in mentions else {}
+            )
             out.append(_account_signal(
                 "trial_not_started", customer, se_id, day, window,
                 f"{customer} trial hasn't started: no usage yet",
                 f"{customer}'s trial hasn't started: usage shows no activity up to {day:%b %-d}.",
-                "rule:trial_without_usage",
+                "rule:trial_without_usage", **cited,
             ))
     return out
 
@@ -138,6 +155,7 @@ def usage_drops(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
     if not table_exists(con, "usage"):
         return []
     owners = _customer_owners(con)
+    pages = _opportunity_pages(con)
     frame = con.execute(
         "SELECT customer, metric, usage_date, sum(value) AS value FROM usage "
         "WHERE customer IS NOT NULL AND usage_date BETWEEN ? AND ? GROUP BY ALL",
@@ -166,6 +184,7 @@ def usage_drops(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
                     f"{customer} {metric} down {pct}% week over week",
                     f"{customer}'s {metric} fell {pct}% week over week ({before:,.0f} → {recent:,.0f}, 7 days to {day:%b %-d}).",
                     f"rule:usage_week_over_week:{metric}", key=f"{customer}|{metric}|{day.isoformat()}",
+                    link=pages.get(customer),
                 ))
     return out
 

@@ -1,0 +1,177 @@
+"""The whole pipeline on the demo workspace: real Dagster materializations into a real DuckDB file.
+
+The demo generator writes expected.json, the ground truth its story implies (what each SE owes on
+the last day, what is already answered, which customers are New or closed); the digest is read
+against it the way an SE would read it.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import re
+
+import duckdb
+import pytest
+from dagster import AssetSelection, DagsterInstance, materialize
+
+from assets.definitions import build_definitions
+from assets.resources import SettingsResource, WarehouseResource
+from assets.runner import RANGE_END_TAG, RANGE_START_TAG
+from se_pipeline.cli import main as cli
+from se_pipeline.runtime import load_runtime_settings
+
+DAILY = AssetSelection.groups("raw", "core", "digest")
+TABLES = ["raw_slack_messages", "raw_gmail_messages", "raw_notion_opportunities", "raw_usage", "quarantine",
+          "activity", "customers", "opportunities", "usage", "signals", "digest_items", "digests"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SE_PIPELINE_HOME", str(home))
+    mp.delenv("SE_PIPELINE_CONFIG", raising=False)
+    settings = load_runtime_settings()
+    definitions = build_definitions()
+    expected = json.loads((home / "demo" / "expected.json").read_text())
+    yield settings, definitions, expected
+    mp.undo()
+
+
+def run_day(definitions, day: str):
+    assets = list(definitions.assets)
+    result = materialize(
+        assets, selection=DAILY, partition_key=day, resources=definitions.resources,
+        instance=DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    return result
+
+
+def fingerprint(database: str) -> dict[str, str]:
+    """Each table's rows, hashed in a stable order (load times excepted)."""
+    prints = {}
+    with duckdb.connect(database, read_only=True) as con:
+        for table in TABLES:
+            columns = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall() if c[0] not in ("loaded_at",)]
+            rows = con.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY ALL").fetchall()
+            prints[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return prints
+
+
+@pytest.fixture(scope="module")
+def last_day(demo):
+    """As a newcomer's first `se-pipeline run`: the demo's month, then its last day's digest."""
+    settings, definitions, expected = demo
+    assert cli(["run"]) == 0
+    return expected["as_of"]
+
+
+def digest_of(settings, day: str, se_id: str) -> str:
+    return (settings.home / "digests" / day / f"{se_id}.md").read_text()
+
+
+def sections(markdown: str) -> dict[str, str]:
+    """'## <customer> : <status>' -> that customer's part."""
+    parts = re.split(r"^## ", markdown, flags=re.MULTILINE)[1:]
+    return {p.split("\n", 1)[0]: p.split("\n", 1)[1] for p in parts}
+
+
+def test_a_demo_day_materializes_every_table_and_each_se_gets_a_digest(demo, last_day):
+    settings, _, _ = demo
+    with duckdb.connect(settings.database_path, read_only=True) as con:
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
+    assert all(counts[t] > 0 for t in ("raw_slack_messages", "raw_gmail_messages", "activity", "signals", "digest_items"))
+    for se in settings.sales_engineers:
+        assert digest_of(settings, last_day, se.id).startswith(f"# Digest for {se.name}: {last_day}")
+
+
+def test_rerunning_the_same_partition_leaves_identical_tables_and_digest_bytes(demo, last_day):
+    settings, definitions, _ = demo
+    before = fingerprint(settings.database_path)
+    digests = {se.id: digest_of(settings, last_day, se.id) for se in settings.sales_engineers}
+    run_day(definitions, last_day)
+    assert fingerprint(settings.database_path) == before
+    assert {se.id: digest_of(settings, last_day, se.id) for se in settings.sales_engineers} == digests
+
+
+def test_a_backfill_of_several_days_in_one_run(demo, last_day):
+    settings, definitions, _ = demo
+    end = dt.date.fromisoformat(last_day) - dt.timedelta(days=1)
+    start = end - dt.timedelta(days=3)
+    job = definitions.resolve_job_def("daily_digest")
+    result = job.execute_in_process(
+        instance=DagsterInstance.ephemeral(), tags={RANGE_START_TAG: str(start), RANGE_END_TAG: str(end)}
+    )
+    assert result.success
+    with duckdb.connect(settings.database_path, read_only=True) as con:
+        days = con.execute(
+            "SELECT DISTINCT digest_date::VARCHAR FROM digests WHERE digest_date BETWEEN ? AND ? ORDER BY 1", [start, end]
+        ).fetchall()
+        duplicates = con.execute("SELECT count(*) - count(DISTINCT activity_id) FROM activity").fetchall()[0][0]
+    assert [d[0] for d in days] == [str(start + dt.timedelta(days=i)) for i in range(4)]
+    assert duplicates == 0
+
+
+def test_digest_format_rules_on_the_real_output(demo, last_day):
+    settings, _, _ = demo
+    for se in settings.sales_engineers:
+        markdown = digest_of(settings, last_day, se.id)
+        for header, body in sections(markdown).items():
+            if header.startswith("Not included"):
+                continue
+            assert re.fullmatch(r".+ : .+", header), header
+            blocks = dict(re.findall(r"^(TLDR|Todo|Things to know):\n((?:- .*\n?)+)", body, re.MULTILINE))
+            assert blocks, f"{header}: a customer part with no section"
+            bullets = {k: [l for l in v.splitlines() if l.startswith("- ") and "…and" not in l] for k, v in blocks.items()}
+            assert 1 <= len(bullets.get("TLDR", ["x"])) <= 3
+            assert all(len(b[2:].split()) <= 10 for b in bullets.get("TLDR", []))
+            assert len(bullets.get("Todo", [])) <= 7 and len(bullets.get("Things to know", [])) <= 7
+            for line in bullets.get("Todo", []) + bullets.get("Things to know", []):
+                assert re.search(r"\]\((https://\S+)\)$", line), f"uncited: {line}"
+
+
+def test_every_cited_link_is_an_activity_row_of_that_customer(demo, last_day):
+    settings, _, _ = demo
+    with duckdb.connect(settings.database_path, read_only=True) as con:
+        wrong = con.execute(
+            """
+            SELECT d.customer, d.text, a.customer
+            FROM digest_items d, unnest(d.activity_ids) AS u(id)
+            JOIN activity a ON a.activity_id = u.id
+            WHERE d.section IN ('todo', 'know') AND d.customer IS DISTINCT FROM a.customer
+            """
+        ).fetchall()
+    assert wrong == []
+
+
+def test_closed_opportunities_are_left_out_and_new_and_trial_cases_are_shown(demo, last_day):
+    settings, _, expected = demo
+    digests = {se.id: digest_of(settings, last_day, se.id) for se in settings.sales_engineers}
+    headers = {h for md in digests.values() for h in sections(md)}
+    for closed in expected["terminal_opportunities"]:
+        customer = closed["customer"]
+        active_elsewhere = any(h.startswith(f"{customer} : ") and not h.endswith(closed["stage"]) for h in headers)
+        if not active_elsewhere:
+            assert not any(h.startswith(f"{customer} : ") for h in headers), f"{customer} is closed"
+    for new in expected["new_customers"]:
+        assert f"{new} : New" in headers
+    for customer in expected["trial_not_started"]:
+        part = next(body for h, body in (kv for md in digests.values() for kv in sections(md).items()) if h.startswith(customer))
+        assert "trial" in part.lower() and ("not started" in part.lower() or "hasn't started" in part.lower())
+
+
+def test_the_customer_filter_prints_only_that_customer(demo, last_day, capsys):
+    settings, _, expected = demo
+    se_id, customers = next((se, data["customers"]) for se, data in expected["ses"].items() if len(data["customers"]) > 1)
+    wanted, other = list(customers)[:2]
+    assert cli(["digest", "--se", se_id, "--date", last_day, "--customer", wanted]) == 0
+    out = capsys.readouterr().out
+    assert f"## {wanted} : " in out and f"## {other} : " not in out
+
+
+def test_query_is_read_only_and_answers(demo, last_day, capsys):
+    assert cli(["query", "select count(*) as n from activity", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["n"] > 0
+    assert cli(["query", "delete from activity"]) == 2
+    assert "read-only" in capsys.readouterr().err
