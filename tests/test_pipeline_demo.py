@@ -175,3 +175,33 @@ def test_query_is_read_only_and_answers(demo, last_day, capsys):
     assert json.loads(capsys.readouterr().out)[0]["n"] > 0
     assert cli(["query", "delete from activity"]) == 2
     assert "read-only" in capsys.readouterr().err
+
+
+def todo_activity_ids(settings, se_id: str, day: str) -> dict[str, set[str]]:
+    with duckdb.connect(settings.database_path, read_only=True) as con:
+        rows = con.execute(
+            "SELECT customer, activity_ids FROM digest_items WHERE se_id = ? AND digest_date = ? AND section = 'todo'",
+            [se_id, day],
+        ).fetchall()
+    owed: dict[str, set[str]] = {}
+    for customer, ids in rows:
+        owed.setdefault(customer, set()).update(ids)
+    return owed
+
+
+def test_every_owed_item_is_in_todo_and_nothing_settled_is(demo, last_day):
+    """What an SE checks first: is every Todo really owed, and is anything owed missing?"""
+    settings, _, expected = demo
+    missing, wrongly_owed = [], []
+    for se_id, data in expected["ses"].items():
+        todo = todo_activity_ids(settings, se_id, last_day)
+        for customer, facts in data["customers"].items():
+            cited = todo.get(customer, set())
+            for item in facts.get("owed", []):
+                keys = {item["activity_id"]} | {r["activity_id"] for r in item.get("related", [])}
+                if not keys & cited:
+                    missing.append(f"{se_id}/{customer}: {item['description']}")
+            for item in facts.get("not_owed", []):
+                if item["activity_id"] in cited:
+                    wrongly_owed.append(f"{se_id}/{customer}: {item['description']} ({item['status']})")
+    assert missing == [] and wrongly_owed == []

@@ -29,7 +29,8 @@ KNOWN_TOOLS = re.compile(
     r"jira|pagerduty|calendly|docusign|ironclad|freshdesk)\b",
     re.I,
 )
-_OWNED_CHANNELS = ("opp", "proj", "dm")
+# Internal places about one deal: a colleague's technical question or request there is for the deal's SE.
+_OWNED_CHANNELS = ("opp", "proj", "dm", "notion")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class SalesEngineerRef:
     name: str
     email: str
     slack_user_id: str | None
+
+
+# "Alice, can you…", "Hi Alice -", "Thanks Alice:" at the start: the message speaks to that person.
+# (mentioned_ses puts a NUL where the first name was, so one pattern serves every SE.)
+_VOCATIVE = re.compile(r"^\s*(?:(?:hi|hey|hello|thanks|thank you|ok|okay)[ ,]+)?\0\s*[,:!\-\u2014]")
 
 
 @dataclass
@@ -53,7 +59,9 @@ class RuleContext:
         lowered = body.lower()
         return [
             se.id for se in self.sales_engineers
-            if f"@{se.name.lower()}" in lowered or (se.slack_user_id and f"<@{se.slack_user_id.lower()}>" in lowered)
+            if f"@{se.name.lower()}" in lowered
+            or (se.slack_user_id and f"<@{se.slack_user_id.lower()}>" in lowered)
+            or _VOCATIVE.match(lowered.replace(se.name.split()[0].lower(), "\0", 1)) is not None
         ]
 
     def se_of_author(self, row: dict[str, Any]) -> str | None:
