@@ -34,18 +34,22 @@ def con(settings):
         CREATE TABLE customers AS SELECT customer, name_key(customer) AS customer_key,
             customer = 'Hooli' AS is_new, customer <> 'Initech' AND customer <> 'Hooli' AS has_active_opportunity
         FROM (VALUES ('Acme Corp'), ('Globex'), ('Initech'), ('Hooli')) t(customer);
+        CREATE TABLE activity AS SELECT 'slack:C1:ans' AS activity_id, 'Grace Kim' AS author_name;
     """)
     return con
 
 
-def add_signal(con, sid, customer, kind, owed, raised, resolved=None, summary=None, tldr=None, relevance="include"):
+def add_signal(con, sid, customer, kind, owed, raised, resolved=None, summary=None, tldr=None, relevance="include",
+               thread=None, excerpt=None):
     raised_at = dt.datetime.fromisoformat(raised).replace(tzinfo=dt.timezone(dt.timedelta(hours=-4)))
     resolved_at = resolved and dt.datetime.fromisoformat(resolved).replace(tzinfo=dt.timezone(dt.timedelta(hours=-4)))
     con.execute(
         "INSERT INTO signals (signal_id, se_id, customer, kind, owed, status, raised_at, activity_date, resolved_at,"
-        " summary, tldr, activity_ids, link, relevance, evidence) VALUES (?, 'alice', ?, ?, ?, 'open', ?, ?, ?, ?, ?, [?], ?, ?, 'test')",
-        [sid, customer, kind, owed, raised_at, raised_at.date(), resolved_at, summary or f"{kind} {sid}",
-         tldr or summary or f"{kind} {sid}", f"slack:C1:{sid}", f"https://example.slack.com/archives/C1/p{sid}", relevance],
+        " resolved_by, summary, tldr, activity_ids, link, relevance, evidence, thread_key, excerpt)"
+        " VALUES (?, 'alice', ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, [?], ?, ?, 'test', ?, ?)",
+        [sid, customer, kind, owed, raised_at, raised_at.date(), resolved_at, resolved and "slack:C1:ans",
+         summary or f"{kind} {sid}", tldr or summary or f"{kind} {sid}", f"slack:C1:{sid}",
+         f"https://example.slack.com/archives/C1/p{sid}", relevance, thread, excerpt],
     )
 
 
@@ -125,3 +129,17 @@ def test_publishing_twice_gives_the_same_rows_and_bytes_and_filters_by_customer(
     assert publish_digests(con, window, settings)[0].path.read_bytes() == first
     assert con.execute("SELECT count(*) FROM digests").fetchall() == [(1,)]
     assert {i.customer for i in load_items(con, "alice", DAY.isoformat(), ["acme"])} == {"Acme Corp"}
+
+
+def test_a_promise_in_the_thread_of_an_ask_is_one_todo_and_same_day_answers_say_so(con, settings):
+    add_signal(con, "ask", "Acme Corp", "action_item", True, "2026-10-22T09:00", thread="C1:ask",
+               summary="Tom asked you to send the POC criteria.")
+    add_signal(con, "promise", "Acme Corp", "commitment", True, "2026-10-22T09:05", thread="C1:ask",
+               excerpt="I'll send it by Sunday.")
+    add_signal(con, "q", "Acme Corp", "customer_question", True, "2026-10-22T10:00", resolved="2026-10-22T11:00",
+               summary="Priya asked about OTel 0.110.")
+    items = build_digest_items(con, "alice", DAY, settings)
+    todo = [i for i in items if i.section == "todo"]
+    assert [i.text for i in todo] == ["Tom asked you to send the POC criteria. You replied: “I'll send it by Sunday.”"]
+    assert todo[0].activity_ids == ["slack:C1:ask", "slack:C1:promise"]
+    assert [i.text for i in items if i.section == "know"] == ["Priya asked about OTel 0.110. Answered by Grace Kim."]

@@ -64,7 +64,8 @@ def _signals_as_of(con: duckdb.DuckDBPyConnection, se_id: str, day: dt.date, set
         """
         SELECT s.signal_id, s.customer, s.kind, s.owed, s.status, s.raised_at, s.activity_date,
                s.resolved_at, s.summary, coalesce(s.tldr, s.summary) AS tldr, s.activity_ids, s.link,
-               s.relevance,
+               s.relevance, s.thread_key, s.excerpt,
+               (SELECT a.author_name FROM activity a WHERE a.activity_id = s.resolved_by) AS resolved_by_name,
                CASE
                    WHEN s.owed AND (s.resolved_at IS NULL OR s.resolved_at >= $day_end) THEN 'todo'
                    WHEN s.relevance = 'uncertain' THEN 'not_included'
@@ -111,9 +112,48 @@ def _age(raised_at: dt.datetime, day: dt.date, settings: Settings) -> int:
 
 def _todo_text(signal: dict, age: int) -> str:
     text = signal["summary"]
+    if signal.get("promise"):
+        text += f" You replied: “{signal['promise']}”"
     if age >= 1:
         text += f" (open {age} day{'s' if age != 1 else ''})"
     return text
+
+
+def _settled_text(signal: dict) -> str:
+    """A question or ask raised and settled the same day: say so, and by whom."""
+    if not signal["owed"] or signal["resolved_at"] is None:
+        return signal["summary"]
+    verb = "Answered" if signal["kind"] in ("customer_question", "technical_question") else "Done"
+    who = f" by {signal['resolved_by_name']}" if signal.get("resolved_by_name") else ""
+    return f"{signal['summary']} {verb}{who}."
+
+
+def _fold_promises(todo: list[dict]) -> list[dict]:
+    """The SE's "I'll send it" in the thread of an open ask is that ask's answer-to-come, not a second item."""
+    asks = {}
+    kept = []
+    for signal in todo:
+        ask = asks.get(signal["thread_key"]) if signal["thread_key"] else None
+        if signal["kind"] == "commitment" and ask is not None:
+            ask["promise"] = signal["excerpt"] or signal["summary"]
+            ask["activity_ids"] = list(ask["activity_ids"] or []) + list(signal["activity_ids"] or [])
+            continue
+        if signal["kind"] != "commitment" and signal["thread_key"]:
+            asks.setdefault(signal["thread_key"], signal)
+        kept.append(signal)
+    return kept
+
+
+def _without_repeats(know: list[dict], cited: set[str]) -> list[dict]:
+    """One fact per source message: a second signal from a message already cited adds nothing."""
+    kept = []
+    for signal in know:
+        first = (signal["activity_ids"] or [None])[0]
+        if first is not None and first in cited:
+            continue
+        cited.add(first)
+        kept.append(signal)
+    return kept
 
 
 def build_digest_items(
@@ -159,13 +199,14 @@ def build_digest_items(
             )
 
         # Oldest open items first: they have waited longest.
-        todo = sorted(sections["todo"], key=lambda s: (s["raised_at"], s["signal_id"]))
+        todo = _fold_promises(sorted(sections["todo"], key=lambda s: (s["raised_at"], s["signal_id"])))
         know = sorted(sections["know"], key=lambda s: (-_KIND_WEIGHT.get(s["kind"], 0), s["raised_at"], s["signal_id"]))
+        know = _without_repeats(know, {(s["activity_ids"] or [None])[0] for s in todo})
         for i, signal in enumerate(todo):
             age = _age(signal["raised_at"], day, settings)
             add("todo", i, i < TODO_MAX, _todo_text(signal, age), signal, age)
         for i, signal in enumerate(know):
-            add("know", i, i < KNOW_MAX, signal["summary"], signal)
+            add("know", i, i < KNOW_MAX, _settled_text(signal), signal)
         for i, signal in enumerate((todo or know)[:TLDR_MAX]):
             add("tldr", i, True, _short(signal["tldr"]), signal)
 
