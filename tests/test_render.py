@@ -34,7 +34,12 @@ def con(settings):
         CREATE TABLE customers AS SELECT customer, name_key(customer) AS customer_key,
             customer = 'Hooli' AS is_new, customer <> 'Initech' AND customer <> 'Hooli' AS has_active_opportunity
         FROM (VALUES ('Acme Corp'), ('Globex'), ('Initech'), ('Hooli')) t(customer);
-        CREATE TABLE activity AS SELECT 'slack:C1:ans' AS activity_id, 'Grace Kim' AS author_name;
+        CREATE TABLE activity AS SELECT * FROM (VALUES
+            ('slack:C1:ans', 'Grace Kim', 'alice', DATE '2026-10-21', 'slack', 'channel', NULL, FALSE, NULL, 'Answer', NULL),
+            ('gmail:<d1@dentist.com>', 'Bright Dental', 'alice', DATE '2026-10-22', 'gmail', 'email', NULL, FALSE,
+             'Appointment reminder', NULL, 'https://mail.google.com/mail/u/0/#search/rfc822msgid%3Ad1'))
+        t(activity_id, author_name, se_id, activity_date, source, channel_kind, customer, author_is_se, subject, text, link);
+        ALTER TABLE activity ADD COLUMN sent_at TIMESTAMPTZ;
     """)
     return con
 
@@ -110,6 +115,8 @@ def test_every_bullet_cites_and_each_customer_keeps_its_own(con, settings):
     for line in "".join(bullets).splitlines():
         assert re.search(r"\(\[(Slack|email|Notion|call|source)\]\(https://", line), line
     assert "pu1" in sections[-1] and sections[-1].startswith("Not included")
+    # Mail of the day with no customer and nothing notable may be personal: listed, linked, not dropped.
+    assert "- Email from Bright Dental: Appointment reminder ([email](https://mail.google.com/" in sections[-1]
 
 
 def test_message_text_cannot_inject_markup(con, settings):

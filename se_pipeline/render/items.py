@@ -87,6 +87,24 @@ def _signals_as_of(con: duckdb.DuckDBPyConnection, se_id: str, day: dt.date, set
     return [dict(zip(columns, row)) for row in rows.fetchall()]
 
 
+def _unplaced_activity(con: duckdb.DuckDBPyConnection, se_id: str, day: dt.date) -> list[tuple]:
+    """The SE's own email and DMs of the day with no customer and nothing notable: maybe personal, maybe not.
+
+    Listed, not dropped, so the SE can look. (Channel chatter with no customer is surely unrelated.)
+    """
+    return con.execute(
+        """
+        SELECT activity_id, source, author_name, coalesce(subject, text) AS about, link
+        FROM activity a
+        WHERE a.se_id = ? AND a.activity_date = ? AND a.customer IS NULL
+          AND (a.source = 'gmail' OR a.channel_kind = 'dm') AND NOT coalesce(a.author_is_se, FALSE)
+          AND NOT EXISTS (SELECT 1 FROM signals s WHERE list_contains(s.activity_ids, a.activity_id))
+        ORDER BY a.sent_at, a.activity_id
+        """,
+        [se_id, day],
+    ).fetchall()
+
+
 def _customer_status(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, bool]]:
     """customer -> (header status, closed): the active opportunity's stage, 'New', or the last stage when all are closed."""
     rows = con.execute(
@@ -219,6 +237,17 @@ def build_digest_items(
                 text=f"{summary}" + (f" ({signal['customer']})" if signal["customer"] else ""),
                 link=signal["link"], signal_id=signal["signal_id"], kind=signal["kind"],
                 activity_ids=list(signal["activity_ids"] or []),
+            )
+        )
+        position += 1
+    for activity_id, source, author, about, link in _unplaced_activity(con, se_id, day):
+        where = "Email" if source == "gmail" else "Message"
+        about = " ".join((about or "").split())
+        items.append(
+            DigestItem(
+                se_id=se_id, digest_date=day, customer=None, customer_status=None, customer_rank=None,
+                section="not_included", position=position, shown=position < NOT_INCLUDED_MAX,
+                text=f"{where} from {author}: {_short(about, 12)}", link=link, activity_ids=[activity_id],
             )
         )
         position += 1
