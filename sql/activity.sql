@@ -1,5 +1,5 @@
 -- materialized: partitioned by activity_date
--- One row per message, email and comment, with its customer and the SE whose digest it belongs to.
+-- One row per message, email, comment and call, with its customer and the SE whose digest it belongs to.
 WITH ours AS (
     SELECT coalesce(list(domain), []) AS domains FROM config_company_domains
 ),
@@ -37,7 +37,7 @@ slack AS (
             WHEN email_domain(m.user_email) IS NOT NULL THEN TRUE
             ELSE FALSE
         END AS author_is_external,
-        NULL::VARCHAR AS mailbox_se_id,
+        NULL::VARCHAR AS owner_se_id,
         []::VARCHAR[] AS external_domains,
         lower(coalesce(m.text, '')) AS match_text,
         m.channel_id
@@ -70,7 +70,7 @@ gmail AS (
         g.permalink AS link,
         NULL AS channel_token,
         email_domain(g.from_email) NOT IN (SELECT domain FROM config_company_domains) AND NOT coalesce(g.is_automated, FALSE) AS author_is_external,
-        g.se_id AS mailbox_se_id,
+        g.se_id AS owner_se_id,
         list_distinct(list_filter(
             list_transform(list_concat([g.from_email], coalesce(g.to_emails, []), coalesce(g.cc_emails, [])), lambda e: email_domain(e)),
             lambda d: d IS NOT NULL AND NOT list_contains(ours.domains, d)
@@ -101,7 +101,7 @@ notion AS (
         c.url AS link,
         NULL AS channel_token,
         FALSE AS author_is_external,
-        NULL AS mailbox_se_id,
+        NULL AS owner_se_id,
         []::VARCHAR[] AS external_domains,
         '' AS match_text,
         NULL AS channel_id,
@@ -110,12 +110,45 @@ notion AS (
     LEFT JOIN opportunities o USING (page_id)
     WHERE c.partition_date BETWEEN $first_day AND $last_day
 ),
+calls AS (
+    SELECT
+        'call:' || c.call_id AS activity_id,
+        c.partition_date AS activity_date,
+        c.started AS sent_at,
+        'call' AS source,
+        c.title AS channel,
+        'call' AS channel_kind,
+        coalesce(c.scope, 'External') <> 'Internal' AS is_external_channel,
+        'call:' || c.call_id AS thread_key,
+        FALSE AS is_reply,
+        c.rep_user_id AS author_id,
+        se.name AS author_name,
+        c.rep_email AS author_email,
+        FALSE AS is_bot,
+        NULL AS bot_name,
+        c.title AS subject,
+        'Call: ' || coalesce(c.title, 'untitled') || ' (' || round(coalesce(c.duration_s, 0) / 60) || ' min'
+            || CASE WHEN c.has_transcript THEN ', transcript in raw_call_utterances' ELSE ', no transcript yet' END
+            || ')' AS text,
+        c.url AS link,
+        NULL AS channel_token,
+        FALSE AS author_is_external,
+        c.se_id AS owner_se_id,
+        coalesce(c.customer_domains, []) AS external_domains,
+        lower(coalesce(c.customer_name_hint, '') || ' ' || coalesce(c.title, '')) AS match_text,
+        NULL AS channel_id
+    FROM raw_calls c
+    LEFT JOIN config_sales_engineers se ON se.id = c.se_id
+    WHERE c.partition_date BETWEEN $first_day AND $last_day
+),
 unioned AS (
     SELECT *, NULL::VARCHAR AS page_customer FROM slack
     UNION ALL BY NAME
     SELECT *, NULL::VARCHAR AS page_customer FROM gmail
     UNION ALL BY NAME
     SELECT * FROM notion
+    UNION ALL BY NAME
+    SELECT *, NULL::VARCHAR AS page_customer FROM calls
 ),
 by_channel AS (
     SELECT u.activity_id, c.customer
@@ -173,8 +206,9 @@ with_se AS (
     SELECT
         r.*,
         CASE
-            -- An email belongs to a mailbox it was read from: the customer's SE's if theirs has it.
-            WHEN r.source = 'gmail' THEN r.mailbox_se_id
+            -- An email belongs to a mailbox it was read from (the customer's SE's if theirs has it),
+            -- a call to the SE on it.
+            WHEN r.source IN ('gmail', 'call') THEN r.owner_se_id
             ELSE coalesce(c.se_id, cs.se_id)
         END AS se_id
     FROM resolved r
@@ -183,7 +217,7 @@ with_se AS (
     -- One row per email even when several SEs' mailboxes hold it.
     QUALIFY row_number() OVER (
         PARTITION BY r.activity_id
-        ORDER BY (r.mailbox_se_id IS NOT DISTINCT FROM c.se_id) DESC, r.mailbox_se_id
+        ORDER BY (r.owner_se_id IS NOT DISTINCT FROM c.se_id) DESC, r.owner_se_id
     ) = 1
 )
 SELECT
