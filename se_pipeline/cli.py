@@ -33,7 +33,18 @@ def _config_path(args: argparse.Namespace) -> str | None:
     return args.config or os.environ.get(CONFIG_ENV)
 
 
+def _check_days(settings: Settings, first: dt.date, last: dt.date) -> None:
+    today = dt.datetime.now(settings.tz).date()
+    if first < settings.start_date:
+        raise SePipelineError(
+            f"{first} is before start_date {settings.start_date} in the settings: set an earlier start_date to load it"
+        )
+    if last > today:
+        raise SePipelineError(f"{last} is in the future (today is {today} in {settings.timezone})")
+
+
 def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date) -> None:
+    _check_days(settings, first, last)
     from assets.runner import materialize_days
 
     outcome = materialize_days(settings, _config_path(args), first, last)
@@ -140,8 +151,6 @@ def cmd_ui(args: argparse.Namespace) -> None:
 
     settings = load_runtime_settings(_config_path(args))
     os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
-    if args.config:
-        os.environ[CONFIG_ENV] = str(Path(args.config).resolve())
     os.chdir(PROJECT_ROOT)
     os.execvp("dagster", ["dagster", "dev", "-w", str(PROJECT_ROOT / "workspace.yaml")])
 
@@ -183,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.config:
+        # The Dagster layer reads its settings (time zone, start date) from the environment, as under `dagster dev`.
+        os.environ[CONFIG_ENV] = str(Path(args.config).resolve())
     try:
         args.func(args)
     except SePipelineError as exc:

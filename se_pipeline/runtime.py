@@ -50,7 +50,7 @@ def cold_start_first_day(settings: Settings, day: dt.date) -> dt.date:
         from se_pipeline.demo import ensure_demo_workspace
 
         return min(day, ensure_demo_workspace(settings.home).period_start)
-    return max(settings.start_date, day - dt.timedelta(days=COLD_START_DAYS))
+    return min(day, max(settings.start_date, day - dt.timedelta(days=COLD_START_DAYS)))
 
 
 def _has_history_before(settings: Settings, day: dt.date) -> bool:

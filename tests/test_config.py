@@ -50,3 +50,13 @@ def test_missing_file_and_broken_yaml_are_errors_not_tracebacks(tmp_path):
     assert "not found" in str(pytest.raises(ConfigError, load_settings, tmp_path / "nope.yaml").value)
     broken = write(tmp_path, "sources: [unclosed\n")
     assert "not valid YAML" in str(pytest.raises(ConfigError, load_settings, broken).value)
+
+
+def test_run_refuses_days_outside_the_partitions_with_a_reason(tmp_path, capsys):
+    from se_pipeline.cli import main
+
+    config = write(tmp_path, f"home: {tmp_path / 'home'}\nstart_date: 2026-09-28\nsources:\n  usage: {{mode: file, path: u.csv}}\n")
+    assert main(["--config", str(config), "run", "--date", "2026-09-01"]) == 2
+    assert "before start_date 2026-09-28" in capsys.readouterr().err
+    assert main(["--config", str(config), "run", "--date", "2999-01-01"]) == 2
+    assert "in the future" in capsys.readouterr().err
