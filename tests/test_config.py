@@ -52,8 +52,10 @@ def test_missing_file_and_broken_yaml_are_errors_not_tracebacks(tmp_path):
     assert "not valid YAML" in str(pytest.raises(ConfigError, load_settings, broken).value)
 
 
-def test_run_refuses_days_outside_the_partitions_with_a_reason(tmp_path, capsys):
+def test_run_refuses_days_outside_the_partitions_with_a_reason(tmp_path, capsys, monkeypatch):
     from se_pipeline.cli import main
+
+    monkeypatch.setenv("SE_PIPELINE_CONFIG", "")  # main() exports --config; restored after the test
 
     config = write(tmp_path, f"home: {tmp_path / 'home'}\nstart_date: 2026-09-28\nsources:\n  usage: {{mode: file, path: u.csv}}\n")
     assert main(["--config", str(config), "run", "--date", "2026-09-01"]) == 2
