@@ -11,9 +11,8 @@ from pathlib import Path
 from dagster import DagsterEventType, DagsterInstance
 
 from se_pipeline.config import Settings
-from se_pipeline.paths import PROJECT_ROOT
 
-INSTANCE_CONFIG = PROJECT_ROOT / "dagster.yaml"
+INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 # The terminal shows warnings and failures; every step's events stay in the run's logs (se-pipeline ui).
