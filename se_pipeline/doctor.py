@@ -117,9 +117,8 @@ def format_findings(findings: list[Finding]) -> str:
 
 
 def _probe_day(settings: Settings) -> dt.date:
-    from se_pipeline.runtime import (
-        default_day,  # the day `se-pipeline run` loads without --date
-    )
+    """The day `se-pipeline run` loads without --date: the files are read for it."""
+    from se_pipeline.runtime import default_day
 
     return default_day(settings)
 
