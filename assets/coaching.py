@@ -6,13 +6,24 @@ Thin: each weekly asset calls one se_pipeline.coaching function for its week (Mo
 
 import datetime as dt
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, WeeklyPartitionsDefinition, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    WeeklyPartitionsDefinition,
+    asset,
+)
 
 from assets.metadata import table_metadata
 from assets.partitions import WAREHOUSE_POOL
 from assets.raw import raw_source_asset
 from assets.resources import SettingsResource, WarehouseResource
-from se_pipeline.coaching import compute_call_metrics, compute_skill_scores, write_coaching_reports
+from se_pipeline.coaching import (
+    compute_call_metrics,
+    compute_skill_scores,
+    write_coaching_reports,
+)
 from se_pipeline.config import load_settings
 from se_pipeline.connectors.calls.pages import TABLES as CALLS_TABLES
 

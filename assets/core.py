@@ -1,6 +1,12 @@
 """One asset per SQL model in sql/, with dependencies read from the SQL itself."""
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from assets.metadata import table_metadata
 from assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for

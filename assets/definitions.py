@@ -8,9 +8,9 @@ from dagster import Definitions
 
 from assets.checks import asset_checks
 from assets.coaching import coaching_assets
-from assets.enablement import enablement_assets
 from assets.core import sql_model_assets
 from assets.digest import digests, signals
+from assets.enablement import enablement_assets
 from assets.raw import RAW_SOURCES, raw_assets
 from assets.resources import SettingsResource, WarehouseResource
 from assets.schedules import daily_digest_schedule, daily_job

@@ -2,7 +2,15 @@
 
 from collections.abc import Iterator
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    multi_asset,
+)
 
 from assets.metadata import table_metadata
 from assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for

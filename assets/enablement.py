@@ -8,7 +8,15 @@ Thin: every asset calls one se_pipeline function.
 
 from collections.abc import Iterator
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    multi_asset,
+)
 
 from assets.metadata import table_metadata
 from assets.partitions import WAREHOUSE_POOL

@@ -3,7 +3,12 @@
 import datetime as dt
 import warnings
 
-from dagster import AssetExecutionContext, BackfillPolicy, BetaWarning, DailyPartitionsDefinition
+from dagster import (
+    AssetExecutionContext,
+    BackfillPolicy,
+    BetaWarning,
+    DailyPartitionsDefinition,
+)
 
 from se_pipeline.config import Settings, load_settings
 from se_pipeline.window import Window

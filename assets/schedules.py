@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dagster import AssetSelection, RunRequest, ScheduleEvaluationContext, define_asset_job, schedule
+from dagster import (
+    AssetSelection,
+    RunRequest,
+    ScheduleEvaluationContext,
+    define_asset_job,
+    schedule,
+)
 
 from assets.partitions import daily_partitions
 from se_pipeline.config import load_settings

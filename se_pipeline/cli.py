@@ -19,7 +19,7 @@ from se_pipeline.config import CONFIG_ENV, Settings
 from se_pipeline.errors import SePipelineError
 from se_pipeline.paths import PROJECT_ROOT
 from se_pipeline.runtime import cold_start_first_day, default_day, load_runtime_settings
-from se_pipeline.warehouse import read_only_connection
+from se_pipeline.warehouse import read_only_connection, table_exists
 
 
 def _date(text: str) -> dt.date:
@@ -59,9 +59,7 @@ def _digest_text(settings: Settings, se_id: str, day: dt.date, customers: list[s
 
     se = settings.se(se_id)
     with read_only_connection(settings.database_path) as con:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'digests'"
-        ).fetchall()[0][0] and con.execute(
+        exists = table_exists(con, "digests") and con.execute(
             "SELECT count(*) FROM digests WHERE se_id = ? AND digest_date = ?", [se_id, day]
         ).fetchall()[0][0]
         if not exists:

@@ -19,7 +19,8 @@ import pandas as pd
 
 from se_pipeline.config import Settings
 from se_pipeline.paths import SQL_DIR
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse.schema import ensure_tables, table_exists
 from se_pipeline.window import Window
 
 _HEADER = re.compile(r"^--\s*materialized:\s*(table|partitioned by (\w+))\s*$", re.MULTILINE)
@@ -153,9 +154,7 @@ def run_model(con: duckdb.DuckDBPyConnection, model: SqlModel, window: Window) -
         con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {select}", params)
         return con.execute(f"SELECT count(*) FROM {model.name}").fetchall()[0][0]
 
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [model.name]
-    ).fetchall()[0][0]
+    exists = table_exists(con, model.name)
     if exists and not _same_columns(con, model.name, select, params):
         # The model's columns changed: earlier partitions no longer fit, so start the table again.
         con.execute(f"DROP TABLE {model.name}")
@@ -163,17 +162,12 @@ def run_model(con: duckdb.DuckDBPyConnection, model: SqlModel, window: Window) -
     if not exists:
         con.execute(f"CREATE TABLE {model.name} AS SELECT * FROM ({select}) LIMIT 0", params)
     column = model.partition_column
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             f"DELETE FROM {model.name} WHERE {column} BETWEEN $first_day AND $last_day",
             {"first_day": window.first_day, "last_day": window.last_day},
         )
         con.execute(f"INSERT INTO {model.name} BY NAME {select}", params)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return con.execute(
         f"SELECT count(*) FROM {model.name} WHERE {column} BETWEEN ? AND ?", [window.first_day, window.last_day]
     ).fetchall()[0][0]

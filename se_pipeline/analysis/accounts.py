@@ -23,17 +23,12 @@ import pandas as pd
 
 from se_pipeline.analysis import text
 from se_pipeline.analysis.signal import CUSTOMER_REPLY, Signal, truthy
+from se_pipeline.warehouse.schema import table_exists
 from se_pipeline.window import Window
 
 _TRIAL = re.compile(r"\b(trial|poc|pilot|proof of concept|evaluation)\b", re.I)
 TRIAL_MENTION_GRACE_DAYS = 2
 USAGE_DROP_RATIO = 0.5
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()[0] > 0
 
 
 def _day_start(day: dt.date, window: Window) -> dt.datetime:

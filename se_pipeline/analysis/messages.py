@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from se_pipeline.analysis import summaries, text
-from se_pipeline.analysis.signal import truthy, ANSWER, DELIVER, Signal
+from se_pipeline.analysis.signal import ANSWER, DELIVER, Signal, truthy
 
 KNOWN_TOOLS = re.compile(
     r"\b(gong|salesforce|sfdc|momentum|zendesk|hubspot|outreach|salesloft|clari|chorus|gainsight|intercom|"

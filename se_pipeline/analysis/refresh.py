@@ -17,6 +17,8 @@ from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.text import DEFAULT_COMPETITORS, competitor_pattern
 from se_pipeline.config import AnalysisSettings, Settings
 from se_pipeline.paths import DDL_SQL_DIR
+from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse.schema import table_exists
 from se_pipeline.window import Window
 
 SIGNAL_COLUMNS = [
@@ -64,27 +66,24 @@ def refresh_signals(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
 
     found = _extract(recent, window, ctx, con, options)
     if options.llm is not None:
-        from se_pipeline.analysis.llm import refine_signals  # only imported when switched on
+        from se_pipeline.analysis.llm import (
+            refine_signals,  # only imported when switched on
+        )
 
         outcome = refine_signals(found, recent, options.llm)
         report.llm_rewritten, report.llm_dropped = outcome.rewritten, outcome.dropped
     report.raised = Counter(s.kind for s in found)
     report.uncertain = sum(1 for s in found if s.relevance == "uncertain")
 
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM signals WHERE activity_date BETWEEN ? AND ?", [window.first_day, window.last_day])
         _insert(con, found)
         report.rechecked, report.still_open = _recheck(con, lookback_start, recent, ctx)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return report
 
 
 def _activity(con: duckdb.DuckDBPyConnection, since: dt.date) -> pd.DataFrame:
-    if not accounts.table_exists(con, "activity"):
+    if not table_exists(con, "activity"):
         return pd.DataFrame(columns=["activity_id", "activity_date", "sent_at", "thread_key", "source", "customer"])
     frame = con.execute("SELECT * FROM activity WHERE activity_date >= ? ORDER BY sent_at, activity_id", [since]).df()
     frame["activity_date"] = pd.to_datetime(frame["activity_date"]).dt.date
@@ -98,13 +97,13 @@ def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: Analys
     files: dict[str, list[str]] = {}
     recipients: dict[str, list[str]] = {}
     # Shared files and email recipients live only in the raw tables.
-    if accounts.table_exists(con, "raw_slack_messages"):
+    if table_exists(con, "raw_slack_messages"):
         for key, names in con.execute(
             "SELECT 'slack:' || message_key, files FROM raw_slack_messages WHERE partition_date >= ? AND len(files) > 0",
             [since],
         ).fetchall():
             files[key] = list(names)
-    if accounts.table_exists(con, "raw_gmail_messages"):
+    if table_exists(con, "raw_gmail_messages"):
         for key, names, to in con.execute(
             "SELECT 'gmail:' || message_id, attachments, to_emails FROM raw_gmail_messages WHERE partition_date >= ?",
             [since],

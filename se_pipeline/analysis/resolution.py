@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
 
 import pandas as pd
 
 from se_pipeline.analysis import text
-from se_pipeline.analysis.signal import truthy, ANSWER, CUSTOMER_REPLY, DELIVER
+from se_pipeline.analysis.signal import ANSWER, CUSTOMER_REPLY, DELIVER, truthy
 
 _DM_REPLY_WINDOW = dt.timedelta(days=3)
 _MIN_SHARED_WORDS = 2

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 import duckdb
 
 from se_pipeline.artifacts.warehouse import Opportunity, opportunities
-from se_pipeline.enablement.items import has_table, records
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.enablement.items import records
+from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 SECTIONS = {
     "success_criteria": re.compile(r"(?i)^(?:success|exit|poc|pov|evaluation|(?:technical )?win|acceptance)\s+criteria\b"),
@@ -117,7 +118,7 @@ def _dates_from_timeline(criteria: Criteria) -> None:
 
 
 def _snapshots(con: duckdb.DuckDBPyConnection, page_id: str) -> dict[dt.date, list[tuple[str | None, str | None]]]:
-    if not has_table(con, "raw_notion_blocks"):
+    if not table_exists(con, "raw_notion_blocks"):
         return {}
     snapshots: dict[dt.date, list[tuple[str | None, str | None]]] = {}
     for r in records(
@@ -128,7 +129,7 @@ def _snapshots(con: duckdb.DuckDBPyConnection, page_id: str) -> dict[dt.date, li
 
 
 def _property_snapshots(con: duckdb.DuckDBPyConnection, page_id: str) -> dict[dt.date, dict]:
-    if not has_table(con, "raw_notion_opportunities"):
+    if not table_exists(con, "raw_notion_opportunities"):
         return {}
     result = {}
     for r in records(con, "SELECT partition_date, properties FROM raw_notion_opportunities WHERE page_id = ?", [page_id]):
@@ -182,13 +183,8 @@ def build_win_criteria(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int:
             criteria.success_criteria, criteria.decision_framework, criteria.timeline, criteria.poc_start,
             criteria.poc_end, at_start, len(criteria.success_criteria), no_exit, past_end, grew, flags, opp.url, now_ts,
         ))
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM win_criteria")
         if rows:
             con.executemany(f"INSERT INTO win_criteria VALUES ({', '.join('?' * 20)})", rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return len(rows)

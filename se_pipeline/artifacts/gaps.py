@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 import duckdb
 
 from se_pipeline.artifacts.warehouse import name_key, opportunities, revenue_by_customer
-from se_pipeline.enablement.items import has_table, records
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.enablement.items import records
+from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 _ASK = re.compile(
     r"(?i)\b(?:(?:do|does|can|will|could)\s+(?:you|it|your\s+\w+|the\s+(?:product|platform|agent|tool))\s+"
@@ -131,7 +132,7 @@ def _asked_and_answered(con: duckdb.DuckDBPyConnection) -> list[Evidence]:
 
 def _notes(con: duckdb.DuckDBPyConnection) -> list[Evidence]:
     evidence: list[Evidence] = []
-    if has_table(con, "raw_notion_blocks") and has_table(con, "opportunities"):
+    if table_exists(con, "raw_notion_blocks") and table_exists(con, "opportunities"):
         for r in records(
             con,
             """
@@ -145,7 +146,7 @@ def _notes(con: duckdb.DuckDBPyConnection) -> list[Evidence]:
             match = _NOTE.match(r["text"] or "")
             if match:
                 evidence.append(Evidence(r["customer"], r["day"], _clean(match.group("capability")), "noted", r["text"], r["url"]))
-    if has_table(con, "activity"):
+    if table_exists(con, "activity"):
         for r in records(
             con,
             "SELECT activity_date, customer, text, link FROM activity WHERE customer IS NOT NULL "
@@ -159,7 +160,7 @@ def _notes(con: duckdb.DuckDBPyConnection) -> list[Evidence]:
 
 def find_gaps(con: duckdb.DuckDBPyConnection) -> list[Gap]:
     """Gaps from the warehouse, most customers first."""
-    found = (_asked_and_answered(con) if has_table(con, "activity") else []) + _notes(con)
+    found = (_asked_and_answered(con) if table_exists(con, "activity") else []) + _notes(con)
     gaps: dict[str, Gap] = {}
     for item in found:
         key = capability_key(item.capability)
@@ -199,13 +200,8 @@ def build_product_gaps(con: duckdb.DuckDBPyConnection) -> int:
                 min(e.day for e in items), max(e.day for e in items), [e.text for e in items],
                 list(dict.fromkeys(e.link for e in items if e.link)), now,
             ))
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM product_gaps")
         if rows:
             con.executemany(f"INSERT INTO product_gaps VALUES ({', '.join('?' * 16)})", rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return len(rows)

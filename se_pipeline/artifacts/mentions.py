@@ -16,9 +16,16 @@ from dataclasses import dataclass
 import duckdb
 
 from se_pipeline.artifacts.competitors import competitor_names, find_competitors
-from se_pipeline.artifacts.warehouse import InventoryAsset, Opportunity, battlecards, name_key, opportunities
-from se_pipeline.enablement.items import has_table, records
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.artifacts.warehouse import (
+    InventoryAsset,
+    Opportunity,
+    battlecards,
+    name_key,
+    opportunities,
+)
+from se_pipeline.enablement.items import records
+from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 _COMPETITOR_PROPERTY = re.compile(r"(?i)^competit(?:or|ors|ion)$")
 
@@ -48,7 +55,7 @@ def _opportunity_mentions(opps: list[Opportunity], names: tuple[str, ...], as_of
 
 
 def _block_mentions(con: duckdb.DuckDBPyConnection, by_page: dict[str, Opportunity], names: tuple[str, ...]) -> list[Mention]:
-    if not has_table(con, "raw_notion_blocks"):
+    if not table_exists(con, "raw_notion_blocks"):
         return []
     mentions = []
     for r in records(
@@ -67,7 +74,7 @@ def _block_mentions(con: duckdb.DuckDBPyConnection, by_page: dict[str, Opportuni
 
 
 def _activity_mentions(con: duckdb.DuckDBPyConnection, opps: list[Opportunity], names: tuple[str, ...]) -> list[Mention]:
-    if not has_table(con, "activity"):
+    if not table_exists(con, "activity"):
         return []
     by_customer: dict[str, list[Opportunity]] = {}
     for opp in opps:
@@ -127,13 +134,8 @@ def build_competitor_mentions(
             list(dict.fromkeys(m.link for m in items if m.link)),
             card.asset if card else None, card.last_updated if card else None, age, freshness, now,
         ))
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM competitor_mentions")
         if rows:
             con.executemany(f"INSERT INTO competitor_mentions VALUES ({', '.join('?' * 15)})", rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return len(rows)

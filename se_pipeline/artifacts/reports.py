@@ -19,7 +19,8 @@ from pathlib import Path
 import duckdb
 
 from se_pipeline.artifacts.redact import redact
-from se_pipeline.enablement.items import has_table, records
+from se_pipeline.enablement.items import records
+from se_pipeline.warehouse.schema import table_exists
 
 KINDS = ("product_gaps", "competitor_mentions", "win_criteria")
 OTHER_CUSTOMER = "[another customer]"
@@ -135,7 +136,7 @@ def write_reports(con: duckdb.DuckDBPyConnection, home: Path, kind: str, interna
     rows = records(con, sql)
     customers = sorted({r["customer"] for r in rows})
     known = list(customers)
-    if has_table(con, "opportunities"):
+    if table_exists(con, "opportunities"):
         known += [r[0] for r in con.execute("SELECT DISTINCT customer FROM opportunities WHERE customer IS NOT NULL").fetchall()]
     folder = Path(home) / "reports" / "se" / kind
     folder.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from se_pipeline.enablement.items import has_table, latest, records
+from se_pipeline.enablement.items import latest, records
+from se_pipeline.warehouse.schema import table_exists
 
 
 def name_key(name: str | None) -> str:
@@ -31,7 +32,7 @@ class Opportunity:
 
 
 def opportunities(con: duckdb.DuckDBPyConnection) -> list[Opportunity]:
-    if not has_table(con, "opportunities"):
+    if not table_exists(con, "opportunities"):
         return []
     wanted = ("page_id", "name", "customer", "stage", "is_active", "se_id", "amount", "url", "properties")
     have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'opportunities'").fetchall()}
@@ -69,7 +70,7 @@ class InventoryAsset:
 
 
 def battlecards(con: duckdb.DuckDBPyConnection) -> list[InventoryAsset]:
-    if not has_table(con, "raw_content_inventory"):
+    if not table_exists(con, "raw_content_inventory"):
         return []
     return [
         InventoryAsset(r["asset"], r["asset_type"], r["last_updated"], tuple(r["tags"] or ()))

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.coaching.transcript import Utterance, call_type, measure
+from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import ensure_tables
 
 WEEK = dt.timedelta(days=7)
@@ -17,8 +18,7 @@ WEEK = dt.timedelta(days=7)
 
 def write_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, where: str, params: list) -> None:
     """Replace the rows of `table` matching `where` with `frame`, in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(f"DELETE FROM {table} WHERE {where}", params)
         if len(frame):
             con.register("_frame", frame)
@@ -26,10 +26,6 @@ def write_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
             finally:
                 con.unregister("_frame")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def compute_call_metrics(con: duckdb.DuckDBPyConnection, week_start: dt.date) -> int:

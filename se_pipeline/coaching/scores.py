@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.coaching.calls import WEEK, write_frame
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 
 @dataclass(frozen=True)
@@ -104,14 +104,10 @@ def _mean(values: list[float]) -> float | None:
     return mean(values) if values else None
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
-
-
 def deal_outcomes(con: duckdb.DuckDBPyConnection, week_end: dt.date, quotas: dict[str, float]) -> dict[str, dict[str, Any]]:
     """Per SE, over the 90 days ending `week_end`: win rate (%), average won deal size, sales cycle
     (days), quota attainment (% of the quota for 90 days), share of active deals not overdue, deals reviewed."""
-    if not _table_exists(con, "opportunities"):
+    if not table_exists(con, "opportunities"):
         return {}
     since = week_end - dt.timedelta(days=DEAL_PERIOD_DAYS - 1)
     rows = con.execute(

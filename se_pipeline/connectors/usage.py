@@ -183,7 +183,9 @@ def from_settings(settings: Settings) -> UsageFileConnector:
     if isinstance(config, UsageFile):
         return UsageFileConnector(path=config.path, columns=dict(config.columns))
     if isinstance(config, DemoSource):
-        from se_pipeline.demo import ensure_demo_workspace  # the demo generator is only needed in demo mode
+        from se_pipeline.demo import (
+            ensure_demo_workspace,  # the demo generator is only needed in demo mode
+        )
 
         return UsageFileConnector(path=str(Path(ensure_demo_workspace(settings.home).usage_path)))
     raise ConfigError(f"sources.usage: unsupported mode {config.mode!r}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from se_pipeline.artifacts.competitors import find_competitors
+from se_pipeline.warehouse.schema import table_exists
 
 # Phrases that mark an objection or a concern (English). Deliberately narrow: a call is mostly
 # not objections, and a false objection pollutes themes more than a missed one.
@@ -46,12 +47,6 @@ class Item:
     competitors: list[str] = field(default_factory=list)  # named by this item (not its deal)
     note_id: str | None = None  # the win/loss note an objection came from
     link: str | None = None
-
-
-def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]
-    )
 
 
 def latest(table: str) -> str:
@@ -118,13 +113,13 @@ def call_objection_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: 
     Day, customer, SE and link come from the call's `activity` row (`call:<call_id>`) when there is
     one, else from raw_calls (the call's day, CRM account hint, host SE and Gong URL).
     """
-    if not has_table(con, "raw_call_utterances"):
+    if not table_exists(con, "raw_call_utterances"):
         return []
     joins, day, customer, se, link = [], ["u.partition_date"], [], [], []
-    if has_table(con, "activity"):
+    if table_exists(con, "activity"):
         joins.append("LEFT JOIN activity a ON a.activity_id = 'call:' || u.call_id")
         day.insert(0, "a.activity_date"), customer.append("a.customer"), se.append("a.se_id"), link.append("a.link")
-    if has_table(con, "raw_calls"):
+    if table_exists(con, "raw_calls"):
         joins.append("LEFT JOIN raw_calls c ON c.call_id = u.call_id")
         customer.append("c.customer_name_hint"), se.append("c.se_id"), link.append("c.url")
 
@@ -159,7 +154,7 @@ def call_objection_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: 
 
 def opp_channel_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> list[Item]:
     """Objections the team discussed in internal opp- channels."""
-    if not has_table(con, "activity"):
+    if not table_exists(con, "activity"):
         return []
     rows = records(
         con,
@@ -207,8 +202,8 @@ def _fill_region_segment(items: list[Item]) -> None:
 def collect_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> dict[str, list[Item]]:
     """Every item from `since` to `until`, by origin (an origin with nothing is an empty list)."""
     by_origin = {
-        "feedback": feedback_items(con, since, until) if has_table(con, "raw_feedback") else [],
-        "win_loss": win_loss_items(con, since, until) if has_table(con, "raw_win_loss") else [],
+        "feedback": feedback_items(con, since, until) if table_exists(con, "raw_feedback") else [],
+        "win_loss": win_loss_items(con, since, until) if table_exists(con, "raw_win_loss") else [],
         "call": call_objection_items(con, since, until),
         "opp_channel": opp_channel_items(con, since, until),
     }

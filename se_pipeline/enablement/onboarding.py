@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from se_pipeline.enablement.items import has_table, latest
+from se_pipeline.enablement.items import latest
+from se_pipeline.warehouse.schema import table_exists
 
 RAMP_FACTOR = 1.25
 CALL_QUALITY_FLOOR = 70.0
@@ -51,7 +52,7 @@ def _latest_metrics(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | Non
 
 def assess(con: duckdb.DuckDBPyConnection) -> tuple[list[RampRisk], list[Module]] | None:
     """Ramp risks and modules to refine; None when there are no onboarding metrics."""
-    if not has_table(con, "raw_onboarding_metrics"):
+    if not table_exists(con, "raw_onboarding_metrics"):
         return None
     rows = _latest_metrics(con)
     if not rows:

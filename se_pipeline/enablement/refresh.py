@@ -19,8 +19,10 @@ import duckdb
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from se_pipeline.enablement.items import has_table, latest
+from se_pipeline.enablement.items import latest
 from se_pipeline.enablement.themes import Theme
+from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse.schema import table_exists
 
 CSV_COLUMNS = ("theme", "asset", "owner", "freshness", "last_updated", "action", "due_date", "status")
 MIN_SIMILARITY = 0.12
@@ -57,7 +59,7 @@ class Task:
 
 
 def read_inventory(con: duckdb.DuckDBPyConnection) -> list[Asset]:
-    if not has_table(con, "raw_content_inventory"):
+    if not table_exists(con, "raw_content_inventory"):
         return []
     rows = con.execute(
         f"SELECT asset_id, asset, asset_type, owner, last_updated, tags FROM {latest('raw_content_inventory')} ORDER BY asset_id"
@@ -149,12 +151,7 @@ def write_table(con: duckdb.DuckDBPyConnection, initiative: str, tasks: list[Tas
          t.action, t.due_date, t.status)
         for t in tasks
     ]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM content_refresh WHERE initiative = ?", [initiative])
         if rows:
             con.executemany("INSERT INTO content_refresh VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise

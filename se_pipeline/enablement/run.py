@@ -13,11 +13,16 @@ from se_pipeline.artifacts.competitors import competitor_names
 from se_pipeline.connectors.feedback import FeedbackConnector
 from se_pipeline.enablement import onboarding, refresh
 from se_pipeline.enablement.board import render_board
-from se_pipeline.enablement.items import collect_items, has_table, latest
+from se_pipeline.enablement.items import collect_items, latest
 from se_pipeline.enablement.settings import FeedbackSettings
-from se_pipeline.enablement.themes import Theme, build_themes, previous_quarter_start, write_themes
+from se_pipeline.enablement.themes import (
+    Theme,
+    build_themes,
+    previous_quarter_start,
+    write_themes,
+)
 from se_pipeline.warehouse.loader import LoadReport, load_records
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.warehouse.schema import ensure_tables, table_exists
 from se_pipeline.window import Window
 
 BOARD_FILE = "enablement_feedback.md"
@@ -46,7 +51,7 @@ def load_feedback(con: duckdb.DuckDBPyConnection, config: FeedbackSettings) -> L
 
 
 def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return has_table(con, table) and con.execute(f"SELECT count(*) FROM {latest(table)}").fetchone()[0] > 0
+    return table_exists(con, table) and con.execute(f"SELECT count(*) FROM {latest(table)}").fetchone()[0] > 0
 
 
 def run_enablement(

@@ -24,7 +24,9 @@ import duckdb
 
 from se_pipeline.artifacts.competitors import find_competitors
 from se_pipeline.enablement.clustering import cluster_texts
-from se_pipeline.enablement.items import Item, has_table, latest
+from se_pipeline.enablement.items import Item, latest
+from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse.schema import table_exists
 
 _QUESTION = re.compile(r"\?\s*$|^\s*(can|could|does|do|is|are|how|what|why|when|where|which|will)\b", re.IGNORECASE)
 
@@ -105,7 +107,7 @@ def suggest_format(items: list[Item], segments: list[str]) -> str:
 
 
 def _opportunities(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    if not has_table(con, "opportunities"):
+    if not table_exists(con, "opportunities"):
         return []
     cursor = con.execute("SELECT page_id, name, customer, amount FROM opportunities WHERE is_active")
     return [dict(zip(("page_id", "name", "customer", "amount"), row)) for row in cursor.fetchall()]
@@ -127,7 +129,7 @@ def _name_key(name: str | None) -> str:
 
 
 def _win_loss_notes(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    if not has_table(con, "raw_win_loss"):
+    if not table_exists(con, "raw_win_loss"):
         return {}
     cursor = con.execute(f"SELECT note_id, customer, outcome, decided_on, competitors, proof_points, summary FROM {latest('raw_win_loss')}")
     names = [d[0] for d in cursor.description]
@@ -215,13 +217,8 @@ def write_themes(
         )
         for t in themes
     ]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM feedback_themes WHERE initiative = ?", [initiative])
         if rows:
             con.executemany(f"INSERT INTO feedback_themes VALUES ({', '.join('?' * len(rows[0]))})", rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return len(rows)

@@ -12,6 +12,7 @@ import pandas as pd
 from se_pipeline.config import Settings
 from se_pipeline.render.items import DigestItem, build_digest_items
 from se_pipeline.render.markdown import render_markdown
+from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import ensure_tables
 from se_pipeline.window import Window
 
@@ -38,8 +39,7 @@ def publish_digests(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
     """Replace the window's digests (tables and files) for every configured SE."""
     ensure_tables(con)
     published: list[PublishedDigest] = []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM digest_items WHERE digest_date BETWEEN ? AND ?", [window.first_day, window.last_day])
         con.execute("DELETE FROM digests WHERE digest_date BETWEEN ? AND ?", [window.first_day, window.last_day])
         for day in window.days:
@@ -63,10 +63,6 @@ def publish_digests(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(markdown, encoding="utf-8")
                 published.append(PublishedDigest(se.id, day.isoformat(), path, count["todo"], count["know"]))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return published
 
 

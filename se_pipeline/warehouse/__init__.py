@@ -1,6 +1,6 @@
 """The DuckDB warehouse: connections, raw tables, loading partitions, SQL models."""
 
-from se_pipeline.warehouse.connection import connect, read_only_connection
+from se_pipeline.warehouse.connection import connect, read_only_connection, transaction
 from se_pipeline.warehouse.loader import (
     LoadReport,
     Quarantined,
@@ -10,7 +10,12 @@ from se_pipeline.warehouse.loader import (
     load_records,
     stage_records,
 )
-from se_pipeline.warehouse.schema import RAW_TABLES, TableSpec, ensure_tables
+from se_pipeline.warehouse.schema import (
+    RAW_TABLES,
+    TableSpec,
+    ensure_tables,
+    table_exists,
+)
 
 __all__ = [
     "RAW_TABLES",
@@ -25,4 +30,6 @@ __all__ = [
     "ensure_tables",
     "load_records",
     "read_only_connection",
+    "table_exists",
+    "transaction",
 ]

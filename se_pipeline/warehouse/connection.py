@@ -33,6 +33,18 @@ def connect(database: str) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All statements inside commit together, or none do (the error is re-raised)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+@contextmanager
 def read_only_connection(database: str, wait_seconds: float = 120.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection. While a run holds the write lock, wait (telling stderr) up to `wait_seconds`."""
     if _is_local(database) and not Path(database).exists():

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import RAW_TABLES, ensure_tables
 from se_pipeline.window import Window
 
@@ -145,8 +146,7 @@ def commit_staged(con: duckdb.DuckDBPyConnection, staged: StagedLoad) -> LoadRep
     window = staged.window
     con.execute(f"ATTACH '{staged.path}' AS staged (READ_ONLY)")
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             for table in staged.tables:
                 if RAW_TABLES[table].partitioned:
                     con.execute(
@@ -160,10 +160,6 @@ def commit_staged(con: duckdb.DuckDBPyConnection, staged: StagedLoad) -> LoadRep
                 [staged.source, window.first_day, window.last_day],
             )
             con.execute("INSERT INTO quarantine BY NAME SELECT * FROM staged.quarantine")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     finally:
         con.execute("DETACH staged")
         staged.discard()

@@ -45,6 +45,11 @@ RAW_TABLES: dict[str, TableSpec] = {
 }
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()
+    return found[0][0] > 0
+
+
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create every raw and library-written table (and quarantine) that does not exist yet."""
     for folder in (RAW_SQL_DIR, DDL_SQL_DIR):

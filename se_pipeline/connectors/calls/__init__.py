@@ -19,7 +19,9 @@ def from_settings(settings: Settings) -> CallsExportConnector | GongApiConnector
     if isinstance(config, CallsExport):
         return CallsExportConnector(config.path, team)
     if isinstance(config, DemoSource):
-        from se_pipeline.demo import ensure_demo_workspace  # only demo mode needs the generator
+        from se_pipeline.demo import (
+            ensure_demo_workspace,  # only demo mode needs the generator
+        )
 
         return CallsExportConnector(ensure_demo_workspace(settings.home).calls_dir, team)
     if isinstance(config, CallsApi):

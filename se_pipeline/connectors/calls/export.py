@@ -23,7 +23,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from se_pipeline.connectors.calls.gong import CallData, CallTranscript, Monologue, Team, local_day
+from se_pipeline.connectors.calls.gong import (
+    CallData,
+    CallTranscript,
+    Monologue,
+    Team,
+    local_day,
+)
 from se_pipeline.connectors.calls.pages import TABLES, PageBuffer
 from se_pipeline.errors import SourceError
 from se_pipeline.warehouse.loader import Quarantined, Rows

@@ -6,7 +6,13 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from se_pipeline.connectors.calls.gong import CallData, Monologue, Team, call_row, utterance_rows
+from se_pipeline.connectors.calls.gong import (
+    CallData,
+    Monologue,
+    Team,
+    call_row,
+    utterance_rows,
+)
 from se_pipeline.warehouse.loader import Rows
 
 CALLS_TABLE = "raw_calls"

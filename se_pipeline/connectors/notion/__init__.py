@@ -41,7 +41,9 @@ def from_settings(settings: Settings) -> Connector:
             block_depth=config.block_depth,
         )
     if isinstance(config, DemoSource):
-        from se_pipeline.demo import ensure_demo_workspace  # written alongside; imported only when used
+        from se_pipeline.demo import (
+            ensure_demo_workspace,  # written alongside; imported only when used
+        )
 
         return NotionExportConnector(ensure_demo_workspace(settings.home).notion_dir, settings.terminal_stages)
     raise ConfigError(f"sources.notion: unknown mode {getattr(config, 'mode', config)!r}")

@@ -30,7 +30,12 @@ import httpx
 from notion_client.errors import APIErrorCode, HTTPResponseError, RequestTimeoutError
 from notion_client.helpers import extract_notion_id
 
-from se_pipeline.connectors.notion.http import NOTION_READS, GuardedTransport, api_root, notion_client_for
+from se_pipeline.connectors.notion.http import (
+    NOTION_READS,
+    GuardedTransport,
+    api_root,
+    notion_client_for,
+)
 from se_pipeline.connectors.notion.properties import (
     FieldError,
     FieldNames,

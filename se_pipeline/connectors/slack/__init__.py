@@ -34,7 +34,9 @@ def from_settings(settings: Settings) -> Connector:
             own_user_ids=own_user_ids,
         )
     if isinstance(config, DemoSource):
-        from se_pipeline.demo import ensure_demo_workspace  # written alongside; imported only when used
+        from se_pipeline.demo import (
+            ensure_demo_workspace,  # written alongside; imported only when used
+        )
 
         demo = ensure_demo_workspace(settings.home)
         return SlackExportConnector(demo.slack_dir, demo.slack_workspace, own_user_ids)
