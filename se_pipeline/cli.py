@@ -144,6 +144,16 @@ def cmd_digest(args: argparse.Namespace) -> None:
     print(_digest_text(settings, args.se, day, args.customer, html=args.html), end="")
 
 
+def cmd_doctor(args: argparse.Namespace) -> None:
+    from se_pipeline.doctor import format_findings, run_doctor
+
+    findings = run_doctor(load_runtime_settings(_config_path(args)))
+    print(format_findings(findings))
+    failed = [f for f in findings if f.status == "fail"]
+    if failed:
+        raise SePipelineError(f"{len(failed)} check{'s' if len(failed) != 1 else ''} failed: see the fixes above")
+
+
 def cmd_ui(args: argparse.Namespace) -> None:
     from assets.runner import dagster_home
 
@@ -182,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--customer", action="append")
     digest.add_argument("--html", action="store_true", help="HTML instead of Markdown")
     digest.set_defaults(func=cmd_digest)
+
+    doctor = commands.add_parser("doctor", help="check every configured source and say what to fix")
+    doctor.set_defaults(func=cmd_doctor)
 
     ui = commands.add_parser("ui", help="start the Dagster UI on this project")
     ui.set_defaults(func=cmd_ui)
