@@ -13,7 +13,14 @@ from assets.digest import digests, signals
 from assets.enablement import enablement_assets
 from assets.raw import RAW_SOURCES, raw_assets
 from assets.resources import SettingsResource, WarehouseResource
-from assets.schedules import daily_digest_schedule, daily_job
+from assets.schedules import (
+    daily_digest_schedule,
+    daily_job,
+    enablement_job,
+    enablement_schedule,
+    weekly_coaching_job,
+    weekly_coaching_schedule,
+)
 from se_pipeline.config import load_settings
 
 _RAW_TABLES = {table for tables in RAW_SOURCES.values() for table in tables}
@@ -24,8 +31,8 @@ def build_definitions(config_path: str | None = None) -> Definitions:
     return Definitions(
         assets=[*raw_assets, *sql_model_assets(_RAW_TABLES), signals, digests, *coaching_assets, *enablement_assets],
         asset_checks=asset_checks,
-        jobs=[daily_job],
-        schedules=[daily_digest_schedule],
+        jobs=[daily_job, weekly_coaching_job, enablement_job],
+        schedules=[daily_digest_schedule, weekly_coaching_schedule, enablement_schedule],
         resources={
             "settings": SettingsResource(config_path=config_path or os.environ.get("SE_PIPELINE_CONFIG", "")),
             "warehouse": WarehouseResource(database=settings.database_path),

@@ -36,7 +36,8 @@ _ACTIVITY_INPUTS = [AssetKey("activity"), AssetKey("opportunities")]
 
 @multi_asset(
     name="raw_feedback_files",
-    specs=[AssetSpec(t, group_name="raw", kinds={"duckdb"}, description=f"feedback: see sql/raw/{t}.sql") for t in FEEDBACK_TABLES],
+    specs=[AssetSpec(t, group_name="enablement", kinds={"duckdb"}, description=f"feedback: see sql/raw/{t}.sql")
+           for t in FEEDBACK_TABLES],
     pool=WAREHOUSE_POOL,
 )
 def raw_feedback_files(settings: SettingsResource, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:

@@ -50,16 +50,30 @@ def _step_errors(result) -> list[str]:
     return errors
 
 
-def materialize_days(settings: Settings, config_path: str | None, first: dt.date, last: dt.date) -> RunOutcome:
-    """Run the daily job over [first, last] in one run (the assets' single-run backfill policy)."""
+def run_job(
+    settings: Settings, config_path: str | None, job_name: str, partition_key: str | None = None, tags: dict | None = None
+) -> RunOutcome:
+    """Run one of the code location's jobs in this process, recorded in the shared instance."""
     from assets.definitions import build_definitions
 
     os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
-    definitions = build_definitions(config_path)
-    job = definitions.resolve_job_def("daily_digest")
-    tags = {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}
+    job = build_definitions(config_path).resolve_job_def(job_name)
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(
-            instance=instance, tags=tags, raise_on_error=False, run_config=_QUIET
+            instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False, run_config=_QUIET
         )
     return RunOutcome(result.run_id, result.success, _step_errors(result))
+
+
+def materialize_days(settings: Settings, config_path: str | None, first: dt.date, last: dt.date) -> RunOutcome:
+    """Run the daily job over [first, last] in one run (the assets' single-run backfill policy)."""
+    tags = {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}
+    return run_job(settings, config_path, "daily_digest", tags=tags)
+
+
+def materialize_reports(settings: Settings, config_path: str | None, week_start: dt.date) -> list[RunOutcome]:
+    """The week's coaching reports, then the enablement board and SE artefacts as of now."""
+    return [
+        run_job(settings, config_path, "weekly_coaching", partition_key=week_start.isoformat()),
+        run_job(settings, config_path, "enablement_and_artifacts"),
+    ]

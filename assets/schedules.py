@@ -1,4 +1,4 @@
-"""The daily job and its morning schedule."""
+"""Jobs and schedules: the daily digest every morning; coaching, enablement and SE artefacts weekly."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import datetime as dt
 from dagster import (
     AssetSelection,
     RunRequest,
+    ScheduleDefinition,
     ScheduleEvaluationContext,
+    build_schedule_from_partitioned_job,
     define_asset_job,
     schedule,
 )
 
+from assets.coaching import weekly_partitions
 from assets.partitions import daily_partitions
 from se_pipeline.config import load_settings
 
@@ -30,3 +33,22 @@ def daily_digest_schedule(context: ScheduleEvaluationContext) -> RunRequest:
     """At 06:00 local time, materialize yesterday: the last whole day."""
     yesterday = (context.scheduled_execution_time - dt.timedelta(days=1)).date().isoformat()
     return RunRequest(run_key=yesterday, partition_key=yesterday)
+
+
+weekly_coaching_job = define_asset_job(
+    "weekly_coaching",
+    selection=AssetSelection.groups("coaching"),
+    partitions_def=weekly_partitions,
+    description="Call metrics, skill scores and coaching reports for a week (Monday to Sunday).",
+)
+# Monday morning, for the week that just ended.
+weekly_coaching_schedule = build_schedule_from_partitioned_job(weekly_coaching_job, hour_of_day=7)
+
+enablement_job = define_asset_job(
+    "enablement_and_artifacts",
+    selection=AssetSelection.groups("enablement", "se_artifacts"),
+    description="Feedback themes, the enablement board and content refresh plan; product gaps, competitor mentions, win criteria.",
+)
+enablement_schedule = ScheduleDefinition(
+    job=enablement_job, cron_schedule="30 7 * * 1", execution_timezone=load_settings().timezone
+)

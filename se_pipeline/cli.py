@@ -144,6 +144,23 @@ def cmd_digest(args: argparse.Namespace) -> None:
     print(_digest_text(settings, args.se, day, args.customer, html=args.html), end="")
 
 
+def cmd_reports(args: argparse.Namespace) -> None:
+    from assets.runner import materialize_reports
+
+    settings = load_runtime_settings(_config_path(args))
+    day = args.week or default_day(settings)
+    week_start = day - dt.timedelta(days=day.weekday())
+    _check_days(settings, max(week_start, settings.start_date), day)
+    failures = [o for o in materialize_reports(settings, _config_path(args), week_start) if not o.success]
+    if failures:
+        details = "\n".join(f"  {e}" for o in failures for e in o.errors) or "  (see the run's logs)"
+        raise SePipelineError(f"reports failed:\n{details}")
+    reports = settings.home / "reports"
+    print(f"coaching for the week of {week_start}: {reports / 'coaching' / week_start.isoformat()}")
+    print(f"enablement board and content refresh plan: {reports}/<initiative>/sales/")
+    print(f"product gaps, competitor mentions, win criteria: {reports / 'se'}")
+
+
 def cmd_doctor(args: argparse.Namespace) -> None:
     from se_pipeline.doctor import format_findings, run_doctor
 
@@ -192,6 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--customer", action="append")
     digest.add_argument("--html", action="store_true", help="HTML instead of Markdown")
     digest.set_defaults(func=cmd_digest)
+
+    reports = commands.add_parser("reports", help="coaching reports for a week, the enablement board and SE artefacts")
+    reports.add_argument("--week", type=_date, help="any day of the week (default: the week of the default day)")
+    reports.set_defaults(func=cmd_reports)
 
     doctor = commands.add_parser("doctor", help="check every configured source and say what to fix")
     doctor.set_defaults(func=cmd_doctor)

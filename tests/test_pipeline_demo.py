@@ -205,3 +205,16 @@ def test_every_owed_item_is_in_todo_and_nothing_settled_is(demo, last_day):
                 if item["activity_id"] in cited:
                     wrongly_owed.append(f"{se_id}/{customer}: {item['description']} ({item['status']})")
     assert missing == [] and wrongly_owed == []
+
+
+def test_reports_write_coaching_enablement_and_se_artefacts(demo, last_day, capsys):
+    settings, _, _ = demo
+    assert cli(["reports"]) == 0
+    week = dt.date.fromisoformat(last_day)
+    week -= dt.timedelta(days=week.weekday())
+    reports = settings.home / "reports"
+    coaching = sorted(p.name for p in (reports / "coaching" / week.isoformat()).glob("*.md"))
+    assert coaching == sorted(f"{se.id}.md" for se in settings.sales_engineers)
+    assert (reports / "field-enablement" / "sales" / "enablement_feedback.md").read_text().startswith("# ")
+    assert (reports / "field-enablement" / "sales" / "content_refresh.csv").exists()
+    assert any((reports / "se" / "win_criteria").glob("*.md"))
