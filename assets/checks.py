@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 
+from assets.partitions import WAREHOUSE_POOL
 from assets.resources import WarehouseResource
 
 UNIQUE_KEYS = {
@@ -24,7 +25,9 @@ UNIQUE_KEYS = {
 
 
 def unique_key_check(table: str, key: str):
-    @asset_check(asset=table, name=f"{table}_key_is_unique", description=f"No two rows of {table} share ({key}).")
+    @asset_check(
+        asset=table, name=f"{table}_key_is_unique", description=f"No two rows of {table} share ({key}).", pool=WAREHOUSE_POOL
+    )
     def _check(warehouse: WarehouseResource) -> AssetCheckResult:
         with warehouse.connect() as con:
             duplicates = con.execute(
@@ -35,7 +38,7 @@ def unique_key_check(table: str, key: str):
     return _check
 
 
-@asset_check(asset="digest_items", description="Every Todo and Things-to-know bullet links to the activity (or opportunity page) it came from, and that row exists.")
+@asset_check(asset="digest_items", pool=WAREHOUSE_POOL, description="Every Todo and Things-to-know bullet links to the activity (or opportunity page) it came from, and that row exists.")
 def digest_items_cite_existing_sources(warehouse: WarehouseResource) -> AssetCheckResult:
     with warehouse.connect() as con:
         uncited = con.execute(

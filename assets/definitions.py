@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from dagster import Definitions
+from dagster import Definitions, in_process_executor
 
 from assets.checks import asset_checks
 from assets.coaching import coaching_assets
@@ -29,6 +29,10 @@ _RAW_TABLES = {table for tables in RAW_SOURCES.values() for table in tables}
 def build_definitions(config_path: str | None = None) -> Definitions:
     settings = load_settings(config_path or None)
     return Definitions(
+        # Every step reads or writes the one DuckDB file, which takes one process at a time: steps run in
+        # the run's own process. (For parallel extraction, use the multiprocess executor; the
+        # "warehouse" pool, limited to 1 in assets/dagster.yaml, still serializes the writes.)
+        executor=in_process_executor,
         assets=[*raw_assets, *sql_model_assets(_RAW_TABLES), signals, digests, *coaching_assets, *enablement_assets],
         asset_checks=asset_checks,
         jobs=[daily_job, weekly_coaching_job, enablement_job],
