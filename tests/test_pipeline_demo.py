@@ -218,3 +218,13 @@ def test_reports_write_coaching_enablement_and_se_artefacts(demo, last_day, caps
     assert (reports / "field-enablement" / "sales" / "enablement_feedback.md").read_text().startswith("# ")
     assert (reports / "field-enablement" / "sales" / "content_refresh.csv").exists()
     assert any((reports / "se" / "win_criteria").glob("*.md"))
+
+
+def test_usage_facts_reach_the_digest_on_their_day(demo, last_day):
+    settings, _, expected = demo
+    with duckdb.connect(settings.database_path, read_only=True) as con:
+        raised = con.execute(
+            "SELECT kind, customer FROM signals WHERE kind IN ('usage_drop', 'feature_adopted')"
+        ).fetchall()
+    assert {("usage_drop", c) for c in expected["usage_drop"]} <= set(raised)
+    assert {("feature_adopted", c) for c in expected["feature_adopted"]} <= set(raised)

@@ -6,6 +6,8 @@
   new_customer        a customer with activity and no opportunity: raised on their first activity day.
   usage_drop          a metric's last 7 days sum to half or less of the 7 days before; raised on the day
                       it first crosses (not every day after).
+  feature_adopted     a feature metric (named feature:<name> or feature_<name>) is used for the first time
+                      by a customer whose usage was already being recorded; raised on that day.
   opportunity_change  two snapshots of an opportunity (raw_notion_opportunities) differ in stage or
                       close date; raised on the later snapshot's day.
   slow_response       we asked the customer something (a question from our side, in an external channel)
@@ -156,7 +158,8 @@ def usage_drops(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
         "WHERE customer IS NOT NULL AND usage_date BETWEEN ? AND ? GROUP BY ALL",
         [window.first_day - dt.timedelta(days=14), window.last_day],
     ).df()
-    out = []
+    # (customer, day) -> [(metric, before, recent)]: one signal per customer and day, naming every metric.
+    drops: dict[tuple[str, dt.date], list[tuple[str, float, float]]] = {}
     for (customer, metric), group in frame.groupby(["customer", "metric"], sort=True):
         values = {pd.Timestamp(d).date(): v for d, v in zip(group["usage_date"], group["value"])}
 
@@ -173,14 +176,55 @@ def usage_drops(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
         for day in window.days:
             if dropped(day) and not dropped(day - dt.timedelta(days=1)):
                 recent, before = weeks(day)
-                pct = round(100 * (1 - recent / before))
-                out.append(_account_signal(
-                    "usage_drop", customer, owners.get(customer), day, window,
-                    f"{customer} {metric} down {pct}% week over week",
-                    f"{customer}'s {metric} fell {pct}% week over week ({before:,.0f} → {recent:,.0f}, 7 days to {day:%b %-d}).",
-                    f"rule:usage_week_over_week:{metric}", key=f"{customer}|{metric}|{day.isoformat()}",
-                    link=pages.get(customer),
-                ))
+                drops.setdefault((customer, day), []).append((metric, before, recent))
+    out = []
+    for (customer, day), metrics in sorted(drops.items()):
+        # The metric that fell most leads the short form.
+        metric, before, recent = max(metrics, key=lambda m: 1 - m[2] / m[1])
+        pct = round(100 * (1 - recent / before))
+        detail = ", ".join(f"{m} {b:,.0f} → {r:,.0f}" for m, b, r in metrics)
+        out.append(_account_signal(
+            "usage_drop", customer, owners.get(customer), day, window,
+            f"{customer} {metric} down {pct}% week over week",
+            f"{customer}'s usage fell week over week, {metric} by {pct}% (7 days to {day:%b %-d}: {detail}).",
+            "rule:usage_week_over_week", key=f"{customer}|{day.isoformat()}", link=pages.get(customer),
+        ))
+    return out
+
+
+_FEATURE_METRIC = re.compile(r"^feature[:_](.+)$", re.I)
+
+
+def feature_adoptions(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
+    if not table_exists(con, "usage"):
+        return []
+    owners = _customer_owners(con)
+    pages = _opportunity_pages(con)
+    rows = con.execute(
+        """
+        WITH firsts AS (
+            SELECT customer, metric, min(usage_date) FILTER (WHERE value > 0) AS first_use
+            FROM usage WHERE customer IS NOT NULL AND regexp_matches(metric, '^(?i)feature[:_]')
+            GROUP BY ALL
+        ),
+        since AS (SELECT customer, min(usage_date) AS tracked_from FROM usage GROUP BY ALL)
+        SELECT f.customer, f.metric, f.first_use
+        FROM firsts f JOIN since s USING (customer)
+        -- Used on the very first day we have data for is where the data starts, not an adoption.
+        WHERE f.first_use BETWEEN ? AND ? AND f.first_use > s.tracked_from
+        ORDER BY ALL
+        """,
+        [window.first_day, window.last_day],
+    ).fetchall()
+    out = []
+    for customer, metric, day in rows:
+        feature = _FEATURE_METRIC.match(metric).group(1).replace("_", " ")
+        out.append(_account_signal(
+            "feature_adopted", customer, owners.get(customer), day, window,
+            f"{customer} started using {feature}",
+            f"{customer} started using {feature} on {day:%b %-d} (first use in the usage data).",
+            f"rule:first_feature_use:{metric}", key=f"{customer}|{metric}", link=pages.get(customer),
+        ))
     return out
 
 

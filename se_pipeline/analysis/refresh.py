@@ -124,6 +124,7 @@ def _extract(recent: pd.DataFrame, window: Window, ctx: RuleContext, con: duckdb
     found.extend(accounts.trial_not_started(con, window))
     found.extend(accounts.new_customers(con, window))
     found.extend(accounts.usage_drops(con, window))
+    found.extend(accounts.feature_adoptions(con, window))
     found.extend(accounts.opportunity_changes(con, window))
     return found
 

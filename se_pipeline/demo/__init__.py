@@ -27,7 +27,7 @@ from se_pipeline.demo.notion_export import database_id, write_notion_export
 from se_pipeline.demo.slack_export import write_slack_export
 from se_pipeline.demo.usage import write_usage
 
-GENERATOR_VERSION = 1  # bump when the output changes, so existing demo workspaces are rebuilt
+GENERATOR_VERSION = 2  # bump when the output changes, so existing demo workspaces are rebuilt
 DEFAULT_SEED = 20261001
 PERIOD_END = story.PERIOD_END
 # What generate() writes inside the root (and so removes before writing again).

@@ -68,6 +68,7 @@ def expected_document(story: Story) -> dict:
         "new_customers": sorted(by_kind["new_customer"]),
         "trial_not_started": sorted(by_kind["trial_not_started"]),
         "usage_drop": sorted(by_kind["usage_drop"]),
+        "feature_adopted": sorted(by_kind["feature_adopted"]),
         "terminal_opportunities": terminal,
     }
 

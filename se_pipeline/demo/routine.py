@@ -233,7 +233,7 @@ def add_usage(b: StoryBuilder, rng: random.Random, customer: str, profile: str) 
         day = story.period_start + dt.timedelta(days=i)
         trend = 1.0 + 0.015 * i if profile == "growing" else 1.0
         if profile == "drop" and day >= drop_from:
-            trend = 0.55
+            trend = 0.4  # a drop past the 50% week-over-week threshold
         weekend = 0.4 if day.weekday() >= 5 else 1.0
         for metric, base in USAGE_METRICS:
             noise = 1.0 + rng.uniform(-0.03, 0.03)
@@ -241,6 +241,22 @@ def add_usage(b: StoryBuilder, rng: random.Random, customer: str, profile: str) 
             b.usage(name, day, metric, max(1, round(value)))
     if profile == "drop":
         _usage_drop_signal(b, customer, name, drop_from)
+    if profile == "growing":
+        _feature_adoption(b, customer, name)
+
+
+ADOPTED_FEATURE = "feature:alerting"
+
+
+def _feature_adoption(b: StoryBuilder, customer: str, name: str) -> None:
+    """A growing account turns on alerting four days before the end: tracked at 0 until then."""
+    story = b.story
+    adopted = story.period_end - dt.timedelta(days=4)
+    for i in range((story.period_end - story.period_start).days + 1):
+        day = story.period_start + dt.timedelta(days=i)
+        b.usage(name, day, ADOPTED_FEATURE, 0 if day < adopted else 3 + (day - adopted).days * 2)
+    b.signal("feature_adopted", story.customers[customer].se, customer,
+             f"{name} started using alerting", metric=ADOPTED_FEATURE, first_use=adopted.isoformat())
 
 
 def _usage_drop_signal(b: StoryBuilder, customer: str, name: str, drop_from: dt.date) -> None:

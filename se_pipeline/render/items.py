@@ -30,6 +30,7 @@ _KIND_WEIGHT = {
     "slow_response": 3,
     "trial_not_started": 3,
     "usage_drop": 3,
+    "feature_adopted": 1,
     "legal_security_procurement": 2,
     "scheduling": 1,
     "new_customer": 1,

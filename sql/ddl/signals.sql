@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS signals (
     signal_id       VARCHAR PRIMARY KEY,   -- stable hash of kind + source activity ids (+ customer/day for account facts)
     se_id           VARCHAR,               -- whose digest it belongs to
     customer        VARCHAR,               -- always the source activity's customer (null: unresolved)
-    kind            VARCHAR NOT NULL,      -- customer_question, technical_question, action_item, commitment, legal_security_procurement, automated, scheduling, negative_tone, slow_response, trial_not_started, new_customer, usage_drop, opportunity_change, competitor_mention
+    kind            VARCHAR NOT NULL,      -- customer_question, technical_question, action_item, commitment, legal_security_procurement, automated, scheduling, negative_tone, slow_response, trial_not_started, new_customer, usage_drop, feature_adopted, opportunity_change, competitor_mention
     owed            BOOLEAN NOT NULL,      -- the SE owes an answer, a deliverable or a reply
     status          VARCHAR NOT NULL,      -- open | answered | done | info (as of the latest data)
     raised_at       TIMESTAMPTZ NOT NULL,
