@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
+from email import policy, utils
+from email.parser import BytesHeaderParser
 from pathlib import Path
 
 from se_pipeline.connectors.gmail.mime import parse_headers, parse_message
@@ -23,6 +26,9 @@ from se_pipeline.window import Window
 
 _POSTMARK = re.compile(rb"From \S+ .*\b\d{1,2}:\d{2}")
 _QUARANTINE_HEAD = 4096  # bytes of a bad message kept in quarantine, for a person to look at
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+# compat32 returns header values as plain strings, about 4x cheaper than policy.default's header objects.
+_QUICK_HEADERS = BytesHeaderParser(policy=policy.compat32)
 
 
 def iter_mbox(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -70,6 +76,9 @@ class GmailMboxConnector:
 
     def _records(self, se_id: str, path: Path, window: Window) -> Iterator[dict | Quarantined]:
         for index, raw in iter_mbox(path):
+            quick = _quick_sent_at(raw)
+            if quick is not None and not window.contains(quick):
+                continue  # a whole mailbox is read each run: most messages are outside the window
             key = f"{path}#{index}"
             headers = parse_headers(raw)
             try:
@@ -89,6 +98,23 @@ class GmailMboxConnector:
                 )
             except UnparseableMessage as exc:
                 yield Quarantined("gmail", key, str(exc), _head(raw), partition_date=day)
+
+
+def _quick_sent_at(raw: bytes) -> dt.datetime | None:
+    """The Date header from the header block alone, or None when that is not conclusive (no Date, an
+    unreadable or zone-less one, non-ASCII bytes): then the full parse below decides, quarantine included.
+
+    Both read the same header value with email.utils.parsedate_to_datetime, so they agree on the day.
+    """
+    end = _HEADER_END.search(raw)
+    value = _QUICK_HEADERS.parsebytes(raw[: end.end()] if end else raw).get("Date")
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _head(raw: bytes) -> str:
