@@ -115,6 +115,80 @@ def test_a_question_mentioning_an_se_belongs_to_that_se_even_from_another_se():
     assert (signal.kind, signal.se_id, signal.relevance) == ("technical_question", "alice", "uncertain")
 
 
+# ---- indirect asks: how people really phrase them ------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    "Hi Alice, I'd like your help with the Helm values for our staging cluster.",
+    "We'd need the signed DPA before Friday.",
+    "Would it be possible to extend our trial by two weeks?",
+    "Any chance you could send the sizing guide today?",
+    "Looking for guidance on sampling rates for our checkout service.",
+    "Send me the SSO runbook when you can.",
+    "Kindly share the pen test summary.",
+    "Alice, please loop in your PM on the alerting roadmap.",
+    "Let me know your availability for the architecture review.",
+    "We would appreciate it if you could review our collector config.",
+])
+def test_indirect_and_imperative_requests_are_owed_action_items(body):
+    [ask] = [s for s in message_signals(row(body), ctx()) if s.owed]
+    assert ask.kind == "action_item" and ask.status == "open"
+
+
+@pytest.mark.parametrize("body", [
+    "I need to know which regions you support for data residency.",
+    "Let me know if the Java agent supports virtual threads.",
+    "Can you confirm the SCIM endpoint supports Azure AD?",
+    "We're moving the cluster to eu-west-1 next week. Please advise.",
+])
+def test_asks_for_information_are_questions_settled_by_an_answer(body):
+    [ask] = [s for s in message_signals(row(body), ctx()) if s.owed]
+    assert ask.kind == "customer_question" and ask.resolve_rule == "answer"
+
+
+def test_an_indirect_ask_is_quoted_not_bent_into_an_imperative():
+    [ask] = [s for s in message_signals(row("We'd need the signed DPA before Friday."), ctx()) if s.owed]
+    assert ask.summary == "Dana (Acme Corp) asked: “We'd need the signed DPA before Friday.”"
+    assert ask.tldr.startswith("Follow up with Acme:") and ask.due_date == dt.date(2026, 10, 9)
+    [send] = [s for s in message_signals(row("Send me the SSO runbook."), ctx()) if s.owed]
+    assert send.summary == "Dana (Acme Corp) asked you to send them the SSO runbook."
+
+
+@pytest.mark.parametrize("body, overrides", [
+    ("Thanks, let me know if anything changes.", {}),
+    ("Great call today! Let me know if you have any questions.", {}),
+    ("Feel free to reach out if you need anything.", {}),
+    ("Please don't hesitate to call me if you'd like to discuss further.", {}),
+    ("Keep me posted on the rollout.", {}),
+    ("Happy to set up a sandbox for your team. Let me know.", {}),  # the writer offers; nothing asked
+    ("Thanks Alice, that's helpful. Let me know when the fix ships.", {"is_reply": True}),  # after our answer
+    ("Please find attached the signed order form.", {}),
+    ("We're rolling the agent out to staging this week.", {}),
+    ("To make sure you get our updates, please add us to your address book.", {}),
+])
+def test_courtesies_offers_and_closing_lines_owe_nothing(body, overrides):
+    assert not [s for s in message_signals(row(body, **overrides), ctx()) if s.owed]
+
+
+def test_a_closing_let_me_know_still_counts_when_it_opens_the_thread():
+    [ask] = [s for s in message_signals(row("Let me know when the sizing guide is ready."), ctx()) if s.owed]
+    assert ask.kind in ("customer_question", "action_item")
+
+
+@pytest.mark.parametrize("sentence, asks", [
+    ("Call me when you get a chance.", True),
+    ("Please give me a call to discuss.", True),
+    ("Also, please make sure to add Vicki on the list.", True),
+    ("Call went well, they want a proposal.", False),
+    ("Update: the collector is deployed.", False),
+    ("Review of the POC is on Thursday.", False),
+    ("I would like to thank you for your time.", False),
+    ("We need to upgrade our agents first.", False),
+    ("A spirited selection sure to please everyone.", False),
+])
+def test_imperatives_need_a_verb_and_an_object_at_the_start(sentence, asks):
+    assert text.is_request(sentence) is asks
+
+
 # ---- commitments ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("body, verb", [

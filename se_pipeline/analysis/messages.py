@@ -99,9 +99,10 @@ def message_signals(row: dict[str, Any], ctx: RuleContext) -> list[Signal]:
         return []  # off-topic chatter in an ordinary channel: surely unrelated
 
     said = text.sentences(body)
-    requests = [s for s in said if text.is_request(s)]
+    asks = [s for s in said if not _asks_nothing_now(s, said, row)]
+    requests = [s for s in asks if text.is_request(s)]
     scheduling = [s for s in said if text.is_scheduling(s) and (text.is_question(s) or re.match(r"(let'?s|can we|could we)\b", s, re.I))]
-    questions = [s for s in said if text.is_question(s) and s not in requests and s not in scheduling]
+    questions = [s for s in asks if text.is_question(s) and s not in requests and s not in scheduling]
     out: list[Signal] = []
     make = _Maker(row, ctx)
 
@@ -142,6 +143,18 @@ def message_signals(row: dict[str, Any], ctx: RuleContext) -> list[Signal]:
             out.append(make.fact("negative_tone", "sounds frustrated", sentence, f"rule:negative_tone:{why}"))
     out.extend(_competitor(make, ctx, body, said))
     return out
+
+
+def _asks_nothing_now(sentence: str, said: list[str], row: dict[str, Any]) -> bool:
+    """An open offer ("let me know if you have any questions"), or a "let me know" that hands the turn
+    back after the writer's own offer or as the closing line of a reply: nothing is owed for it."""
+    if text.is_courtesy(sentence):
+        return True
+    if not text.hands_back(sentence):
+        return False
+    at = said.index(sentence)
+    closes_reply = truthy(row.get("is_reply")) and at == len(said) - 1 and at > 0
+    return closes_reply or any(text.is_offer(s) for s in said[:at + 1])
 
 
 def _before(said: list[str], sentence: str) -> str | None:

@@ -18,9 +18,22 @@ _ARTICLES = re.compile(r"\b(the|a|an|our|your|just|please|really|actually)\b\s*"
 _MENTION = re.compile(r"^@[A-Z][\w.-]*( [A-Z][\w.-]*)?[,:]?\s+")  # "@Alice Chen can you…"
 _PRONOUN = re.compile(r"\b(it|those|them|that|this|these)\b", re.I)
 SHORT_QUESTION_WORDS = 5
+_VOCATIVE_LEAD = re.compile(  # "Alice, …", "Hi Alice - …", "Thanks, …"
+    r"^(?:(?:hi|hey|hello|thanks|thank you|ok|okay)\b[ ,]*)?[A-Z][a-z]+(?: [A-Z][a-z]+)?\s*[,:\-\u2014]\s+"
+)
+# What comes before the thing asked for: "could you please", "any chance you could", "I'd like you to".
 _ASK_LEAD = re.compile(
-    r"^.*?\b((can|could|would|will) (you|someone|somebody|anyone|one of you)( (please|also|quickly|kindly))?|"
-    r"(please|pls|kindly)( (also|just))?|(we|i) need you to|would you mind)\s+",
+    r"^.*?\b((can|could|would|will) (you|someone|somebody|anyone|one of you)"
+    r"( (please|also|quickly|kindly|just|possibly|maybe|perhaps|pls))*( (be able|be willing|have time) to)?|"
+    r"(please|pls|kindly)( (also|just))?|(we|i) need you to|would you mind|any chance (you|someone) could|"
+    r"(would|will|is) it be possible (for you )?to|(i|we)( would|'d)?( really)? (like|love|want) (you|for you) to)\s+",
+    re.I,
+)
+_LET_KNOW_LEAD = re.compile(r"^(please )?let (me|us) know\b", re.I)
+# Words that cannot start an imperative: the ask is indirect ("I'd like your help…"), so quote it.
+_NOT_IMPERATIVE = re.compile(
+    r"^(i|i'd|i'm|i'll|i've|we|we'd|we're|we'll|we've|our|my|it|it's|its|any|is|are|would|could|can|looking|"
+    r"hoping|need|needs|your|the|this|that|there|if|when|you|you'll|you'd|you're)\b",
     re.I,
 )
 _PROMISE_LEAD = re.compile(r"^.*?\b(i'?ll|i will|i'?m going to|i am going to|i can|we'?ll|we will|let me)\s+", re.I)
@@ -46,6 +59,7 @@ def clip(text: str, words: int) -> str:
 
 def _tidy(sentence: str) -> str:
     s = _MENTION.sub("", sentence.strip())
+    s = _VOCATIVE_LEAD.sub("", s, count=1)
     s = _FILLER_LEAD.sub("", s)
     return s.strip()
 
@@ -105,12 +119,19 @@ def technical_question(customer: str | None, author: str | None, sentence: str, 
 
 def action_item(customer: str | None, author: str | None, sentence: str, external: bool,
                 previous: str | None = None) -> tuple[str, str]:
-    ask = _ASK_LEAD.sub("", _tidy(sentence), count=1).rstrip("?.! ")
-    ask = " ".join(_ME_TO_YOU.get(w.lower(), w) for w in ask.split())
     suffix = f"({short_customer(customer)})" if customer else ""
+    asker = who(author, customer, external)
+    tidy = _LET_KNOW_LEAD.sub("tell me", _tidy(sentence), count=1)
+    ask = _ASK_LEAD.sub("", tidy, count=1).rstrip("?.! ")
+    if ask == tidy.rstrip("?.! ") and _NOT_IMPERATIVE.match(ask):
+        # An indirect ask ("We'd need the DPA before Friday"): say whose ask it is and quote it.
+        tldr = _limit(f"Follow up with {short_customer(customer)}:" if customer else "Follow up:", _compact(sentence))
+        return tldr, f"{asker} asked: {quote(sentence)}"
+    ask = " ".join(_ME_TO_YOU.get(w.lower(), w) for w in ask.split())
+    ask = ask[:1].lower() + ask[1:] if ask[1:2].islower() else ask  # "Send them…" -> "send them…"
     budget = TLDR_WORDS - len(suffix.split())
     tldr = f"{clip(_capital(_compact(ask)), budget)} {suffix}".strip()
-    summary = f"{who(author, customer, external)} asked you to {ask}."
+    summary = f"{asker} asked you to {ask}."
     if previous and _PRONOUN.search(ask):  # "complete it": say what "it" is
         summary += f" Context: {quote(previous, 20)}"
     return tldr, summary

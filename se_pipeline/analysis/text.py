@@ -25,7 +25,22 @@ URL = re.compile(r"https?://\S+|\b[\w-]+(\.[\w-]+)+/\S+")
 # ---- questions -----------------------------------------------------------------------------------
 
 _INDIRECT_QUESTION = re.compile(
-    r"\b(i was wondering|wondering (if|whether)|let (me|us) know (if|whether|how|what|when|which))\b", re.I
+    r"\b(i was wondering|wondering (if|whether)|let (me|us) know (if|whether|how|what|when|which|who|where|why)|"
+    r"(i|we)( would|'d)? (need|want|like|love) to (know|understand|find out|confirm|check) (if|whether|how|what|when|which|who|where|why)|"
+    r"(i'?m|we'?re|i am|we are) (curious|unsure|not sure|unclear) (if|whether|how|what|when|which|why|about)|"
+    r"(do|does) (you|anyone|someone) know (if|whether|how|what|when|which|who|where|why)|"
+    r"any (idea|thoughts|insight) (on|about|if|whether|how|what|when|why))\b",
+    re.I,
+)
+# Asks for an answer, not a deliverable: "can you confirm…?", "please advise", "tell me whether…".
+_INFO_ASK = re.compile(
+    r"\b((can|could|would|will) (you|someone|anyone)( please| kindly| quickly)?|please|kindly|pls) "
+    r"(confirm|clarify|explain|advise|tell (me|us)|let (me|us) know|check)\b(?=.*\?\s*$)|"
+    r"\b(please|kindly|pls)?\s*(confirm|clarify|explain|advise|tell (me|us)|check) "
+    r"(whether|if|what|how|when|which|who|where|why)\b|\bplease advise\b|"
+    r"\blet (me|us) know (if|whether|what|how|which|who|where|why)\b|"
+    r"\b(i|we)( would|'d| will|'ll)?( also)? need to (know|understand|find out) (if|whether|what|how|which|who|where|why)\b",
+    re.I,
 )
 # Questions that expect no answer: rhetorical, exclamations, small talk.
 _RHETORICAL = re.compile(
@@ -45,15 +60,105 @@ _SELF_RESOLVED = re.compile(
 # ---- requests, commitments, deliveries -------------------------------------------------------
 
 _REQUEST_VERBS = (
-    r"send|share|forward|provide|put together|prepare|pull together|add|update|review|complete|fill (out|in)|"
-    r"set up|create|draft|write up|write|look into|check on|run|walk (us|me|them) through|help (us|me)|"
-    r"countersign|sign|return|resend|upload|invite|give us|get us|grant|enable|open|raise|file|schedule"
+    r"send|resend|share|forward|provide|put together|prepare|pull together|add|update|review|complete|fill (out|in)|"
+    r"set up|create|draft|write up|write|look into|look at|look over|check on|check|run|walk (us|me|them) through|"
+    r"help|countersign|sign|return|upload|invite|give|get|grant|enable|open|raise|file|schedule|confirm|verify|"
+    r"clarify|explain|tell|advise|recommend|suggest|point (me|us)|call|email|e-mail|ping|reach out|follow up|"
+    r"loop in|connect (me|us)|introduce|arrange|book|reserve|approve|send over|double[- ]check|take a look|"
+    r"let (me|us) know|make sure|remind|remove|delete|cancel|extend|increase|bump|reset|escalate|fix|investigate|"
+    r"dig into|clarify|attach|include|cc|copy|pass (it |this |that )?(along|on)|circulate|coordinate|handle|"
+    r"talk to|speak (to|with)|meet|join|hop on|jump on|weigh in|comment|sign off"
 )
+# "Please send…", "Could you kindly share…", "Would you be able to review…", "Any chance you could…"
 _REQUEST = re.compile(
-    rf"\b(can|could|would|will) (you|someone|somebody|anyone|one of you)( (please|also|quickly|kindly))? "
-    rf"({_REQUEST_VERBS})\b|"
-    rf"\b(please|pls|kindly)( (also|just))? ({_REQUEST_VERBS})\b|"
-    rf"\b(we|i) need you to\b|\bwould you mind\b",
+    rf"\b(can|could|would|will|won'?t) (you|someone|somebody|anyone|one of you|y'?all)"
+    rf"(( (please|also|quickly|kindly|just|possibly|maybe|perhaps|pls))*| (be able|be willing|have time) to)"
+    rf" ({_REQUEST_VERBS})\b|"
+    rf"(?<!to )(?<!sure )\b(please|pls|plz|kindly),? (?!(?:be|do)\b)[a-z]{{2,}}|\bplease (be sure|do not|don'?t)\b|"
+    rf"\b(feel free|don'?t hesitate|do not hesitate) to\b|\blet (me|us) know\b|"
+    rf"\b(we|i) need you to\b|\bwould you mind\b|\bplease advise\b|\bmay (i|we) (get|have|ask|request|see)\b|"
+    rf"\b(i|we)( am| are|'m|'re)? writing to (request|ask)\b|\b(i|we) (would like to |'d like to )?(request|ask) (that )?(you|for)\b|"
+    rf"\byou('ll| will)? (need|must|have|should|may want|might want|'d better|had better) to\b|"
+    rf"\b(any|is there any|is there a) chance (you|we|someone|of)\b|"
+    rf"\b(would|will|is) it be possible (to|for you)\b|\bis it possible (for you|to get)\b|"
+    rf"(\b(i'?m|we'?re|i am|we are) |^)(looking|hoping) for (some |any |your )?(guidance|help|advice|input|feedback|"
+    rf"recommendations?|pointers|direction|clarity|clarification|thoughts)\b|"
+    rf"\b(your|any) (help|guidance|advice|input|feedback|thoughts|assistance|insight) (here |on this )?(would be|is|will be) "
+    rf"(much |greatly |really |very )?(appreciated|welcome|helpful|great)\b|"
+    rf"\b(i|we)( would|'d)?( really| greatly| very much)? appreciate (it if you|if you|your|any|you)\b|"
+    rf"\b(i|we)( would|'d)( really| very much)? (like|love) (your|you to|for you to)\b|"
+    rf"\b(i|we)( would|'d)( really| very much)? (like|love) to (discuss|talk|speak|meet|chat|catch up|get together|"
+    rf"set up|schedule|review|go over|walk through|hear|know|understand|learn|receive)\b|"
+    rf"\b(i|we)(( would|'d| will|'ll| really| also| still| urgently| just)*) need (your|you|to (know|see|receive|"
+    rf"hear|confirm|review|discuss|talk|speak|meet|go over|understand|find out)|(a|an|the|some|any|copies|a copy|more|"
+    rf"this|that|these|those|it|them) \w+[^.!?]*\b(by|before|asap|until|from you|today|tomorrow|eod|this week)\b)|"
+    rf"\bit would be (great|helpful|good|nice|ideal) if (you|we) could\b",
+    re.I,
+)
+# An imperative: the sentence (after a name, "also", or a leading clause) starts with a verb and an object.
+_IMPERATIVE_VERBS = (
+    r"send|resend|forward|share|email|e-mail|fax|call|phone|ping|text|give|tell|ask|check|review|confirm|"
+    r"provide|update|add|remove|delete|sign|return|fill (out|in)|complete|print|submit|approve|verify|"
+    r"register|install|upload|set up|schedule|book|reserve|arrange|organi[sz]e|coordinate|prepare|draft|"
+    r"write|put|find out|bring|join|reply to|respond to|advise|grab|move|change|include|attach|post|invite|"
+    r"notify|inform|remind|pass|circulate|cancel|reschedule|fix|investigate|clarify|explain|handle|"
+    r"make sure|be sure to|don'?t forget to|do not forget to|go ahead|take a look|have a look|look at|look into|"
+    r"look over|reach out|get back to|get in touch|follow up|talk to|talk with|speak to|speak with|stop by|"
+    r"come by|loop in|cc|copy|think about|consider|plan|mark|pick up|get|shoot|drop|visit|click|contact|go to|"
+    r"go here|use|try|download|apply|register|sign up|log ?in|subscribe|follow|select|enter|choose|save|read|"
+    r"watch|remember|let \w+( \w+)? know|let \w+ know|feel free to|don'?t hesitate to|do not hesitate to"
+)
+_OBJECT = (
+    r"me|us|him|her|them|it|this|that|these|those|the|a|an|my|our|your|his|their|all|any|some|every\w*|"
+    r"out|over|back|up|in|along|with|to|about|on it|ahead|whether|if|what|when|how|here|now|today|\\$LINK|\\d|"
+    r"[A-Z][a-z]+"
+)
+_IMPERATIVE = re.compile(
+    rf"^(?:(?:also|and|so|then|but|ok|okay|oh|plus|ps|p\.s\.?|now|meanwhile|just|pls|please|kindly)[,:]?\s+|"
+    rf"@?[A-Z][a-z]+(?: [A-Z][a-z]+)?\s*[,:\-\u2014]\s*|(?:if|when|once|before|after|as soon as) [^,]{{1,60}},\s*)*"
+    rf"(?i:{_IMPERATIVE_VERBS})\s+(?:{_OBJECT})\b"
+)
+# Asks that expect nothing now: open offers and future nudges ("let me know if you have any questions").
+_COURTESY = re.compile(
+    r"\b(feel free|don'?t hesitate|do not hesitate|never hesitate)\b|"
+    r"\bif (you|there|anyone) (have|has|are|is|got|come up with) (any|other|further|more|additional) "
+    r"(other |further |more )?(questions?|concerns?|issues?|problems?|comments?|thoughts?|feedback|suggestions?)\b|"
+    r"\bif (there'?s|there is|there are) (any|anything)\b|"
+    r"\bif (you|we|anyone) (need|want|require) (anything|any|help|assistance|more|further|additional)\b|"
+    r"\bif (anything|something|that|this|it|things?|plans?|your plans|the \w+) (changes?|comes? up|happens)\b|"
+    r"\bif (i|we) can (help|be of|do|assist)\b|"
+    r"\bif (you'?d|you would|you want|you wish|you'?re interested|you are interested|interested)\b|"
+    r"\bshould you (have|need|want|wish|require)\b|"
+    r"\bkeep (me|us) (posted|informed|updated|in the loop)\b|"
+    r"\b(any|other|further) questions,? (just )?(let|give|call|email|ping|reach)\b",
+    re.I,
+)
+# Mailing-list small print: asks nobody means ("add us to your address book", "to unsubscribe…").
+_BOILERPLATE = re.compile(
+    r"\b(address book|contacts list|safe[- ]?sender|white ?list|unsubscribe|opt[- ]out|"
+    r"(email|e-mail|notification|profile|subscription) (preferences|settings)|no longer (wish to |want to )?receive|"
+    r"stop (future |receiving )?(mailings|emails|these)|turn (this|these|them) off|received this (message|e-?mail) in error)\b",
+    re.I,
+)
+# The writer offers to do something ("happy to walk you through it", "want me to send…?").
+_OFFER = re.compile(
+    r"(\b(i|we)('d| would| am|'m| are|'re)? (be )?|^)(happy|glad|more than happy|keen) to\b|"
+    r"\b(i|we) (can|could) (set|send|share|walk|help|do|arrange|loop|get|put|run|give|take|show|provide|"
+    r"schedule|hop|jump|intro\w*|connect|pull|dig|look)\b|\bwant me to\b|\bwould you like (me|us) to\b|"
+    r"\bshould (i|we) (send|share|set|schedule|loop)\b",
+    re.I,
+)
+# "Let me know" handing the turn back rather than asking a question ("let me know when you're ready").
+_HAND_BACK = re.compile(
+    r"\blet (me|us) know(\s*[.!]*$|\s+(when|once|as soon as|how (it|that|things) goes?|what you think|"
+    r"your thoughts|if (that|this|it) (works|helps)))",
+    re.I,
+)
+# "Please" that asks nothing of the reader; cut out before looking for an ask.
+_NOT_AN_ASK = re.compile(
+    r"\b(please|kindly|pls),? (find|see|note|be advised|be aware|be informed|accept|enjoy|excuse|forgive|ignore|"
+    r"disregard|keep this|refer to|consider this|let me (introduce|explain))\b[^,;]*|"
+    r"^(?:find|see) (attached|enclosed|below|above)\b[^,;]*",
     re.I,
 )
 _COMMIT_DELIVER = (
@@ -150,12 +255,31 @@ def is_question(sentence: str) -> bool:
     s = sentence.strip()
     if _RHETORICAL.search(s) or _NUDGE.search(s):
         return False
-    return s.endswith("?") or bool(_INDIRECT_QUESTION.search(s))
+    return s.endswith("?") or bool(_INDIRECT_QUESTION.search(s) or _INFO_ASK.search(s))
 
 
 def is_request(sentence: str) -> bool:
-    """Asks the reader to do something ("can you send…", "please complete…")."""
-    return bool(_REQUEST.search(sentence)) and not re.search(r"\bplease (find|see|note|feel free|let)\b", sentence, re.I)
+    """Asks the reader to do something: "can you send…", "please advise", "I'd like your help…",
+    "we need the DPA before Friday", an imperative "Send me the logs"."""
+    s = _NOT_AN_ASK.sub(" ", sentence).strip()
+    if _RHETORICAL.search(s) or _BOILERPLATE.search(s) or _INFO_ASK.search(s):
+        return False  # small print, or an ask for an answer (a question)
+    return bool(_REQUEST.search(s) or _IMPERATIVE.search(s))
+
+
+def is_courtesy(sentence: str) -> bool:
+    """An open offer or a future nudge, not something to do now ("let me know if you have any questions")."""
+    return bool(_COURTESY.search(sentence))
+
+
+def is_offer(sentence: str) -> bool:
+    """The writer offers to do something for the reader ("happy to walk you through it")."""
+    return bool(_OFFER.search(sentence))
+
+
+def hands_back(sentence: str) -> bool:
+    """A "let me know" that hands the turn back ("let me know when you're ready") rather than asks a question."""
+    return bool(_HAND_BACK.search(sentence))
 
 
 def commitment_verb(sentence: str) -> str | None:
