@@ -184,9 +184,23 @@ def test_a_closing_let_me_know_still_counts_when_it_opens_the_thread():
     ("I would like to thank you for your time.", False),
     ("We need to upgrade our agents first.", False),
     ("A spirited selection sure to please everyone.", False),
+    ("Could you come see me when you get a minute.", True),
+    ("Why don't you check with Cindy when she returns.", True),
+    ("She can let me know tomorrow whether they are interested.", False),
+    ("Please bear with us while we migrate the tenant.", False),
 ])
 def test_imperatives_need_a_verb_and_an_object_at_the_start(sentence, asks):
     assert text.is_request(sentence) is asks
+
+
+@pytest.mark.parametrize("sentence, asks", [
+    ("Are you still available Thursday morning.", True),
+    ("I'd like to know whether the agent supports JDK 21.", True),
+    ("Should you need anything, call me.", False),
+    ("Would you like me to send the deck over.", False),
+])
+def test_questions_without_a_question_mark(sentence, asks):
+    assert text.is_question(sentence) is asks
 
 
 # ---- commitments ---------------------------------------------------------------------------------

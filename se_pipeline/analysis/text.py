@@ -26,7 +26,7 @@ URL = re.compile(r"https?://\S+|\b[\w-]+(\.[\w-]+)+/\S+")
 
 _INDIRECT_QUESTION = re.compile(
     r"\b(i was wondering|wondering (if|whether)|let (me|us) know (if|whether|how|what|when|which|who|where|why)|"
-    r"(i|we)( would|'d)? (need|want|like|love) to (know|understand|find out|confirm|check) (if|whether|how|what|when|which|who|where|why)|"
+    r"(need|needs|want|wants|like|love) to (know|understand|find out|confirm|check) (if|whether|how|what|when|which|who|where|why)|"
     r"(i'?m|we'?re|i am|we are) (curious|unsure|not sure|unclear) (if|whether|how|what|when|which|why|about)|"
     r"(do|does) (you|anyone|someone) know (if|whether|how|what|when|which|who|where|why)|"
     r"any (idea|thoughts|insight) (on|about|if|whether|how|what|when|why))\b",
@@ -42,6 +42,8 @@ _INFO_ASK = re.compile(
     r"\b(i|we)( would|'d| will|'ll)?( also)? need to (know|understand|find out) (if|whether|what|how|which|who|where|why)\b",
     re.I,
 )
+# A question without its question mark: "Are you still available Thursday." ("Should you…" is a condition.)
+_INVERTED = re.compile(r"(do|does|did|can|could|would|will|are|is|have|has) (you|we|anyone|someone)\b(?! like)", re.I)
 # Questions that expect no answer: rhetorical, exclamations, small talk.
 _RHETORICAL = re.compile(
     r"^(who knew|what'?s the point|what is the point|how (cool|great|awesome|amazing|nice) is that|why not|"
@@ -71,14 +73,15 @@ _REQUEST_VERBS = (
 )
 # "Please send…", "Could you kindly share…", "Would you be able to review…", "Any chance you could…"
 _REQUEST = re.compile(
-    rf"\b(can|could|would|will|won'?t) (you|someone|somebody|anyone|one of you|y'?all)"
+    rf"\b(can|could|would|will|won'?t) (you( guys| all| two)?|someone|somebody|anyone|one of you|y'?all)"
     rf"(( (please|also|quickly|kindly|just|possibly|maybe|perhaps|pls))*| (be able|be willing|have time) to)"
     rf" ({_REQUEST_VERBS})\b|"
     rf"(?<!to )(?<!sure )\b(please|pls|plz|kindly),? (?!(?:be|do)\b)[a-z]{{2,}}|\bplease (be sure|do not|don'?t)\b|"
-    rf"\b(feel free|don'?t hesitate|do not hesitate) to\b|\blet (me|us) know\b|"
+    rf"\b(feel free|don'?t hesitate|do not hesitate) to\b|"
+    rf"(?<!to )(?<!can )(?<!will )(?<!could )(?<!would )(?<!should )(?<!'ll )\blet (me|us) know\b|"
     rf"\b(we|i) need you to\b|\bwould you mind\b|\bplease advise\b|\bmay (i|we) (get|have|ask|request|see)\b|"
     rf"\b(i|we)( am| are|'m|'re)? writing to (request|ask)\b|\b(i|we) (would like to |'d like to )?(request|ask) (that )?(you|for)\b|"
-    rf"\byou('ll| will)? (need|must|have|should|may want|might want|'d better|had better) to\b|"
+    rf"\byou('ll| will)? (need|must|have|should|may want|might want|may need|might need|'d better|had better) to\b|"
     rf"\b(any|is there any|is there a) chance (you|we|someone|of)\b|"
     rf"\b(would|will|is) it be possible (to|for you)\b|\bis it possible (for you|to get)\b|"
     rf"(\b(i'?m|we'?re|i am|we are) |^)(looking|hoping) for (some |any |your )?(guidance|help|advice|input|feedback|"
@@ -92,7 +95,11 @@ _REQUEST = re.compile(
     rf"\b(i|we)(( would|'d| will|'ll| really| also| still| urgently| just)*) need (your|you|to (know|see|receive|"
     rf"hear|confirm|review|discuss|talk|speak|meet|go over|understand|find out)|(a|an|the|some|any|copies|a copy|more|"
     rf"this|that|these|those|it|them) \w+[^.!?]*\b(by|before|asap|until|from you|today|tomorrow|eod|this week)\b)|"
-    rf"\bit would be (great|helpful|good|nice|ideal) if (you|we) could\b",
+    rf"\b(it )?would be (great|helpful|good|nice|ideal|appreciated) if (you|we) (can|could|would)\b|"
+    rf"\bif you (could|can|would) (please |kindly )?({_REQUEST_VERBS}|leave)\b|\bwhy don'?t you\b|"
+    rf"\b(a few|\d+) minutes (or so )?of your time\b|"
+    rf"\b(i|we) hope (that )?you (can|could|will) (join|attend|make it|come|participate)\b|"
+    rf"^(can|could|would|will) you( please| kindly)? (?!(believe|imagine|like)\b)\w+[^?]*$",
     re.I,
 )
 # An imperative: the sentence (after a name, "also", or a leading clause) starts with a verb and an object.
@@ -157,7 +164,7 @@ _HAND_BACK = re.compile(
 # "Please" that asks nothing of the reader; cut out before looking for an ask.
 _NOT_AN_ASK = re.compile(
     r"\b(please|kindly|pls),? (find|see|note|be advised|be aware|be informed|accept|enjoy|excuse|forgive|ignore|"
-    r"disregard|keep this|refer to|consider this|let me (introduce|explain))\b[^,;]*|"
+    r"disregard|keep this|keep in mind|bear with|refer to|consider this|let me (introduce|explain))\b[^,;]*|"
     r"^(?:find|see) (attached|enclosed|below|above)\b[^,;]*",
     re.I,
 )
@@ -251,11 +258,12 @@ def sentences(text: str | None) -> list[str]:
 
 
 def is_question(sentence: str) -> bool:
-    """A real question: ends with '?' or asks indirectly; not rhetorical, not a chaser."""
+    """A real question: ends with '?', starts like one ("Are you free Thursday."), or asks indirectly;
+    not rhetorical, not a chaser."""
     s = sentence.strip()
     if _RHETORICAL.search(s) or _NUDGE.search(s):
         return False
-    return s.endswith("?") or bool(_INDIRECT_QUESTION.search(s) or _INFO_ASK.search(s))
+    return s.endswith("?") or bool(_INDIRECT_QUESTION.search(s) or _INFO_ASK.search(s) or _INVERTED.match(s))
 
 
 def is_request(sentence: str) -> bool:
