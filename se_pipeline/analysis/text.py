@@ -68,7 +68,7 @@ _REQUEST_VERBS = (
     r"clarify|explain|tell|advise|recommend|suggest|point (me|us)|call|email|e-mail|ping|reach out|follow up|"
     r"loop in|connect (me|us)|introduce|arrange|book|reserve|approve|send over|double[- ]check|take a look|"
     r"let (me|us) know|make sure|remind|remove|delete|cancel|extend|increase|bump|reset|escalate|fix|investigate|"
-    r"dig into|clarify|attach|include|cc|copy|pass (it |this |that )?(along|on)|circulate|coordinate|handle|"
+    r"dig into|attach|include|cc|copy|pass (it |this |that )?(along|on)|circulate|coordinate|handle|"
     r"talk to|speak (to|with)|meet|join|hop on|jump on|weigh in|comment|sign off"
 )
 # "Please send…", "Could you kindly share…", "Would you be able to review…", "Any chance you could…"
