@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 import duckdb
 from pydantic import BaseModel
@@ -59,51 +60,60 @@ def _short(text: str, words: int = TLDR_WORDS) -> str:
     return " ".join(parts[:words]) if len(parts) > words else text
 
 
-def _signals_as_of(con: duckdb.DuckDBPyConnection, se_id: str, day: dt.date, settings: Settings) -> list[dict]:
+def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.date, settings: Settings) -> dict[str, list[dict]]:
+    """se_id -> the signals its digest of `day` considers, in the order they were raised."""
     day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), settings.tz)
     rows = con.execute(
         """
-        SELECT s.signal_id, s.customer, s.kind, s.owed, s.status, s.raised_at, s.activity_date,
+        SELECT s.se_id, s.signal_id, s.customer, s.kind, s.owed, s.status, s.raised_at, s.activity_date,
                s.resolved_at, s.summary, coalesce(s.tldr, s.summary) AS tldr, s.activity_ids, s.link,
                s.relevance, s.thread_key, s.excerpt,
-               (SELECT a.author_name FROM activity a WHERE a.activity_id = s.resolved_by) AS resolved_by_name,
+               a.author_name AS resolved_by_name,
                CASE
                    WHEN s.owed AND (s.resolved_at IS NULL OR s.resolved_at >= $day_end) THEN 'todo'
                    WHEN s.relevance = 'uncertain' THEN 'not_included'
                    ELSE 'know'
                END AS section
         FROM signals s
-        WHERE s.se_id = $se_id
+        LEFT JOIN activity a ON a.activity_id = s.resolved_by
+        WHERE list_contains($se_ids, s.se_id)
           AND s.raised_at < $day_end
           AND (
               s.activity_date = $day
               OR (s.owed AND s.relevance = 'include' AND s.activity_date >= $since
                   AND (s.resolved_at IS NULL OR s.resolved_at >= $day_end))
           )
-        ORDER BY s.raised_at, s.signal_id
+        ORDER BY s.se_id, s.raised_at, s.signal_id
         """,
-        {"se_id": se_id, "day": day, "day_end": day_end, "since": day - dt.timedelta(days=OPEN_LOOKBACK_DAYS)},
+        {"se_ids": se_ids, "day": day, "day_end": day_end, "since": day - dt.timedelta(days=OPEN_LOOKBACK_DAYS)},
     )
     columns = [c[0] for c in con.description]
-    return [dict(zip(columns, row)) for row in rows.fetchall()]
+    by_se: dict[str, list[dict]] = defaultdict(list)
+    for row in rows.fetchall():
+        by_se[row[0]].append(dict(zip(columns, row)))
+    return by_se
 
 
-def _unplaced_activity(con: duckdb.DuckDBPyConnection, se_id: str, day: dt.date) -> list[tuple]:
-    """The SE's own email and DMs of the day with no customer and nothing notable: maybe personal, maybe not.
+def _unplaced_activity(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.date) -> dict[str, list[tuple]]:
+    """se_id -> the SE's own email and DMs of the day with no customer and nothing notable: maybe personal, maybe not.
 
     Listed, not dropped, so the SE can look. (Channel chatter with no customer is surely unrelated.)
     """
-    return con.execute(
+    rows = con.execute(
         """
-        SELECT activity_id, source, author_name, coalesce(subject, text) AS about, link
+        SELECT se_id, activity_id, source, author_name, coalesce(subject, text) AS about, link
         FROM activity a
-        WHERE a.se_id = ? AND a.activity_date = ? AND a.customer IS NULL
+        WHERE list_contains(?, a.se_id) AND a.activity_date = ? AND a.customer IS NULL
           AND (a.source = 'gmail' OR a.channel_kind = 'dm') AND NOT coalesce(a.author_is_se, FALSE)
           AND NOT EXISTS (SELECT 1 FROM signals s WHERE list_contains(s.activity_ids, a.activity_id))
-        ORDER BY a.sent_at, a.activity_id
+        ORDER BY a.se_id, a.sent_at, a.activity_id
         """,
-        [se_id, day],
+        [se_ids, day],
     ).fetchall()
+    by_se: dict[str, list[tuple]] = defaultdict(list)
+    for se_id, *rest in rows:
+        by_se[se_id].append(tuple(rest))
+    return by_se
 
 
 def _customer_status(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, bool]]:
@@ -175,19 +185,37 @@ def _without_repeats(know: list[dict], cited: set[str]) -> list[dict]:
     return kept
 
 
+@dataclass(frozen=True)
+class DayInputs:
+    """What the digests of one day read from the warehouse, fetched once for all SEs (a query per day, not per SE)."""
+
+    statuses: dict[str, tuple[str, bool]]  # customer -> (header status, closed)
+    signals: dict[str, list[dict]]  # se_id -> signals as of the day
+    unplaced: dict[str, list[tuple]]  # se_id -> the day's uncustomered mail and DMs
+
+
+def day_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, settings: Settings, se_ids: list[str]) -> DayInputs:
+    return DayInputs(_customer_status(con), _signals_as_of(con, se_ids, day, settings), _unplaced_activity(con, se_ids, day))
+
+
 def build_digest_items(
     con: duckdb.DuckDBPyConnection,
     se_id: str,
     day: dt.date,
     settings: Settings,
+    inputs: DayInputs | None = None,
 ) -> list[DigestItem]:
-    """All items of `se_id`'s digest for `day`, ranked; `shown` marks what fits the section limits."""
-    statuses = _customer_status(con)
+    """All items of `se_id`'s digest for `day`, ranked; `shown` marks what fits the section limits.
+
+    `inputs`: the day's day_inputs() when building several SEs' digests; read here when not given.
+    """
+    inputs = inputs or day_inputs(con, day, settings, [se_id])
+    statuses = inputs.statuses
     by_customer: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     not_included: list[tuple[str, dict]] = []
     closed_counts: dict[str, int] = defaultdict(int)
 
-    for signal in _signals_as_of(con, se_id, day, settings):
+    for signal in inputs.signals.get(se_id, []):
         customer = signal["customer"]
         if customer is None or signal["section"] == "not_included":
             not_included.append((signal["summary"], signal))
@@ -241,7 +269,7 @@ def build_digest_items(
             )
         )
         position += 1
-    for activity_id, source, author, about, link in _unplaced_activity(con, se_id, day):
+    for activity_id, source, author, about, link in inputs.unplaced.get(se_id, []):
         where = "Email" if source == "gmail" else "Message"
         about = " ".join((about or "").split())
         items.append(

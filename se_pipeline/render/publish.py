@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.config import Settings
-from se_pipeline.render.items import DigestItem, build_digest_items
+from se_pipeline.render.items import DigestItem, build_digest_items, day_inputs
 from se_pipeline.render.markdown import render_markdown
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import ensure_tables
@@ -43,17 +43,13 @@ def publish_digests(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
         con.execute("DELETE FROM digest_items WHERE digest_date BETWEEN ? AND ?", [window.first_day, window.last_day])
         con.execute("DELETE FROM digests WHERE digest_date BETWEEN ? AND ?", [window.first_day, window.last_day])
         for day in window.days:
+            inputs = day_inputs(con, day, settings, [se.id for se in settings.sales_engineers])
+            day_items: list[DigestItem] = []
             for se in settings.sales_engineers:
-                items = build_digest_items(con, se.id, day, settings)
+                items = build_digest_items(con, se.id, day, settings, inputs)
+                day_items.extend(items)
                 markdown = render_markdown(items, se.name, se.id, day)
                 path = digest_path(settings, day.isoformat(), se.id)
-                if items:
-                    frame = _item_frame(items)
-                    con.register("_items", frame)
-                    try:
-                        con.execute("INSERT INTO digest_items BY NAME SELECT * FROM _items")
-                    finally:
-                        con.unregister("_items")
                 count = {s: sum(1 for i in items if i.section == s) for s in ("todo", "know", "not_included")}
                 con.execute(
                     "INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -63,6 +59,12 @@ def publish_digests(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(markdown, encoding="utf-8")
                 published.append(PublishedDigest(se.id, day.isoformat(), path, count["todo"], count["know"]))
+            if day_items:
+                con.register("_items", _item_frame(day_items))
+                try:
+                    con.execute("INSERT INTO digest_items BY NAME SELECT * FROM _items")
+                finally:
+                    con.unregister("_items")
     return published
 
 
