@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance
 
+from se_pipeline import errors
 from se_pipeline.config import Settings
 
 INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
-# The terminal shows warnings and failures; every step's events stay in the run's logs (se-pipeline ui).
-_QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Dagster's console shows tracebacks even for a user's mistake: the CLI prints RunOutcome instead, and
+# every step's events, tracebacks included, stay in the run's logs (se-pipeline ui).
+_QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+# Mistakes in input or settings: their message says what to fix, so it is shown without the class name.
+_USER_ERRORS = {cls.__name__ for cls in (errors.SePipelineError, *errors.SePipelineError.__subclasses__())}
 
 
 @dataclass
@@ -24,6 +29,8 @@ class RunOutcome:
     run_id: str
     success: bool
     errors: list[str]  # one line per failed step: what failed and why
+    warnings: list[str] = field(default_factory=list)  # assets' warnings and failed checks
+    quarantined: dict[str, int] = field(default_factory=dict)  # source -> records set aside in `quarantine`
 
 
 def dagster_home(settings: Settings) -> Path:
@@ -38,7 +45,7 @@ def dagster_home(settings: Settings) -> Path:
 
 
 def _step_errors(result) -> list[str]:
-    errors = []
+    found = []
     for event in result.all_events:
         if event.event_type != DagsterEventType.STEP_FAILURE:
             continue
@@ -46,8 +53,41 @@ def _step_errors(result) -> list[str]:
         # Dagster wraps the asset's exception; the user's message is in the innermost cause.
         while error.cause is not None:
             error = error.cause
-        errors.append(f"{event.step_key}: {error.message.strip()}")
-    return errors
+        message = error.message.strip()
+        if error.cls_name in _USER_ERRORS:
+            message = message.split(": ", 1)[-1]  # "se_pipeline.errors.SourceError: <message>"
+        else:
+            message += f" (an unexpected error: the traceback is in run {result.run_id}'s logs, se-pipeline ui)"
+        found.append(f"{event.step_key}: {message}")
+    return found
+
+
+def _quarantined(result) -> dict[str, int]:
+    """Records each raw source set aside, from its materializations' rows_quarantined."""
+    counts: dict[str, int] = {}
+    for event in result.all_events:
+        if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
+            value = event.event_specific_data.materialization.metadata.get("rows_quarantined")
+            if value is not None and value.value:
+                counts[event.step_key.removeprefix("raw_")] = int(value.value)
+    return counts
+
+
+def _warnings(instance: DagsterInstance, result) -> list[str]:
+    """Warnings the assets logged, and checks that failed: what the quiet console no longer shows."""
+    found = [
+        f"{entry.step_key or 'run'}: {entry.user_message}"
+        for entry in instance.all_logs(result.run_id)
+        # context.log.warning; the engine's own errors ("Dependencies … failed") repeat the step failures
+        if not entry.is_dagster_event and logging.WARNING <= entry.level < logging.ERROR
+    ]
+    for event in result.all_events:
+        if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            check = event.event_specific_data
+            if not check.passed:
+                details = "; ".join(f"{k}: {v.value}" for k, v in check.metadata.items())
+                found.append(f"check {check.asset_check_key.name} failed ({details})")
+    return found
 
 
 def run_job(
@@ -62,7 +102,8 @@ def run_job(
         result = job.execute_in_process(
             instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False, run_config=_QUIET
         )
-    return RunOutcome(result.run_id, result.success, _step_errors(result))
+        warnings = _warnings(instance, result)
+    return RunOutcome(result.run_id, result.success, _step_errors(result), warnings, _quarantined(result))
 
 
 def materialize_days(settings: Settings, config_path: str | None, first: dt.date, last: dt.date) -> RunOutcome:

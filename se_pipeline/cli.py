@@ -43,14 +43,36 @@ def _check_days(settings: Settings, first: dt.date, last: dt.date) -> None:
         raise SePipelineError(f"{last} is in the future (today is {today} in {settings.timezone})")
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days, 1 or more")
+    return int(text)
+
+
+def _report(outcome) -> None:
+    """What a quiet run leaves out of the terminal but a user must know: warnings and quarantined records."""
+    for warning in outcome.warnings:
+        print(f"se-pipeline: warning: {warning}", file=sys.stderr)
+    for source, count in sorted(outcome.quarantined.items()):
+        print(
+            f"se-pipeline: {source}: {count} record{'s' if count != 1 else ''} could not be read and went to quarantine; "
+            f"see them with: se-pipeline query \"SELECT record_key, reason FROM quarantine WHERE source = '{source}'\"",
+            file=sys.stderr,
+        )
+
+
 def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date) -> None:
     _check_days(settings, first, last)
     from assets.runner import materialize_days
 
     outcome = materialize_days(settings, _config_path(args), first, last)
+    _report(outcome)
     if not outcome.success:
         details = "\n".join(f"  {e}" for e in outcome.errors) or "  (see the run's logs)"
-        raise SePipelineError(f"run {outcome.run_id} failed for {first}..{last}:\n{details}")
+        raise SePipelineError(
+            f"run {outcome.run_id} failed for {first}..{last}:\n{details}\n"
+            "the steps that need it did not run, so no digest was written: fix the above and run again"
+        )
 
 
 def _digest_text(settings: Settings, se_id: str, day: dt.date, customers: list[str] | None, html: bool = False) -> str:
@@ -114,6 +136,8 @@ def cmd_backfill(args: argparse.Namespace) -> None:
 
 
 def cmd_query(args: argparse.Namespace) -> None:
+    if not args.sql.strip():
+        raise SePipelineError('no SQL given: se-pipeline query "SELECT …"')
     settings = load_runtime_settings(_config_path(args)) if args.config else _settings_without_demo(args)
     with read_only_connection(settings.database_path) as con:
         try:
@@ -151,7 +175,10 @@ def cmd_reports(args: argparse.Namespace) -> None:
     day = args.week or default_day(settings)
     week_start = day - dt.timedelta(days=day.weekday())
     _check_days(settings, max(week_start, settings.start_date), day)
-    failures = [o for o in materialize_reports(settings, _config_path(args), week_start) if not o.success]
+    outcomes = materialize_reports(settings, _config_path(args), week_start)
+    for outcome in outcomes:
+        _report(outcome)
+    failures = [o for o in outcomes if not o.success]
     if failures:
         details = "\n".join(f"  {e}" for o in failures for e in o.errors) or "  (see the run's logs)"
         raise SePipelineError(f"reports failed:\n{details}")
@@ -194,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     backfill = commands.add_parser("backfill", help="load a range of days; resumable and idempotent")
     backfill.add_argument("--start", type=_date, required=True)
     backfill.add_argument("--end", type=_date, required=True)
-    backfill.add_argument("--days-per-run", type=int, default=7, help="days loaded per run (API calls cover a run's range at once)")
+    backfill.add_argument("--days-per-run", type=_positive, default=7, help="days loaded per run (API calls cover a run's range at once)")
     backfill.add_argument("--restart", action="store_true", help="redo days an interrupted backfill already finished")
     backfill.set_defaults(func=cmd_backfill)
 

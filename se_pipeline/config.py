@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -199,6 +200,13 @@ class Settings(_Strict):
         raise ConfigError(f"unknown sales engineer {se_id!r} (known: {known})")
 
 
+def _modes(source: str) -> list[str]:
+    """The modes sources.<source> accepts, read from its variants' `mode` literals."""
+    field = Sources.model_fields.get(source)
+    variants = typing.get_args(field.annotation) if field else ()
+    return [mode for variant in variants for mode in typing.get_args(variant.model_fields["mode"].annotation)]
+
+
 def _format_validation_error(error: ValidationError, origin: str) -> str:
     lines = [f"invalid configuration in {origin}:"]
     for item in error.errors():
@@ -209,8 +217,24 @@ def _format_validation_error(error: ValidationError, origin: str) -> str:
         message = item["msg"]
         if item["type"] == "extra_forbidden":
             message = "unknown key (check the spelling)"
+        elif item["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            # A source's mode picks its shape: name the choices instead of pydantic's "discriminator" wording.
+            ctx = item.get("ctx", {})
+            modes = ", ".join(_modes(str(loc[-1])))
+            key += ".mode"
+            message = f"unknown mode {ctx['tag']!r}" if "tag" in ctx else "missing"
+            message += f" (one of: {modes})"
         lines.append(f"  {key or '(top level)'}: {message}")
     return "\n".join(lines)
+
+
+def _format_yaml_error(error: yaml.YAMLError, file: Path) -> str:
+    """'<file>:<line>:<column>: not valid YAML: <problem>', one line, where the parser gave up."""
+    mark = getattr(error, "problem_mark", None)
+    where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else str(file)
+    problem = getattr(error, "problem", None) or str(error)
+    hint = " (YAML indents with spaces, not tabs)" if "\\t" in problem else ""
+    return f"{where}: not valid YAML: {problem}{hint}"
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
@@ -229,8 +253,10 @@ def load_settings(path: str | Path | None = None) -> Settings:
             raise ConfigError(f"configuration file not found: {file}")
         try:
             data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        except UnicodeDecodeError:
+            raise ConfigError(f"{file} is not UTF-8 text: is it the settings YAML?") from None
         except yaml.YAMLError as exc:
-            raise ConfigError(f"{file} is not valid YAML: {exc}") from None
+            raise ConfigError(_format_yaml_error(exc, file)) from None
         if not isinstance(data, dict):
             raise ConfigError(f"{file}: the top level must be a mapping of keys to values")
         base = file.resolve().parent

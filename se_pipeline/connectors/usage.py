@@ -5,15 +5,18 @@ and one column per metric; each non-empty cell becomes a row named for its colum
 may differ from ours: `columns` maps ours (customer, date, metric, value) to the file's.
 
 Only rows dated inside the window are returned. A row without a customer, or whose date or value
-does not parse, becomes a Quarantined keyed `<file>:<line>` (CSV: the line in the file, the header
-being line 1; Parquet and JSON: the record number). Rows with an unparseable date have no day, so
-they are reported on every run (the quarantine upserts them by key, so they are never duplicated).
+does not parse, or a CSV line with more cells than the header, becomes a Quarantined keyed
+`<file>:<line>` (CSV: the line in the file, the header being line 1; Parquet and JSON: the record
+number). Rows with an unparseable date have no day, so they are reported on every run (the
+quarantine upserts them by key, so they are never duplicated). A file none of whose dates parse,
+or with a metric column but no value column (or the reverse), is a SourceError: a format to fix.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +51,24 @@ def _reader_sql(path: str) -> tuple[str, int]:
     if name.endswith((".json", ".jsonl", ".ndjson")):
         return f"read_json_auto({_quote(path)}, filename = true, union_by_name = true)", 0
     # Every CSV cell as text: a stray word in a number column must quarantine one row, not fail the file.
-    return f"read_csv({_quote(path)}, all_varchar = true, header = true, filename = true, union_by_name = true)", 1
+    # null_padding: a line with more cells than the header gets extra columns (quarantined), instead of
+    # making DuckDB read the whole file as one column.
+    options = "all_varchar = true, header = true, filename = true, union_by_name = true, null_padding = true"
+    return f"read_csv({_quote(path)}, {options})", 1
+
+
+# Columns DuckDB adds for cells beyond the header (null_padding) are named column<N>.
+_PADDING = re.compile(r"column\d+")
+
+
+def _duckdb_message(error: duckdb.Error) -> str:
+    """DuckDB's error up to its first blank line (what went wrong and where), without the advice for SQL users."""
+    lines = []
+    for line in str(error).splitlines():
+        if not line.strip() or line.startswith("Possible Solution"):
+            break
+        lines.append(line.strip()[:160])
+    return "; ".join(lines)
 
 
 # A day from a date, timestamp or timestamp-with-zone written as text (or already typed).
@@ -92,9 +112,12 @@ class UsageFileConnector:
         try:
             have = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
         except duckdb.Error as exc:
-            raise SourceError(f"usage: cannot read {self.path}: {str(exc).splitlines()[0]}") from None
-        normalized = self._normalized_sql(reader, have)
+            raise SourceError(f"usage: cannot read {self.path}: {_duckdb_message(exc)}") from None
+        is_csv = line_offset == 1
+        padding = [c for c in have if is_csv and _PADDING.fullmatch(c) and c not in self.columns.values()]
+        normalized = self._normalized_sql(reader, [c for c in have if c not in padding], padding)
         bounds = [window.first_day, window.last_day]
+        self._check_dates(con, normalized)
 
         good = con.execute(
             f"""
@@ -102,7 +125,7 @@ class UsageFileConnector:
                    {_VALUE_SQL} AS value, source_file, payload
             FROM ({normalized}) n
             WHERE {_DAY_SQL} BETWEEN ? AND ? AND {_CUSTOMER_SQL} IS NOT NULL AND {_METRIC_SQL} IS NOT NULL
-              AND {_VALUE_SQL} IS NOT NULL
+              AND {_VALUE_SQL} IS NOT NULL AND NOT extra
             """,
             bounds,
         )
@@ -115,41 +138,69 @@ class UsageFileConnector:
 
         bad = con.execute(
             f"""
-            SELECT customer, date_text, metric, value_text, source_file, row_no, payload, {_DAY_SQL} AS day
+            SELECT customer, date_text, metric, value_text, source_file, row_no, payload, {_DAY_SQL} AS day, extra
             FROM ({normalized}) n
             WHERE ({_DAY_SQL} IS NULL OR {_DAY_SQL} BETWEEN ? AND ?)
-              AND NOT coalesce({_CUSTOMER_SQL} IS NOT NULL AND {_METRIC_SQL} IS NOT NULL
-                               AND {_VALUE_SQL} IS NOT NULL AND {_DAY_SQL} IS NOT NULL, false)
+              AND (extra OR NOT coalesce({_CUSTOMER_SQL} IS NOT NULL AND {_METRIC_SQL} IS NOT NULL
+                                         AND {_VALUE_SQL} IS NOT NULL AND {_DAY_SQL} IS NOT NULL, false))
             ORDER BY source_file, row_no
             """,
             bounds,
         )
-        for customer, date_text, metric, value_text, source_file, row_no, payload, day in bad.fetchall():
+        for customer, date_text, metric, value_text, source_file, row_no, payload, day, extra in bad.fetchall():
             yield Quarantined(
                 source=self.source,
                 key=f"{source_file}:{row_no + line_offset}",
-                reason=_reason(customer, date_text, metric, value_text, day),
+                reason="extra_cells: the line has more cells than the header" if extra
+                else _reason(customer, date_text, metric, value_text, day),
                 payload=json.loads(payload),
                 partition_date=day,
             )
 
-    def _normalized_sql(self, reader: str, have: list[str]) -> str:
-        """customer, date_text, metric, value_text (all text), source_file, row_no, payload per record."""
+    def _check_dates(self, con: duckdb.DuckDBPyConnection, normalized: str) -> None:
+        """A date column none of whose values reads as a date is a format to fix, not rows to quarantine."""
+        rows, days, example = con.execute(
+            f"SELECT count(date_text), count({_DAY_SQL}), any_value(date_text) FROM ({normalized}) n"
+        ).fetchall()[0]
+        if rows and not days:
+            raise SourceError(
+                f"usage: no date in {self.path} reads as a date (e.g. {example!r}); write dates as YYYY-MM-DD "
+                "(a time and zone may follow)"
+            )
+
+    def _normalized_sql(self, reader: str, have: list[str], padding: list[str]) -> str:
+        """customer, date_text, metric, value_text (all text), source_file, row_no, payload, extra (the
+        line has cells beyond the header) per record."""
         theirs = {ours: self.columns.get(ours, ours) for ours in OUR_COLUMNS}
+        header = [c for c in have if c != "filename"]
+        if not header:
+            raise SourceError(f"usage: {self.path} is empty (expected a header row: customer,date,metric,value)")
         for ours in ("customer", "date"):
             if theirs[ours] not in have:
+                hint = (
+                    f"; it was read as one column {header[0]!r}: is the file empty, or its separator unusual?"
+                    if len(header) == 1 else f" (it has: {', '.join(header)})"
+                )
                 raise SourceError(
-                    f"usage: {self.path} has no column {theirs[ours]!r} (it has: {', '.join(have)}); "
+                    f"usage: {self.path} has no column {theirs[ours]!r}{hint}; "
                     f"name yours in sources.usage.columns, e.g. {{{ours}: <your column>}}"
                 )
-        numbered = f"SELECT *, row_number() OVER (PARTITION BY filename) AS row_no FROM {reader}"
+        pair = [theirs["metric"] in have, theirs["value"] in have]
+        if any(pair) and not all(pair):
+            present, absent = (theirs["metric"], theirs["value"]) if pair[0] else (theirs["value"], theirs["metric"])
+            raise SourceError(
+                f"usage: {self.path} has a {present!r} column but no {absent!r} column; add it, or name yours in "
+                f"sources.usage.columns (a wide file has neither: one column per metric)"
+            )
+        extra = " OR ".join(f"{_ident(c)} IS NOT NULL" for c in padding) or "false"
+        numbered = f"SELECT *, ({extra}) AS extra, row_number() OVER (PARTITION BY filename) AS row_no FROM {reader}"
         cust, date = _ident(theirs["customer"]), _ident(theirs["date"])
-        if theirs["metric"] in have and theirs["value"] in have:
+        if all(pair):
             return f"""
                 SELECT CAST({cust} AS VARCHAR) AS customer, CAST({date} AS VARCHAR) AS date_text,
                        CAST({_ident(theirs['metric'])} AS VARCHAR) AS metric,
                        CAST({_ident(theirs['value'])} AS VARCHAR) AS value_text,
-                       filename AS source_file, row_no, to_json(t) AS payload
+                       filename AS source_file, row_no, to_json(t) AS payload, extra
                 FROM ({numbered}) t"""
         # Wide: every other column is a metric; an empty cell is "not measured", not a bad row.
         metrics = [c for c in have if c not in (theirs["customer"], theirs["date"], "filename")]
@@ -158,11 +209,11 @@ class UsageFileConnector:
         cells = ", ".join(f"CAST({_ident(m)} AS VARCHAR) AS {_ident(m)}" for m in metrics)
         return f"""
             SELECT customer, date_text, metric, value_text, source_file, row_no,
-                   json_object('customer', customer, 'date', date_text, metric, value_text) AS payload
+                   json_object('customer', customer, 'date', date_text, metric, value_text) AS payload, extra
             FROM (
                 UNPIVOT (
                     SELECT CAST({cust} AS VARCHAR) AS customer, CAST({date} AS VARCHAR) AS date_text,
-                           filename AS source_file, row_no, {cells}
+                           filename AS source_file, row_no, extra, {cells}
                     FROM ({numbered})
                 ) ON {', '.join(_ident(m) for m in metrics)} INTO NAME metric VALUE value_text
             )"""
@@ -175,6 +226,8 @@ def _reason(customer: str | None, date_text: str | None, metric: str | None, val
         return f"bad_date: {date_text!r} is not a date"
     if not (metric or "").strip():
         return "no_metric: the row names no metric"
+    if value_text is None:
+        return "no_value: the row has no value"
     return f"bad_value: {value_text!r} is not a number"
 
 

@@ -53,7 +53,8 @@ class CallsExportConnector:
 
     def _files(self, window: Window) -> list[Path]:
         if not self.path.is_dir():
-            raise SourceError(f"calls: export folder not found: {self.path} (set sources.calls.path to a folder of call JSON files)")
+            found = "is a file, not a folder" if self.path.exists() else "not found"
+            raise SourceError(f"calls: export folder {found}: {self.path} (set sources.calls.path to a folder of call JSON files)")
         files = []
         for file in sorted(self.path.rglob("*.json")):
             match = _DATED.match(file.name)

@@ -72,6 +72,12 @@ class GmailMboxConnector:
                     f"gmail: the mbox for {se_id!r} was not found at {path} (set sources.gmail.paths.{se_id} "
                     "to the Google Takeout .mbox file)"
                 )
+            if _is_empty(se_id, Path(path)):
+                yield Quarantined(
+                    "gmail", str(path), f"empty_mbox: the mbox for {se_id!r} is empty: export the mailbox from Google "
+                    "Takeout again (if it really holds no mail, ignore this)", None, window.last_day,
+                )
+                continue
             yield from paged(TABLE, self._records(se_id, Path(path), window))
 
     def _records(self, se_id: str, path: Path, window: Window) -> Iterator[dict | Quarantined]:
@@ -98,6 +104,20 @@ class GmailMboxConnector:
                 )
             except UnparseableMessage as exc:
                 yield Quarantined("gmail", key, str(exc), _head(raw), partition_date=day)
+
+
+def _is_empty(se_id: str, path: Path) -> bool:
+    """True for an empty (or blank) file; SourceError when the file does not begin like an mbox (a PDF, a .eml)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096).lstrip()
+    if not head:
+        return True
+    if not _POSTMARK.match(head):
+        raise SourceError(
+            f"gmail: {path} (sources.gmail.paths.{se_id}) is not an mbox: it should begin with a "
+            "'From <sender> <date>' line; use the .mbox file of the Google Takeout export"
+        )
+    return False
 
 
 def _quick_sent_at(raw: bytes) -> dt.datetime | None:

@@ -55,7 +55,7 @@ from se_pipeline.connectors.notion.rows import (
     comment_records,
     opportunity_row,
 )
-from se_pipeline.errors import SourceError
+from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.readonly import ReadOnlyGuard
 from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
@@ -92,7 +92,13 @@ class NotionApiConnector:
         field_names: FieldNames = FieldNames(),
         sleep: Callable[[float], None] = time.sleep,
     ):
-        self.database_id = extract_notion_id(database_id) or database_id
+        self.database_id = extract_notion_id(database_id)
+        if self.database_id is None:
+            # Without this the guard would refuse the request as if it were a write.
+            raise ConfigError(
+                f"sources.notion.database_id {database_id!r} is neither a Notion database id nor its URL "
+                "(open the database in Notion, use ⋯ → Copy link, and put that link, or the 32 hex characters in it, there)"
+            )
         self.terminal_stages = terminal_stages
         self.token_env = token_env
         self.block_depth = block_depth

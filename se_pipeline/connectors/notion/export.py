@@ -58,15 +58,21 @@ class _ExportFiles:
         if path.is_dir():
             self.root = path
             self.names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
-        elif path.suffix.lower() == ".zip":
+        elif path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
             self._zip = _open_zip(path)
             self.root = path
             self.names = sorted(n for n in self._zip.namelist() if not n.endswith("/"))
+        elif path.suffix.lower() != ".csv":
+            raise SourceError(
+                f"notion: {path} is neither the database's CSV, the export folder nor its zip "
+                "(set sources.notion.path to one of those)"
+            )
         else:
             self.root = path.parent
             self.names = sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file())
 
     def read_text(self, name: str) -> str:
+        """The file as text; UnicodeDecodeError when it is not UTF-8 (Notion always writes UTF-8)."""
         data = self._zip.read(name) if self._zip else (self.root / name).read_bytes()
         return data.decode("utf-8-sig")
 
@@ -118,10 +124,24 @@ def _page_files(files: _ExportFiles, csv_name: str) -> dict[str, list[tuple[str,
         match = _PAGE_ID.search(path.stem)
         if not match:
             continue
-        first = files.read_text(name).lstrip().split("\n", 1)[0]
+        try:
+            first = files.read_text(name).lstrip().split("\n", 1)[0]
+        except UnicodeDecodeError:
+            first = ""  # its content is quarantined when read; the file name still gives the title
         title = first[2:].strip() if first.startswith("# ") else path.stem[: match.start()]
         pages[title].append((dashed_id(match.group(1)), name))
     return pages
+
+
+def _check_delimiter(where: str, columns: list[str]) -> None:
+    """Notion writes commas; a CSV re-saved by a spreadsheet may use semicolons or tabs."""
+    if len(columns) == 1:
+        found = next((name for mark, name in ((";", "semicolons"), ("\t", "tabs")) if mark in columns[0]), None)
+        if found:
+            raise SourceError(
+                f"notion: {where} separates its columns with {found}, not commas; export the database from "
+                "Notion again (Markdown & CSV), or save the CSV with commas"
+            )
 
 
 def _moment(flat: dict[str, Any], column: str, window: Window) -> dt.datetime | None:
@@ -165,22 +185,39 @@ class NotionExportConnector:
                 batch = []
         yield Rows(OPPORTUNITIES, batch)
         for page_id, md_name, columns in page_content:
-            yield Rows(BLOCKS, self._blocks(files.read_text(md_name), page_id, columns, window))
+            try:
+                text = files.read_text(md_name)
+            except UnicodeDecodeError as exc:
+                yield Quarantined(SOURCE, files.display(md_name), f"not_utf8: {exc}", None, window.last_day)
+                continue
+            yield Rows(BLOCKS, self._blocks(text, page_id, columns, window))
         yield from self._comments(files, csv_name, active, window)
 
     def _opportunities(
         self, files: _ExportFiles, csv_name: str, pages: dict[str, list[tuple[str, str]]], window: Window
     ) -> Iterator[tuple[dict[str, Any], str | None, list[str]] | Quarantined]:
         where = files.display(csv_name)
-        reader = csv.DictReader(io.StringIO(files.read_text(csv_name), newline=""))
+        try:
+            text = files.read_text(csv_name)
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"notion: {where} is not UTF-8 ({exc}); export it from Notion again, or save it as UTF-8") from None
+        reader = csv.DictReader(io.StringIO(text, newline=""))
         columns = list(reader.fieldnames or [])
         if not columns:
             raise SourceError(f"notion: {where} is empty (expected a header row)")
+        _check_delimiter(where, columns)
         title_column = columns[0]  # Notion writes the title property first
         next_line = reader.line_num + 1
         for record in reader:
             line, next_line = next_line, reader.line_num + 1  # a quoted value may span lines
             key = f"{where}:{line}"
+            if None in record:  # csv.DictReader files cells beyond the header under None
+                extra = len(record.pop(None))
+                yield Quarantined(
+                    SOURCE, key, f"extra_cells: the row has {len(columns) + extra} cells, the header {len(columns)}",
+                    record, window.last_day,
+                )
+                continue
             flat = {column: (value.strip() or None) if isinstance(value, str) else value for column, value in record.items()}
             title = flat.get(title_column)
             if not title:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +44,10 @@ _CONVERSATION_FILES = (
     ("dms.json", "im"),
     ("mpims.json", "mpim"),
 )
+
+
+class DamagedFile(ValueError):
+    """A file in the export's zip that cannot be read back (bad CRC, cut short)."""
 
 
 class _ExportFiles(Protocol):
@@ -79,7 +84,10 @@ class _Zip:
         return self.prefix + name in self.names
 
     def read(self, name: str) -> bytes:
-        return self.archive.read(self.prefix + name)
+        try:
+            return self.archive.read(self.prefix + name)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise DamagedFile(f"damaged in the zip ({exc}); download the export again") from None
 
     def where(self, name: str) -> str:
         return f"{self.path}!/{self.prefix}{name}"
@@ -107,6 +115,8 @@ def _read_list(files: _ExportFiles, name: str, required: bool) -> list[dict[str,
         return []
     try:
         data = json.loads(files.read(name))
+    except DamagedFile as exc:
+        raise SourceError(f"{files.where(name)} is {exc}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SourceError(f"{files.where(name)} is not valid JSON ({exc}); re-export the workspace") from None
     if not isinstance(data, list):
@@ -173,6 +183,10 @@ class SlackExportConnector:
             messages = json.loads(files.read(name))
             if not isinstance(messages, list):
                 raise ValueError("expected a JSON list of messages")
+        except DamagedFile as exc:
+            if report:
+                yield Quarantined("slack", where, f"damaged: {exc}", None, day)
+            return
         except (ValueError, UnicodeDecodeError) as exc:
             if report:
                 yield Quarantined("slack", where, f"bad_json: {exc}", None, day)

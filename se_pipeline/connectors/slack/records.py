@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from se_pipeline.connectors.slack.text import normalize_text
 from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
@@ -42,6 +44,43 @@ _TS = re.compile(r"\d{1,12}(\.\d{1,6})?")
 
 class BadMessage(ValueError):
     """A message that cannot be stored; the text is the quarantine reason."""
+
+
+class _Attachment(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+    pretext: str | None = None
+    title: str | None = None
+    text: str | None = None
+    fallback: str | None = None
+
+
+class _MessageShape(BaseModel):
+    """The types of the fields message_row reads: a hand-edited or damaged export may hold anything."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    ts: str | None = None
+    thread_ts: str | None = None
+    user: str | None = None
+    text: str | None = None
+    subtype: str | None = None
+    bot_id: str | None = None
+    username: str | None = None
+    reply_count: int | None = None
+    latest_reply: str | None = None
+    attachments: list[_Attachment] | None = None
+    files: list[Any] | None = None
+    edited: dict[str, Any] | None = None
+    user_profile: dict[str, Any] | None = None
+    bot_profile: dict[str, Any] | None = None
+
+
+def _check_shape(message: dict[str, Any]) -> None:
+    try:
+        _MessageShape.model_validate(message)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"])
+        raise BadMessage(f"bad_field: {field}: {error['msg']} (got {type(error['input']).__name__})") from None
 
 
 def parse_ts(ts: Any) -> dt.datetime:
@@ -289,6 +328,7 @@ def message_row(
     """
     if message.get("subtype") == "message_changed" and isinstance(message.get("message"), dict):
         message = message["message"]  # an edit event: the nested message is the current version
+    _check_shape(message)
     if message.get("subtype") in SKIPPED_SUBTYPES:
         return None
     ts = message.get("ts")
