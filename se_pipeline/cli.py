@@ -71,7 +71,7 @@ def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, l
         details = "\n".join(f"  {e}" for e in outcome.errors) or "  (see the run's logs)"
         raise SePipelineError(
             f"run {outcome.run_id} failed for {first}..{last}:\n{details}\n"
-            "the steps that need it did not run, so no digest was written: fix the above and run again"
+            "the steps after a failed one did not run, so no digest was written: fix the above and run again"
         )
 
 

@@ -23,12 +23,13 @@ import pytest
 
 from se_pipeline.cli import main as cli
 from se_pipeline.config import CONFIG_ENV
+from se_pipeline.connectors.calls import CallsExportConnector, Team
 from se_pipeline.connectors.gmail import GmailMboxConnector
 from se_pipeline.connectors.notion import NotionApiConnector, NotionExportConnector
 from se_pipeline.connectors.slack import SlackExportConnector
 from se_pipeline.connectors.usage import UsageFileConnector
 from se_pipeline.errors import ConfigError, SourceError
-from se_pipeline.warehouse.loader import Quarantined
+from se_pipeline.warehouse.loader import Quarantined, load_records
 from se_pipeline.window import Window
 from tests.fakes.notion_server import FakeNotion
 from tests.fakes.slack_server import FakeSlack
@@ -308,6 +309,28 @@ def test_usage_rows_with_text_values_extra_cells_or_no_value_are_quarantined_by_
 def test_usage_file_with_a_wrong_shape_says_what_to_fix(tmp_path, text, encoding, message):
     with pytest.raises(SourceError, match=message):
         extract(UsageFileConnector(_usage(tmp_path, text, encoding)))
+
+
+# ---- Calls export --------------------------------------------------------------------------------
+
+
+def test_a_broken_call_file_is_quarantined_on_its_day_and_cleared_once_fixed(tmp_path):
+    calls = tmp_path / "calls"
+    shutil.copytree(DATA / "calls", calls)
+    broken = calls / "2026-10-07-broken.json"
+    broken.write_text('{"call": {"metaData": ')
+    connector = CallsExportConnector(calls, Team(("tracelight.io",), ()))
+    window = Window.for_day(DAY, WINDOW.tz)
+
+    def quarantine(con):
+        return con.execute("SELECT record_key, partition_date, split_part(reason, ':', 1) FROM quarantine").fetchall()
+
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        load_records(con, "calls", connector.tables, window, connector.extract(window), tmp_path)
+        assert quarantine(con) == [(str(broken), DAY, "bad_json")]
+        broken.write_text((DATA / "calls" / "2026-10-01-7782342274025937895.json").read_text())
+        load_records(con, "calls", connector.tables, window, connector.extract(window), tmp_path)
+        assert quarantine(con) == []
 
 
 # ---- Settings and commands (no run) --------------------------------------------------------------

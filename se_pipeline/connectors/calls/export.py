@@ -43,6 +43,15 @@ def _first_error(exc: ValidationError) -> str:
     return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
 
 
+def _named_day(file: Path) -> dt.date | None:
+    """The day a file's name starts with (<YYYY-MM-DD>…), if any."""
+    match = _DATED.match(file.name)
+    try:
+        return dt.date.fromisoformat(match.group(1)) if match else None
+    except ValueError:
+        return None
+
+
 @dataclass
 class CallsExportConnector:
     path: Path
@@ -56,16 +65,11 @@ class CallsExportConnector:
             found = "is a file, not a folder" if self.path.exists() else "not found"
             raise SourceError(f"calls: export folder {found}: {self.path} (set sources.calls.path to a folder of call JSON files)")
         files = []
+        slack = dt.timedelta(days=1)  # a UTC-named file may hold the previous/next local day
         for file in sorted(self.path.rglob("*.json")):
-            match = _DATED.match(file.name)
-            if match:
-                try:
-                    day = dt.date.fromisoformat(match.group(1))
-                except ValueError:
-                    day = None
-                slack = dt.timedelta(days=1)  # a UTC-named file may hold the previous/next local day
-                if day and not (window.first_day - slack <= day <= window.last_day + slack):
-                    continue
+            day = _named_day(file)
+            if day and not (window.first_day - slack <= day <= window.last_day + slack):
+                continue
             files.append(file)
         return files
 
@@ -82,13 +86,15 @@ class CallsExportConnector:
         yield from buffer.flush()
 
     def _read(self, file: Path, calls: dict, transcripts: dict, window: Window) -> Iterator[Quarantined]:
+        # A dated file's problems belong to its day, so re-running that day clears them once it is fixed.
+        day = _named_day(file)
         try:
             body = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            yield Quarantined(self.source, str(file), f"bad_json: {exc}")
+            yield Quarantined(self.source, str(file), f"bad_json: {exc}", None, day)
             return
         if not isinstance(body, dict) or not ({"call", "calls", "callTranscripts"} & body.keys()):
-            yield Quarantined(self.source, str(file), "bad_shape: expected 'call' + 'transcript', 'calls' or 'callTranscripts'", body)
+            yield Quarantined(self.source, str(file), "bad_shape: expected 'call' + 'transcript', 'calls' or 'callTranscripts'", body, day)
             return
         items: list[tuple[str, Any, Any]] = []  # (key, call object, transcript or None)
         if "call" in body:
@@ -98,7 +104,7 @@ class CallsExportConnector:
             try:
                 call = CallData.model_validate(raw)
             except ValidationError as exc:
-                yield Quarantined(self.source, key, f"bad_call: {_first_error(exc)}", raw)
+                yield Quarantined(self.source, key, f"bad_call: {_first_error(exc)}", raw, day)
                 continue
             calls[call.metaData.id] = (call, key)
             if transcript is not None:
@@ -110,6 +116,6 @@ class CallsExportConnector:
             try:
                 item = CallTranscript.model_validate(raw)
             except ValidationError as exc:
-                yield Quarantined(self.source, f"{file}:callTranscripts[{i}]", f"bad_transcript: {_first_error(exc)}", raw)
+                yield Quarantined(self.source, f"{file}:callTranscripts[{i}]", f"bad_transcript: {_first_error(exc)}", raw, day)
                 continue
             transcripts[item.callId] = item.transcript

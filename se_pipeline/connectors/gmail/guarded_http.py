@@ -1,6 +1,9 @@
 """The HTTP layer handed to googleapiclient: every request passes the read-only guard first.
 
 A batch POST is allowed only when every request inside it is an allowed read.
+The one request that does not pass here is google-auth's own token exchange (a POST to the
+credentials' token_uri when an access token expires): an OAuth read of a new access token, sent by
+the credentials through AuthorizedHttp's inner transport, never a call to the Gmail API.
 """
 
 from __future__ import annotations
