@@ -87,6 +87,13 @@ def _digest_text(settings: Settings, se_id: str, day: dt.date, customers: list[s
         if not exists:
             raise SePipelineError(f"no digest for {se_id} on {day}: run `se-pipeline run --date {day}` first")
         items = load_items(con, se_id, day.isoformat(), customers)
+        if customers and not items:
+            # A misspelt --customer would otherwise read as "nothing needs you".
+            present = sorted({i.customer for i in load_items(con, se_id, day.isoformat()) if i.customer})
+            raise SePipelineError(
+                f"no customer in {se_id}'s digest for {day} matches {', '.join(map(repr, customers))} "
+                f"(its customers: {', '.join(present) or 'none'})"
+            )
     return render_html(items, se.name, day) if html else render_markdown(items, se.name, se_id, day)
 
 

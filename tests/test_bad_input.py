@@ -436,6 +436,13 @@ def test_run_on_broken_files_quarantines_each_bad_record_once_and_writes_the_dig
     assert cli(run) == 0
     assert _counts(database) == first  # a second run duplicates nothing, quarantine included
 
+    capsys.readouterr()
+    digest = ["--config", str(config), "digest", "--se", "alice", "--date"]
+    assert cli([*digest, str(DAY), "--customer", "acmee"]) == 2
+    assert "no customer in alice's digest for 2026-10-07 matches 'acmee' (its customers: " in capsys.readouterr().err
+    assert cli([*digest, "2026-10-05"]) == 2
+    assert "no digest for alice on 2026-10-05: run `se-pipeline run --date 2026-10-05` first" in capsys.readouterr().err
+
 
 def test_run_with_refused_tokens_fails_naming_each_variable_and_never_shows_a_token(tmp_path, capsys, cli_env, monkeypatch):
     slack_token, notion_token = "xoxb-1111-wrong-slack-secret", "secret_wrong-notion-secret-2222"
