@@ -22,13 +22,23 @@ import duckdb
 import pytest
 
 from se_pipeline.cli import main as cli
-from se_pipeline.config import CONFIG_ENV
+from se_pipeline.config import (
+    CONFIG_ENV,
+    CallsApi,
+    GmailApi,
+    NotionApi,
+    SalesEngineer,
+    Settings,
+    SlackApi,
+    Sources,
+)
 from se_pipeline.connectors.calls import CallsExportConnector, Team
 from se_pipeline.connectors.gmail import GmailMboxConnector
 from se_pipeline.connectors.notion import NotionApiConnector, NotionExportConnector
 from se_pipeline.connectors.slack import SlackExportConnector
 from se_pipeline.connectors.usage import UsageFileConnector
 from se_pipeline.errors import ConfigError, SourceError
+from se_pipeline.sources import build_connector
 from se_pipeline.warehouse.loader import Quarantined, load_records
 from se_pipeline.window import Window
 from tests.fakes.notion_server import FakeNotion
@@ -331,6 +341,31 @@ def test_a_broken_call_file_is_quarantined_on_its_day_and_cleared_once_fixed(tmp
         broken.write_text((DATA / "calls" / "2026-10-01-7782342274025937895.json").read_text())
         load_records(con, "calls", connector.tables, window, connector.extract(window), tmp_path)
         assert quarantine(con) == []
+
+
+# ---- Secrets --------------------------------------------------------------------------------------
+
+PASTED = "xoxb-1234-5678-pasted-secret-value"
+
+
+@pytest.mark.parametrize(
+    "source, config, setting",
+    [
+        ("slack", SlackApi(mode="api", token_env=PASTED), "sources.slack.token_env"),
+        ("notion", NotionApi(mode="api", token_env=PASTED, database_id="0" * 32), "sources.notion.token_env"),
+        ("calls", CallsApi(mode="api", access_key_env="GONG_KEY", secret_env=PASTED), "sources.calls.secret_env"),
+        ("gmail", GmailApi(mode="api", service_account_file_env=PASTED), "sources.gmail.service_account_file_env"),
+    ],
+)
+def test_a_secret_pasted_where_its_variable_name_belongs_is_refused_and_never_echoed(source, config, setting):
+    settings = Settings(
+        sales_engineers=[SalesEngineer(id="alice", name="Alice", email="alice@tracelight.io")],
+        sources=Sources(**{source: config}),
+    )
+    with pytest.raises(ConfigError) as error:
+        build_connector(settings, source)
+    assert str(error.value).startswith(f"{setting} should name an environment variable")
+    assert PASTED not in str(error.value)
 
 
 # ---- Settings and commands (no run) --------------------------------------------------------------

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Protocol
 
+from se_pipeline.errors import ConfigError
 from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Connector(Protocol):
@@ -17,3 +21,17 @@ class Connector(Protocol):
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
         """Yield pages of records whose local day falls in `window` (dimensions: all of them)."""
         ...
+
+
+def check_env_name(setting: str, name: str) -> None:
+    """Refuse a setting that should name an environment variable but holds something else.
+
+    Most likely the secret itself was pasted there; the messages that name the variable
+    ("set the environment variable X") would then print it, so it is refused without being echoed.
+    """
+    if not _ENV_NAME.fullmatch(name):
+        raise ConfigError(
+            f"{setting} should name an environment variable, but holds something else (the secret itself?): "
+            "put the secret in an environment variable and write that variable's name there; if the secret "
+            "was in the configuration file, revoke it and make a new one"
+        )

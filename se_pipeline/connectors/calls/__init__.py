@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from se_pipeline.config import CallsApi, CallsExport, DemoSource, Settings
+from se_pipeline.connectors.base import check_env_name
 from se_pipeline.connectors.calls.api import DEFAULT_LOOKBACK_DAYS, GongApiConnector
 from se_pipeline.connectors.calls.export import CallsExportConnector
 from se_pipeline.connectors.calls.gong import Team
@@ -25,6 +26,8 @@ def from_settings(settings: Settings) -> CallsExportConnector | GongApiConnector
 
         return CallsExportConnector(ensure_demo_workspace(settings.home).calls_dir, team)
     if isinstance(config, CallsApi):
+        check_env_name("sources.calls.access_key_env", config.access_key_env)
+        check_env_name("sources.calls.secret_env", config.secret_env)
         missing = [name for name in (config.access_key_env, config.secret_env) if not os.environ.get(name)]
         if missing:
             raise SourceError(f"calls: set the environment variable(s) {', '.join(missing)} to your Gong API access key and secret")

@@ -13,6 +13,7 @@ from pathlib import Path
 from google.auth.credentials import Credentials
 
 from se_pipeline.config import DemoSource, GmailApi, GmailMbox, Settings
+from se_pipeline.connectors.base import check_env_name
 from se_pipeline.connectors.gmail.api import SCOPES, GmailApiConnector
 from se_pipeline.connectors.gmail.mbox import GmailMboxConnector
 from se_pipeline.errors import ConfigError
@@ -80,6 +81,7 @@ def load_credentials(source: GmailApi, se_id: str, se_email: str) -> Credentials
     from google.oauth2 import service_account
 
     env = source.service_account_file_env or ""
+    check_env_name("sources.gmail.service_account_file_env", env)
     key_file = os.environ.get(env)
     if not key_file:
         raise ConfigError(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from se_pipeline.config import DemoSource, NotionApi, NotionExport, Settings
-from se_pipeline.connectors.base import Connector
+from se_pipeline.connectors.base import Connector, check_env_name
 from se_pipeline.connectors.notion.api import NotionApiConnector
 from se_pipeline.connectors.notion.export import NotionExportConnector
 from se_pipeline.connectors.notion.properties import FieldNames
@@ -25,6 +25,7 @@ def from_settings(settings: Settings) -> Connector:
     if isinstance(config, NotionExport):
         return NotionExportConnector(config.path, settings.terminal_stages)
     if isinstance(config, NotionApi):
+        check_env_name("sources.notion.token_env", config.token_env)
         token = os.environ.get(config.token_env)
         if not token:
             raise SourceError(

@@ -8,7 +8,7 @@ demo workspace.
 from __future__ import annotations
 
 from se_pipeline.config import DemoSource, Settings, SlackApi, SlackExport
-from se_pipeline.connectors.base import Connector
+from se_pipeline.connectors.base import Connector, check_env_name
 from se_pipeline.connectors.slack.api import SlackApiConnector, token_from_env
 from se_pipeline.connectors.slack.client import READ_METHODS, ReadOnlyWebClient
 from se_pipeline.connectors.slack.export import SlackExportConnector
@@ -24,6 +24,7 @@ def from_settings(settings: Settings) -> Connector:
     if isinstance(config, SlackExport):
         return SlackExportConnector(config.path, config.workspace, own_user_ids)
     if isinstance(config, SlackApi):
+        check_env_name("sources.slack.token_env", config.token_env)
         client = ReadOnlyWebClient(token_from_env(config.token_env), config.base_url, config.max_retries)
         return SlackApiConnector(
             client,
