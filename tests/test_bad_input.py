@@ -26,6 +26,7 @@ from se_pipeline.config import (
     CONFIG_ENV,
     CallsApi,
     GmailApi,
+    GmailMbox,
     NotionApi,
     SalesEngineer,
     Settings,
@@ -366,6 +367,15 @@ def test_a_secret_pasted_where_its_variable_name_belongs_is_refused_and_never_ec
         build_connector(settings, source)
     assert str(error.value).startswith(f"{setting} should name an environment variable")
     assert PASTED not in str(error.value)
+
+
+def test_a_mailbox_for_an_unknown_sales_engineer_names_its_key():
+    settings = Settings(
+        sales_engineers=[SalesEngineer(id="alice", name="Alice", email="alice@tracelight.io")],
+        sources=Sources(gmail=GmailMbox(mode="mbox", paths={"bob": Path("bob.mbox")})),
+    )
+    with pytest.raises(ConfigError, match=r"^sources\.gmail\.paths\.bob: unknown sales engineer 'bob' \(known: alice\)$"):
+        build_connector(settings, "gmail")
 
 
 # ---- Settings and commands (no run) --------------------------------------------------------------

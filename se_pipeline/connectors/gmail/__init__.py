@@ -8,6 +8,7 @@ over the demo workspace's gmail/<se_id>.mbox files.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from google.auth.credentials import Credentials
@@ -29,8 +30,7 @@ __all__ = [
 def from_settings(settings: Settings) -> GmailApiConnector | GmailMboxConnector:
     source = settings.sources.gmail
     if isinstance(source, GmailMbox):
-        for se_id in source.paths:
-            settings.se(se_id)  # an unknown SE id is a config mistake worth naming
+        _known_ses(settings, source.paths, "sources.gmail.paths")
         return GmailMboxConnector(source.paths)
     if isinstance(source, GmailApi):
         return GmailApiConnector(
@@ -50,9 +50,17 @@ def from_settings(settings: Settings) -> GmailApiConnector | GmailMboxConnector:
     raise ConfigError(f"sources.gmail: unsupported mode {getattr(source, 'mode', source)!r}")
 
 
+def _known_ses(settings: Settings, se_ids: Iterable[str], setting: str) -> None:
+    """An SE id that is not among sales_engineers is a config mistake worth naming with its key."""
+    for se_id in se_ids:
+        try:
+            settings.se(se_id)
+        except ConfigError as exc:
+            raise ConfigError(f"{setting}.{se_id}: {exc}") from None
+
+
 def _api_mailboxes(settings: Settings, source: GmailApi) -> list:
-    for se_id in source.token_files:
-        settings.se(se_id)
+    _known_ses(settings, source.token_files, "sources.gmail.token_files")
     mailboxes = [
         se for se in settings.sales_engineers if se.id in source.token_files or source.service_account_file_env
     ]
