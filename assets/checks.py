@@ -42,19 +42,26 @@ def unique_key_check(table: str, key: str):
 def digest_items_cite_existing_sources(warehouse: WarehouseResource) -> AssetCheckResult:
     with warehouse.connect() as con:
         uncited = con.execute(
+            # Hash joins over the exploded citations: correlated subqueries per bullet took seconds on a season of digests.
             """
-            SELECT se_id, digest_date::VARCHAR, customer, text
+            WITH cited AS (
+                SELECT c.rid,
+                       bool_or(a.activity_id IS NULL) AS any_missing,  -- every cited activity exists …
+                       bool_or(a.link = c.link) AS link_is_cited       -- … and the link is one of theirs
+                FROM (SELECT rowid AS rid, link, unnest(activity_ids) AS id
+                      FROM digest_items WHERE section IN ('todo', 'know')) c
+                LEFT JOIN activity a ON a.activity_id = c.id
+                GROUP BY c.rid
+            )
+            SELECT d.se_id, d.digest_date::VARCHAR, d.customer, d.text
             FROM digest_items d
-            WHERE section IN ('todo', 'know')
-              AND (
-                  link IS NULL
-                  -- every cited activity exists …
-                  OR EXISTS (SELECT 1 FROM unnest(d.activity_ids) AS u(id)
-                             WHERE u.id NOT IN (SELECT activity_id FROM activity))
-                  -- … and the link is one of theirs, or the opportunity page (for usage and stage facts)
-                  OR (link NOT IN (SELECT a.link FROM activity a WHERE list_contains(d.activity_ids, a.activity_id))
-                      AND link NOT IN (SELECT url FROM opportunities WHERE url IS NOT NULL))
-              )
+            LEFT JOIN cited c ON c.rid = d.rowid
+            -- usage and stage facts cite the opportunity page
+            LEFT JOIN (SELECT DISTINCT url FROM opportunities WHERE url IS NOT NULL) o ON o.url = d.link
+            WHERE d.section IN ('todo', 'know')
+              AND (d.link IS NULL
+                   OR coalesce(c.any_missing, FALSE)
+                   OR (NOT coalesce(c.link_is_cited, FALSE) AND o.url IS NULL))
             LIMIT 10
             """
         ).fetchall()

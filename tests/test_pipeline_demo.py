@@ -9,11 +9,13 @@ import datetime as dt
 import hashlib
 import json
 import re
+import shutil
 
 import duckdb
 import pytest
 from dagster import AssetSelection, DagsterInstance, materialize
 
+from assets.checks import digest_items_cite_existing_sources
 from assets.definitions import build_definitions
 from assets.resources import SettingsResource, WarehouseResource
 from assets.runner import RANGE_END_TAG, RANGE_START_TAG
@@ -143,6 +145,26 @@ def test_every_cited_link_is_an_activity_row_of_that_customer(demo, last_day):
             """
         ).fetchall()
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE digest_items SET link = 'https://example.invalid/made-up' WHERE rowid = (SELECT min(rowid) FROM digest_items WHERE section = 'todo')",
+        "UPDATE digest_items SET activity_ids = list_append(activity_ids, 'slack:gone') WHERE rowid = (SELECT min(rowid) FROM digest_items WHERE section = 'know')",
+        "UPDATE digest_items SET link = NULL WHERE rowid = (SELECT min(rowid) FROM digest_items WHERE section = 'todo')",
+    ],
+    ids=["link-not-from-cited-activity", "cited-activity-missing", "no-link"],
+)
+def test_the_citation_check_passes_the_real_digest_and_fails_a_tampered_one(demo, last_day, tmp_path, tamper):
+    settings, _, _ = demo
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(settings.database_path, copy)
+    assert digest_items_cite_existing_sources(warehouse=WarehouseResource(database=str(copy))).passed
+    with duckdb.connect(str(copy)) as con:
+        con.execute(tamper)
+    result = digest_items_cite_existing_sources(warehouse=WarehouseResource(database=str(copy)))
+    assert not result.passed
 
 
 def test_closed_opportunities_are_left_out_and_new_and_trial_cases_are_shown(demo, last_day):
