@@ -51,3 +51,14 @@ def test_a_failure_while_extracting_leaves_the_warehouse_as_it_was():
     with pytest.raises(RuntimeError):
         load_records(con, "usage", ["raw_usage"], window, broken())
     assert con.execute("SELECT value FROM raw_usage").fetchall() == [(3.0,)]
+
+
+def test_a_broken_file_leaves_the_quarantine_once_it_is_fixed():
+    con = duckdb.connect()
+    window = Window.for_day(dt.date(2026, 10, 5), TZ)
+    unreadable = Quarantined("usage", "usage.csv", "unreadable_file: not a CSV")  # no day: the whole file
+    load_records(con, "usage", ["raw_usage"], window, [unreadable])
+    load_records(con, "usage", ["raw_usage"], window, [unreadable])
+    assert con.execute("SELECT record_key FROM quarantine").fetchall() == [("usage.csv",)]
+    load_records(con, "usage", ["raw_usage"], window, records("2026-10-05", {"Acme": 3}))
+    assert con.execute("SELECT record_key FROM quarantine").fetchall() == [("usage.csv:3",)]

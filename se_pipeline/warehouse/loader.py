@@ -154,9 +154,11 @@ def commit_staged(con: duckdb.DuckDBPyConnection, staged: StagedLoad) -> LoadRep
                         [window.first_day, window.last_day],
                     )
                 con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM staged.{table}")
+            # Only whole-file reads (mbox, feedback files) quarantine without a day, and they are found
+            # again on every read of the source, so each commit replaces them: fixing a file clears its row.
             con.execute(
                 "DELETE FROM quarantine WHERE source = ? AND (partition_date BETWEEN ? AND ? "
-                "OR record_key IN (SELECT record_key FROM staged.quarantine))",
+                "OR partition_date IS NULL OR record_key IN (SELECT record_key FROM staged.quarantine))",
                 [staged.source, window.first_day, window.last_day],
             )
             con.execute("INSERT INTO quarantine BY NAME SELECT * FROM staged.quarantine")

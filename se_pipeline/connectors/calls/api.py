@@ -149,7 +149,7 @@ class GongApiConnector:
                         calls.append(CallData.model_validate(raw))
                     except ValidationError as exc:
                         call_id = (raw.get("metaData") or {}).get("id") if isinstance(raw, dict) else None
-                        yield Quarantined(self.source, f"gong:call:{call_id or f'page item {i}'}", f"bad_call: {exc.errors()[0]['msg']}", raw)
+                        yield Quarantined(self.source, f"gong:call:{call_id or f'page item {i}'}", f"bad_call: {exc.errors()[0]['msg']}", raw, window.first_day)
                 transcripts = self._transcripts([c.metaData.id for c in calls])
                 for call in calls:
                     yield from buffer.add(call, transcripts.get(call.metaData.id))

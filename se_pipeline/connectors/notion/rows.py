@@ -162,10 +162,10 @@ def comment_records(
         except ValidationError as exc:
             key = raw.get("id") if isinstance(raw, dict) and raw.get("id") else f"{where}[{index}]"
             reason = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            yield Quarantined(SOURCE, str(key), f"bad_comment: {reason}", raw)
+            yield Quarantined(SOURCE, str(key), f"bad_comment: {reason}", raw, window.last_day)
             continue
         if comment.created_time.tzinfo is None:
-            yield Quarantined(SOURCE, comment.id, "no_date: created_time has no time zone", raw)
+            yield Quarantined(SOURCE, comment.id, "no_date: created_time has no time zone", raw, window.last_day)
             continue
         day = window.local_date(comment.created_time)
         url = page_urls.get(comment.page_id or "")
