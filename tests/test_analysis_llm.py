@@ -164,3 +164,13 @@ def test_missing_key_is_a_config_error_naming_the_variable(con, monkeypatch):
     monkeypatch.delenv(KEY_ENV, raising=False)
     with pytest.raises(ConfigError, match=KEY_ENV):
         refresh_signals(con, Window.for_day(dt.date(2026, 10, 20), TZ), settings_for("anthropic", "http://127.0.0.1:9"))
+
+
+def test_a_key_pasted_where_its_variable_name_belongs_is_refused_without_echoing_it(con):
+    from se_pipeline.errors import ConfigError
+
+    settings = settings_for("anthropic", "http://127.0.0.1:9")
+    settings.analysis.llm.api_key_env = SECRET
+    with pytest.raises(ConfigError) as refused:
+        refresh_signals(con, Window.for_day(dt.date(2026, 10, 20), TZ), settings)
+    assert "analysis.llm.api_key_env" in str(refused.value) and SECRET not in str(refused.value)

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, ValidationError
 from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.summaries import TLDR_WORDS, clip
 from se_pipeline.config import LlmSettings
+from se_pipeline.connectors.base import check_env_name
 from se_pipeline.errors import ConfigError
 
 _DEFAULT_URLS = {"anthropic": "https://api.anthropic.com", "openai": "https://api.openai.com/v1"}
@@ -56,6 +57,7 @@ class RefineOutcome:
 def refine_signals(signals: list[Signal], activity: pd.DataFrame, llm: LlmSettings,
                    client: httpx.Client | None = None) -> RefineOutcome:
     """Rewrite the bullets of `signals` in place where the model's answer checks out."""
+    check_env_name("analysis.llm.api_key_env", llm.api_key_env)
     key = os.environ.get(llm.api_key_env)
     if not key:
         raise ConfigError(f"analysis.llm: set the environment variable {llm.api_key_env} to the API key (or remove analysis.llm)")
