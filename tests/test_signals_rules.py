@@ -9,6 +9,7 @@ import pytest
 
 from se_pipeline.analysis import text
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
+from se_pipeline.analysis.summaries import short_customer
 from se_pipeline.analysis.text import DEFAULT_COMPETITORS, competitor_pattern
 
 TZ = ZoneInfo("America/New_York")
@@ -283,3 +284,12 @@ def test_uncertain_when_no_customer_and_dropped_for_channel_chatter():
     assert signal.relevance == "uncertain"
     chatter = {"channel_kind": "channel", "channel": "random", "customer": None, "is_external_channel": False, **INTERNAL}
     assert message_signals(row("Anyone want to grab lunch at the taco place?", **chatter), ctx()) == []
+
+
+@pytest.mark.parametrize(
+    ("customer", "said"),
+    [("Acme Corp", "Acme"), ("Initech, Inc.", "Initech"), ("Pied Piper", "Pied Piper"), ("Hooli", "Hooli"),
+     ("Massive Dynamic Systems Group", "Massive")],
+)
+def test_tldr_names_a_customer_the_way_people_say_it(customer, said):
+    assert short_customer(customer) == said

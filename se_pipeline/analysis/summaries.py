@@ -40,9 +40,15 @@ _PROMISE_LEAD = re.compile(r"^.*?\b(i'?ll|i will|i'?m going to|i am going to|i c
 _ME_TO_YOU = {"me": "them", "us": "them", "our": "their", "we": "they", "my": "their"}
 
 
+_LEGAL_SUFFIX = re.compile(r"[,\s]+(corp(oration)?|inc|ltd|llc|gmbh|co|company|plc|s\.?a|ag)\.?$", re.I)
+
+
 def short_customer(customer: str | None) -> str:
-    """'Acme Corp' -> 'Acme'; the first word is how people say it in a hurry."""
-    return (customer or "").split()[0] if customer else "?"
+    """How people say it in a hurry: 'Acme Corp' -> 'Acme', 'Pied Piper' stays, a long name keeps its first word."""
+    if not customer:
+        return "?"
+    name = _LEGAL_SUFFIX.sub("", customer.strip()) or customer.strip()
+    return name if len(name.split()) <= 2 else name.split()[0]
 
 
 def first_name(name: str | None) -> str:
