@@ -14,8 +14,6 @@ from dagster import (
     schedule,
 )
 
-from assets.coaching import weekly_partitions
-from assets.partitions import daily_partitions
 from se_pipeline.config import load_settings
 
 DAILY_GROUPS = ("raw", "core", "digest")
@@ -23,7 +21,6 @@ DAILY_GROUPS = ("raw", "core", "digest")
 daily_job = define_asset_job(
     "daily_digest",
     selection=AssetSelection.groups(*DAILY_GROUPS),
-    partitions_def=daily_partitions,
     description="Load a day from every source, build the core tables and signals, and write each SE's digest.",
 )
 
@@ -38,7 +35,6 @@ def daily_digest_schedule(context: ScheduleEvaluationContext) -> RunRequest:
 weekly_coaching_job = define_asset_job(
     "weekly_coaching",
     selection=AssetSelection.groups("coaching"),
-    partitions_def=weekly_partitions,
     description="Call metrics, skill scores and coaching reports for a week (Monday to Sunday).",
 )
 # Monday morning, for the week that just ended.

@@ -1,0 +1,35 @@
+"""The schedules ask for the right partitions: a morning's digest covers yesterday, Monday's coaching the week that ended."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from dagster import DagsterInstance, build_schedule_context
+
+from assets.definitions import build_definitions
+
+TZ = ZoneInfo("America/New_York")  # the demo workspace's timezone
+
+
+@pytest.fixture(scope="module")
+def repository():
+    return build_definitions().get_repository_def()
+
+
+def partitions_asked(repository, schedule: str, at: dt.datetime) -> list[str | None]:
+    context = build_schedule_context(scheduled_execution_time=at, instance=DagsterInstance.ephemeral(), repository_def=repository)
+    return [r.partition_key for r in repository.get_schedule_def(schedule).evaluate_tick(context).run_requests]
+
+
+@pytest.mark.parametrize(
+    ("morning", "day"),
+    [(dt.datetime(2026, 11, 23, 6, 0, tzinfo=TZ), "2026-11-22"),
+     # The night the clocks go back has 25 hours; the digest still covers that one calendar day.
+     (dt.datetime(2026, 11, 2, 6, 0, tzinfo=TZ), "2026-11-01")],
+)
+def test_the_morning_digest_covers_yesterday(repository, morning, day):
+    assert partitions_asked(repository, "daily_digest_schedule", morning) == [day]
+
+
+def test_monday_coaching_covers_the_week_that_ended(repository):
+    assert partitions_asked(repository, "weekly_coaching_schedule", dt.datetime(2026, 11, 23, 7, 0, tzinfo=TZ)) == ["2026-11-16"]
