@@ -101,8 +101,12 @@ class GmailApiConnector:
         return self._services[se_id]
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
-        for se_id in self.mailboxes:
-            yield from paged(TABLE, self._records(se_id, window))
+        try:
+            for se_id in self.mailboxes:
+                yield from paged(TABLE, self._records(se_id, window))
+        finally:
+            for http in self._https.values():
+                http.close()  # httplib2 keeps sockets open until told; a later request reopens them
 
     # ---- one mailbox ---------------------------------------------------------------------
 
