@@ -159,7 +159,9 @@ def cmd_query(args: argparse.Namespace) -> None:
     elif args.format == "json":
         print(frame.to_json(orient="records", date_format="iso", indent=2))
     else:
-        print(frame.to_markdown(index=False) if len(frame) else "(no rows)")
+        # SQL NULL prints as NULL, not as pandas' nan / <NA>.
+        table = frame.astype(object).where(frame.notna(), None)
+        print(table.to_markdown(index=False, missingval="NULL") if len(frame) else "(no rows)")
 
 
 def _settings_without_demo(args: argparse.Namespace) -> Settings:

@@ -197,6 +197,9 @@ def test_query_is_read_only_and_answers(demo, last_day, capsys):
     assert json.loads(capsys.readouterr().out)[0]["n"] > 0
     assert cli(["query", "delete from activity"]) == 2
     assert "read-only" in capsys.readouterr().err
+    # Mail and DMs with no customer: the table shows SQL's NULL, not pandas' nan.
+    assert cli(["query", "select customer, count(*) as n from activity where customer is null group by 1"]) == 0
+    assert re.search(r"^\| NULL +\| +\d+ \|$", capsys.readouterr().out, re.MULTILINE)
 
 
 def todo_activity_ids(settings, se_id: str, day: str) -> dict[str, set[str]]:
