@@ -1,41 +1,23 @@
 """The opportunity database read live with notion_client (Notion-Version 2025-09-03 by default).
 
-Enumeration: GET /v1/databases/{id} names the database's data sources; each is read with
-POST /v1/data_sources/{id}/query, page by page (start_cursor / next_cursor / has_more), sorted by
-created_time. A database read with an older Notion-Version (no `data_sources` in the answer) is
-read with the legacy POST /v1/databases/{id}/query. Never the search endpoint: it drops records.
-
-Known traps, each handled here:
-* one query returns at most `result_cap` (10,000) rows and then reports
-  `request_status: {"type": "incomplete"}` with has_more false: the read continues with a new query
-  for created_time on or after the last row's, de-duplicated by page id;
-* a cursor may become invalid mid-way (400 validation_error): the query restarts, de-duplicated;
+Every page of the database is enumerated by se_pipeline.connectors.notion.database (data source
+queries, cursor pagination, the 10,000-row cap, stale cursors). On top of that, here:
 * relation/people values carry at most 25 references in a page object: the rest come from
   GET /v1/pages/{id}/properties/{property id}, paginated;
-* page content is read to `block_depth` levels and hitting the cap is logged;
-* 429 (Retry-After) and 5xx are retried in the HTTP layer (se_pipeline.connectors.notion.http).
+* page content is read to `block_depth` levels and hitting the cap is logged.
 Anything that stops the read early raises SourceError: a partial database never loads silently.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterator
-from functools import partial
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, unquote
 
-import httpx
-from notion_client.errors import APIErrorCode, HTTPResponseError, RequestTimeoutError
-from notion_client.helpers import extract_notion_id
+from notion_client.errors import APIErrorCode, HTTPResponseError
 
-from se_pipeline.connectors.notion.http import (
-    NOTION_READS,
-    GuardedTransport,
-    api_root,
-    notion_client_for,
-)
+from se_pipeline.connectors.notion.database import NotionDatabase
 from se_pipeline.connectors.notion.properties import (
     FieldError,
     FieldNames,
@@ -55,17 +37,13 @@ from se_pipeline.connectors.notion.rows import (
     comment_records,
     opportunity_row,
 )
-from se_pipeline.errors import ConfigError, SourceError
-from se_pipeline.readonly import ReadOnlyGuard
 from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
 
 log = logging.getLogger(__name__)
 
-RESULT_CAP = 10_000  # rows one Notion query returns at most
 REFERENCE_LIMIT = 25  # references a page object carries per relation/people property
 _NO_RECURSE = {"child_page", "child_database"}  # their content belongs to other pages
-_SORT = [{"timestamp": "created_time", "direction": "ascending"}]
 
 
 class NotionApiConnector:
@@ -80,59 +58,27 @@ class NotionApiConnector:
         token: str,
         database_id: str,
         terminal_stages: list[str],
-        base_url: str | None = None,
-        token_env: str = "NOTION_TOKEN",
-        max_retries: int = 5,
         block_depth: int = 3,
-        result_cap: int = RESULT_CAP,
-        page_size: int = 100,
-        requests_per_second: float | None = 3.0,
-        cursor_restarts: int = 3,
-        notion_version: str | None = None,
         field_names: FieldNames = FieldNames(),
-        sleep: Callable[[float], None] = time.sleep,
+        **options: Any,
     ):
-        self.database_id = extract_notion_id(database_id)
-        if self.database_id is None:
-            # Without this the guard would refuse the request as if it were a write.
-            raise ConfigError(
-                f"sources.notion.database_id {database_id!r} is neither a Notion database id nor its URL "
-                "(open the database in Notion, use ⋯ → Copy link, and put that link, or the 32 hex characters in it, there)"
-            )
+        """`options` go to NotionDatabase (base_url, token_env, max_retries, page_size, requests_per_second, …)."""
+        self.database = NotionDatabase(token=token, database_id=database_id, **options)
+        self.database_id = self.database.id
+        self.client = self.database.client
         self.terminal_stages = terminal_stages
-        self.token_env = token_env
         self.block_depth = block_depth
-        self.result_cap = result_cap
-        self.page_size = page_size
-        self.cursor_restarts = cursor_restarts
         self.field_names = field_names
-        self._transport = GuardedTransport(
-            ReadOnlyGuard(SOURCE, NOTION_READS),
-            api_root(base_url),
-            max_retries=max_retries,
-            requests_per_second=requests_per_second,
-            sleep=sleep,
-        )
-        self.client = notion_client_for(token, self._transport, base_url=base_url, notion_version=notion_version)
         self._users: dict[str, tuple[str | None, str | None]] = {}
         self._can_read_users = True
-        self._pages_read = 0
 
     @property
     def calls(self) -> int:
         """HTTP requests sent so far, retries included."""
-        return self._transport.calls
+        return self.database.calls
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
-        self._pages_read = 0
-        try:
-            yield from self._extract(window)
-        except HTTPResponseError as exc:
-            raise SourceError(self._explain(exc)) from None
-        except (RequestTimeoutError, httpx.TransportError) as exc:
-            raise SourceError(
-                f"notion: no answer from the API ({exc}) {self._progress()}; check base_url and the network"
-            ) from None
+        return self.database.reading(self._extract(window))
 
     # ---- the database ----------------------------------------------------------------------
 
@@ -140,7 +86,7 @@ class NotionApiConnector:
         day = window.last_day
         active: dict[str, str] = {}  # page id -> url
         batch: list[dict[str, Any]] = []
-        for page in self._database_pages():
+        for page in self.database.pages():
             item = self._opportunity(page, day)
             if isinstance(item, Quarantined):
                 yield item
@@ -148,81 +94,13 @@ class NotionApiConnector:
             batch.append(item)
             if is_active(item["stage"], self.terminal_stages):
                 active[item["page_id"]] = item["url"]
-            if len(batch) >= self.page_size:
+            if len(batch) >= self.database.page_size:
                 yield Rows(OPPORTUNITIES, batch)
                 batch = []
         yield Rows(OPPORTUNITIES, batch)
         for page_id, url in active.items():
             yield Rows(BLOCKS, self._blocks(page_id, day))
             yield from self._comments(page_id, url, window)
-
-    def _database_pages(self) -> Iterator[dict[str, Any]]:
-        """Every page of the database, each once."""
-        seen: set[str] = set()
-        for query in self._queries():
-            after: str | None = None
-            while True:
-                capped, last_created = yield from self._query(query, after, seen)
-                if not capped:
-                    break
-                if last_created is None or last_created == after:
-                    raise SourceError(
-                        f"notion: more than {self.result_cap} pages of database {self.database_id} share the "
-                        f"created_time {after}; Notion cannot page past that {self._progress()}"
-                    )
-                log.info("notion: a query hit the %d-row cap; continuing from created_time %s", self.result_cap, last_created)
-                after = last_created
-
-    def _queries(self) -> list[Callable[..., Any]]:
-        database = self.client.databases.retrieve(self.database_id)
-        if "data_sources" in database:
-            return [partial(self.client.data_sources.query, source["id"]) for source in database["data_sources"]]
-        # Notion-Version before 2025-09-03: the database is queried directly (notion-client 3.x has no method for it).
-        return [self._legacy_query]
-
-    def _legacy_query(self, **body: Any) -> Any:
-        return self.client.request(path=f"databases/{self.database_id}/query", method="POST", body=body)
-
-    def _query(self, query: Callable[..., Any], after: str | None, seen: set[str]):
-        """Yield one query's unseen pages; return (capped, created_time of its last row)."""
-        body: dict[str, Any] = {"sorts": _SORT}
-        if after:
-            body["filter"] = {"timestamp": "created_time", "created_time": {"on_or_after": after}}
-        restarts = 0
-        while True:
-            rows, capped, last_created = 0, False, None
-            try:
-                for response in self._paginate(query, f"the query of database {self.database_id}", **body):
-                    rows += len(response.get("results") or [])
-                    capped = capped or (response.get("request_status") or {}).get("type") == "incomplete"
-                    for page in response.get("results") or []:
-                        last_created = page.get("created_time") or last_created
-                        if page.get("object", "page") == "page" and page["id"] not in seen:
-                            seen.add(page["id"])
-                            self._pages_read += 1
-                            yield page
-                # Older API versions do not flag the cap: a full cap of rows is treated as capped too.
-                return capped or rows >= self.result_cap, last_created
-            except HTTPResponseError as exc:
-                # A validation error after the first page is the cursor going stale: start the query over.
-                if exc.code != APIErrorCode.ValidationError or rows == 0 or restarts >= self.cursor_restarts:
-                    raise
-                restarts += 1
-                log.warning("notion: the query cursor became invalid after %d rows (%s); restarting the query", rows, exc)
-
-    def _paginate(self, call: Callable[..., Any], what: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        """Each response of a paginated endpoint. (notion_client's iterate_paginated_api yields only
-        results, hiding request_status, and ends quietly when has_more comes without a cursor.)"""
-        cursor = None
-        while True:
-            page = {"start_cursor": cursor} if cursor else {}
-            response = call(**kwargs, **page, page_size=self.page_size)
-            yield response
-            if not response.get("has_more"):
-                return
-            cursor = response.get("next_cursor")
-            if not cursor:
-                raise SourceError(f"notion: {what} said has_more but gave no next_cursor {self._progress()}")
 
     # ---- one opportunity -------------------------------------------------------------------
 
@@ -261,7 +139,7 @@ class NotionApiConnector:
             property_id = quote(unquote(prop["id"]), safe="")
             items = [
                 item.get(kind)
-                for response in self._paginate(
+                for response in self.database.paginate(
                     self.client.pages.properties.retrieve,
                     f"property {name!r} of page {page_id}",
                     page_id=page_id,
@@ -285,7 +163,7 @@ class NotionApiConnector:
     def _walk(self, page_id: str, parent_id: str, depth: int, rows: list[dict[str, Any]], day) -> int:
         """Append the children of `parent_id` depth-first; return how many blocks hit the depth cap."""
         capped = 0
-        for response in self._paginate(self.client.blocks.children.list, f"the content of {parent_id}", block_id=parent_id):
+        for response in self.database.paginate(self.client.blocks.children.list, f"the content of {parent_id}", block_id=parent_id):
             for block in response.get("results") or []:
                 rows.append(
                     block_row(
@@ -311,7 +189,7 @@ class NotionApiConnector:
     def _comments(self, page_id: str, url: str, window: Window) -> Iterator[Rows | Quarantined]:
         comments = (
             comment
-            for response in self._paginate(self.client.comments.list, f"the comments of {page_id}", block_id=page_id)
+            for response in self.database.paginate(self.client.comments.list, f"the comments of {page_id}", block_id=page_id)
             for comment in response.get("results") or []
         )
         rows = []
@@ -340,18 +218,3 @@ class NotionApiConnector:
                         log.info("notion: the integration may not read users; comment authors keep their ids")
                         self._can_read_users = False
         return self._users[user_id]
-
-    # ---- messages --------------------------------------------------------------------------
-
-    def _progress(self) -> str:
-        return f"(after {self._pages_read} pages of database {self.database_id}; nothing partial is loaded)"
-
-    def _explain(self, exc: HTTPResponseError) -> str:
-        code = getattr(exc.code, "value", exc.code)
-        if code == APIErrorCode.Unauthorized.value:
-            hint = f"the token in ${self.token_env} was refused: set it to the integration's secret"
-        elif code in (APIErrorCode.ObjectNotFound.value, APIErrorCode.RestrictedResource.value):
-            hint = f"database {self.database_id} is not visible to the integration: share it with the integration"
-        else:
-            hint = f"Notion answered {exc.status} {code}: {exc}"
-        return f"notion: {hint} {self._progress()}"
