@@ -1,6 +1,7 @@
-"""Enablement and SE-artefact assets: feedback files → raw tables → feedback_themes + content_refresh
-(and the board); activity/opportunities/Notion blocks → product_gaps, competitor_mentions, win_criteria
-(and their per-customer reports). Unpartitioned: each run reads the inputs whole, as of the run day.
+"""Enablement and SE-artefact assets: feedback files (and a Notion feedback database) → raw tables →
+feedback_themes + content_refresh (and the board); activity/opportunities/Notion blocks → product_gaps,
+competitor_mentions, win_criteria (and their per-customer reports). Unpartitioned: each run reads the
+inputs whole, as of the run day.
 
 Thin: every asset calls one se_pipeline function.
 """

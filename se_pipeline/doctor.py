@@ -41,6 +41,7 @@ from se_pipeline.config import (
     Settings,
     SlackApi,
 )
+from se_pipeline.enablement.settings import FeedbackSettings
 from se_pipeline.errors import ConfigError, SePipelineError, SourceError
 from se_pipeline.sources import build_connector
 from se_pipeline.warehouse.loader import Quarantined, Rows
@@ -141,6 +142,8 @@ def _secret_values(settings: Settings) -> set[str]:
         names.append(src.notion.token_env)
     if isinstance(src.calls, CallsApi):
         names += [src.calls.access_key_env, src.calls.secret_env]
+    if isinstance(src.feedback, FeedbackSettings) and src.feedback.notion_database:
+        names.append(src.feedback.notion_database.token_env)
     if settings.analysis.llm:
         names.append(settings.analysis.llm.api_key_env)
     values = {os.environ.get(name, "").strip() for name in names}
@@ -207,7 +210,7 @@ _EXPORT_FIXES = {
     "notion": "point sources.notion.path at the opportunity database's Notion export (Markdown & CSV: the .zip, its folder or the .csv)",
     "usage": "point sources.usage.path at the usage file(s) (CSV, Parquet or JSON; a glob is fine) and map their columns in sources.usage.columns",
     "calls": "point sources.calls.path at the folder of Gong call JSON files",
-    "feedback": "check the files listed under sources.feedback (paths are relative to the configuration file)",
+    "feedback": "check the files and the notion_database listed under sources.feedback (paths are relative to the configuration file)",
 }
 
 

@@ -12,6 +12,10 @@ Feedback CSV (`feedback`; required columns: date, text)
     from (call, ride-along, enablement session, slack). Without feedback_id, the id is a hash of
     file name, date, rep and text.
 
+Feedback from a Notion database (`notion_database`): one item per page, its properties read into
+    the CSV's columns (se_pipeline.connectors.notion.feedback); feedback_id is the page id,
+    source_file `notion:<database id>`, and a page without the text property is quarantined.
+
 Feedback Markdown (`feedback`, *.md): one item per bullet.
     rep: alice                 <- `key: value` lines set rep, region, segment, customer,
     region: EMEA                  opportunity, channel, competitor or date for the bullets below
@@ -40,8 +44,9 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from se_pipeline.connectors.notion.feedback import NotionFeedback
 from se_pipeline.enablement.settings import FeedbackSettings, feedback_settings
 from se_pipeline.errors import SourceError
 from se_pipeline.warehouse.loader import Quarantined, Rows
@@ -116,14 +121,14 @@ def read_csv_rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, di
             yield start, dict(zip(header, (c.strip() for c in cells)))
 
 
-def _feedback_row(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
+def _feedback_row(row: dict[str, str], name: str) -> dict[str, Any]:
     text = _blank_none(row.get("text"))
     if not text:
         raise BadRecord("no_text: the feedback text is empty")
     day = parse_date(row.get("date", ""))
     rep = _blank_none(row.get("rep"))
     return {
-        "feedback_id": _blank_none(row.get("feedback_id")) or _hash_id(path.name, day, rep, text),
+        "feedback_id": _blank_none(row.get("feedback_id")) or _hash_id(name, day, rep, text),
         "submitted_on": day,
         "rep": rep,
         "region": _blank_none(row.get("region")),
@@ -174,7 +179,7 @@ def _markdown_items(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         yield current
 
 
-def _win_loss_row(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
+def _win_loss_row(row: dict[str, str], name: str) -> dict[str, Any]:
     customer = _blank_none(row.get("customer"))
     if not customer:
         raise BadRecord("no_customer: the customer is empty")
@@ -183,7 +188,7 @@ def _win_loss_row(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
         raise BadRecord(f"bad_outcome: {row.get('outcome')!r} (use won, lost or no decision)")
     day = parse_date(row.get("date", ""))
     return {
-        "note_id": _blank_none(row.get("note_id")) or _hash_id(path.name, day, customer, row.get("opportunity")),
+        "note_id": _blank_none(row.get("note_id")) or _hash_id(name, day, customer, row.get("opportunity")),
         "decided_on": day,
         "customer": customer,
         "opportunity": _blank_none(row.get("opportunity")),
@@ -197,7 +202,7 @@ def _win_loss_row(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
     }
 
 
-def _inventory_row(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
+def _inventory_row(row: dict[str, str], name: str) -> dict[str, Any]:
     asset = _blank_none(row.get("asset"))
     if not asset:
         raise BadRecord("no_asset: the asset name is empty")
@@ -212,7 +217,7 @@ def _inventory_row(row: dict[str, str], path: Path, line: int) -> dict[str, Any]
     }
 
 
-def _onboarding_row(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
+def _onboarding_row(row: dict[str, str], name: str) -> dict[str, Any]:
     missing = [c for c in ("rep_id", "metric", "period") if not _blank_none(row.get(c))]
     if missing:
         raise BadRecord(f"missing_field: {', '.join(missing)} empty")
@@ -227,7 +232,16 @@ def _onboarding_row(row: dict[str, str], path: Path, line: int) -> dict[str, Any
     }
 
 
-Parser = Callable[[dict[str, str], Path, int], dict[str, Any]]
+# (row under the CSV's column names, name of its file for ids made by hashing) -> record
+Parser = Callable[[dict[str, str], str], dict[str, Any]]
+
+
+class _Input(NamedTuple):
+    table: str
+    source: str  # raw_*.source_file: a file's path, or notion:<database id>
+    name: str
+    rows: Iterator[tuple[int | str, dict[str, str]]]  # (line number or page id, row)
+    parse: Parser
 
 
 def feedback_files(paths: Iterable[Path]) -> list[Path]:
@@ -241,43 +255,62 @@ def feedback_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def _file(table: str, path: Path, rows: Iterator[tuple[int, dict[str, str]]], parse: Parser) -> _Input:
+    return _Input(table, str(path), path.name, rows, parse)
+
+
 class FeedbackConnector:
-    """Reads the enablement input files; `extract` ignores the window (the files are read whole)."""
+    """Reads the enablement input files and the feedback database; `extract` ignores the window
+    (the inputs are read whole). Reading the Notion token from the environment happens here."""
 
     source = SOURCE
     tables = ("raw_feedback", "raw_win_loss", "raw_content_inventory", "raw_onboarding_metrics")
 
     def __init__(self, config: FeedbackSettings):
         self.config = config
-        self.calls = 0
+        self.notion = NotionFeedback.from_env(config.notion_database) if config.notion_database else None
 
-    def _inputs(self) -> Iterator[tuple[str, Path, Iterator[tuple[int, dict[str, str]]], Parser]]:
+    @property
+    def calls(self) -> int:
+        return self.notion.calls if self.notion else 0
+
+    def _notion_row(self, row: dict[str, str], name: str) -> dict[str, Any]:
+        if "text" not in row:
+            raise BadRecord(f"no_text: the page has no {self.config.notion_database.properties.text!r} property")
+        return _feedback_row(row, name)
+
+    def _inputs(self) -> Iterator[_Input]:
         for path in feedback_files(self.config.feedback):
             rows = _markdown_items(path) if path.suffix.lower() == ".md" else read_csv_rows(path, ("date", "text"))
-            yield "raw_feedback", path, rows, _feedback_row
-        yield "raw_win_loss", self.config.win_loss, read_csv_rows(
-            self.config.win_loss, ("date", "customer", "outcome")
-        ), _win_loss_row
+            yield _file("raw_feedback", path, rows, _feedback_row)
+        if self.notion:
+            source = self.notion.source_file
+            yield _Input("raw_feedback", source, source, self.notion.rows(), self._notion_row)
+        yield _file(
+            "raw_win_loss", self.config.win_loss, read_csv_rows(self.config.win_loss, ("date", "customer", "outcome")), _win_loss_row
+        )
         if self.config.content_inventory:
             path = self.config.content_inventory
-            yield "raw_content_inventory", path, read_csv_rows(path, ("asset", "last_updated")), _inventory_row
+            yield _file("raw_content_inventory", path, read_csv_rows(path, ("asset", "last_updated")), _inventory_row)
         if self.config.onboarding_metrics:
             path = self.config.onboarding_metrics
-            yield "raw_onboarding_metrics", path, read_csv_rows(
-                path, ("rep_id", "metric", "period", "value")
-            ), _onboarding_row
+            yield _file(
+                "raw_onboarding_metrics", path, read_csv_rows(path, ("rep_id", "metric", "period", "value")), _onboarding_row
+            )
 
     def extract(self, window: Window | None = None) -> Iterator[Rows | Quarantined]:
+        # One stamp for the whole read: readers keep the rows of the latest read only.
         extracted_at = dt.datetime.now(dt.timezone.utc)
-        for table, path, rows, parse in self._inputs():
+        for table, source, name, rows, parse in self._inputs():
             page: list[dict[str, Any]] = []
-            for line, row in rows:
+            for where, row in rows:
                 try:
-                    record = parse(row, path, line)
+                    record = parse(row, name)
                 except BadRecord as exc:
-                    yield Quarantined(SOURCE, f"{path}:{line}", str(exc), payload=row)
+                    yield Quarantined(SOURCE, f"{source}:{where}", str(exc), payload=row)
                     continue
-                record.update(source_file=str(path), line=line, extracted_at=extracted_at, payload=row)
+                line = where if isinstance(where, int) else None
+                record.update(source_file=source, line=line, extracted_at=extracted_at, payload=row)
                 page.append(record)
                 if len(page) >= PAGE_SIZE:
                     yield Rows(table, page)

@@ -11,7 +11,12 @@ sources:
     initiative: field-enablement        # reports go to <home>/reports/<initiative>/sales/
     competitors: [Acme Observability]   # added to the built-in list
     stale_after_days: 90                # an asset older than this is stale
+    notion_database:                    # optional: rep feedback from a Notion database too
+      database_id: 0123abcd…            # the id, or the database's link
+      token_env: NOTION_TOKEN           # the variable holding the integration's secret
+      properties: {text: Feedback}      # which property holds each field (see FeedbackProperties)
 ```
+`feedback` (files) may be left out when `notion_database` is given; one of the two is required.
 With no `sources.feedback` (demo mode) the demo workspace's `feedback/` folder is read.
 """
 
@@ -20,7 +25,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 DEFAULT_INITIATIVE = "field-enablement"
 DEMO_FILES = {
@@ -31,18 +37,54 @@ DEMO_FILES = {
 }
 
 
-class FeedbackSettings(BaseModel):
+class _Strict(BaseModel):
     # A misspelt key is a user mistake worth naming, not something to ignore.
     model_config = ConfigDict(extra="forbid")
 
+
+class FeedbackProperties(_Strict):
+    """The Notion property that holds each feedback field, matched case-insensitively; the
+    defaults are the feedback CSV's column names. Only `text` is required on a page."""
+
+    text: str = "Text"
+    date: str = "Date"  # a page without one is dated by its created_time
+    rep: str = "Rep"
+    region: str = "Region"
+    segment: str = "Segment"
+    customer: str = "Customer"
+    opportunity: str = "Opportunity"  # a relation to the opportunity database gives its page id
+    channel: str = "Channel"
+    competitor: str = "Competitor"
+
+
+class FeedbackNotion(_Strict):
+    """A Notion database whose pages are rep feedback, one item a page."""
+
+    database_id: str
+    token_env: str = "NOTION_TOKEN"  # sources.notion's default: one integration can read both databases
+    base_url: str | None = None  # None: Notion's public API
+    max_retries: int = Field(5, ge=0)
+    properties: FeedbackProperties = FeedbackProperties()
+
+
+class FeedbackSettings(_Strict):
     mode: Literal["export"] = "export"
-    feedback: list[Path] = Field(min_length=1)
+    feedback: list[Path] = []
+    notion_database: FeedbackNotion | None = None
     win_loss: Path
     content_inventory: Path | None = None
     onboarding_metrics: Path | None = None
     initiative: str = Field(DEFAULT_INITIATIVE, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     competitors: list[str] = []
     stale_after_days: int = Field(90, ge=1)
+
+    @model_validator(mode="after")
+    def _some_feedback(self) -> "FeedbackSettings":
+        if not self.feedback and self.notion_database is None:
+            raise PydanticCustomError(
+                "no_feedback", "needs feedback (a list of files or folders), notion_database (a Notion database), or both"
+            )
+        return self
 
     @classmethod
     def in_folder(cls, folder: Path, **overrides: Any) -> "FeedbackSettings":

@@ -2,7 +2,8 @@
 
 Responses are built from recorded exchanges (tests/data/notion/api, trimmed from the
 notion-sdk-py cassettes and jomei/notionapi test data; see that folder's README). It answers the
-read endpoints the connector uses, with Notion's pagination (page_size, start_cursor,
+read endpoints the connectors use (the opportunity database and, as a second database, rep
+feedback: add_database() once for each), with Notion's pagination (page_size, start_cursor,
 next_cursor, has_more), its 25-reference cut of relation/people values in page objects, the
 per-query result cap with `request_status: incomplete`, and errors on demand: 429 with
 Retry-After, 5xx, a cursor that goes stale, has_more without a cursor. Every request is logged.
@@ -55,6 +56,20 @@ def title_property(text: str) -> dict[str, Any]:
 
 def status_property(name: str) -> dict[str, Any]:
     return {"id": "st%3Ag", "type": "status", "status": {"id": str(uuid.uuid4()), "name": name, "color": "blue"}}
+
+
+def rich_text_property(text: str, property_id: str = "rt%3Ax") -> dict[str, Any]:
+    # Notion gives an empty property an empty array, not an empty text item.
+    return {"id": property_id, "type": "rich_text", "rich_text": rich_text(text) if text else []}
+
+
+def select_property(name: str | None, property_id: str = "s%3Bel") -> dict[str, Any]:
+    option = {"id": str(uuid.uuid5(uuid.NAMESPACE_OID, name)), "name": name, "color": "green"} if name else None
+    return {"id": property_id, "type": "select", "select": option}
+
+
+def date_property(start: str | None, end: str | None = None, property_id: str = "d%3Cte") -> dict[str, Any]:
+    return {"id": property_id, "type": "date", "date": {"start": start, "end": end, "time_zone": None} if start else None}
 
 
 def relation_property(page_ids: list[str]) -> dict[str, Any]:

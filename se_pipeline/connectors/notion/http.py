@@ -22,16 +22,20 @@ log = logging.getLogger(__name__)
 
 _ID = r"[0-9a-fA-F-]{32,36}"
 # Paths are relative to <base_url>/v1. Queries are POST but only read.
+# Enumerating a database's pages (se_pipeline.connectors.notion.database) needs only these.
+DATABASE_READS = (
+    rf"GET /databases/{_ID}",
+    rf"POST /databases/{_ID}/query",
+    rf"POST /data_sources/{_ID}/query",
+)
 NOTION_READS = (
+    *DATABASE_READS,
+    rf"GET /data_sources/{_ID}",
     rf"GET /pages/{_ID}",
     rf"GET /pages/{_ID}/properties/[^/]+",
     rf"GET /blocks/{_ID}/children",
     r"GET /comments",
     rf"GET /users/{_ID}",
-    rf"GET /databases/{_ID}",
-    rf"GET /data_sources/{_ID}",
-    rf"POST /databases/{_ID}/query",
-    rf"POST /data_sources/{_ID}/query",
 )
 
 _RETRY_STATUSES = {429, 500, 502, 503, 504}

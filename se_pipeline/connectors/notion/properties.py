@@ -177,7 +177,8 @@ def parse_number(text: str) -> float:
         raise FieldError(f"bad_number: {text!r} is not a number") from None
 
 
-def _pick(flat: dict[str, Any], names: tuple[str, ...]) -> tuple[str, Any] | None:
+def pick(flat: dict[str, Any], names: tuple[str, ...]) -> tuple[str, Any] | None:
+    """(property name, value) of the first of `names` the page has, matched case-insensitively."""
     lowered = {key.strip().lower(): key for key in flat}
     for name in names:
         key = lowered.get(name.lower())
@@ -198,20 +199,29 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def field_text(value: Any) -> str | None:
+    """A flattened value read as one line of text, whatever the property's type: a list's first
+    item (a relation's page id, a multi-select's option), a person's name (else email), a date's start."""
+    value = _first(value)
+    if isinstance(value, dict):
+        return value.get("name") or value.get("email") or value.get("start")
+    return _text(value)
+
+
 def extract_fields(flat: dict[str, Any], types: dict[str, str], names: FieldNames = FieldNames()) -> OpportunityFields:
     """Pick the opportunity fields out of flattened properties. `types` maps name -> Notion type
     ("text" for CSV columns); text values are parsed, and a value that will not parse raises FieldError."""
     fields = OpportunityFields()
-    if found := _pick(flat, names.customer):
+    if found := pick(flat, names.customer):
         # A relation holds page ids, not names: leave customer to the model's name fallback.
         fields.customer = None if types.get(found[0]) == "relation" else _text(found[1])
-    if found := _pick(flat, names.stage):
+    if found := pick(flat, names.stage):
         fields.stage = _text(found[1])
-    if found := _pick(flat, names.se):
+    if found := pick(flat, names.se):
         fields.se_name, fields.se_email = _person_fields(_first(found[1]))
-    if found := _pick(flat, names.amount):
+    if found := pick(flat, names.amount):
         fields.amount = _amount(found[1])
-    if found := _pick(flat, names.close_date):
+    if found := pick(flat, names.close_date):
         fields.close_date = _close_date(found[1])
     return fields
 
