@@ -15,7 +15,6 @@ is honoured, and date ranges are split into windows of at most 90 days.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +23,7 @@ from pydantic import ValidationError
 
 from se_pipeline.connectors.calls.gong import CallData, CallTranscript, Monologue, Team
 from se_pipeline.connectors.calls.pages import TABLES, PageBuffer
+from se_pipeline.connectors.http import GuardedHttp
 from se_pipeline.errors import SourceError
 from se_pipeline.readonly import ReadOnlyGuard
 from se_pipeline.warehouse.loader import Quarantined, Rows
@@ -35,7 +35,6 @@ ALLOWED = (f"POST {EXTENSIVE}", f"POST {TRANSCRIPT}")
 MAX_IDS_PER_REQUEST = 100
 MAX_RANGE_DAYS = 90
 DEFAULT_LOOKBACK_DAYS = 7
-MAX_RETRY_AFTER_S = 300  # a longer wait means the daily quota is spent: stop and say so
 
 
 def date_ranges(first: dt.date, last: dt.date, max_days: int = MAX_RANGE_DAYS) -> list[tuple[dt.date, dt.date]]:
@@ -66,63 +65,37 @@ class GongApiConnector:
         backoff_s: float = 1.0,
     ):
         self.team = team
-        self.max_retries = max_retries
         self.lookback_days = lookback_days
-        self.min_interval_s = min_interval_s
-        self.backoff_s = backoff_s
-        self.calls = 0
-        self.guard = ReadOnlyGuard("calls", ALLOWED)
-        self._client = httpx.Client(base_url=base_url, auth=(access_key, secret), timeout=60.0)
-        self._last_request = 0.0
+        self.http = GuardedHttp(
+            httpx.Client(base_url=base_url, auth=(access_key, secret), timeout=60.0),
+            ReadOnlyGuard("calls", ALLOWED),
+            "Gong",
+            max_retries=max_retries,
+            min_interval_s=min_interval_s,
+            backoff_s=backoff_s,
+            quota_hint=" (the daily limit of 10,000 requests is probably spent)",
+        )
 
     # ---- HTTP ---------------------------------------------------------------------------------
 
+    @property
+    def calls(self) -> int:
+        return self.http.calls
+
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """One read, with retries. None when Gong answers 404 (its way of saying "no calls found")."""
-        self.guard.check_http(method, path)  # before anything is sent
-        for attempt in range(self.max_retries + 1):
-            wait = self._last_request + self.min_interval_s - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            self._last_request = time.monotonic()
-            self.calls += 1
-            try:
-                response = self._client.request(method, path, json=body)
-            except httpx.TransportError as exc:
-                if attempt == self.max_retries:
-                    raise SourceError(f"calls: cannot reach Gong at {self._client.base_url}: {exc}") from None
-                time.sleep(self.backoff_s * 2**attempt)
-                continue
-            status = response.status_code
-            if status == 200:
-                return response.json()
-            if status == 404:
-                return None
-            if status in (401, 403):
-                raise SourceError(
-                    f"calls: Gong refused the credentials (HTTP {status}); check the access key and secret "
-                    "in the environment variables named by sources.calls.access_key_env / secret_env"
-                )
-            if status == 429 or status >= 500:
-                if attempt == self.max_retries:
-                    break
-                delay = self._retry_after(response) if status == 429 else self.backoff_s * 2**attempt
-                time.sleep(delay)
-                continue
-            raise SourceError(f"calls: Gong answered HTTP {status} to {method} {path}: {_errors(response)}")
-        raise SourceError(f"calls: Gong still answered HTTP {status} to {method} {path} after {self.max_retries} retries")
-
-    def _retry_after(self, response: httpx.Response) -> float:
-        try:
-            delay = float(response.headers.get("Retry-After", self.backoff_s))
-        except ValueError:
-            delay = self.backoff_s
-        if delay > MAX_RETRY_AFTER_S:
+        response = self.http.send(method, path, body)
+        status = response.status_code
+        if status == 200:
+            return response.json()
+        if status == 404:
+            return None
+        if status in (401, 403):
             raise SourceError(
-                f"calls: Gong's rate limit asks to wait {delay:.0f}s (the daily limit of 10,000 requests is "
-                "probably spent); run again later"
+                f"calls: Gong refused the credentials (HTTP {status}); check the access key and secret "
+                "in the environment variables named by sources.calls.access_key_env / secret_env"
             )
-        return delay
+        raise SourceError(f"calls: Gong answered HTTP {status} to {method} {path}: {_errors(response)}")
 
     # ---- reading ------------------------------------------------------------------------------
 
