@@ -101,10 +101,26 @@ class NotionApi(_Strict):
     block_depth: int = 3
 
 
-class UsageFile(_Strict):
-    mode: Literal["file", "export"]
+class _UsageFiles(_Strict):
     path: str  # a file, a glob, or anything DuckDB's read_* functions accept
     columns: dict[str, str] = {}  # our column -> theirs (customer, date, metric, value)
+
+
+class UsageFile(_UsageFiles):
+    mode: Literal["file", "export"]
+
+
+class UsageHex(_UsageFiles):
+    """Run a published Hex project, then read the export it writes to `path` as file mode does."""
+
+    mode: Literal["api"]
+    base_url: str = "https://app.hex.tech/api/v1"  # single-tenant and EU workspaces have their own host
+    project_id: str
+    token_env: str = "HEX_API_TOKEN"
+    input_params: dict[str, Any] = {}  # the published app's inputs, by name; empty: their defaults
+    poll_seconds: float = Field(default=5.0, gt=0)  # the first wait between status checks; it grows to a minute
+    timeout_seconds: float = Field(default=1800.0, gt=0)  # the run is left running after this, and the load fails
+    max_retries: int = Field(default=5, ge=0)
 
 
 class CallsExport(_Strict):
@@ -147,7 +163,7 @@ class Sources(_Strict):
     slack: _by_mode(DemoSource, OffSource, SlackExport, SlackApi) = DemoSource()
     gmail: _by_mode(DemoSource, OffSource, GmailMbox, GmailApi) = DemoSource()
     notion: _by_mode(DemoSource, OffSource, NotionExport, NotionApi) = DemoSource()
-    usage: _by_mode(DemoSource, OffSource, UsageFile) = DemoSource()
+    usage: _by_mode(DemoSource, OffSource, UsageFile, UsageHex) = DemoSource()
     calls: _by_mode(DemoSource, OffSource, CallsExport, CallsApi) = DemoSource()
     feedback: _by_mode(DemoSource, OffSource, FeedbackSettings) = DemoSource()
 
@@ -289,6 +305,6 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
         src.gmail.token_files = {k: fix(v) for k, v in src.gmail.token_files.items()}
     if isinstance(src.feedback, FeedbackSettings):
         src.feedback = src.feedback.resolved(base)
-    if isinstance(src.usage, UsageFile) and not Path(src.usage.path).is_absolute() and "://" not in src.usage.path:
+    if isinstance(src.usage, _UsageFiles) and not Path(src.usage.path).is_absolute() and "://" not in src.usage.path:
         src.usage.path = str(base / src.usage.path)
     return settings
