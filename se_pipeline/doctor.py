@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -41,6 +40,7 @@ from se_pipeline.config import (
     Settings,
     SlackApi,
 )
+from se_pipeline.connectors.base import is_env_name
 from se_pipeline.enablement.settings import FeedbackSettings
 from se_pipeline.errors import ConfigError, SePipelineError, SourceError
 from se_pipeline.sources import build_connector
@@ -49,7 +49,6 @@ from se_pipeline.window import Window
 
 Status = Literal["ok", "warn", "fail"]
 REDACTED = "[redacted]"
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MIN_SECRET_LENGTH = 8  # shorter values would redact ordinary words; real tokens are far longer
 MOTHERDUCK_TOKEN_ENVS = ("motherduck_token", "MOTHERDUCK_TOKEN")  # the names DuckDB's MotherDuck extension reads
 GMAIL_READONLY_SCOPE = "https://www.googleapis.com/auth/gmail.readonly"
@@ -164,7 +163,7 @@ def _env(name: str) -> str | None:
 
 
 def _missing_env(source: str, names: list[str], holds: str, setting: str) -> Finding:
-    if not all(_ENV_NAME.fullmatch(name) for name in names):
+    if not all(is_env_name(name) for name in names):
         # Most likely the secret itself was pasted where its variable's name belongs: never echo it.
         return _fail(
             source,

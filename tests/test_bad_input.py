@@ -347,6 +347,8 @@ def test_a_broken_call_file_is_quarantined_on_its_day_and_cleared_once_fixed(tmp
 # ---- Secrets --------------------------------------------------------------------------------------
 
 PASTED = "xoxb-1234-5678-pasted-secret-value"
+# Notion's and Hex's tokens are letters, digits and underscores, like a variable's name.
+PASTED_WORDLIKE = ["secret_" + "Ab3" * 14 + "x", "hxtw_" + "5bbf1c8b" * 12]
 
 
 @pytest.mark.parametrize(
@@ -367,6 +369,14 @@ def test_a_secret_pasted_where_its_variable_name_belongs_is_refused_and_never_ec
         build_connector(settings, source)
     assert str(error.value).startswith(f"{setting} should name an environment variable")
     assert PASTED not in str(error.value)
+
+
+@pytest.mark.parametrize("pasted", PASTED_WORDLIKE)
+def test_a_pasted_token_made_of_word_characters_is_refused_too(pasted):
+    settings = Settings(sources=Sources(notion=NotionApi(mode="api", token_env=pasted, database_id="0" * 32)))
+    with pytest.raises(ConfigError, match=r"^sources\.notion\.token_env should name an environment variable") as error:
+        build_connector(settings, "notion")
+    assert pasted not in str(error.value)
 
 
 def test_a_mailbox_for_an_unknown_sales_engineer_names_its_key():

@@ -11,6 +11,9 @@ from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A run this long between underscores is a token's random part (Hex's hxtw_<96 hex>, Notion's
+# secret_<43>), not a word of a variable's name.
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9]{24,}")
 
 
 class Connector(Protocol):
@@ -23,13 +26,18 @@ class Connector(Protocol):
         ...
 
 
+def is_env_name(name: str) -> bool:
+    """Whether `name` can be an environment variable's name, rather than a secret pasted in its place."""
+    return bool(_ENV_NAME.fullmatch(name)) and not _TOKEN_RUN.search(name)
+
+
 def check_env_name(setting: str, name: str) -> None:
     """Refuse a setting that should name an environment variable but holds something else.
 
     Most likely the secret itself was pasted there; the messages that name the variable
     ("set the environment variable X") would then print it, so it is refused without being echoed.
     """
-    if not _ENV_NAME.fullmatch(name):
+    if not is_env_name(name):
         raise ConfigError(
             f"{setting} should name an environment variable, but holds something else (the secret itself?): "
             "put the secret in an environment variable and write that variable's name there; if the secret "
