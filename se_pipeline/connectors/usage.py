@@ -1,4 +1,5 @@
-"""Usage: product usage per customer, day and metric, from any file (or glob) DuckDB reads.
+"""Usage: product usage per customer, day and metric, from any file (or glob) DuckDB reads, or from
+the export a Hex project run writes (se_pipeline.connectors.hex runs it, then this reader reads it).
 
 A *long* file has one row per customer, date, metric and value. A *wide* file has customer, date
 and one column per metric; each non-empty cell becomes a row named for its column. Column names
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +25,9 @@ from pathlib import Path
 
 import duckdb
 
-from se_pipeline.config import DemoSource, Settings, UsageFile
+from se_pipeline.config import DemoSource, Settings, UsageFile, UsageHex
+from se_pipeline.connectors.base import check_env_name
+from se_pipeline.connectors.hex import HexRunConnector
 from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
@@ -231,10 +235,12 @@ def _reason(customer: str | None, date_text: str | None, metric: str | None, val
     return f"bad_value: {value_text!r} is not a number"
 
 
-def from_settings(settings: Settings) -> UsageFileConnector:
+def from_settings(settings: Settings) -> UsageFileConnector | HexRunConnector:
     config = settings.sources.usage
-    if isinstance(config, UsageFile):
-        return UsageFileConnector(path=config.path, columns=dict(config.columns))
+    if isinstance(config, (UsageFile, UsageHex)):
+        reader = UsageFileConnector(path=config.path, columns=dict(config.columns))
+        # A Hex project's export is read exactly as file mode reads a file.
+        return _hex_run(config, reader) if isinstance(config, UsageHex) else reader
     if isinstance(config, DemoSource):
         from se_pipeline.demo import (
             ensure_demo_workspace,  # the demo generator is only needed in demo mode
@@ -242,3 +248,21 @@ def from_settings(settings: Settings) -> UsageFileConnector:
 
         return UsageFileConnector(path=str(Path(ensure_demo_workspace(settings.home).usage_path)))
     raise ConfigError(f"sources.usage: unsupported mode {config.mode!r}")
+
+
+def _hex_run(config: UsageHex, reader: UsageFileConnector) -> HexRunConnector:
+    check_env_name("sources.usage.token_env", config.token_env)
+    token = os.environ.get(config.token_env, "").strip()
+    if not token:
+        raise ConfigError(f"sources.usage.token_env: set the environment variable {config.token_env} to your Hex API token")
+    return HexRunConnector(
+        config.base_url,
+        token,
+        config.project_id,
+        reader,
+        token_env=config.token_env,
+        input_params=dict(config.input_params),
+        poll_s=config.poll_seconds,
+        timeout_s=config.timeout_seconds,
+        max_retries=config.max_retries,
+    )
