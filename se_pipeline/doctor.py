@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
@@ -39,8 +40,10 @@ from se_pipeline.config import (
     SalesEngineer,
     Settings,
     SlackApi,
+    UsageHex,
 )
-from se_pipeline.connectors.base import is_env_name
+from se_pipeline.connectors.base import Connector, is_env_name
+from se_pipeline.connectors.http import json_object
 from se_pipeline.enablement.settings import FeedbackSettings
 from se_pipeline.errors import ConfigError, SePipelineError, SourceError
 from se_pipeline.sources import build_connector
@@ -143,6 +146,8 @@ def _secret_values(settings: Settings) -> set[str]:
         names += [src.calls.access_key_env, src.calls.secret_env]
     if isinstance(src.feedback, FeedbackSettings) and src.feedback.notion_database:
         names.append(src.feedback.notion_database.token_env)
+    if isinstance(src.usage, UsageHex):
+        names.append(src.usage.token_env)
     if settings.analysis.llm:
         names.append(settings.analysis.llm.api_key_env)
     values = {os.environ.get(name, "").strip() for name in names}
@@ -192,6 +197,8 @@ def _check_source(settings: Settings, source: str, window: Window) -> list[Findi
         return [_notion_api(settings, config)]
     if isinstance(config, CallsApi):
         return [_gong_api(settings, config, window)]
+    if isinstance(config, UsageHex):
+        return _hex_api(settings, config, window)
     if isinstance(config, GmailApi):
         return _gmail_api(settings, config)
     if isinstance(config, GmailMbox):
@@ -230,14 +237,14 @@ def _demo(settings: Settings, source: str) -> Finding:
     return _ok(source, f"demo data at {path} (configure sources.{source} to read your own)")
 
 
-def _dry_run(settings: Settings, source: str, window: Window) -> Finding:
-    """Read the source's files as a run would for `window` (nothing is stored)."""
+def _dry_run(settings: Settings, source: str, window: Window, connector: Connector | None = None) -> Finding:
+    """Read the source's files as a run would for `window`, with `connector` if given (nothing is stored)."""
     config = getattr(settings.sources, source)
     where = getattr(config, "path", None) or f"the sources.{source} files"
     rows: Counter[str] = Counter()
     bad: list[Quarantined] = []
     try:
-        for item in build_connector(settings, source).extract(window):
+        for item in (connector or build_connector(settings, source)).extract(window):
             if isinstance(item, Rows):
                 rows[item.table] += len(item.rows)
             else:
@@ -380,6 +387,40 @@ def _gong_api(settings: Settings, config: CallsApi, window: Window) -> Finding:
     found = len((page or {}).get("calls") or [])
     more = "+" if ((page or {}).get("records") or {}).get("cursor") else ""
     return _ok("calls", f"Gong at {config.base_url} accepted the key in {config.access_key_env}: {found}{more} calls on {window}")
+
+
+# ---- Hex ----------------------------------------------------------------------------------------
+
+
+def _hex_api(settings: Settings, config: UsageHex, window: Window) -> list[Finding]:
+    if _env(config.token_env) is None:
+        return [_missing_env("usage", [config.token_env], "a Hex API token that may run projects", "sources.usage.token_env")]
+    connector = build_connector(settings, "usage")
+    # A run takes a kernel and minutes, so doctor starts none. The status of a run that does not exist
+    # is a read the guard allows: Hex answers it 401 for a bad token, and for a valid one its 404
+    # error payload (with a traceId; a wrong base_url's 404 page has none).
+    try:
+        response = connector.http.send("GET", f"/projects/{config.project_id}/runs/{uuid.UUID(int=0)}")
+    except SourceError as exc:
+        return [_fail("usage", str(exc), f"check sources.usage.base_url ({config.base_url}) and the network (proxy, firewall)")]
+    status = response.status_code
+    if status != 404 or "traceId" not in json_object(response):
+        return [_fail(
+            "usage",
+            f"Hex at {config.base_url} answered HTTP {status} with the token in {config.token_env}",
+            f"put a Hex API token that may run projects (Hex: Settings → API keys) in {config.token_env}, and check "
+            "that sources.usage.base_url is your workspace's API address",
+        )]
+    token = _ok("usage", f"Hex at {config.base_url} accepted the token in {config.token_env} (doctor starts no run)")
+    export = _dry_run(settings, "usage", window, connector.export)
+    if export.status == "fail":
+        export = _warn(
+            "usage",
+            export.what,
+            "if the project has not run yet, its first run writes the export; otherwise point sources.usage.path "
+            "where the Hex project writes it",
+        )
+    return [token, export]
 
 
 # ---- Gmail --------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from se_pipeline.config import (
     SlackExport,
     Sources,
     UsageFile,
+    UsageHex,
 )
 from se_pipeline.demo import ensure_demo_workspace
 from se_pipeline.doctor import Finding, format_findings, run_doctor
@@ -30,6 +31,7 @@ from se_pipeline.enablement.settings import FeedbackSettings
 from se_pipeline.runtime import load_runtime_settings
 from tests.fakes.gmail_server import SAMPLE_LABELS, FakeGmailServer
 from tests.fakes.gong_server import FakeGong
+from tests.fakes.hex_server import FakeHex
 from tests.fakes.notion_server import TOKEN as NOTION_TOKEN
 from tests.fakes.notion_server import FakeNotion
 from tests.fakes.slack_server import DEFAULT_TOKEN as SLACK_TOKEN
@@ -320,6 +322,43 @@ def test_gong_variables_unset_are_all_named(tmp_path, gong, monkeypatch):
     assert finding.status == "fail"
     assert "DOCTOR_GONG_KEY" in finding.what and "DOCTOR_GONG_SECRET" in finding.what
     assert gong.log == []
+
+
+# ---- Hex ----------------------------------------------------------------------------------------
+
+HEX_PROJECT, HEX_TOKEN = "5a8591dd-4039-49df-9202-96385ba3eff8", "hxtw_" + "0f" * 48
+
+
+def hex_settings(tmp_path: Path, hex_api: FakeHex) -> Settings:
+    config = UsageHex(mode="api", base_url=hex_api.url, project_id=HEX_PROJECT, token_env="DOCTOR_HEX_TOKEN",
+                      path=str(hex_api.export_path), max_retries=0)
+    return settings_with(tmp_path, usage=config)
+
+
+def test_hex_checks_the_token_and_reads_the_last_export_without_starting_a_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCTOR_HEX_TOKEN", HEX_TOKEN)
+    with FakeHex(HEX_PROJECT, tmp_path / "usage.csv", "", token=HEX_TOKEN) as hex_api:
+        missing = of(run_doctor(hex_settings(tmp_path, hex_api)), "usage")
+        hex_api.export_path.write_text("customer,date,metric,value\nAcme,2026-10-01,events,3\n")
+        found = of(run_doctor(hex_settings(tmp_path, hex_api)), "usage")
+
+    assert [f.status for f in missing] == ["ok", "warn"] and "DOCTOR_HEX_TOKEN" in missing[0].what
+    assert "first run writes the export" in missing[1].fix
+    assert [f.status for f in found] == ["ok", "ok"] and str(hex_api.export_path) in found[1].what
+    assert {method for method, _, _ in hex_api.log} == {"GET"} and hex_api.polls == {}  # no run was started
+
+
+def test_hex_refused_or_unset_token_names_the_variable_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCTOR_HEX_TOKEN", HEX_TOKEN)
+    with FakeHex(HEX_PROJECT, tmp_path / "usage.csv", "", token="another-token") as hex_api:
+        refused = run_doctor(hex_settings(tmp_path, hex_api))
+        monkeypatch.delenv("DOCTOR_HEX_TOKEN")
+        unset = only(run_doctor(hex_settings(tmp_path, hex_api)), "usage")
+
+    finding = only(refused, "usage")
+    assert finding.status == "fail" and "HTTP 401" in finding.what and "DOCTOR_HEX_TOKEN" in finding.fix
+    assert HEX_TOKEN not in format_findings(refused)
+    assert unset.status == "fail" and "DOCTOR_HEX_TOKEN is not set" in unset.what
 
 
 # ---- Gmail --------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 
 from se_pipeline.connectors.base import Connector
-from se_pipeline.connectors.http import GuardedHttp
+from se_pipeline.connectors.http import GuardedHttp, json_object
 from se_pipeline.errors import SourceError
 from se_pipeline.readonly import ReadOnlyGuard
 from se_pipeline.warehouse.loader import Quarantined, Rows
@@ -120,8 +120,5 @@ class HexRunConnector:
 
 def _reason(response: httpx.Response) -> str:
     """Hex's error text: its JSON `reason` or `message`, else the start of the body."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200]
-    return str(body.get("reason") or body.get("message") or body)[:200] if isinstance(body, dict) else str(body)[:200]
+    body = json_object(response)
+    return str(body.get("reason") or body.get("message") or response.text)[:200]

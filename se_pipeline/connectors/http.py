@@ -80,3 +80,12 @@ class GuardedHttp:
                 f"{self.guard.source}: {self.service}'s rate limit asks to wait {delay:.0f}s{self.quota_hint}; run again later"
             )
         return delay
+
+
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """The answer's JSON object, or {} when it is not one (an error page, plain text)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
