@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -218,42 +219,47 @@ def cmd_ui(args: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="se-pipeline", description="A sales engineer's daily digest from Slack, Gmail, Notion, usage and calls.")
-    parser.add_argument("--config", help=f"settings YAML (default: ${CONFIG_ENV}, else the demo workspace)")
+    config_help = f"settings YAML (default: ${CONFIG_ENV}, else the demo workspace)"
+    parser.add_argument("--config", help=config_help)
+    # Also after the command (`se-pipeline run --config x.yaml`); SUPPRESS keeps a value given before it.
+    config_anywhere = argparse.ArgumentParser(add_help=False)
+    config_anywhere.add_argument("--config", default=argparse.SUPPRESS, help=config_help)
     commands = parser.add_subparsers(dest="command", required=True)
+    add_command = functools.partial(commands.add_parser, parents=[config_anywhere])
 
-    run = commands.add_parser("run", help="load a day and write every SE's digest")
+    run = add_command("run", help="load a day and write every SE's digest")
     run.add_argument("--date", type=_date, help="the day (default: yesterday; on demo data, the demo's last day)")
     run.add_argument("--se", action="append", help="print this SE's digest (repeatable)")
     run.add_argument("--customer", action="append", help="print only this customer's part (repeatable)")
     run.set_defaults(func=cmd_run)
 
-    backfill = commands.add_parser("backfill", help="load a range of days; resumable and idempotent")
+    backfill = add_command("backfill", help="load a range of days; resumable and idempotent")
     backfill.add_argument("--start", type=_date, required=True)
     backfill.add_argument("--end", type=_date, required=True)
     backfill.add_argument("--days-per-run", type=_positive, default=7, help="days loaded per run (API calls cover a run's range at once)")
     backfill.add_argument("--restart", action="store_true", help="redo days an interrupted backfill already finished")
     backfill.set_defaults(func=cmd_backfill)
 
-    query = commands.add_parser("query", help="run read-only SQL on the warehouse")
+    query = add_command("query", help="run read-only SQL on the warehouse")
     query.add_argument("sql")
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     query.set_defaults(func=cmd_query)
 
-    digest = commands.add_parser("digest", help="print an SE's digest")
+    digest = add_command("digest", help="print an SE's digest")
     digest.add_argument("--se", required=True)
     digest.add_argument("--date", type=_date)
     digest.add_argument("--customer", action="append")
     digest.add_argument("--html", action="store_true", help="HTML instead of Markdown")
     digest.set_defaults(func=cmd_digest)
 
-    reports = commands.add_parser("reports", help="coaching reports for a week, the enablement board and SE artefacts")
+    reports = add_command("reports", help="coaching reports for a week, the enablement board and SE artefacts")
     reports.add_argument("--week", type=_date, help="any day of the week (default: the week of the default day)")
     reports.set_defaults(func=cmd_reports)
 
-    doctor = commands.add_parser("doctor", help="check every configured source and say what to fix")
+    doctor = add_command("doctor", help="check every configured source and say what to fix")
     doctor.set_defaults(func=cmd_doctor)
 
-    ui = commands.add_parser("ui", help="start the Dagster UI on this project")
+    ui = add_command("ui", help="start the Dagster UI on this project")
     ui.set_defaults(func=cmd_ui)
     return parser
 

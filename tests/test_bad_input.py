@@ -524,3 +524,14 @@ def test_run_with_refused_tokens_fails_naming_each_variable_and_never_shows_a_to
     for secret in (slack_token, notion_token):
         assert secret not in out + err
         assert secret.encode() not in stored  # warehouse, Dagster's run logs, digests
+
+
+def test_a_missing_export_on_the_first_run_is_the_one_error_printed(tmp_path, capsys, cli_env):
+    """The sources left off have no tables yet; their key checks must not add errors of their own."""
+    config = tmp_path / "cfg.yaml"
+    config.write_text(CONFIG_HEAD + f"sources:\n  slack: {{mode: export, path: '{tmp_path / 'nope.zip'}'}}\n")
+    assert cli(["run", "--config", str(config), "--date", str(DAY)]) == 2  # --config after the command works too
+    err = capsys.readouterr().err
+    failed_steps = [line for line in err.splitlines() if line.startswith("  ")]
+    assert failed_steps == [f"  raw_slack: Slack export not found: {tmp_path / 'nope.zip'} "
+                            "(set sources.slack.path to the export folder or .zip)"]
