@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from zoneinfo import ZoneInfo
 
@@ -91,6 +92,20 @@ def test_an_errored_run_names_the_project_its_url_and_status(tmp_path):
     assert PROJECT in message and fake.run_url(run_id) in message and "ended ERRORED" in message
     assert TOKEN not in message and "Traceback" not in message
     assert not fake.export_path.exists()
+
+
+@pytest.mark.parametrize("rewrites", [True, False], ids=["rewritten", "left-stale"])
+def test_last_runs_export_is_read_only_if_this_run_rewrote_it(tmp_path, rewrites):
+    with FakeHex(PROJECT, tmp_path / "usage.csv", EXPORT, token=TOKEN, writes_export=rewrites) as fake:
+        fake.export_path.write_text("customer,date,metric,value\nAcme Corp,2026-10-01,events,1\n")
+        yesterday = time.time() - 86400
+        os.utime(fake.export_path, (yesterday, yesterday))
+        if rewrites:
+            records = list(_connector(fake).extract(OCT_1_2))
+            assert sum(len(r.rows) for r in records if hasattr(r, "rows")) == 2  # this run's export, not last run's
+        else:
+            with pytest.raises(SourceError, match=r"completed but did not rewrite .*usage\.csv \(last written "):
+                list(_connector(fake).extract(OCT_1_2))
 
 
 def test_se_pipeline_run_reports_an_errored_run_in_one_line_without_the_token(tmp_path, capsys, monkeypatch):

@@ -6,7 +6,8 @@
   * GET /projects/{projectId}/runs/{runId} is polled, the wait growing from poll_seconds to a
     minute, until the run is COMPLETED. ERRORED, KILLED, UNABLE_TO_ALLOCATE_KERNEL or the timeout
     end the load with the project, the run's URL and its status.
-Then the export the project writes (`path`) is read by the file-mode reader it is given.
+Then the export the project writes (`path`) is read by the file-mode reader it is given. A local
+export that the run did not rewrite is refused: it would pass last run's usage off as today's.
 The guard allows those two requests for the configured project and nothing else: not even
 cancelling the run, so a run that times out is left to finish in Hex.
 Hex allows 60 requests a minute per user: 429 waits for Retry-After, and 5xx back off (503 is
@@ -16,10 +17,13 @@ Paths are relative to base_url (https://app.hex.tech/api/v1 by default).
 
 from __future__ import annotations
 
+import datetime as dt
+import glob
+import os
 import re
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -34,6 +38,10 @@ FAILED = frozenset({"ERRORED", "KILLED", "UNABLE_TO_ALLOCATE_KERNEL"})
 MAX_POLL_S = 60.0
 
 
+class FileExport(Connector, Protocol):
+    path: str  # a file, a glob, or a URL DuckDB reads
+
+
 class HexRunConnector:
     """Runs `project_id` in Hex, then yields what `export` (the file-mode reader of its export) reads."""
 
@@ -42,7 +50,7 @@ class HexRunConnector:
         base_url: str,
         token: str,
         project_id: str,
-        export: Connector,
+        export: FileExport,
         *,
         token_env: str,
         input_params: dict[str, Any] | None = None,
@@ -74,6 +82,7 @@ class HexRunConnector:
         return self.http.calls
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
+        started = time.time()
         run = self.request("POST", self._runs, {
             "inputParams": self.input_params,
             "updatePublishedResults": False,
@@ -81,17 +90,34 @@ class HexRunConnector:
         })
         if not run.get("runId"):
             raise SourceError(f"{self.source}: Hex started a run of project {self.project_id} but gave no runId: {run}")
-        self._wait(str(run["runId"]), str(run.get("runUrl") or ""))
+        run_url = self._wait(str(run["runId"]), str(run.get("runUrl") or ""))
+        self._check_rewritten(started, run_url)
         yield from self.export.extract(window)
 
-    def _wait(self, run_id: str, run_url: str) -> None:
+    def _check_rewritten(self, started: float, run_url: str) -> None:
+        if "://" in self.export.path:
+            return  # s3://, https://…: no modification time to compare
+        files = glob.glob(self.export.path)
+        if not files:
+            return  # the reader says what is missing and where
+        newest = max(os.path.getmtime(f) for f in files)
+        if newest < started:
+            written = dt.datetime.fromtimestamp(newest).astimezone().isoformat(timespec="seconds")
+            raise SourceError(
+                f"{self.source}: the Hex run of project {self.project_id} completed but did not rewrite "
+                f"{self.export.path} (last written {written}); check that the project's export step writes "
+                f"there (sources.usage.path); see {run_url}"
+            )
+
+    def _wait(self, run_id: str, run_url: str) -> str:
+        """Poll until the run completes; its URL (the status may name a newer one)."""
         deadline = time.monotonic() + self.timeout_s
         delay = self.poll_s
         while True:
             status = self.request("GET", f"{self._runs}/{run_id}")
             state, run_url = status.get("status"), status.get("runUrl") or run_url
             if state == "COMPLETED":
-                return
+                return run_url
             if state in FAILED:
                 raise SourceError(f"{self.source}: the Hex run of project {self.project_id} ended {state}; see {run_url}")
             left = deadline - time.monotonic()

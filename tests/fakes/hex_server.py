@@ -3,7 +3,8 @@
 Serves POST /api/v1/projects/{projectId}/runs (201 with runId, runUrl, runStatusUrl) and
 GET /api/v1/projects/{projectId}/runs/{runId}, whose status goes PENDING, RUNNING, then
 `end_status` over successive polls; when a run reaches COMPLETED the project "writes" its export:
-`export` is written to `export_path`. Checks the bearer token (a bad one gets Hex's plain-text 401).
+`export` is written to `export_path` (unless `writes_export` is off, as for a project whose export
+step writes elsewhere). Checks the bearer token (a bad one gets Hex's plain-text 401).
 `fail_next` queues statuses to answer before the real response (429 carries Retry-After). Every
 request that reaches it is in `log` as (method, path, body).
 """
@@ -22,12 +23,14 @@ STATUSES_BEFORE_END = ("PENDING", "RUNNING")
 class FakeHex(FakeJsonApi):
     FAILURE = {"reason": "fake failure", "traceId": "fake"}
 
-    def __init__(self, project_id: str, export_path: Path, export: str, *, token: str = "token", end_status: str = "COMPLETED"):
+    def __init__(self, project_id: str, export_path: Path, export: str, *, token: str = "token", end_status: str = "COMPLETED",
+                 writes_export: bool = True):
         super().__init__(f"Bearer {token}")
         self.project_id = project_id
         self.export_path = export_path
         self.export = export  # the CSV the project writes when a run completes
         self.end_status = end_status  # COMPLETED, ERRORED, KILLED, … (RUNNING: never ends)
+        self.writes_export = writes_export
         self.polls: dict[str, int] = {}  # run id -> status requests answered
 
     @property
@@ -62,7 +65,7 @@ class FakeHex(FakeJsonApi):
             return 404, {"reason": f"No run found with id {run_id}", "traceId": "fake"}
         polls = self.polls[run_id] = self.polls[run_id] + 1
         status = STATUSES_BEFORE_END[polls - 1] if polls <= len(STATUSES_BEFORE_END) else self.end_status
-        if status == "COMPLETED" and not self.export_path.exists():
+        if status == "COMPLETED" and polls == len(STATUSES_BEFORE_END) + 1 and self.writes_export:
             self.export_path.write_text(self.export, encoding="utf-8")
         return 200, {
             "projectId": self.project_id,
