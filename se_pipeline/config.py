@@ -117,7 +117,7 @@ class UsageHex(_UsageFiles):
     base_url: str = "https://app.hex.tech/api/v1"  # single-tenant and EU workspaces have their own host
     project_id: str
     token_env: str = "HEX_API_TOKEN"
-    input_params: dict[str, Any] = {}  # the published app's inputs, by name; empty: their defaults
+    input_params: dict[str, Any] = {}  # the published app's inputs, by name ({first_day}/{last_day}: the load's days)
     poll_seconds: float = Field(default=5.0, gt=0)  # the first wait between status checks; it grows to a minute
     timeout_seconds: float = Field(default=1800.0, gt=0)  # the run is left running after this, and the load fails
     max_retries: int = Field(default=5, ge=0)

@@ -51,7 +51,7 @@ def test_a_run_completes_and_its_export_lands_in_raw_usage(tmp_path, monkeypatch
         config = tmp_path / "se.yaml"
         config.write_text(
             f"sources:\n  usage:\n    mode: api\n    base_url: {fake.url}\n    project_id: {PROJECT}\n"
-            "    path: exports/usage.csv\n    poll_seconds: 0.01\n    input_params: {region: us}\n"
+            "    path: exports/usage.csv\n    poll_seconds: 0.01\n    input_params: {region: us, since: '{first_day}', until: '{last_day}'}\n"
         )
         connector = from_settings(load_settings(config))  # the export path is relative to the settings file
         con = duckdb.connect()
@@ -68,7 +68,8 @@ def test_a_run_completes_and_its_export_lands_in_raw_usage(tmp_path, monkeypatch
     assert [(m, p) for m, p, _ in fake.log] == [("POST", f"/api/v1/projects/{PROJECT}/runs")] + [
         ("GET", f"/api/v1/projects/{PROJECT}/runs/{run_id}")
     ] * 3
-    assert fake.log[0][2] == {"inputParams": {"region": "us"}, "updatePublishedResults": False, "useCachedSqlResults": False}
+    # The load's days fill the placeholders, so the project can export just the window.
+    assert fake.log[0][2] == {"inputParams": {"region": "us", "since": "2026-10-01", "until": "2026-10-02"}, "updatePublishedResults": False, "useCachedSqlResults": False}
     assert connector.calls == 4
 
 

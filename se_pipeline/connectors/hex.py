@@ -84,7 +84,7 @@ class HexRunConnector:
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
         started = time.time()
         run = self.request("POST", self._runs, {
-            "inputParams": self.input_params,
+            "inputParams": _with_window(self.input_params, window),
             "updatePublishedResults": False,
             "useCachedSqlResults": False,
         })
@@ -142,6 +142,18 @@ class HexRunConnector:
             422: "; check that the project is published and that sources.usage.input_params names its inputs",
         }.get(status, "")
         raise SourceError(f"{self.source}: Hex answered HTTP {status} to {method} {path}: {_reason(response)}{fix}")
+
+
+def _with_window(params: dict[str, Any], window: Window) -> dict[str, Any]:
+    """The app's inputs, with {first_day} and {last_day} in text values set to the load's days (ISO dates)."""
+    days = {"{first_day}": window.first_day.isoformat(), "{last_day}": window.last_day.isoformat()}
+    filled = {}
+    for name, value in params.items():
+        if isinstance(value, str):
+            for placeholder, day in days.items():
+                value = value.replace(placeholder, day)
+        filled[name] = value
+    return filled
 
 
 def _reason(response: httpx.Response) -> str:
