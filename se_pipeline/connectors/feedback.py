@@ -49,11 +49,10 @@ from typing import Any, NamedTuple
 from se_pipeline.connectors.notion.feedback import NotionFeedback
 from se_pipeline.enablement.settings import FeedbackSettings, feedback_settings
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.warehouse.loader import Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 SOURCE = "feedback"
-PAGE_SIZE = 1000
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d %b %Y", "%b %d, %Y")
 _OUTCOMES = {
     "won": "won", "win": "won", "closed won": "won",
@@ -301,22 +300,20 @@ class FeedbackConnector:
     def extract(self, window: Window | None = None) -> Iterator[Rows | Quarantined]:
         # One stamp for the whole read: readers keep the rows of the latest read only.
         extracted_at = dt.datetime.now(dt.timezone.utc)
-        for table, source, name, rows, parse in self._inputs():
-            page: list[dict[str, Any]] = []
-            for where, row in rows:
-                try:
-                    record = parse(row, name)
-                except BadRecord as exc:
-                    yield Quarantined(SOURCE, f"{source}:{where}", str(exc), payload=row)
-                    continue
-                line = where if isinstance(where, int) else None
-                record.update(source_file=source, line=line, extracted_at=extracted_at, payload=row)
-                page.append(record)
-                if len(page) >= PAGE_SIZE:
-                    yield Rows(table, page)
-                    page = []
-            if page:
-                yield Rows(table, page)
+        for item in self._inputs():
+            yield from paged(item.table, _records(item, extracted_at))
+
+
+def _records(item: _Input, extracted_at: dt.datetime) -> Iterator[dict[str, Any] | Quarantined]:
+    for where, row in item.rows:
+        try:
+            record = item.parse(row, item.name)
+        except BadRecord as exc:
+            yield Quarantined(SOURCE, f"{item.source}:{where}", str(exc), payload=row)
+            continue
+        line = where if isinstance(where, int) else None
+        record.update(source_file=item.source, line=line, extracted_at=extracted_at, payload=row)
+        yield record
 
 
 def from_settings(settings: Any) -> FeedbackConnector:

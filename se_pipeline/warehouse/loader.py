@@ -11,7 +11,7 @@ import json
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,26 @@ def _insert_page(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str
     finally:
         con.unregister("_page")
     return len(frame)
+
+
+PAGE_SIZE = 1000
+
+
+def paged(
+    table: str, records: Iterable[dict[str, Any] | Quarantined], size: int = PAGE_SIZE
+) -> Iterator[Rows | Quarantined]:
+    """Group row dicts into `Rows` pages of at most `size`; `Quarantined` records pass straight through."""
+    page: list[dict[str, Any]] = []
+    for record in records:
+        if isinstance(record, Quarantined):
+            yield record
+            continue
+        page.append(record)
+        if len(page) >= size:
+            yield Rows(table, page)
+            page = []
+    if page:
+        yield Rows(table, page)
 
 
 def _insert_quarantine(con: duckdb.DuckDBPyConnection, item: Quarantined) -> None:

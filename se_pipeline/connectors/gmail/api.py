@@ -33,8 +33,8 @@ from se_pipeline.connectors.gmail.guarded_http import (
     gmail_guard,
 )
 from se_pipeline.connectors.gmail.mime import parse_message
-from se_pipeline.connectors.gmail.paging import paged
 from se_pipeline.connectors.gmail.rows import (
+    PAGE_ROWS,
     SKIPPED_LABELS,
     TABLE,
     MailboxMeta,
@@ -42,7 +42,7 @@ from se_pipeline.connectors.gmail.rows import (
     build_row,
 )
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.warehouse.loader import Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 SCOPES = ["https://www.googleapis.com/auth/gmail.readonly"]
@@ -103,7 +103,7 @@ class GmailApiConnector:
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
         try:
             for se_id in self.mailboxes:
-                yield from paged(TABLE, self._records(se_id, window))
+                yield from paged(TABLE, self._records(se_id, window), PAGE_ROWS)
         finally:
             for http in self._https.values():
                 http.close()  # httplib2 keeps sockets open until told; a later request reopens them

@@ -10,8 +10,8 @@ from email.parser import BytesHeaderParser
 from pathlib import Path
 
 from se_pipeline.connectors.gmail.mime import parse_headers, parse_message
-from se_pipeline.connectors.gmail.paging import paged
 from se_pipeline.connectors.gmail.rows import (
+    PAGE_ROWS,
     SKIPPED_LABELS,
     TABLE,
     MailboxMeta,
@@ -21,7 +21,7 @@ from se_pipeline.connectors.gmail.rows import (
     takeout_labels,
 )
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.warehouse.loader import Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 _POSTMARK = re.compile(rb"From \S+ .*\b\d{1,2}:\d{2}")
@@ -78,7 +78,7 @@ class GmailMboxConnector:
                     "Takeout again (if it really holds no mail, ignore this)", None, window.last_day,
                 )
                 continue
-            yield from paged(TABLE, self._records(se_id, Path(path), window))
+            yield from paged(TABLE, self._records(se_id, Path(path), window), PAGE_ROWS)
 
     def _records(self, se_id: str, path: Path, window: Window) -> Iterator[dict | Quarantined]:
         for index, raw in iter_mbox(path):

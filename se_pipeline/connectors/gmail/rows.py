@@ -16,6 +16,7 @@ from se_pipeline.connectors.gmail.mime import message_text
 from se_pipeline.connectors.gmail.quotes import split_email_text
 
 TABLE = "raw_gmail_messages"
+PAGE_ROWS = 500  # rows carry whole message bodies: smaller pages than other sources
 PERMALINK_PREFIX = "https://mail.google.com/mail/u/0/#search/rfc822msgid%3A"
 # Labels that mean the mail is not correspondence the SE sent or received.
 SKIPPED_LABELS = frozenset({"SPAM", "TRASH", "DRAFT"})

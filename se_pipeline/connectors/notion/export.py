@@ -40,11 +40,10 @@ from se_pipeline.connectors.notion.rows import (
     page_url,
 )
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.warehouse.loader import Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 _PAGE_ID = re.compile(r"\s([0-9a-f]{32})(?:_all)?$")
-_PAGE_SIZE = 500
 
 
 class _ExportFiles:
@@ -168,22 +167,21 @@ class NotionExportConnector:
         pages = _page_files(files, csv_name)
         active: dict[str, str] = {}  # page id -> url, for comments
         page_content: list[tuple[str, str, list[str]]] = []  # (page id, md name, property names)
-        batch: list[dict[str, Any]] = []
-        for item in self._opportunities(files, csv_name, pages, window):
-            if isinstance(item, Quarantined):
-                yield item
-                continue
-            row, md_name, columns = item
-            batch.append(row)
-            if is_active(row["stage"], self.terminal_stages):
-                if row["url"]:
-                    active[row["page_id"]] = row["url"]
-                if md_name:
-                    page_content.append((row["page_id"], md_name, columns))
-            if len(batch) >= _PAGE_SIZE:
-                yield Rows(OPPORTUNITIES, batch)
-                batch = []
-        yield Rows(OPPORTUNITIES, batch)
+
+        def rows() -> Iterator[dict[str, Any] | Quarantined]:
+            for item in self._opportunities(files, csv_name, pages, window):
+                if isinstance(item, Quarantined):
+                    yield item
+                    continue
+                row, md_name, columns = item
+                if is_active(row["stage"], self.terminal_stages):
+                    if row["url"]:
+                        active[row["page_id"]] = row["url"]
+                    if md_name:
+                        page_content.append((row["page_id"], md_name, columns))
+                yield row
+
+        yield from paged(OPPORTUNITIES, rows())
         for page_id, md_name, columns in page_content:
             try:
                 text = files.read_text(md_name)

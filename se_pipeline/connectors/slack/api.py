@@ -35,14 +35,13 @@ from se_pipeline.connectors.slack.records import (
     home_team,
     is_thread_parent,
     message_row,
-    paged,
     parse_ts,
     ts_of,
     ts_value,
     user_row,
 )
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.warehouse.loader import Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 # Slack's recommended page size; non-Marketplace apps get at most 15 per call whatever is asked.

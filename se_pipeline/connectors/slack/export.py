@@ -30,11 +30,10 @@ from se_pipeline.connectors.slack.records import (
     home_team,
     in_window,
     message_row,
-    paged,
     user_row,
 )
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.warehouse.loader import Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 # file -> kind of the conversations it lists; only channels.json is in every export

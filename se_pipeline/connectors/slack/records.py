@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,14 +16,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from se_pipeline.connectors.slack.text import normalize_text
-from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
 
 MESSAGES = "raw_slack_messages"
 USERS = "raw_slack_users"
 CHANNELS = "raw_slack_channels"
 TABLES = (MESSAGES, USERS, CHANNELS)
-PAGE_SIZE = 1000
 
 # Membership, settings and pin notices say nothing a digest needs.
 SKIPPED_SUBTYPES = frozenset(
@@ -104,23 +102,6 @@ def ts_value(ts: str | None) -> Decimal:
         return Decimal(ts) if ts else Decimal(0)
     except InvalidOperation:
         return Decimal(0)
-
-
-def paged(
-    table: str, items: Iterable[dict[str, Any] | Quarantined], size: int = PAGE_SIZE
-) -> Iterator[Rows | Quarantined]:
-    """Group row dicts into `Rows` pages of at most `size`; `Quarantined` items pass straight through."""
-    page: list[dict[str, Any]] = []
-    for item in items:
-        if isinstance(item, Quarantined):
-            yield item
-            continue
-        page.append(item)
-        if len(page) >= size:
-            yield Rows(table, page)
-            page = []
-    if page:
-        yield Rows(table, page)
 
 
 def _epoch(value: Any) -> dt.datetime | None:

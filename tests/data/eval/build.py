@@ -131,7 +131,6 @@ class Builder:
                 if msg.get("bot"):
                     bot = self.spec["bots"][msg["bot"]]
                     record.update({"subtype": "bot_message", "bot_id": bot["id"], "username": bot["name"]})
-                    author_se = None
                 else:
                     person = self.people[msg["by"]]
                     record.update({"user": person["slack"], "team": "T0TRACE" if person["email"].endswith(self.domain) else "T0EXTERNAL",
