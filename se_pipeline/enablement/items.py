@@ -129,27 +129,15 @@ def call_objection_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: 
     rows = records(
         con,
         f"""
-        SELECT u.call_id, u.position, u.text, {first(day)} AS day, {first(customer)} AS customer,
-               {first(se)} AS se_id, {first(link)} AS link
+        SELECT 'call:' || u.call_id || ':' || u.position AS item_id, u.text, {first(day)} AS day,
+               {first(customer)} AS customer, {first(se)} AS rep, {first(link)} AS link
         FROM raw_call_utterances u {' '.join(joins)}
         WHERE NOT coalesce(u.is_internal, FALSE) AND {first(day)} BETWEEN ? AND ?
         ORDER BY day, u.call_id, u.position
         """,
         [since, until],
     )
-    return [
-        Item(
-            item_id=f"call:{r['call_id']}:{r['position']}",
-            origin="call",
-            day=r["day"],
-            text=r["text"],
-            customer=r["customer"],
-            rep=r["se_id"],
-            link=r["link"],
-        )
-        for r in rows
-        if is_objection(r["text"])
-    ]
+    return _objections(rows, "call")
 
 
 def opp_channel_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> list[Item]:
@@ -159,7 +147,7 @@ def opp_channel_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.
     rows = records(
         con,
         """
-        SELECT activity_id, activity_date, customer, se_id, text, link
+        SELECT 'opp:' || activity_id AS item_id, activity_date AS day, customer, se_id AS rep, text, link
         FROM activity
         WHERE channel_kind = 'opp' AND NOT coalesce(is_bot, FALSE)
           AND activity_date BETWEEN ? AND ?
@@ -167,19 +155,12 @@ def opp_channel_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.
         """,
         [since, until],
     )
-    return [
-        Item(
-            item_id=f"opp:{r['activity_id']}",
-            origin="opp_channel",
-            day=r["activity_date"],
-            text=r["text"],
-            customer=r["customer"],
-            rep=r["se_id"],
-            link=r["link"],
-        )
-        for r in rows
-        if is_objection(r["text"])
-    ]
+    return _objections(rows, "opp_channel")
+
+
+def _objections(rows: list[dict], origin: str) -> list[Item]:
+    """Items for the rows (item_id, day, text, customer, rep, link) that voice an objection."""
+    return [Item(origin=origin, **r) for r in rows if is_objection(r["text"])]
 
 
 def _fill_region_segment(items: list[Item]) -> None:
