@@ -42,11 +42,12 @@ _ACTIVITY_INPUTS = [AssetKey("activity"), AssetKey("opportunities")]
     pool=WAREHOUSE_POOL,
 )
 def raw_feedback_files(settings: SettingsResource, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
-    if "feedback" not in settings.load().enabled_sources():
+    loaded = settings.load()
+    if "feedback" not in loaded.enabled_sources():
         for table in FEEDBACK_TABLES:
             yield MaterializeResult(asset_key=table, metadata={"skipped": "the feedback source is off in the settings"})
         return
-    config = feedback_settings(settings.load())
+    config = feedback_settings(loaded)
     with warehouse.connect() as con:
         report = load_feedback(con, config)
         for table in FEEDBACK_TABLES:
