@@ -201,3 +201,43 @@ def test_opportunity_change_and_usage_drop_from_snapshots_and_usage(con):
     assert "Discovery → POC" in change["summary"]
     drop = signal(con, "usage_drop")  # raised once, on the day it crossed 50%
     assert drop["customer"] == "Acme Corp" and drop["activity_date"] == day(11)
+
+
+def statuses(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT excerpt, status FROM signals WHERE owed").fetchall())
+
+
+def test_a_reply_settles_only_the_ask_of_a_message_it_is_about(con):
+    add(con,
+        message("slack:C1:400", at(6), "Two more asks:\n• could you send the latest pen test executive summary, and\n"
+                "• set up a 30-min call between your Head of Security and ours?", DANA),
+        message("slack:C1:401", at(6, 14), "Pen test executive summary attached (under NDA)", ALICE, thread="C1:400"))
+    run_days(con, 6, 7)
+    assert statuses(con) == {"could you send the latest pen test executive summary, and": "done",
+                             "set up a 30-min call between your Head of Security and ours?": "open"}
+
+
+def test_on_it_and_will_check_leave_a_question_open_and_a_chase_raises_it_again(con):
+    add(con,
+        message("slack:C1:500", at(20), "During the load the agent logs a buffer spill warning. Should we raise buffer.max_mb?", DANA),
+        message("slack:C1:501", at(20, 11), "Good catch, will check with the agent team.", ALICE, thread="C1:500"),
+        message("slack:C1:502", at(22), "Any update on the buffer question? The spill directory keeps growing.", DANA, thread="C1:500"))
+    run_days(con, 20, 22)
+    question = con.execute("SELECT status FROM signals WHERE evidence = 'rule:customer_question'").fetchone()[0]
+    chase = signal_by(con, "rule:chase")
+    assert question == "open" and chase["status"] == "open"
+    assert chase["activity_ids"] == ["slack:C1:502", "slack:C1:500"] and "buffer" in chase["summary"]
+
+
+def test_the_asker_acknowledging_receipt_settles_their_ask(con):
+    add(con,
+        message("slack:C1:600", at(8), "I need a written remediation plan with dates today.", DANA),
+        message("slack:C1:601", at(8, 15), "Thanks, got the plan. We'll review it tonight.", DANA))
+    run_days(con, 8, 8)
+    assert signal(con, "action_item")["status"] == "done"
+
+
+def signal_by(con: duckdb.DuckDBPyConnection, evidence: str) -> dict:
+    result = con.execute("SELECT * FROM signals WHERE evidence = ?", [evidence])
+    [row] = result.fetchall()
+    return dict(zip([c[0] for c in result.description], row))

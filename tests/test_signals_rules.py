@@ -148,10 +148,11 @@ def test_asks_for_information_are_questions_settled_by_an_answer(body):
 
 def test_an_indirect_ask_is_quoted_not_bent_into_an_imperative():
     [ask] = [s for s in message_signals(row("We'd need the signed DPA before Friday."), ctx()) if s.owed]
-    assert ask.summary == "Dana (Acme Corp) asked: “We'd need the signed DPA before Friday.”"
+    assert ask.summary == "Dana (Acme Corp) asked you: “We'd need the signed DPA before Friday.”"
     assert ask.tldr.startswith("Follow up with Acme:") and ask.due_date == dt.date(2026, 10, 9)
     [send] = [s for s in message_signals(row("Send me the SSO runbook."), ctx()) if s.owed]
-    assert send.summary == "Dana (Acme Corp) asked you to send them the SSO runbook."
+    assert send.summary == "Dana (Acme Corp) asked you: “Send me the SSO runbook.”"
+    assert send.tldr == "Send them SSO runbook (Acme)"
 
 
 @pytest.mark.parametrize("body, overrides", [

@@ -24,7 +24,9 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.analysis import text
-from se_pipeline.analysis.signal import CUSTOMER_REPLY, Signal, truthy
+from se_pipeline.analysis.context import RuleContext
+from se_pipeline.analysis.signal import Signal, truthy
+from se_pipeline.analysis.summaries import short_customer
 from se_pipeline.warehouse.schema import table_exists
 from se_pipeline.window import Window
 
@@ -268,8 +270,10 @@ def opportunity_changes(con: duckdb.DuckDBPyConnection, window: Window) -> list[
     return out
 
 
-def slow_responses(activity: pd.DataFrame, window: Window, days: int) -> list[Signal]:
-    """`activity`: every row from `days` before the window on (all sources)."""
+def slow_responses(activity: pd.DataFrame, window: Window, days: int, ctx: RuleContext) -> list[Signal]:
+    """We asked the customer something and they have not written back for `days`: a fact on every day
+    of the window the silence lasts, citing our unanswered asks. `activity`: every row from `days`
+    before the window on (all sources)."""
     if activity.empty:
         return []
     rows = activity.sort_values(["sent_at", "activity_id"]).to_dict("records")
@@ -277,29 +281,48 @@ def slow_responses(activity: pd.DataFrame, window: Window, days: int) -> list[Si
     for row in rows:
         if row.get("customer") is not None and truthy(row.get("author_is_external")) and not truthy(row.get("is_bot")):
             inbound.setdefault(row["customer"], []).append(row["sent_at"])
-    spells: dict[tuple, dict] = {}
+    spells: dict[tuple, list[dict]] = {}  # (customer, their next message) -> our asks before it
     for row in rows:
         ours = not truthy(row.get("author_is_external")) and not truthy(row.get("is_bot"))
         if not (ours and truthy(row.get("is_external_channel")) and row.get("customer") is not None):
             continue
-        if not any(text.is_question(s) for s in text.sentences(row.get("text"))):
+        if not _asks_the_customer(row.get("text"), ctx):
             continue
         next_in = next((t for t in inbound.get(row["customer"], []) if t > row["sent_at"]), None)
-        spells.setdefault((row["customer"], row.get("se_id"), next_in), row)  # the spell's first ask
+        spells.setdefault((row["customer"], next_in), []).append(row)
     out = []
-    for (customer, se_id, next_in), row in spells.items():
-        crossed = row["sent_at"] + dt.timedelta(days=days)
-        day = window.local_date(crossed)
-        if (next_in is not None and next_in <= crossed) or not (window.first_day <= day <= window.last_day):
-            continue
-        asked = window.local_date(row["sent_at"])
-        out.append(Signal(
-            kind="slow_response", se_id=se_id, customer=customer, raised_at=crossed, activity_date=day,
-            activity_ids=[row["activity_id"]], link=row.get("link"),
-            tldr=f"No reply from {customer} in {days}+ days",
-            summary=f"No reply from {customer} in {days} days to your message of {asked:%b %-d}.",
-            evidence=f"rule:no_customer_reply:{days}d", relevance="include" if se_id else "uncertain",
-            excerpt=row.get("text"), thread_key=row.get("thread_key"), channel=row.get("channel"),
-            resolve_rule=CUSTOMER_REPLY,
-        ))
+    for (customer, next_in), asks in spells.items():
+        crossed = asks[0]["sent_at"] + dt.timedelta(days=days)
+        for day in window.days:
+            day_end = _day_start(day + dt.timedelta(days=1), window)
+            if crossed >= day_end or (next_in is not None and next_in < day_end):
+                continue
+            asked = [r for r in asks if r["sent_at"] < day_end]
+            out.append(_silence(customer, asked, day, day_end, window))
     return out
+
+
+def _asks_the_customer(body: str | None, ctx: RuleContext) -> bool:
+    """Some question in `body` is for the customer, not for a colleague named in it."""
+    for sentence in text.sentences(body):
+        if text.is_question(sentence) and not any(ctx.people.is_colleague(k) for k in ctx.people.addressed(sentence)):
+            return True
+    return False
+
+
+def _silence(customer: str, asked: list[dict], day: dt.date, day_end: dt.datetime, window: Window) -> Signal:
+    first = asked[0]
+    since = window.local_date(first["sent_at"])
+    quiet = (day_end - first["sent_at"]).days
+    later = sorted({window.local_date(r["sent_at"]) for r in asked[1:]} - {since})
+    bumped = f", followed up {', '.join(f'{d:%b %-d}' for d in later)}" if later else ""
+    what = "question" if len(asked) == 1 else "questions"
+    return Signal(
+        kind="slow_response", se_id=first.get("se_id"), customer=customer, raised_at=min(day_end - dt.timedelta(seconds=1), max(r["sent_at"] for r in asked)),
+        activity_date=day, activity_ids=[r["activity_id"] for r in asked], link=first.get("link"),
+        tldr=f"No reply from {short_customer(customer)} in {quiet} days",
+        summary=f"No reply from {customer} for {quiet} days: our {what} of {since:%b %-d} still unanswered{bumped}.",
+        evidence=f"rule:no_customer_reply:{quiet}d", relevance="include" if first.get("se_id") else "uncertain",
+        excerpt=first.get("text"), thread_key=first.get("thread_key"), channel=first.get("channel"),
+        key=f"{customer}|{day.isoformat()}",
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from se_pipeline.analysis import summaries, text
+from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.signal import ANSWER, DELIVER, Signal, truthy
 
 
@@ -32,6 +33,11 @@ class RuleContext:
     competitors: re.Pattern[str]
     files: dict[str, list[str]] = field(default_factory=dict)  # activity_id -> attachments / shared files
     recipients: dict[str, list[str]] = field(default_factory=dict)  # email activity_id -> To: addresses
+    people: People | None = None  # everyone whose name may address a sentence (default: the SEs)
+
+    def __post_init__(self) -> None:
+        if self.people is None:
+            self.people = People.of([(se.id, se.name) for se in self.sales_engineers], [])
 
     def mentioned_ses(self, body: str) -> list[str]:
         lowered = body.lower()
@@ -74,7 +80,7 @@ class Maker:
         self.ctx = ctx
 
     def signal(self, kind: str, tldr: str, summary: str, excerpt: str, evidence: str, *,
-               owed: bool = False, se_id: str | None = None, resolve_rule: str | None = None) -> Signal:
+               owed: bool = False, se_id: str | None = None, resolve_rule: str | None = None, key: str = "") -> Signal:
         row = self.row
         se = se_id or row.get("se_id")
         customer = row.get("customer")
@@ -84,37 +90,45 @@ class Maker:
             activity_ids=[row["activity_id"]], link=row.get("link"), summary=summary, tldr=tldr, evidence=evidence,
             relevance=relevance, owed=owed, excerpt=excerpt, thread_key=row.get("thread_key"), channel=row.get("channel"),
             asker_id=row.get("author_id") if owed else None, asker_name=row.get("author_name") if owed else None,
-            resolve_rule=resolve_rule,
+            resolve_rule=resolve_rule, key=key,
         )
 
-    def customer_question(self, sentence: str) -> Signal:
+    def customer_question(self, sentence: str, se_id: str | None = None, key: str = "") -> Signal:
         tldr, summary = summaries.customer_question(self.row.get("customer"), self.row.get("author_name"), sentence)
-        return self.signal("customer_question", tldr, summary, sentence, "rule:customer_question",
-                           owed=True, resolve_rule=ANSWER)
+        signal = self.signal("customer_question", tldr, summary, sentence, "rule:customer_question",
+                             owed=True, se_id=se_id, resolve_rule=ANSWER, key=key)
+        signal.due_date = text.due_date(sentence, self.row["activity_date"])
+        return signal
 
-    def technical_question(self, sentence: str, blocker: bool, se_id: str | None = None) -> Signal:
+    def technical_question(self, sentence: str, blocker: bool, se_id: str | None = None, key: str = "") -> Signal:
         place = summaries.where(self.row.get("channel_kind"), self.row.get("channel"))
         tldr, summary = summaries.technical_question(
             self.row.get("customer"), self.row.get("author_name"), sentence, blocker, place
         )
         evidence = "rule:customer_blocker" if blocker else "rule:technical_question_to_se"
         return self.signal("technical_question", tldr, summary, sentence, evidence, owed=True, se_id=se_id,
-                           resolve_rule=ANSWER)
+                           resolve_rule=ANSWER, key=key)
 
-    def action_item(self, sentence: str, said: list[str], external: bool, se_id: str | None = None) -> Signal:
+    def action_item(self, sentence: str, said: list[str], external: bool, se_id: str | None = None, *,
+                    key: str = "", context: str | None = None, assigned: bool = False) -> Signal:
+        """An ask to do something; `context` is the sentence before it when the ask points back to it
+        (`said` serves callers that pass the message's sentences instead)."""
+        if context is None and sentence in said:
+            context = previous_sentence(said, sentence)
         tldr, summary = summaries.action_item(
-            self.row.get("customer"), self.row.get("author_name"), sentence, external, previous_sentence(said, sentence)
+            self.row.get("customer"), self.row.get("author_name"), sentence, external, context, assigned=assigned
         )
         signal = self.signal("action_item", tldr, summary, sentence, "rule:request", owed=True, se_id=se_id,
-                             resolve_rule=DELIVER)
+                             resolve_rule=DELIVER, key=key)
         signal.due_date = text.due_date(sentence, self.row["activity_date"])
         return signal
 
-    def commitment(self, sentence: str) -> Signal:
+    def commitment(self, sentence: str, key: str = "") -> Signal:
         verb = text.commitment_verb(sentence) or ""
         tldr, summary = summaries.commitment(self.row.get("customer"), sentence)
         rule = ANSWER if text.is_answer_commitment(verb) else DELIVER
-        signal = self.signal("commitment", tldr, summary, sentence, f"rule:commitment:{verb}", owed=True, resolve_rule=rule)
+        signal = self.signal("commitment", tldr, summary, sentence, f"rule:commitment:{verb}", owed=True,
+                             resolve_rule=rule, key=key)
         signal.asker_id = None  # the SE promised; anyone on our side may settle it
         signal.due_date = text.due_date(sentence, self.row["activity_date"])
         return signal

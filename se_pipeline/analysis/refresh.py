@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,9 +12,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from se_pipeline.analysis import accounts, resolution
+from se_pipeline.analysis import accounts, chases, resolution
+from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
-from se_pipeline.analysis.signal import Signal
+from se_pipeline.analysis.signal import Signal, truthy
 from se_pipeline.analysis.text import DEFAULT_COMPETITORS, competitor_pattern
 from se_pipeline.config import AnalysisSettings, Settings
 from se_pipeline.paths import DDL_SQL_DIR
@@ -62,7 +64,7 @@ def refresh_signals(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
     report = SignalsReport(window=str(window))
     lookback_start = window.last_day - dt.timedelta(days=options.lookback_days)
     recent = _activity(con, since=min(lookback_start, window.first_day - dt.timedelta(days=options.slow_response_days)))
-    ctx = _context(con, settings, options, since=lookback_start)
+    ctx = _context(con, settings, options, since=lookback_start, activity=recent)
 
     found = _extract(recent, window, ctx, con, options)
     if options.llm is not None:
@@ -91,9 +93,10 @@ def _activity(con: duckdb.DuckDBPyConnection, since: dt.date) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
-def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: AnalysisSettings, since: dt.date) -> RuleContext:
+def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: AnalysisSettings, since: dt.date,
+             activity: pd.DataFrame) -> RuleContext:
     ses = [SalesEngineerRef(se.id, se.name, se.email, se.slack_user_id) for se in settings.sales_engineers]
-    competitors = competitor_pattern(tuple(options.competitors) or DEFAULT_COMPETITORS)
+    competitors = competitor_pattern(tuple(options.competitors) or DEFAULT_COMPETITORS + _named_competitors(con))
     files: dict[str, list[str]] = {}
     recipients: dict[str, list[str]] = {}
     # Shared files and email recipients live only in the raw tables.
@@ -111,7 +114,48 @@ def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: Analys
             if names:
                 files[key] = list(names)
             recipients[key] = list(to or [])
-    return RuleContext(ses, competitors, files, recipients)
+    names, colleagues = _people_names(con, activity)
+    people = People.of([(se.id, se.name) for se in ses], names, colleagues)
+    return RuleContext(ses, competitors, files, recipients, people)
+
+
+def _people_names(con: duckdb.DuckDBPyConnection, activity: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(everyone a sentence may name, those on our side): Slack's users and the people who wrote the activity."""
+    names: dict[str, bool] = {}  # name -> on our side
+    if table_exists(con, "raw_slack_users"):
+        for name, external in con.execute(
+            "SELECT coalesce(real_name, display_name, name), coalesce(is_external, FALSE) FROM raw_slack_users "
+            "WHERE NOT coalesce(is_bot, FALSE)"
+        ).fetchall():
+            if name:
+                names[name] = not external
+    if not activity.empty:
+        for name, bot, external in zip(activity["author_name"], activity["is_bot"], activity["author_is_external"]):
+            if name and not truthy(bot) and "@" not in name:
+                names.setdefault(name, not truthy(external))
+    return sorted(names), sorted(n for n, ours in names.items() if ours)
+
+
+def _named_competitors(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """Competitor names the opportunity database records (a property named for the competition)."""
+    if not table_exists(con, "opportunities"):
+        return ()
+    rows = con.execute(
+        """
+        SELECT DISTINCT trim(unnest(string_split(regexp_replace(coalesce(
+                   CASE WHEN json_type(properties -> k) = 'ARRAY' THEN array_to_string(CAST(properties -> k AS VARCHAR[]), ',')
+                        ELSE properties ->> k END, ''), '\(.*?\)', '', 'g'), ',')))
+        FROM opportunities, unnest(json_keys(properties)) AS t(k)
+        WHERE regexp_matches(lower(k), 'compet|rival')
+        """
+    ).fetchall()
+    names = set()
+    for (value,) in rows:
+        for part in re.split(r"\s*(?:\+|/|;| and )\s*", value or ""):
+            part = part.strip(" .")
+            if len(part) >= 3 and part.lower() not in ("none", "n/a", "unknown", "other", "in-house", "diy"):
+                names.add(part)
+    return tuple(sorted(names))
 
 
 def _extract(recent: pd.DataFrame, window: Window, ctx: RuleContext, con: duckdb.DuckDBPyConnection,
@@ -120,7 +164,8 @@ def _extract(recent: pd.DataFrame, window: Window, ctx: RuleContext, con: duckdb
     found: list[Signal] = []
     for row in in_window.to_dict("records"):
         found.extend(message_signals(row, ctx))
-    found.extend(accounts.slow_responses(recent, window, options.slow_response_days))
+    found.extend(chases.chase_signals(in_window, recent, ctx))
+    found.extend(accounts.slow_responses(recent, window, options.slow_response_days, ctx))
     found.extend(accounts.trial_not_started(con, window))
     found.extend(accounts.new_customers(con, window))
     found.extend(accounts.usage_drops(con, window))
@@ -156,10 +201,13 @@ def _recheck(con: duckdb.DuckDBPyConnection, since: dt.date, recent: pd.DataFram
     if not rows:
         return 0, 0
     index = resolution.ActivityIndex(recent, ctx.files)
+    signals = [dict(zip(_RESOLVE_KEYS, values)) for values in rows]
+    # Asks raised by one message: a reply must be about the one it settles.
+    asks_per_message = Counter(s["activity_ids"][0] for s in signals if s["owed"] and s["activity_ids"])
     updates = []
-    for values in rows:
-        signal = dict(zip(_RESOLVE_KEYS, values))
-        status, resolved_at, resolved_by = resolution.resolve(signal, index)
+    for signal in signals:
+        shared = asks_per_message[signal["activity_ids"][0]] > 1 if signal["activity_ids"] else False
+        status, resolved_at, resolved_by = resolution.resolve(signal, index, shared_origin=shared)
         updates.append({"signal_id": signal["signal_id"], "status": status,
                         "resolved_at": resolved_at, "resolved_by": resolved_by})
     frame = pd.DataFrame(updates)

@@ -1,28 +1,36 @@
 """Whether later activity settled an open item, and by which message.
 
-  answer          a later message from our side in the same thread that says something (not just
-                  "thanks!" or "let me check"), from someone other than the asker; or the customer
-                  saying they sorted it out themselves ("never mind, found it").
-  deliver         a later message from our side in the thread that hands something over (a file, a
-                  link, "here's the…", "attached", "configured"), or one to the same customer
-                  elsewhere that does so and is about the same thing (two shared content words).
-  customer_reply  the customer writes again (any channel): ends a slow-response spell.
-Where Slack people reply outside the thread, a top-level reply counts when it is in a DM (the other
-person, within 3 days) or @mentions the asker.
+  answer   a later message from our side in the same thread, from someone other than the asker, that
+           says something ("on it", "will check", "let me get back to you" do not), or the customer
+           saying they sorted it out themselves ("never mind, found it").
+  deliver  a later message from our side in the thread that hands something over (a file, a link,
+           "here's the…", "attached", "done", "added"), or one to the same customer elsewhere that
+           does so and is about the same thing (two shared content words); an ask for an answer
+           ("confirm that…") is delivered by a substantive message about the same thing. The asker
+           acknowledging receipt ("got the plan, thanks") settles it too.
+When one message carried several asks, a reply settles only those it is about: it shares a content
+word with the ask ("Pen test summary attached" settles the pen-test ask, not the call in the same
+message). Where Slack people reply outside the thread, a top-level reply counts when it is in a DM
+(the other person, within 3 days) or @mentions the asker and is about the ask.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 
 import pandas as pd
 
 from se_pipeline.analysis import text
-from se_pipeline.analysis.signal import ANSWER, CUSTOMER_REPLY, DELIVER, truthy
+from se_pipeline.analysis.signal import ANSWER, DELIVER, truthy
 
 _DM_REPLY_WINDOW = dt.timedelta(days=3)
 _MIN_SHARED_WORDS = 2
+# Asks for an answer rather than a thing ("confirm support for X", "let us know if…").
+_ANSWER_LIKE = re.compile(r"\b(confirm|clarify|explain|check|tell|advise|answer|let (me|us) know|find out|verify)\b", re.I)
+# The asker saying it arrived: "got the plan", "received the deck", "thanks for the runbook".
+_RECEIPT = re.compile(r"\b(got|received|thanks for|thank you for)\b", re.I)
 
 
 class ActivityIndex:
@@ -41,12 +49,12 @@ class ActivityIndex:
             if row.get("customer") is not None:
                 self.by_customer[row["customer"]].append(row)
 
-    def delivered(self, row: dict) -> bool:
-        """Hands something over: a file, or a sentence (not a promise) with a link or delivery words."""
+    def delivering(self, row: dict) -> list[str]:
+        """The sentences of `row` that hand something over (not promises); all of it for a shared file."""
+        said = text.sentences(row.get("text"))
         if self.files.get(row["activity_id"]):
-            return True
-        return any(text.shows_delivery(s) and not text.commitment_verb(s) for s in text.sentences(row.get("text")))
-
+            return said or [""]
+        return [s for s in said if text.shows_delivery(s) and not text.promises_without_doing(s)]
 
 
 def _slack_channel(row: dict) -> str:
@@ -57,23 +65,22 @@ def _ours(row: dict) -> bool:
     return not truthy(row.get("author_is_external")) and not truthy(row.get("is_bot"))
 
 
-def resolve(signal: dict, index: ActivityIndex) -> tuple[str, dt.datetime | None, str | None]:
-    """(status, resolved_at, resolved_by) for an open item as of all activity in `index`."""
+def resolve(signal: dict, index: ActivityIndex, shared_origin: bool = False) -> tuple[str, dt.datetime | None, str | None]:
+    """(status, resolved_at, resolved_by) for an open item as of all activity in `index`.
+    `shared_origin`: its message raised other asks too, so a reply must be about this one."""
     rule = signal["resolve_rule"]
     settled_status = "done" if signal["kind"] in ("action_item", "commitment") else "answered"
     if not rule:
         return ("open" if signal["owed"] else "info"), None, None
     for row in _candidates(signal, index):
-        if _settles(signal, row, index):
-            status = "info" if rule == CUSTOMER_REPLY else settled_status
-            return status, row["sent_at"], row["activity_id"]
-    return ("info" if rule == CUSTOMER_REPLY else "open"), None, None
+        if _settles(signal, row, index, shared_origin):
+            return settled_status, row["sent_at"], row["activity_id"]
+    return "open", None, None
 
 
 def _candidates(signal: dict, index: ActivityIndex) -> list[dict]:
     after = signal["raised_at"]
     own = set(signal["activity_ids"])
-    rule = signal["resolve_rule"]
     found: dict[str, dict] = {}
 
     def add(rows: list[dict]) -> None:
@@ -81,16 +88,13 @@ def _candidates(signal: dict, index: ActivityIndex) -> list[dict]:
             if row["sent_at"] > after and row["activity_id"] not in own:
                 found[row["activity_id"]] = row
 
-    if rule == CUSTOMER_REPLY:
-        add([r for r in index.by_customer.get(signal["customer"], []) if truthy(r.get("author_is_external"))])
-    else:
-        thread = signal.get("thread_key")
-        add(index.by_thread.get(thread, []))
-        origin = next((r for r in index.by_thread.get(thread, []) if r["activity_id"] in own), None)
-        if origin is not None and origin["source"] == "slack":
-            add(_slack_top_level_replies(signal, origin, index))
-        if rule == DELIVER and signal.get("customer") is not None:
-            add([r for r in index.by_customer[signal["customer"]] if truthy(r.get("is_external_channel"))])
+    thread = signal.get("thread_key")
+    add(index.by_thread.get(thread, []))
+    origin = next((r for r in index.by_thread.get(thread, []) if r["activity_id"] in own), None)
+    if origin is not None and origin["source"] == "slack":
+        add(_slack_top_level_replies(signal, origin, index))
+    if signal["resolve_rule"] == DELIVER and signal.get("customer") is not None:
+        add([r for r in index.by_customer[signal["customer"]] if truthy(r.get("is_external_channel"))])
     return sorted(found.values(), key=lambda r: (r["sent_at"], r["activity_id"]))
 
 
@@ -107,25 +111,43 @@ def _slack_top_level_replies(signal: dict, origin: dict, index: ActivityIndex) -
     for r in later:
         if r.get("author_id") == origin.get("author_id"):
             break
-        if f"@{asker}" in (r.get("text") or "").lower():
+        if f"@{asker}" in (r.get("text") or "").lower() and _about(signal, r.get("text")):
             replies.append(r)
     return replies
 
 
-def _settles(signal: dict, row: dict, index: ActivityIndex) -> bool:
+def _about(signal: dict, said: str | None, words: int = 1) -> bool:
+    """`said` shares at least `words` content words with the ask."""
+    return len(text.keywords(signal.get("excerpt")) & text.keywords(said)) >= words
+
+
+def _settles(signal: dict, row: dict, index: ActivityIndex, shared_origin: bool) -> bool:
     rule = signal["resolve_rule"]
     same_thread = row["thread_key"] == signal.get("thread_key")
-    if rule == CUSTOMER_REPLY:
-        return not truthy(row.get("is_bot"))
-    if rule == ANSWER:
-        if _ours(row) and row.get("author_id") != signal.get("asker_id"):
-            return text.is_substantive_reply(row.get("text")) or index.delivered(row)
-        return same_thread and not _ours(row) and text.is_self_resolved(row.get("text"))
-    if rule == DELIVER:
-        if not _ours(row) or not index.delivered(row):
-            return False
-        if same_thread or row.get("channel_kind") == "dm":
+    by_asker = row.get("author_id") is not None and row.get("author_id") == signal.get("asker_id")
+    if by_asker and not _ours(row):
+        if same_thread and text.is_self_resolved(row.get("text")):
             return True
-        shared = text.keywords(signal.get("excerpt")) & text.keywords(row.get("text"))
-        return len(shared) >= _MIN_SHARED_WORDS
+        return rule == DELIVER and _acknowledges_receipt(signal, row)
+    if not _ours(row) or by_asker:
+        return False
+    if rule == ANSWER:
+        answers = [s for s in text.sentences(row.get("text")) if not text.promises_without_doing(s)]
+        substantive = text.is_substantive_reply(row.get("text")) or bool(index.delivering(row))
+        return substantive and (not shared_origin or _about(signal, " ".join(answers)))
+    if rule == DELIVER:
+        delivered = index.delivering(row)
+        if delivered and (same_thread or row.get("channel_kind") == "dm"):
+            return not shared_origin or _about(signal, " ".join(delivered)) or _about(signal, row.get("text"), 2)
+        if delivered and _about(signal, row.get("text"), _MIN_SHARED_WORDS):
+            return True
+        # "Confirm support for X" is done by a substantive message about X.
+        return (bool(_ANSWER_LIKE.search(signal.get("excerpt") or "")) and text.is_substantive_reply(row.get("text"))
+                and _about(signal, row.get("text"), _MIN_SHARED_WORDS))
     return False
+
+
+def _acknowledges_receipt(signal: dict, row: dict) -> bool:
+    """The asker says the thing arrived ("Thanks, got the plan.")."""
+    said = row.get("text") or ""
+    return bool(_RECEIPT.search(said)) and _about(signal, said) and len(said.split()) <= 25

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 
+import emoji
+
+from se_pipeline.analysis.addressing import first_name
+
 TLDR_WORDS = 10
-SUMMARY_QUOTE_WORDS = 30
+SUMMARY_QUOTE_WORDS = 40
 
 _FILLER_LEAD = re.compile(
     r"^((quick one|quick question|one question|also|and|so|ok|okay|fyi|btw|honestly|heads up)[:,]?\s+)+", re.I
@@ -51,8 +55,57 @@ def short_customer(customer: str | None) -> str:
     return name if len(name.split()) <= 2 else name.split()[0]
 
 
-def first_name(name: str | None) -> str:
-    return (name or "someone").split()[0]
+_MRKDWN = re.compile(r"(?<![\w*_~])([*_~])(?=\S)([^*_~\n]+?)(?<=\S)\1(?![\w*_~])")
+_EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
+
+
+def plain(text: str) -> str:
+    """Chat markup as a person reads it: *bold*, _italic_, ~strike~ and `code` marks dropped, emoji
+    codes (":white_check_mark:") as the emoji (unknown codes dropped), whitespace collapsed."""
+    text = _MRKDWN.sub(r"\2", text or "").replace("`", "")
+    text = emoji.emojize(text, language="alias")
+    text = _EMOJI_CODE.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_REFERENT = re.compile(
+    r"\b(?:need|needs|want|wants|require|requires|mentioned|asked for|waiting for|looking for|about)\s+"
+    r"(?:a|an|the|your|our|some)\s+(?P<thing>[\w/-]+(?:\s+[\w/-]+){0,3}?)(?=\s+(?:on|for|by|to|with|from|that|which|before|so)\b|[.,;:(]|$)"
+    r"|\b(?:a|an|the|your|our)\s+(?P<last>[\w/-]+(?:\s+[\w/-]+){0,2})\s*[.!?]?\s*$",
+    re.I,
+)
+
+
+def referent(sentence: str) -> str | None:
+    """What a following "it"/"that" points at: the thing a sentence says is needed or mentioned
+    ("we need a one-pager on …" -> "one-pager"), else the noun phrase it ends with."""
+    match = _REFERENT.search(plain(sentence))
+    return (match.group("thing") or match.group("last")) if match else None
+
+
+def points_back(sentence: str) -> bool:
+    """A short ask, or one leaning on what came before ("Could you send it over?")."""
+    words = sentence.split()
+    return len(words) < 8 and bool(_PRONOUN.search(sentence))
+
+
+def around(said: list[str], sentence: str, words: int = SUMMARY_QUOTE_WORDS) -> str:
+    """`sentence` with the one before it when it leans on it (short, or pointing back), and with what
+    follows when it introduces it ("our timeline:"), within `words`."""
+    at = said.index(sentence) if sentence in said else -1
+    if at < 0:
+        return sentence
+    joined = sentence
+    if at > 0 and (len(sentence.split()) < SHORT_QUESTION_WORDS + 3 or points_back(sentence)):
+        if len(f"{said[at - 1]} {sentence}".split()) <= words:
+            joined = f"{said[at - 1]} {sentence}"
+    if sentence.rstrip().endswith(":"):
+        for following in said[at + 1:]:
+            if len(f"{joined} {following}".split()) > words:
+                break
+            joined = f"{joined} {following.rstrip('.;')};"
+        joined = joined.rstrip(";")
+    return joined
 
 
 def clip(text: str, words: int) -> str:
@@ -63,15 +116,19 @@ def clip(text: str, words: int) -> str:
     return clipped + ("…?" if text.rstrip().endswith("?") else "…")
 
 
+_VOCATIVE_TAIL = re.compile(r",\s*@?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?\s*(?P<end>[?.!]*)\s*$")  # "…, Lena?"
+
+
 def _tidy(sentence: str) -> str:
     s = _MENTION.sub("", sentence.strip())
     s = _VOCATIVE_LEAD.sub("", s, count=1)
+    s = _VOCATIVE_TAIL.sub(lambda m: m.group("end"), s, count=1)
     s = _FILLER_LEAD.sub("", s)
     return s.strip()
 
 
 def _compact(sentence: str) -> str:
-    return re.sub(r"\s+", " ", _ARTICLES.sub("", _tidy(sentence))).strip()
+    return re.sub(r"\s+", " ", _ARTICLES.sub("", _tidy(plain(sentence)))).strip()
 
 
 def _capital(text: str) -> str:
@@ -84,7 +141,7 @@ def _limit(prefix: str, body: str) -> str:
 
 
 def quote(sentence: str, words: int = SUMMARY_QUOTE_WORDS) -> str:
-    return "“" + clip(_tidy(sentence), words) + "”"
+    return "“" + clip(_tidy(plain(sentence)), words) + "”"
 
 
 def who(author: str | None, customer: str | None, external: bool) -> str:
@@ -124,22 +181,28 @@ def technical_question(customer: str | None, author: str | None, sentence: str, 
 
 
 def action_item(customer: str | None, author: str | None, sentence: str, external: bool,
-                previous: str | None = None) -> tuple[str, str]:
+                previous: str | None = None, assigned: bool = False) -> tuple[str, str]:
+    """TLDR: the ask as an imperative ("Send pricing breakdown (Acme)"); summary: who asked, quoted
+    whole (the ask's words carry its details: what, by when), with the sentence before when it leans on it."""
     suffix = f"({short_customer(customer)})" if customer else ""
     asker = who(author, customer, external)
-    tidy = _LET_KNOW_LEAD.sub("tell me", _tidy(sentence), count=1)
+    tidy = _LET_KNOW_LEAD.sub("tell me", _tidy(plain(sentence)), count=1)
     ask = _ASK_LEAD.sub("", tidy, count=1).rstrip("?.! ")
-    if ask == tidy.rstrip("?.! ") and _NOT_IMPERATIVE.match(ask):
-        # An indirect ask ("We'd need the DPA before Friday"): say whose ask it is and quote it.
+    verb = "assigned you" if assigned else "asked you"
+    summary = f"{asker} {verb}: {quote(sentence)}"
+    if previous:
+        summary += f" Context: {quote(previous, 20)}"
+    if assigned or (ask == tidy.rstrip("?.! ") and _NOT_IMPERATIVE.match(ask)):
+        # An indirect ask ("We'd need the DPA before Friday"): say whose ask it is.
         tldr = _limit(f"Follow up with {short_customer(customer)}:" if customer else "Follow up:", _compact(sentence))
-        return tldr, f"{asker} asked: {quote(sentence)}"
+        return tldr, summary
     ask = " ".join(_ME_TO_YOU.get(w.lower(), w) for w in ask.split())
     ask = ask[:1].lower() + ask[1:] if ask[1:2].islower() else ask  # "Send them…" -> "send them…"
+    thing = referent(previous) if previous else None
+    if thing:  # "send it over" + "…you mentioned a go-live runbook." -> "send go-live runbook over"
+        ask = re.sub(r"\b(it|that|this|those|these)\b", thing, ask, count=1, flags=re.I)
     budget = TLDR_WORDS - len(suffix.split())
     tldr = f"{clip(_capital(_compact(ask)), budget)} {suffix}".strip()
-    summary = f"{asker} asked you to {ask}."
-    if previous and _PRONOUN.search(ask):  # "complete it": say what "it" is
-        summary += f" Context: {quote(previous, 20)}"
     return tldr, summary
 
 

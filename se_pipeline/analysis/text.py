@@ -7,19 +7,15 @@ Each function answers one question about a sentence or a message, so the rules i
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from functools import lru_cache
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_GREETING = re.compile(
-    r"^(hi|hey|hello|dear|morning|good (morning|afternoon))\b[^,!.:]{0,40}[,!.:]?\s*$|"
-    r"^(thanks|thank you|best|cheers|regards|best regards|kind regards|love)\b[^.!?]{0,20}[,.!]?\s*$",
-    re.IGNORECASE,
-)
-_SIGNATURE_NAME = re.compile(r"^[A-Z][a-z]+( [A-Z][a-z]+)?[.,]?$")  # a lone "Lee" / "Jan Levinson"
+from se_pipeline.analysis import dates
+from se_pipeline.analysis.dates import due_date  # noqa: F401  (re-exported: rules call text.due_date)
+from se_pipeline.analysis.sentences import sentences  # noqa: F401  (re-exported)
+
 URL = re.compile(r"https?://\S+|\b[\w-]+(\.[\w-]+)+/\S+")
 
 # ---- questions -----------------------------------------------------------------------------------
@@ -52,7 +48,12 @@ _RHETORICAL = re.compile(
     re.I,
 )
 # Chasers add urgency to an earlier question; they are not new questions.
-_NUDGE = re.compile(r"^(any (update|news|progress|word)s?\b|following up\b|bump(ing)?\b|just checking\b|any luck\b)", re.I)
+_NUDGE = re.compile(
+    r"^(?:(?:hi|hey|hello)\b[^,.!?]{0,30}[,!]\s*)?(any (update|news|progress|word|luck)s?\b|following up\b|"
+    r"(just )?bump(ing)?\b|just checking( in)?\b|\+1\b|(gentle|friendly|quick) (reminder|nudge|ping)\b|"
+    r"coming back to (this|that|my)\b|circling back\b|still waiting\b|(are there )?any (updates?|news) (on|about)\b)",
+    re.I,
+)
 _SELF_RESOLVED = re.compile(
     r"\b(never ?mind|nvm|found it|figured (it )?out|got it working|disregard (my|that|the)|"
     r"ignore (my|that|the) (last )?question|sorted (it )?out|solved it|all good now)\b",
@@ -79,7 +80,7 @@ _REQUEST = re.compile(
     rf"(?<!to )(?<!sure )\b(please|pls|plz|kindly),? (?!(?:be|do)\b)[a-z]{{2,}}|\bplease (be sure|do not|don'?t)\b|"
     rf"\b(feel free|don'?t hesitate|do not hesitate) to\b|"
     rf"(?<!to )(?<!can )(?<!will )(?<!could )(?<!would )(?<!should )(?<!'ll )\blet (me|us) know\b|"
-    rf"\b(we|i) need you to\b|\bwould you mind\b|\bplease advise\b|\bmay (i|we) (get|have|ask|request|see)\b|"
+    rf"\b(we|i) need you to\b|\b(we|i) (still|urgently) need\b|\bwould you mind\b|\bplease advise\b|\bmay (i|we) (get|have|ask|request|see)\b|"
     rf"\b(i|we)( am| are|'m|'re)? writing to (request|ask)\b|\b(i|we) (would like to |'d like to )?(request|ask) (that )?(you|for)\b|"
     rf"\byou('ll| will)? (need|must|have|should|may want|might want|may need|might need|'d better|had better) to\b|"
     rf"\b(any|is there any|is there a) chance (you|we|someone|of)\b|"
@@ -131,6 +132,7 @@ _COURTESY = re.compile(
     r"\bif (you|there|anyone) (have|has|are|is|got|come up with) (any|other|further|more|additional) "
     r"(other |further |more )?(questions?|concerns?|issues?|problems?|comments?|thoughts?|feedback|suggestions?)\b|"
     r"\bif (there'?s|there is|there are) (any|anything)\b|"
+    r"\bif (anything|something|any of (this|that|it))\b[^.?!]{0,60}\b(unclear|confusing|missing|makes? no sense|doesn'?t make sense)\b|"
     r"\bif (you|we|anyone) (need|want|require) (anything|any|help|assistance|more|further|additional)\b|"
     r"\bif (anything|something|that|this|it|things?|plans?|your plans|the \w+) (changes?|comes? up|happens)\b|"
     r"\bif (i|we) can (help|be of|do|assist)\b|"
@@ -153,6 +155,13 @@ _OFFER = re.compile(
     r"\b(i|we) (can|could) (set|send|share|walk|help|do|arrange|loop|get|put|run|give|take|show|provide|"
     r"schedule|hop|jump|intro\w*|connect|pull|dig|look)\b|\bwant me to\b|\bwould you like (me|us) to\b|"
     r"\bshould (i|we) (send|share|set|schedule|loop)\b",
+    re.I,
+)
+# The writer proposes to meet ("could we find 45 minutes", "I'd be up for a catch-up next week").
+_PROPOSES_MEETING = re.compile(
+    r"\b((let'?s|can we|could we|shall we|should we) (meet|talk|chat|sync|catch up|hop on|jump on|get on|do a (call|session|demo)|"
+    r"find (some )?(time|\d+ minutes)|schedule|set up a call)|(i'?d|i would|we'?d|we would) be (up|happy|glad) for a\b|"
+    r"(up|available|free) for a (quick )?(call|chat|catch[- ]up|meeting)|join (a|the|our) (call|meeting|session|sync))",
     re.I,
 )
 # "Let me know" handing the turn back rather than asking a question ("let me know when you're ready").
@@ -178,14 +187,23 @@ _COMMITMENT = re.compile(
     rf"(when|if)))[^.!?]{{0,40}}?\b(?P<verb>{_COMMIT_DELIVER}|{_COMMIT_ANSWER})\b",
     re.I,
 )
+# "Will check with the team", "good catch, will confirm tomorrow": a promise with no subject answers
+# an ask without doing it (the ask stays open; the reply is not an answer).
+_SUBJECTLESS_PROMISE = re.compile(
+    rf"(?:^|[,;:!–—-]\s*|\.\s+|\band\s+)(?:will|'ll)\s+(?:(?:also|then|quickly|definitely)\s+)?"
+    rf"(?:{_COMMIT_DELIVER}|{_COMMIT_ANSWER}|ping|do|revert|reach out|get on it|look at it)\b",
+    re.I,
+)
 _ANSWER_VERB = re.compile(rf"^({_COMMIT_ANSWER})$", re.I)
 _DELIVERY = re.compile(
-    r"\b(attached|attaching|enclosed|here'?s|here is|here are|sent|shared|uploaded|published|"
-    r"is configured|are configured|configured|is live|is ready|is done|done|set up now|all set)\b",
+    r"\b(attached|attaching|enclosed|here'?s|here is|here are|here you go|sent|shared|re-?shared|uploaded|published|"
+    r"is configured|are configured|configured|is live|is ready|is done|done|set up now|all set|"
+    r"as requested|as promised|added|moved|fixed|booked|scheduled|invited|created|enabled|granted|updated|"
+    r"completed|confirmed)\b|✅|☑|:(white_check_mark|heavy_check_mark|ballot_box_with_check):",
     re.I,
 )
 _ACK = re.compile(
-    r"^(thanks|thank you|thx|ty|got it|on it|noted|ok|okay|sure|great|perfect|awesome|sounds good|will do|"
+    r"^(?::[\w+-]+:\s*)*(thanks|thank you|thx|ty|got it|on it|noted|ok|okay|sure|great|perfect|awesome|sounds good|will do|"
     r"will check|looking into (it|this)|checking|appreciate it|\+1|yes|yep|no problem|np|cool|"
     r"thanks for (flagging|the heads up|letting us know|reaching out|being candid))\b"
     r"(?:[\s,]+[\w'’]+){0,3}[\s.!?]*$",  # an acknowledgement plus a few words ("thanks Happy, got it!")
@@ -197,7 +215,8 @@ _ACK = re.compile(
 _LEGAL = re.compile(
     r"\b(msa|master services agreement|dpa|data processing (agreement|addendum)|redlines?|soc ?2|iso ?27001|"
     r"security questionnaire|vendor (security )?questionnaire|pen(etration)? test|pentest|purchase order|"
-    r"vendor onboarding|w-?9|nda|baa|hipaa|gdpr|procurement|legal team|liability|indemnif\w*|order form|"
+    r"vendor (onboarding|registration|registry|form)|supplier (onboarding|registration|form)|registration form|"
+    r"w-?9|nda|baa|hipaa|gdpr|procurement|legal team|liability|indemnif\w*|order form|"
     r"countersign|infosec|security review|auditors?)\b",
     re.I,
 )
@@ -205,7 +224,9 @@ _PO = re.compile(r"\bPOs?\b")  # upper case only: "po" is too common in other wo
 _SCHEDULING = re.compile(
     r"\b(schedule|reschedul\w*|set up (a|some) (call|meeting|time)|book (a|some) time|find (a )?time|"
     r"(hop|jump) on a call|are you (free|available)|would (\w+day|tomorrow)( or \w+day)? work|"
-    r"does (\w+day|tomorrow) work|(call|meeting|sync|workshop|demo) (on|next|this) \w+|calendar invite)\b",
+    r"does (\w+day|tomorrow) work|(call|meeting|sync|workshop|demo|session|catch[- ]up) (on|next|this|tomorrow|today) ?\w*|"
+    r"calendar invite|catch[- ]up|\d+[- ]?min(ute)?s? (call|session|meeting|chat|catch[- ]up)|"
+    r"(join|have|do) a (quick )?(call|chat|meeting|session))\b",
     re.I,
 )
 _BLOCKER = re.compile(
@@ -223,7 +244,12 @@ _TECHNICAL = re.compile(
     r"otel|otlp|prometheus|terraform|integrations?|webhooks?|config\w*|versions?|upgrad\w*|errors?|"
     r"exceptions?|crash\w*|timeouts?|timing out|rate limit\w*|throughput|data residency|self-hosted|on-prem\w*|"
     r"proxy|firewall|allowlist|profiling|ebpf|service map|grpc|quer(y|ies)|schema|migration|database|aws|gcp|"
-    r"supports?|baa|demo script)\b",
+    r"supports?|baa|demo script|connectors?|pipelines?|tables?|columns?|replicat\w*|sync\w*|snapshot\w*|"
+    r"partition\w*|clusters?|nodes?|buffer\w*|throttl\w*|batch\w*|lag|queues?|topics?|schemas?|sources?|"
+    r"destinations?|warehouses?|storage|backups?|encryption|keys?|certificates?|ssl|tls|ssh|vpn|vpc|network\w*|"
+    r"ports?|dns|kms|hashing|salt|drivers?|jdbc|odbc|sql|cdc|etl|elt|kafka|mqtt|s3|runbooks?|limits?|"
+    r"wildcards?|routing|mapping|datatypes?|formats?|payloads?|auth\w*|permissions?|roles?|tokens?)\b|"
+    r"`[^`]+`|\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_]+\b|\b\d+(\.\d+)+\b",
     re.I,
 )
 _FRUSTRATION = re.compile(
@@ -233,6 +259,30 @@ _FRUSTRATION = re.compile(
     r"escalat\w*|reconsider\w*|looked broken|half the features)\b",
     re.I,
 )
+# A customer threatening the deal: pausing, going back to what they had, staying with a rival, nerves.
+_DEAL_THREAT = re.compile(
+    r"\b((pause|stop|halt|end|cancel|terminate|suspend|abandon|shelve) (the |our |this )?(evaluation|eval|pilot|poc|trial|"
+    r"project|rollout|deal|purchase|contract)|go(ing)? back to (our|the)|stay with (our|the)|stick with (our|the)|"
+    r"switch(ing)? (back )?to|(look|looking) (at|into) (other|alternative)\w*|walk away|pull(ing)? the plug|"
+    r"put (it|this|the \w+) on hold|(getting |is |are |very )?(nervous|worried|concerned|uneasy) about|"
+    r"(can'?t|cannot) (put|move forward|proceed|go ahead|sign|justify)|not (going to|gonna) (sign|renew|proceed)|"
+    r"(second|third|fourth|fifth|\d+(st|nd|rd|th)) (incident|outage|failure) in|losing (confidence|patience|trust))\b",
+    re.I,
+)
+# A customer's message that moves a date or changes what success means ("the POC has to finish by
+# 3 Nov instead of 6 Nov", "our board meets on 10 Nov", "we added criterion #5").
+_DEAL_CHANGE_WITH_DATE = re.compile(
+    r"\b(pulled (the \w+ )?forward|brought forward|moved (up|to|forward|back)|postponed|pushed (back|out)|"
+    r"instead of|delayed|slipped|reschedul\w*|deadline|cut-?off|has to (finish|be done|go live)|"
+    r"needs? to (finish|be done|go live)|(board|committee|steering \w+) (meets|meeting|moved|is on)|go-?live|"
+    r"(all|the) (technical )?answers by|decision (by|on|date))\b",
+    re.I,
+)
+_CRITERIA_CHANGE = re.compile(
+    r"\b((added|adding|new|changed|updated|removed|dropped|revised) (a |an |the |our )?(new )?(success )?"
+    r"(criteri(on|a)|requirements?|scope)|criteri(on|a) #?\d+)\b",
+    re.I,
+)
 NEGATIVE_COMPOUND = -0.5  # vader compound at or below this is negative on its own
 
 DEFAULT_COMPETITORS = (
@@ -240,22 +290,6 @@ DEFAULT_COMPETITORS = (
     "Sumo Logic", "Chronosphere", "Elastic APM", "Rollbar", "Bugsnag", "Raygun", "LogRocket", "Instana",
     "Coralogix", "Logz.io", "SigNoz", "Lumigo",
 )
-
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_DUE = re.compile(r"\b(by|before|on|until)?\s*(eod|end of day|today|tonight|tomorrow|next week|"
-                  r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-
-
-def sentences(text: str | None) -> list[str]:
-    """The message's sentences, without greetings, sign-offs and lone signature names."""
-    out = []
-    for part in _SENTENCE_END.split(text or ""):
-        part = part.strip()
-        if not part or _GREETING.match(part) or _SIGNATURE_NAME.match(part):
-            continue
-        out.append(part)
-    return out
-
 
 def is_question(sentence: str) -> bool:
     """A real question: ends with '?', starts like one ("Are you free Thursday."), or asks indirectly;
@@ -291,11 +325,40 @@ def hands_back(sentence: str) -> bool:
 
 
 def commitment_verb(sentence: str) -> str | None:
-    """The promised verb when the sentence is a first-person promise ("I'll send…"), else None."""
-    if sentence.strip().endswith("?"):
-        return None
+    """The promised verb when the sentence is a first-person promise ("I'll send…"), else None.
+    A question is no promise, unless it opens with one ("I'll draft the deck, can you book a slot?")."""
     match = _COMMITMENT.search(sentence)
-    return match.group("verb").lower() if match else None
+    if not match or (sentence.strip().endswith("?") and sentence[:match.start()].strip()):
+        return None
+    return match.group("verb").lower()
+
+
+def promises_without_doing(sentence: str) -> bool:
+    """An acknowledgement or a promise ("on it", "will check", "I'll send it tomorrow"): no answer yet."""
+    return bool(_ACK.match(sentence) or commitment_verb(sentence) or _SUBJECTLESS_PROMISE.search(sentence))
+
+
+def is_ack_only(sentence: str) -> bool:
+    """Takes an ask on without a promise of one's own ("on it", "yes, will do", "will check with Jo")."""
+    return bool(_ACK.match(sentence) or (_SUBJECTLESS_PROMISE.search(sentence) and not _FIRST_PERSON.search(sentence)))
+
+
+_FIRST_PERSON = re.compile(r"\b(i'?ll|i will|i'?m going to|i am going to|we'?ll|we will|let me)\b", re.I)
+
+
+def proposes_meeting(sentence: str) -> bool:
+    return bool(_PROPOSES_MEETING.search(sentence))
+
+
+def deal_threat(text: str | None) -> str | None:
+    """The words in which a customer threatens the deal ("we'll have to pause the evaluation"), else None."""
+    match = _DEAL_THREAT.search(text or "")
+    return match.group(0) if match else None
+
+
+def changes_the_deal(sentence: str) -> bool:
+    """Moves a date that matters or changes what the customer will judge ("finish by 3 Nov instead of 6 Nov")."""
+    return bool(_CRITERIA_CHANGE.search(sentence) or (_DEAL_CHANGE_WITH_DATE.search(sentence) and dates.mentions_date(sentence)))
 
 
 def is_answer_commitment(verb: str) -> bool:
@@ -312,7 +375,7 @@ def shows_delivery(text: str | None, has_files: bool = False) -> bool:
 def is_substantive_reply(text: str | None) -> bool:
     """More than an acknowledgement or a promise: some sentence carries an answer."""
     for sentence in sentences(text):
-        if _ACK.match(sentence) or commitment_verb(sentence):
+        if promises_without_doing(sentence):
             continue
         if len(sentence.split()) >= 4 or shows_delivery(sentence):
             return True
@@ -331,6 +394,20 @@ def legal_topic(text: str | None) -> str | None:
     """The legal / security / procurement term the text raises, as written, else None."""
     text = text or ""
     match = _LEGAL.search(text) or _PO.search(text)
+    return match.group(0) if match else None
+
+
+_LEGAL_DOCUMENT = re.compile(
+    r"\b(msa|master services agreement|dpa|data processing (agreement|addendum)|redlines?|soc ?2|iso ?27001|"
+    r"(security|vendor) questionnaire|pen(etration)? test|pentest|purchase order|order form|nda|baa|"
+    r"countersign\w*|security review|bridge letter|contract|signed|signature)\b",
+    re.I,
+)
+
+
+def legal_document(text: str | None) -> str | None:
+    """A legal / security / procurement document or step the text names ("DPA redlines", "order form")."""
+    match = _LEGAL_DOCUMENT.search(text or "")
     return match.group(0) if match else None
 
 
@@ -363,22 +440,6 @@ def tone(text: str | None) -> float:
 
 def competitor_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.I)
-
-
-def due_date(sentence: str, said_on: dt.date) -> dt.date | None:
-    """The day a promise is due ("by Friday", "tomorrow", "EOD"), relative to the day it was said."""
-    match = _DUE.search(sentence)
-    if not match:
-        return None
-    word = match.group(2).lower()
-    if word in ("eod", "end of day", "today", "tonight"):
-        return said_on
-    if word == "tomorrow":
-        return said_on + dt.timedelta(days=1)
-    if word == "next week":
-        return said_on + dt.timedelta(days=7 - said_on.weekday())  # next Monday
-    ahead = (_WEEKDAYS.index(word) - said_on.weekday()) % 7
-    return said_on + dt.timedelta(days=ahead or 7)
 
 
 def keywords(text: str | None) -> set[str]:
