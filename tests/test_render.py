@@ -40,21 +40,22 @@ def con(settings):
              'Appointment reminder', NULL, 'https://mail.google.com/mail/u/0/#search/rfc822msgid%3Ad1'))
         t(activity_id, author_name, se_id, activity_date, source, channel_kind, customer, author_is_se, subject, text, link);
         ALTER TABLE activity ADD COLUMN sent_at TIMESTAMPTZ;
+        ALTER TABLE activity ADD COLUMN author_is_external BOOLEAN;
     """)
     return con
 
 
 def add_signal(con, sid, customer, kind, owed, raised, resolved=None, summary=None, tldr=None, relevance="include",
-               thread=None, excerpt=None):
+               thread=None, excerpt=None, ids=None, evidence="test"):
     raised_at = dt.datetime.fromisoformat(raised).replace(tzinfo=dt.timezone(dt.timedelta(hours=-4)))
     resolved_at = resolved and dt.datetime.fromisoformat(resolved).replace(tzinfo=dt.timezone(dt.timedelta(hours=-4)))
     con.execute(
         "INSERT INTO signals (signal_id, se_id, customer, kind, owed, status, raised_at, activity_date, resolved_at,"
         " resolved_by, summary, tldr, activity_ids, link, relevance, evidence, thread_key, excerpt)"
-        " VALUES (?, 'alice', ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, [?], ?, ?, 'test', ?, ?)",
+        " VALUES (?, 'alice', ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [sid, customer, kind, owed, raised_at, raised_at.date(), resolved_at, resolved and "slack:C1:ans",
-         summary or f"{kind} {sid}", tldr or summary or f"{kind} {sid}", f"slack:C1:{sid}",
-         f"https://example.slack.com/archives/C1/p{sid}", relevance, thread, excerpt],
+         summary or f"{kind} {sid}", tldr or summary or f"{kind} {sid}", ids or [f"slack:C1:{sid}"],
+         f"https://example.slack.com/archives/C1/p{sid}", relevance, evidence, thread, excerpt],
     )
 
 
@@ -150,3 +151,26 @@ def test_a_promise_in_the_thread_of_an_ask_is_one_todo_and_same_day_answers_say_
     assert [i.text for i in todo] == ["Tom asked you to send the POC criteria. You replied: “I'll send it by Sunday.”"]
     assert todo[0].activity_ids == ["slack:C1:ask", "slack:C1:promise"]
     assert [i.text for i in items if i.section == "know"] == ["Priya asked about OTel 0.110. Answered by Grace Kim."]
+
+
+def test_a_chased_ask_is_one_line_citing_both_and_the_tldr_never_repeats_a_settled_ask(con, settings):
+    add_signal(con, "q1", "Acme Corp", "customer_question", True, "2026-10-19T09:00", thread="C1:q1",
+               summary="Priya asked: “Should we raise the buffer size?”", excerpt="Should we raise the buffer size?")
+    add_signal(con, "c1", "Acme Corp", "customer_question", True, "2026-10-22T08:00", thread="C1:q1",
+               summary="Priya chased their question of Oct 19", excerpt="Should we raise the buffer size?",
+               ids=["slack:C1:c1", "slack:C1:q1"], evidence="rule:chase")
+    add_signal(con, "s1", "Globex", "customer_question", True, "2026-10-22T09:00", resolved="2026-10-22T09:30",
+               tldr="Answer Globex: trial length?")
+    items = build_digest_items(con, "alice", DAY, settings)
+    [todo] = [i for i in items if i.section == "todo"]
+    assert todo.text == "Priya asked: “Should we raise the buffer size?” (chased today; open 3 days)"
+    assert [todo.link, *todo.links] == ["https://example.slack.com/archives/C1/pq1", "https://example.slack.com/archives/C1/pc1"]
+    assert not [i for i in items if i.section == "tldr" and i.customer == "Globex"]
+
+
+def test_facts_stay_in_things_to_know_for_a_week_with_their_day(con, settings):
+    add_signal(con, "old", "Acme Corp", "competitor_mention", False, "2026-10-12T09:00", summary="Dana mentioned Rival")
+    add_signal(con, "week", "Acme Corp", "legal_security_procurement", False, "2026-10-16T09:00", summary="DPA redlines sent")
+    add_signal(con, "today", "Acme Corp", "negative_tone", False, "2026-10-22T09:00", summary="Dana sounds frustrated")
+    know = [i.text for i in build_digest_items(con, "alice", DAY, settings) if i.section == "know"]
+    assert know == ["Dana sounds frustrated", "Oct 16: DPA redlines sent"]

@@ -13,7 +13,8 @@ from se_pipeline.render.markdown import SECTION_TITLES, source_label
 def _li(item: DigestItem) -> str:
     text = html.escape(item.text)
     if item.link and item.section != "tldr":
-        text += f' (<a href="{html.escape(item.link, quote=True)}">{source_label(item.link)}</a>)'
+        anchors = [f'<a href="{html.escape(link, quote=True)}">{source_label(link)}</a>' for link in [item.link, *item.links]]
+        text += f" ({', '.join(anchors)})"
     return f"<li>{text}</li>"
 
 

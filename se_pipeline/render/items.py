@@ -2,9 +2,12 @@
 
 As of day D (its end, in the configured time zone):
   Todo            owed signals raised up to D and not answered/done by then (open items persist,
-                  with their age), within a lookback
-  Things to know  signals raised on D that are not owed (and owed ones already settled on D)
-  TLDR            the owed items' short forms, else the things to know'; at most 3, at most 10 words
+                  with their age and due day), within a lookback; one line per ask however many
+                  messages carried it (merging.py); ranked by urgency (ranking.py)
+  Things to know  facts of the last KNOW_DAYS days (risks, changed plans, legal, competitors, tool
+                  updates, …) ranked by weight and freshness, and owed items raised and settled on D
+  TLDR            the top Todo items' short forms, else the top facts'; at most 3, at most 10 words;
+                  never something already answered or done
   Not included    uncertain items raised on D, and activity of customers whose opportunities are closed
 Customers are ordered by urgency; nothing about one customer is placed under another.
 """
@@ -18,24 +21,18 @@ from dataclasses import dataclass
 import duckdb
 from pydantic import BaseModel
 
+from se_pipeline.analysis.dates import describe_due
+from se_pipeline.analysis.summaries import plain
 from se_pipeline.config import Settings
+from se_pipeline.render import ranking
+from se_pipeline.render.merging import merge_same_asks, same_fact
 
 TLDR_MAX, TODO_MAX, KNOW_MAX = 3, 7, 7
 TLDR_WORDS = 10
 OPEN_LOOKBACK_DAYS = 30
+KNOW_DAYS = 7  # a fact stays in Things to know this many days after its own
+FACTS_PER_MESSAGE = 3  # a message yields at most this many facts (its most telling ones)
 NOT_INCLUDED_MAX = 15
-
-# How much each kind adds to a customer's urgency (owed items count most, and more as they age).
-_KIND_WEIGHT = {
-    "negative_tone": 4,
-    "slow_response": 3,
-    "trial_not_started": 3,
-    "usage_drop": 3,
-    "feature_adopted": 1,
-    "legal_security_procurement": 2,
-    "scheduling": 1,
-    "new_customer": 1,
-}
 
 
 class DigestItem(BaseModel):
@@ -53,6 +50,7 @@ class DigestItem(BaseModel):
     kind: str | None = None
     age_days: int | None = None
     activity_ids: list[str] = []
+    links: list[str] = []  # further citations beyond `link` (the same ask in other messages)
 
 
 def _short(text: str, words: int = TLDR_WORDS) -> str:
@@ -62,13 +60,14 @@ def _short(text: str, words: int = TLDR_WORDS) -> str:
 
 def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.date, settings: Settings) -> dict[str, list[dict]]:
     """se_id -> the signals its digest of `day` considers, in the order they were raised."""
+    day_start = dt.datetime.combine(day, dt.time(), settings.tz)
     day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), settings.tz)
     rows = con.execute(
         """
         SELECT s.se_id, s.signal_id, s.customer, s.kind, s.owed, s.status, s.raised_at, s.activity_date,
                s.resolved_at, s.summary, coalesce(s.tldr, s.summary) AS tldr, s.activity_ids, s.link,
-               s.relevance, s.thread_key, s.excerpt,
-               a.author_name AS resolved_by_name,
+               s.relevance, s.thread_key, s.excerpt, s.evidence, s.due_date, s.asker_id,
+               a.author_name AS resolved_by_name, coalesce(src.author_is_external, FALSE) AS from_customer,
                CASE
                    WHEN s.owed AND (s.resolved_at IS NULL OR s.resolved_at >= $day_end) THEN 'todo'
                    WHEN s.relevance = 'uncertain' THEN 'not_included'
@@ -76,21 +75,28 @@ def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.da
                END AS section
         FROM signals s
         LEFT JOIN activity a ON a.activity_id = s.resolved_by
+        LEFT JOIN activity src ON src.activity_id = s.activity_ids[1]
         WHERE list_contains($se_ids, s.se_id)
           AND s.raised_at < $day_end
           AND (
               s.activity_date = $day
               OR (s.owed AND s.relevance = 'include' AND s.activity_date >= $since
                   AND (s.resolved_at IS NULL OR s.resolved_at >= $day_end))
+              OR (NOT s.owed AND s.relevance = 'include' AND s.activity_date >= $know_since)
           )
         ORDER BY s.se_id, s.raised_at, s.signal_id
         """,
-        {"se_ids": se_ids, "day": day, "day_end": day_end, "since": day - dt.timedelta(days=OPEN_LOOKBACK_DAYS)},
+        {"se_ids": se_ids, "day": day, "day_end": day_end, "since": day - dt.timedelta(days=OPEN_LOOKBACK_DAYS),
+         "know_since": day - dt.timedelta(days=KNOW_DAYS)},
     )
     columns = [c[0] for c in con.description]
     by_se: dict[str, list[dict]] = defaultdict(list)
     for row in rows.fetchall():
-        by_se[row[0]].append(dict(zip(columns, row)))
+        signal = dict(zip(columns, row))
+        # Settled on an earlier day: no longer news (only asks settled on the day itself are told).
+        if signal["owed"] and signal["section"] == "know" and signal["resolved_at"] is not None and signal["resolved_at"] < day_start:
+            continue
+        by_se[row[0]].append(signal)
     return by_se
 
 
@@ -139,22 +145,29 @@ def _age(raised_at: dt.datetime, day: dt.date, settings: Settings) -> int:
     return (day - raised_at.astimezone(settings.tz).date()).days
 
 
-def _todo_text(signal: dict, age: int) -> str:
+def _todo_text(signal: dict, age: int, day: dt.date) -> str:
     text = signal["summary"]
     if signal.get("promise"):
-        text += f" You replied: “{signal['promise']}”"
+        text += f" You replied: “{plain(signal['promise'])}”"
+    notes = []
+    if signal.get("due_date") is not None:
+        notes.append(describe_due(signal["due_date"], day))
+    if signal.get("chased") and signal.get("chased_at") is not None:
+        notes.append("chased today" if signal["chased_at"].date() >= day else "chased")
     if age >= 1:
-        text += f" (open {age} day{'s' if age != 1 else ''})"
-    return text
+        notes.append(f"open {age} day{'s' if age != 1 else ''}")
+    return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
-def _settled_text(signal: dict) -> str:
-    """A question or ask raised and settled the same day: say so, and by whom."""
-    if not signal["owed"] or signal["resolved_at"] is None:
-        return signal["summary"]
-    verb = "Answered" if signal["kind"] in ("customer_question", "technical_question") else "Done"
-    who = f" by {signal['resolved_by_name']}" if signal.get("resolved_by_name") else ""
-    return f"{signal['summary']} {verb}{who}."
+def _know_text(signal: dict, day: dt.date) -> str:
+    """A fact, dated when it is from an earlier day; an ask settled on the day says so, and by whom."""
+    if signal["owed"] and signal["resolved_at"] is not None:
+        verb = "Answered" if signal["kind"] in ("customer_question", "technical_question") else "Done"
+        who = f" by {signal['resolved_by_name']}" if signal.get("resolved_by_name") else ""
+        return f"{signal['summary']} {verb}{who}."
+    if signal["activity_date"] < day:
+        return f"{signal['activity_date']:%b %-d}: {signal['summary']}"
+    return signal["summary"]
 
 
 def _fold_promises(todo: list[dict]) -> list[dict]:
@@ -173,16 +186,43 @@ def _fold_promises(todo: list[dict]) -> list[dict]:
     return kept
 
 
-def _without_repeats(know: list[dict], cited: set[str]) -> list[dict]:
-    """One fact per source message: a second signal from a message already cited adds nothing."""
-    kept = []
-    for signal in know:
-        first = (signal["activity_ids"] or [None])[0]
-        if first is not None and first in cited:
+def _telling_facts(know: list[dict], day: dt.date) -> list[dict]:
+    """Facts ranked by what matters today, at most FACTS_PER_MESSAGE from one message and one per
+    kind from it (a mail's legal line and its scheduling line may both count; two legal lines not)."""
+    ranked = sorted(know, key=lambda s: (-ranking.fact_weight(s, day), -s["raised_at"].timestamp(), s["signal_id"]))
+    kept, per_message, seen = [], defaultdict(int), set()
+    for signal in ranked:
+        if signal["kind"] in ranking.DAILY_KINDS:
+            if signal["kind"] in seen:
+                continue  # raised anew each day it holds: today's (the newest) says it
+            seen.add(signal["kind"])
+        first = (signal["activity_ids"] or [signal["signal_id"]])[0]
+        if (first, signal["kind"]) in seen or per_message[first] >= FACTS_PER_MESSAGE:
             continue
-        cited.add(first)
+        twin = next((k for k in kept if same_fact(k, signal)), None)
+        if twin is not None:  # the same news by another channel: one line, both cited
+            twin.setdefault("links", [twin["link"]] if twin["link"] else [])
+            if signal["link"] and signal["link"] not in twin["links"]:
+                twin["links"].append(signal["link"])
+            twin["activity_ids"] = list(twin["activity_ids"] or []) + list(signal["activity_ids"] or [])
+            continue
+        seen.add((first, signal["kind"]))
+        per_message[first] += 1
         kept.append(signal)
     return kept
+
+
+def _prepare(sections: dict[str, list[dict]], day: dt.date, settings: Settings) -> tuple[list[dict], list[dict]]:
+    """(Todo, Things to know) of one customer, merged and ranked."""
+    todo = _fold_promises(sorted(sections["todo"], key=lambda s: (s["raised_at"], s["signal_id"])))
+    todo = merge_same_asks(todo)
+    know = _telling_facts(sections["know"], day)
+    risky = any(s["kind"] in ranking.RISK_KINDS for s in know)
+    for signal in todo:
+        signal["age"] = _age(signal["raised_at"], day, settings)
+        signal["external"] = signal["from_customer"]
+    todo.sort(key=lambda s: (-ranking.todo_urgency(s, day, risky), s["raised_at"], s["signal_id"]))
+    return todo, know
 
 
 @dataclass(frozen=True)
@@ -224,38 +264,36 @@ def build_digest_items(
         else:
             by_customer[customer][signal["section"]].append(signal)
 
+    prepared = {customer: _prepare(sections, day, settings) for customer, sections in by_customer.items()}
+
     def urgency(customer: str) -> tuple:
-        sections = by_customer[customer]
-        owed = sum(3 + min(_age(s["raised_at"], day, settings), 10) for s in sections["todo"])
-        risk = sum(_KIND_WEIGHT.get(s["kind"], 0) for s in sections["know"] + sections["todo"])
-        return (-(owed + risk), customer)
+        todo, know = prepared[customer]
+        return (-ranking.customer_urgency(todo, know, day), customer)
 
     items: list[DigestItem] = []
-    for rank, customer in enumerate(sorted(by_customer, key=urgency), start=1):
+    for rank, customer in enumerate(sorted(prepared, key=urgency), start=1):
         status = statuses.get(customer, ("New", False))[0]
-        sections = by_customer[customer]
+        todo, know = prepared[customer]
 
         def add(section: str, position: int, shown: bool, text: str, signal: dict, age: int | None = None) -> None:
+            links = signal.get("links") or ([signal["link"]] if signal["link"] else [])
             items.append(
                 DigestItem(
                     se_id=se_id, digest_date=day, customer=customer, customer_status=status,
                     customer_rank=rank, section=section, position=position, shown=shown, text=text,
-                    link=signal["link"], signal_id=signal["signal_id"], kind=signal["kind"],
-                    age_days=age, activity_ids=list(signal["activity_ids"] or []),
+                    link=links[0] if links else signal["link"], links=links[1:], signal_id=signal["signal_id"],
+                    kind=signal["kind"], age_days=age, activity_ids=list(signal["activity_ids"] or []),
                 )
             )
 
-        # Oldest open items first: they have waited longest.
-        todo = _fold_promises(sorted(sections["todo"], key=lambda s: (s["raised_at"], s["signal_id"])))
-        know = sorted(sections["know"], key=lambda s: (-_KIND_WEIGHT.get(s["kind"], 0), s["raised_at"], s["signal_id"]))
-        know = _without_repeats(know, {(s["activity_ids"] or [None])[0] for s in todo})
         for i, signal in enumerate(todo):
-            age = _age(signal["raised_at"], day, settings)
-            add("todo", i, i < TODO_MAX, _todo_text(signal, age), signal, age)
+            add("todo", i, i < TODO_MAX, _todo_text(signal, signal["age"], day), signal, signal["age"])
         for i, signal in enumerate(know):
-            add("know", i, i < KNOW_MAX, _settled_text(signal), signal)
-        for i, signal in enumerate((todo or know)[:TLDR_MAX]):
-            add("tldr", i, True, _short(signal["tldr"]), signal)
+            add("know", i, i < KNOW_MAX, _know_text(signal, day), signal)
+        # The TLDR leads with what is owed; facts only when nothing is, and never a settled ask.
+        headline = todo or [s for s in know if not s["owed"]]
+        for i, signal in enumerate(headline[:TLDR_MAX]):
+            add("tldr", i, True, _short(plain(signal["tldr"])), signal)
 
     position = 0
     for summary, signal in not_included:

@@ -39,7 +39,7 @@ def _escape(text: str) -> str:
 def _bullet(item: DigestItem) -> str:
     line = f"- {_escape(item.text)}"
     if item.link and item.section != "tldr":
-        line += f" ([{source_label(item.link)}]({item.link}))"
+        line += " (" + ", ".join(f"[{source_label(link)}]({link})" for link in [item.link, *item.links]) + ")"
     return line
 
 

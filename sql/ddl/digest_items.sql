@@ -13,5 +13,8 @@ CREATE TABLE IF NOT EXISTS digest_items (
     signal_id       VARCHAR,
     kind            VARCHAR,
     age_days        INTEGER,               -- for open items: days since raised
-    activity_ids    VARCHAR[]
+    activity_ids    VARCHAR[],
+    links           VARCHAR[]              -- further citations: the same ask carried by other messages
 );
+-- Warehouses made before the column existed.
+ALTER TABLE digest_items ADD COLUMN IF NOT EXISTS links VARCHAR[];

@@ -1,0 +1,65 @@
+"""One line per ask, however many messages carry it.
+
+The same ask reaches the SE more than once: a call recap by mail and in Slack, a customer's ask and a
+colleague relaying it, a customer chasing it a week later. Such items become one Todo line citing
+every message, aged from the first; asks of one message stay apart (the rules separated them).
+"""
+
+from __future__ import annotations
+
+import re
+
+from se_pipeline.analysis import text
+
+MERGE_MIN_SHARED = 3  # content words two asks of one customer share to be one ask…
+MERGE_MIN_SHARED_ACROSS = 2  # …or two when they came by different channels (a mail echoed in Slack)
+
+
+_CONTEXT = re.compile(r"Context: “([^”]*)”")
+
+
+def _words(item: dict) -> set[str]:
+    """What the ask is about: its words and its context's, less the customer's own name."""
+    context = _CONTEXT.search(item.get("summary") or "")
+    words = text.keywords(" ".join(filter(None, [item.get("excerpt"), context.group(1) if context else None])))
+    return words - text.keywords(item.get("customer"))
+
+
+def same_ask(a: dict, b: dict) -> bool:
+    ids_a, ids_b = set(a["activity_ids"] or []), set(b["activity_ids"] or [])
+    if b.get("evidence") == "rule:chase":
+        return bool(ids_a & ids_b)  # the chased ask's message is cited by the chase
+    if a.get("evidence") == "rule:chase" or (a["activity_ids"] or [None])[0] == (b["activity_ids"] or [None])[0]:
+        return False
+    shared = len(_words(a) & _words(b))
+    across = (a.get("link") or "").split("/")[2:3] != (b.get("link") or "").split("/")[2:3]
+    return shared >= MERGE_MIN_SHARED or (across and shared >= MERGE_MIN_SHARED_ACROSS)
+
+
+def merge_same_asks(todo: list[dict]) -> list[dict]:
+    """`todo`: open items of one customer, oldest first. The first of each ask keeps its words; the
+    later ones add their citations (a chase also marks the line as chased)."""
+    kept: list[dict] = []
+    for item in todo:
+        into = next((k for k in kept if same_ask(k, item)), None)
+        if into is None:
+            kept.append({**item, "links": [item["link"]] if item.get("link") else [], "chased": False})
+            continue
+        into["activity_ids"] = list(dict.fromkeys(list(into["activity_ids"] or []) + list(item["activity_ids"] or [])))
+        if item.get("link") and item["link"] not in into["links"]:
+            into["links"].append(item["link"])
+        if item.get("evidence") == "rule:chase":
+            into["chased"] = True
+            into["chased_at"] = item["raised_at"]
+        if item.get("due_date") and (into.get("due_date") is None or item["due_date"] < into["due_date"]):
+            into["due_date"] = item["due_date"]
+    return kept
+
+
+def same_fact(a: dict, b: dict) -> bool:
+    """Two facts of one kind telling the same news (a tool's Slack post and its mail)."""
+    if a["kind"] != b["kind"] or a["activity_date"] != b["activity_date"]:
+        return False
+    words_a, words_b = text.keywords(a.get("summary")), text.keywords(b.get("summary"))
+    smaller = min(len(words_a), len(words_b))
+    return smaller > 0 and len(words_a & words_b) >= max(2, 0.6 * smaller)
