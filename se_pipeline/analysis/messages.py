@@ -85,7 +85,7 @@ def message_signals(row: dict[str, Any], ctx: RuleContext) -> list[Signal]:
         blocker = next((s for s in said if text.is_blocker(s)), None)
         if blocker:
             out.append(make.technical_question(blocker, blocker=True))
-    out.extend(_facts(make, row, ctx, said, external))
+    out.extend(_facts(make, row, ctx, said, external, asks, owners))
     return out
 
 
@@ -114,12 +114,12 @@ def _classify(unit: Unit, said: list[Unit], at: int, row: dict[str, Any]) -> str
 
 def _asks(said: list[Unit], addressing: Addressing, row: dict[str, Any]) -> list[Ask]:
     kinds = [_classify(u, said, i, row) for i, u in enumerate(said)]
-    hands_out_work = "request" in kinds
+    asked = [addressing.to[i] for i, k in enumerate(kinds) if k == "request"]
     asks: list[Ask] = []
     for i, (unit, kind) in enumerate(zip(said, kinds)):
         to = addressing.to[i]
-        if kind is None and hands_out_work and unit.text.startswith("@") and to and not text.is_offer(unit.text):
-            kind = "assignment"  # "@Ana section D is the technical part" among asks for others
+        if kind is None and to and unit.text.startswith("@") and any(a and a != to for a in asked) and not text.is_offer(unit.text):
+            kind = "assignment"  # "@Ana section D is the technical part" beside "@Bo please do A–C"
         if kind is None:
             continue
         last = asks[-1] if asks else None
@@ -200,11 +200,15 @@ def _promises(make: Maker, said: list[Unit]) -> list[Signal]:
     return out
 
 
-def _facts(make: Maker, row: dict[str, Any], ctx: RuleContext, said: list[str], external: bool) -> list[Signal]:
+def _facts(make: Maker, row: dict[str, Any], ctx: RuleContext, said: list[str], external: bool,
+           asks: list[Ask], owners: list[str | None]) -> list[Signal]:
     out: list[Signal] = []
     body = row.get("text") or ""
     customer = row.get("customer")
-    scheduling = [s for s in said if text.is_scheduling(s) and (text.is_question(s) or text.proposes_meeting(s))]
+    # A meeting asked of the SE is already a Todo line; one proposed or announced is a fact.
+    owed_asks = {ask.text for ask, owner in zip(asks, owners) if owner}
+    scheduling = [s for s in said if text.is_scheduling(s) and (text.is_question(s) or text.proposes_meeting(s))
+                  and not any(s in a for a in owed_asks)]
     if scheduling and customer:
         out.append(make.fact("scheduling", "wants to meet", summaries.around(said, scheduling[0]), "rule:scheduling_request"))
     # A colleague's word on legal matters is news when it names a document or step ("the MSA redlines

@@ -207,8 +207,9 @@ def action_item(customer: str | None, author: str | None, sentence: str, externa
 
 
 def commitment(customer: str | None, sentence: str) -> tuple[str, str]:
-    promise = _PROMISE_LEAD.sub("", _tidy(sentence), count=1).rstrip(".! ")
-    promise = re.sub(r"^(have|get)\s+", "", promise) if promise.lower().startswith(("have sso", "get sso")) else promise
+    promise = _PROMISE_LEAD.sub("", _tidy(plain(sentence)), count=1).rstrip(".! ")
+    # The TLDR speaks to the SE: "send you the comparison" is "send them the comparison".
+    promise = re.sub(r"\b(you|your)\b", lambda m: {"you": "them", "your": "their"}[m.group(1).lower()], promise, flags=re.I)
     suffix = f"({short_customer(customer)})" if customer else ""
     budget = TLDR_WORDS - len(suffix.split())
     tldr = f"{clip(_capital(_compact(promise)), budget)} {suffix}".strip()

@@ -12,17 +12,27 @@ import re
 from se_pipeline.analysis import text
 
 MERGE_MIN_SHARED = 3  # content words two asks of one customer share to be one ask…
-MERGE_MIN_SHARED_ACROSS = 2  # …or two when they came by different channels (a mail echoed in Slack)
+MERGE_MIN_SHARED_ACROSS = 2  # …or two when they came by different channels or share a name
 
 
 _CONTEXT = re.compile(r"Context: “([^”]*)”")
 
 
+_NAMED = re.compile(r"(?<=[\w,;:] )[A-Z][\w-]{3,}")  # a capitalised word inside a sentence: a name or a product
+
+
+def _said(item: dict) -> str:
+    context = _CONTEXT.search(item.get("summary") or "")
+    return " ".join(filter(None, [item.get("excerpt"), context.group(1) if context else None]))
+
+
 def _words(item: dict) -> set[str]:
     """What the ask is about: its words and its context's, less the customer's own name."""
-    context = _CONTEXT.search(item.get("summary") or "")
-    words = text.keywords(" ".join(filter(None, [item.get("excerpt"), context.group(1) if context else None])))
-    return words - text.keywords(item.get("customer"))
+    return text.keywords(_said(item)) - text.keywords(item.get("customer"))
+
+
+def _names(item: dict) -> set[str]:
+    return {w.lower() for w in _NAMED.findall(_said(item))} - text.keywords(item.get("customer"))
 
 
 def same_ask(a: dict, b: dict) -> bool:
@@ -31,9 +41,11 @@ def same_ask(a: dict, b: dict) -> bool:
         return bool(ids_a & ids_b)  # the chased ask's message is cited by the chase
     if a.get("evidence") == "rule:chase" or (a["activity_ids"] or [None])[0] == (b["activity_ids"] or [None])[0]:
         return False
-    shared = len(_words(a) & _words(b))
+    shared = _words(a) & _words(b)
     across = (a.get("link") or "").split("/")[2:3] != (b.get("link") or "").split("/")[2:3]
-    return shared >= MERGE_MIN_SHARED or (across and shared >= MERGE_MIN_SHARED_ACROSS)
+    # Two shared words suffice across channels, or when one of them names someone or something.
+    telling = across or bool(shared & _names(a) & _names(b))
+    return len(shared) >= MERGE_MIN_SHARED or (telling and len(shared) >= MERGE_MIN_SHARED_ACROSS)
 
 
 def merge_same_asks(todo: list[dict]) -> list[dict]:
