@@ -93,17 +93,18 @@ class Maker:
             resolve_rule=resolve_rule, key=key,
         )
 
-    def customer_question(self, sentence: str, se_id: str | None = None, key: str = "") -> Signal:
-        tldr, summary = summaries.customer_question(self.row.get("customer"), self.row.get("author_name"), sentence)
+    def customer_question(self, sentence: str, se_id: str | None = None, key: str = "", context: str | None = None) -> Signal:
+        tldr, summary = summaries.customer_question(self.row.get("customer"), self.row.get("author_name"), sentence, context)
         signal = self.signal("customer_question", tldr, summary, sentence, "rule:customer_question",
                              owed=True, se_id=se_id, resolve_rule=ANSWER, key=key)
         signal.due_date = text.due_date(sentence, self.row["activity_date"])
         return signal
 
-    def technical_question(self, sentence: str, blocker: bool, se_id: str | None = None, key: str = "") -> Signal:
+    def technical_question(self, sentence: str, blocker: bool, se_id: str | None = None, key: str = "",
+                           context: str | None = None) -> Signal:
         place = summaries.where(self.row.get("channel_kind"), self.row.get("channel"))
         tldr, summary = summaries.technical_question(
-            self.row.get("customer"), self.row.get("author_name"), sentence, blocker, place
+            self.row.get("customer"), self.row.get("author_name"), sentence, blocker, place, context
         )
         evidence = "rule:customer_blocker" if blocker else "rule:technical_question_to_se"
         return self.signal("technical_question", tldr, summary, sentence, evidence, owed=True, se_id=se_id,

@@ -185,10 +185,9 @@ def _owed(make: Maker, ask: Ask, owner: str, row: dict[str, Any], external: bool
     if ask.kind in ("request", "assignment"):
         return make.action_item(said_text, [], external, se_id=owner, key=key, context=ask.context,
                                 assigned=ask.kind == "assignment")
-    question = summaries.with_context(said_text, ask.context)
     if external:
-        return make.customer_question(question, se_id=owner, key=key)
-    return make.technical_question(question, blocker=False, se_id=owner, key=key)
+        return make.customer_question(said_text, se_id=owner, key=key, context=ask.context)
+    return make.technical_question(said_text, blocker=False, se_id=owner, key=key, context=ask.context)
 
 
 def _promises(make: Maker, said: list[Unit]) -> list[Signal]:

@@ -152,9 +152,13 @@ def who(author: str | None, customer: str | None, external: bool) -> str:
 # ---- per kind ------------------------------------------------------------------------------------
 
 
-def customer_question(customer: str | None, author: str | None, sentence: str) -> tuple[str, str]:
-    tldr = _limit(f"Answer {short_customer(customer)}:", _capital(_compact(sentence)))
-    return tldr, f"{who(author, customer, True)} asked: {quote(sentence)}"
+def _with_context(summary: str, context: str | None) -> str:
+    return f"{summary} Context: {quote(context, 20)}" if context else summary
+
+
+def customer_question(customer: str | None, author: str | None, sentence: str, context: str | None = None) -> tuple[str, str]:
+    tldr = _limit(f"Answer {short_customer(customer)}:", _capital(_compact(with_context(sentence, context))))
+    return tldr, _with_context(f"{who(author, customer, True)} asked: {quote(sentence)}", context)
 
 
 def with_context(sentence: str, previous: str | None) -> str:
@@ -172,12 +176,13 @@ def where(channel_kind: str | None, channel: str | None) -> str:
     return f" in #{channel}"
 
 
-def technical_question(customer: str | None, author: str | None, sentence: str, blocker: bool, place: str) -> tuple[str, str]:
+def technical_question(customer: str | None, author: str | None, sentence: str, blocker: bool, place: str,
+                       context: str | None = None) -> tuple[str, str]:
     if blocker:
         tldr = _limit(f"Unblock {short_customer(customer)}:", _capital(_compact(sentence)))
-        return tldr, f"{who(author, customer, True)} is blocked: {quote(sentence)}"
-    tldr = _limit(f"Answer {first_name(author)}:", _capital(_compact(sentence)))
-    return tldr, f"{first_name(author)} asked you{place}: {quote(sentence)}"
+        return tldr, _with_context(f"{who(author, customer, True)} is blocked: {quote(sentence)}", context)
+    tldr = _limit(f"Answer {first_name(author)}:", _capital(_compact(with_context(sentence, context))))
+    return tldr, _with_context(f"{first_name(author)} asked you{place}: {quote(sentence)}", context)
 
 
 def action_item(customer: str | None, author: str | None, sentence: str, external: bool,
@@ -189,9 +194,7 @@ def action_item(customer: str | None, author: str | None, sentence: str, externa
     tidy = _LET_KNOW_LEAD.sub("tell me", _tidy(plain(sentence)), count=1)
     ask = _ASK_LEAD.sub("", tidy, count=1).rstrip("?.! ")
     verb = "assigned you" if assigned else "asked you"
-    summary = f"{asker} {verb}: {quote(sentence)}"
-    if previous:
-        summary += f" Context: {quote(previous, 20)}"
+    summary = _with_context(f"{asker} {verb}: {quote(sentence)}", previous)
     if assigned or (ask == tidy.rstrip("?.! ") and _NOT_IMPERATIVE.match(ask)):
         # An indirect ask ("We'd need the DPA before Friday"): say whose ask it is.
         tldr = _limit(f"Follow up with {short_customer(customer)}:" if customer else "Follow up:", _compact(sentence))

@@ -12,27 +12,23 @@ import re
 from se_pipeline.analysis import text
 
 MERGE_MIN_SHARED = 3  # content words two asks of one customer share to be one ask…
-MERGE_MIN_SHARED_ACROSS = 2  # …or two when they came by different channels or share a name
+MERGE_MIN_SHARED_ACROSS = 2  # …or two when they came by different channels (a mail echoed in Slack)
 
 
 _CONTEXT = re.compile(r"Context: “([^”]*)”")
 
 
-_NAMED = re.compile(r"(?<=[\w,;:] )[A-Z][\w-]{3,}")  # a capitalised word inside a sentence: a name or a product
-
-
-def _said(item: dict) -> str:
-    context = _CONTEXT.search(item.get("summary") or "")
-    return " ".join(filter(None, [item.get("excerpt"), context.group(1) if context else None]))
+_MENTION = re.compile(r"@[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?")
+# Words text.keywords drops as filler that still tell two asks apart ("the call", "the invite").
+_TELLING = re.compile(r"\b(call|meeting|invite|document|update|pricing|quote)\b", re.I)
 
 
 def _words(item: dict) -> set[str]:
-    """What the ask is about: its words and its context's, less the customer's own name."""
-    return text.keywords(_said(item)) - text.keywords(item.get("customer"))
-
-
-def _names(item: dict) -> set[str]:
-    return {w.lower() for w in _NAMED.findall(_said(item))} - text.keywords(item.get("customer"))
+    """What the ask is about: its words and its context's, less @mentions and the customer's name."""
+    context = _CONTEXT.search(item.get("summary") or "")
+    said = _MENTION.sub(" ", " ".join(filter(None, [item.get("excerpt"), context.group(1) if context else None])))
+    words = text.keywords(said) | {w.lower() for w in _TELLING.findall(said)}
+    return words - text.keywords(item.get("customer"))
 
 
 def same_ask(a: dict, b: dict) -> bool:
@@ -41,11 +37,9 @@ def same_ask(a: dict, b: dict) -> bool:
         return bool(ids_a & ids_b)  # the chased ask's message is cited by the chase
     if a.get("evidence") == "rule:chase" or (a["activity_ids"] or [None])[0] == (b["activity_ids"] or [None])[0]:
         return False
-    shared = _words(a) & _words(b)
+    shared = len(_words(a) & _words(b))
     across = (a.get("link") or "").split("/")[2:3] != (b.get("link") or "").split("/")[2:3]
-    # Two shared words suffice across channels, or when one of them names someone or something.
-    telling = across or bool(shared & _names(a) & _names(b))
-    return len(shared) >= MERGE_MIN_SHARED or (telling and len(shared) >= MERGE_MIN_SHARED_ACROSS)
+    return shared >= MERGE_MIN_SHARED or (across and shared >= MERGE_MIN_SHARED_ACROSS)
 
 
 def merge_same_asks(todo: list[dict]) -> list[dict]:
