@@ -174,3 +174,17 @@ def test_facts_stay_in_things_to_know_for_a_week_with_their_day(con, settings):
     add_signal(con, "today", "Acme Corp", "negative_tone", False, "2026-10-22T09:00", summary="Dana sounds frustrated")
     know = [i.text for i in build_digest_items(con, "alice", DAY, settings) if i.section == "know"]
     assert know == ["Dana sounds frustrated", "Oct 16: DPA redlines sent"]
+
+
+def test_the_same_ask_by_mail_and_slack_is_one_line_and_two_asks_on_one_topic_stay_two(con, settings):
+    add_signal(con, "m1", "Acme Corp", "action_item", True, "2026-10-20T09:00", excerpt="Can we get the signed bridge letter?")
+    add_signal(con, "e1", "Acme Corp", "action_item", True, "2026-10-21T09:00", excerpt="Please send them the bridge letter link.")
+    con.execute("UPDATE signals SET link = 'https://mail.google.com/mail/u/0/#search/rfc822msgid%3Ae1' WHERE signal_id = 'e1'")
+    add_signal(con, "q1", "Acme Corp", "customer_question", True, "2026-10-21T10:00",
+               excerpt="Can the MQTT source route topic wildcards to one table per site?")
+    add_signal(con, "q2", "Acme Corp", "customer_question", True, "2026-10-22T10:00",
+               excerpt="Can you confirm the new latency criterion is achievable with the MQTT source?")
+    todo = [i for i in build_digest_items(con, "alice", DAY, settings) if i.section == "todo"]
+    assert len(todo) == 3
+    [merged] = [i for i in todo if i.signal_id == "m1"]
+    assert merged.links == ["https://mail.google.com/mail/u/0/#search/rfc822msgid%3Ae1"]

@@ -11,7 +11,8 @@ import re
 
 from se_pipeline.analysis import text
 
-MERGE_MIN_SHARED = 3  # content words two asks of one customer share to be one ask…
+MERGE_MIN_SHARED = 3  # content words two asks of one customer share to be one ask (and a good part
+MERGE_MIN_OVERLAP = 0.35  # of the shorter one's words: two questions on one product are not one ask)…
 MERGE_MIN_SHARED_ACROSS = 2  # …or two when they came by different channels (a mail echoed in Slack)
 
 
@@ -37,9 +38,12 @@ def same_ask(a: dict, b: dict) -> bool:
         return bool(ids_a & ids_b)  # the chased ask's message is cited by the chase
     if a.get("evidence") == "rule:chase" or (a["activity_ids"] or [None])[0] == (b["activity_ids"] or [None])[0]:
         return False
-    shared = len(_words(a) & _words(b))
+    words_a, words_b = _words(a), _words(b)
+    shared = len(words_a & words_b)
     across = (a.get("link") or "").split("/")[2:3] != (b.get("link") or "").split("/")[2:3]
-    return shared >= MERGE_MIN_SHARED or (across and shared >= MERGE_MIN_SHARED_ACROSS)
+    if across:
+        return shared >= MERGE_MIN_SHARED_ACROSS
+    return shared >= MERGE_MIN_SHARED and shared >= MERGE_MIN_OVERLAP * min(len(words_a), len(words_b))
 
 
 def merge_same_asks(todo: list[dict]) -> list[dict]:
