@@ -106,3 +106,11 @@ def test_a_customer_threatening_the_deal_is_a_risk_and_an_internal_grumble_is_no
                                    is_external_channel=False, author_is_external=False, author_name="Theo Park"), ctx())
     assert "negative_tone" not in {s.kind for s in internal}
     assert "legal_security_procurement" not in {s.kind for s in internal}  # grumbling is not a legal update
+
+
+def test_a_changed_plan_stated_as_a_need_is_a_fact_and_an_outright_ask_stays_an_ask():
+    said = message_signals(row("Management pulled the decision forward, so the pilot has to finish by 3 Apr instead of "
+                               "10 Apr and we need the full load done by Monday."), ctx())
+    assert {s.kind for s in said} == {"deal_update"}
+    [ask] = owed("The go-live moved to 3 Apr, so can you send the cut-over plan by Monday?")
+    assert ask.kind == "action_item"

@@ -106,6 +106,10 @@ def _classify(unit: Unit, said: list[Unit], at: int, row: dict[str, Any]) -> str
     if unit.greeting or unit.sign_off or _asks_nothing_now(unit.text, said, at, row):
         return None
     if text.is_request(unit.text):
+        # "The go-live moved to 3 Nov, so we need the load done by Monday" announces a change; it is a
+        # fact unless it also asks outright ("can you…", "please…").
+        if text.changes_the_deal(unit.text) and not text.asks_outright(unit.text):
+            return None
         return "request"
     if text.is_question(unit.text):
         return "question"

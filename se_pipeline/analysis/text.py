@@ -346,6 +346,14 @@ def is_ack_only(sentence: str) -> bool:
 _FIRST_PERSON = re.compile(r"\b(i'?ll|i will|i'?m going to|i am going to|we'?ll|we will|let me)\b", re.I)
 
 
+_OUTRIGHT = re.compile(r"\b(can|could|would|will) (you|someone|anyone)\b|\b(please|pls|kindly)\b|\?\s*$", re.I)
+
+
+def asks_outright(sentence: str) -> bool:
+    """Asks in so many words ("can you…", "please…", a question mark), not by stating a need."""
+    return bool(_OUTRIGHT.search(sentence))
+
+
 def proposes_meeting(sentence: str) -> bool:
     return bool(_PROPOSES_MEETING.search(sentence))
 
