@@ -186,6 +186,17 @@ def _fold_promises(todo: list[dict]) -> list[dict]:
     return kept
 
 
+def _restates_an_ask(fact: dict, sections: dict[str, list[dict]]) -> bool:
+    """A fact that only repeats an ask of its own message ("SOC 2 update: can we get the SOC 2
+    letter?"): the ask's line says it already."""
+    said = fact.get("excerpt") or ""
+    if fact["owed"] or fact["kind"] not in ("legal_security_procurement", "scheduling") or not said:
+        return False
+    first = (fact["activity_ids"] or [None])[0]
+    asks = [s for s in sections["todo"] + sections["know"] if s["owed"] and (s["activity_ids"] or [None])[0] == first]
+    return any(a.get("excerpt") and (a["excerpt"] in said or said in a["excerpt"]) for a in asks)
+
+
 def _telling_facts(know: list[dict], day: dt.date) -> list[dict]:
     """Facts ranked by what matters today, at most FACTS_PER_MESSAGE from one message and one per
     kind from it (a mail's legal line and its scheduling line may both count; two legal lines not)."""
@@ -216,7 +227,7 @@ def _prepare(sections: dict[str, list[dict]], day: dt.date, settings: Settings) 
     """(Todo, Things to know) of one customer, merged and ranked."""
     todo = _fold_promises(sorted(sections["todo"], key=lambda s: (s["raised_at"], s["signal_id"])))
     todo = merge_same_asks(todo)
-    know = _telling_facts(sections["know"], day)
+    know = _telling_facts([s for s in sections["know"] if not _restates_an_ask(s, sections)], day)
     risky = any(s["kind"] in ranking.RISK_KINDS for s in know)
     for signal in todo:
         signal["age"] = _age(signal["raised_at"], day, settings)
