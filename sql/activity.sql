@@ -72,7 +72,8 @@ gmail AS (
         email_domain(g.from_email) NOT IN (SELECT domain FROM config_company_domains) AND NOT coalesce(g.is_automated, FALSE) AS author_is_external,
         g.se_id AS owner_se_id,
         list_distinct(list_filter(
-            list_transform(list_concat([g.from_email], coalesce(g.to_emails, []), coalesce(g.cc_emails, [])), lambda e: email_domain(e)),
+            list_transform(list_concat([g.from_email], coalesce(g.to_emails, []), coalesce(g.cc_emails, []),
+                                       forwarded_addresses(g.quoted_text)), lambda e: email_domain(e)),
             lambda d: d IS NOT NULL AND NOT list_contains(ours.domains, d)
         )) AS external_domains,
         lower(coalesce(g.subject, '') || ' ' || coalesce(g.body_text, '')) AS match_text,

@@ -41,6 +41,7 @@ def con(settings):
         t(activity_id, author_name, se_id, activity_date, source, channel_kind, customer, author_is_se, subject, text, link);
         ALTER TABLE activity ADD COLUMN sent_at TIMESTAMPTZ;
         ALTER TABLE activity ADD COLUMN author_is_external BOOLEAN;
+        ALTER TABLE activity ADD COLUMN is_bot BOOLEAN;
     """)
     return con
 

@@ -216,10 +216,12 @@ def _facts(make: Maker, row: dict[str, Any], ctx: RuleContext, said: list[str], 
         out.append(make.fact("scheduling", "wants to meet", summaries.around(said, scheduling[0]), "rule:scheduling_request"))
     # A colleague's word on legal matters is news when it names a document or step ("the MSA redlines
     # went out"), not when it only grumbles about the process.
-    topic = text.legal_topic(body) if external else text.legal_document(body)
-    if topic and (external or not truthy(row.get("is_reply"))):
-        sentence = next((s for s in said if text.legal_topic(s)), body)
-        out.append(make.fact("legal_security_procurement", f"{topic} update", summaries.around(said, sentence),
+    find_topic = text.legal_topic if external else text.legal_document
+    # A sentence that is itself an ask of the SE is told by its Todo line.
+    legal = [s for s in said if find_topic(s) and not any(s in a for a in owed_asks)]
+    if legal and (external or not truthy(row.get("is_reply"))):
+        topic = find_topic(legal[0])
+        out.append(make.fact("legal_security_procurement", f"{topic} update", summaries.around(said, legal[0]),
                              f"rule:legal_term:{topic}"))
     if external and customer:
         change = next((s for s in said if text.changes_the_deal(s)), None)

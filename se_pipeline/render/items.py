@@ -68,6 +68,7 @@ def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.da
                s.resolved_at, s.summary, coalesce(s.tldr, s.summary) AS tldr, s.activity_ids, s.link,
                s.relevance, s.thread_key, s.excerpt, s.evidence, s.due_date, s.asker_id,
                a.author_name AS resolved_by_name, coalesce(src.author_is_external, FALSE) AS from_customer,
+               coalesce(src.is_bot, FALSE) AS from_tool,
                CASE
                    WHEN s.owed AND (s.resolved_at IS NULL OR s.resolved_at >= $day_end) THEN 'todo'
                    WHEN s.relevance = 'uncertain' THEN 'not_included'
@@ -186,27 +187,21 @@ def _fold_promises(todo: list[dict]) -> list[dict]:
     return kept
 
 
-def _restates_an_ask(fact: dict, sections: dict[str, list[dict]]) -> bool:
-    """A fact that only repeats an ask of its own message ("SOC 2 update: can we get the SOC 2
-    letter?"): the ask's line says it already."""
-    said = fact.get("excerpt") or ""
-    if fact["owed"] or fact["kind"] not in ("legal_security_procurement", "scheduling") or not said:
-        return False
-    first = (fact["activity_ids"] or [None])[0]
-    asks = [s for s in sections["todo"] + sections["know"] if s["owed"] and (s["activity_ids"] or [None])[0] == first]
-    return any(a.get("excerpt") and (a["excerpt"] in said or said in a["excerpt"]) for a in asks)
-
-
 def _telling_facts(know: list[dict], day: dt.date) -> list[dict]:
     """Facts ranked by what matters today, at most FACTS_PER_MESSAGE from one message and one per
     kind from it (a mail's legal line and its scheduling line may both count; two legal lines not)."""
+    # A rival named by a person says more than a tool's topic list naming it too.
+    said_by_people = {s["evidence"] for s in know if s["kind"] == "competitor_mention" and not s.get("from_tool")}
+    know = [s for s in know if not (s["kind"] == "competitor_mention" and s.get("from_tool") and s["evidence"] in said_by_people)]
     ranked = sorted(know, key=lambda s: (-ranking.fact_weight(s, day), -s["raised_at"].timestamp(), s["signal_id"]))
     kept, per_message, seen = [], defaultdict(int), set()
     for signal in ranked:
-        if signal["kind"] in ranking.DAILY_KINDS:
-            if signal["kind"] in seen:
-                continue  # raised anew each day it holds: today's (the newest) says it
-            seen.add(signal["kind"])
+        if signal["kind"] in ranking.DAILY_KINDS or signal["kind"] == "competitor_mention":
+            # Raised anew each day it holds (today's says it), or the same rival named again: once.
+            topic = (signal["kind"], signal["evidence"] if signal["kind"] == "competitor_mention" else "")
+            if topic in seen:
+                continue
+            seen.add(topic)
         first = (signal["activity_ids"] or [signal["signal_id"]])[0]
         if (first, signal["kind"]) in seen or per_message[first] >= FACTS_PER_MESSAGE:
             continue
@@ -227,7 +222,7 @@ def _prepare(sections: dict[str, list[dict]], day: dt.date, settings: Settings) 
     """(Todo, Things to know) of one customer, merged and ranked."""
     todo = _fold_promises(sorted(sections["todo"], key=lambda s: (s["raised_at"], s["signal_id"])))
     todo = merge_same_asks(todo)
-    know = _telling_facts([s for s in sections["know"] if not _restates_an_ask(s, sections)], day)
+    know = _telling_facts(sections["know"], day)
     risky = any(s["kind"] in ranking.RISK_KINDS for s in know)
     for signal in todo:
         signal["age"] = _age(signal["raised_at"], day, settings)

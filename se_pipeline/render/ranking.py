@@ -19,7 +19,7 @@ FACT_WEIGHT = {
     "trial_not_started": 4,
     "opportunity_change": 4,
     "legal_security_procurement": 3,
-    "competitor_mention": 3,
+    "competitor_mention": 4,
     "new_customer": 3,
     "scheduling": 2,
     "usage_growth": 2,
@@ -64,7 +64,9 @@ def fact_weight(item: dict, day: dt.date) -> float:
     if item.get("owed"):
         return 0.0
     age = max(0, _days(day, item["activity_date"]))
-    return FACT_WEIGHT.get(item["kind"], 1) + (3 if age == 0 else 1.5 if age == 1 else 0) - 0.3 * age
+    # The customer's own word outweighs our relay of it; a person's outweighs a tool's aside.
+    voice = (1 if item.get("from_customer") else 0) - (1 if item.get("from_tool") and item["kind"] != "automated" else 0)
+    return FACT_WEIGHT.get(item["kind"], 1) + voice + (3 if age == 0 else 1.5 if age == 1 else 0) - 0.3 * age
 
 
 def customer_urgency(todo: list[dict], know: list[dict], day: dt.date) -> float:
