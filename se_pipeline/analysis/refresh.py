@@ -63,7 +63,9 @@ def refresh_signals(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
     ensure_signals_table(con)
     report = SignalsReport(window=str(window))
     lookback_start = window.last_day - dt.timedelta(days=options.lookback_days)
-    recent = _activity(con, since=min(lookback_start, window.first_day - dt.timedelta(days=options.slow_response_days)))
+    # From the lookback before the window's *first* day: each day then sees the same history whatever
+    # the window (a backfill in one run or day by day gives the same signals).
+    recent = _activity(con, since=window.first_day - dt.timedelta(days=max(options.lookback_days, options.slow_response_days)))
     ctx = _context(con, settings, options, since=lookback_start, activity=recent)
 
     found = _extract(recent, window, ctx, con, options)
@@ -114,9 +116,16 @@ def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: Analys
             if names:
                 files[key] = list(names)
             recipients[key] = list(to or [])
+    return RuleContext(ses, competitors, files, recipients)
+
+
+def _days_between(activity: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
+    return activity.loc[activity["activity_date"].map(lambda d: first <= d <= last).astype(bool)]
+
+
+def _people(con: duckdb.DuckDBPyConnection, ctx: RuleContext, activity: pd.DataFrame) -> People:
     names, colleagues = _people_names(con, activity)
-    people = People.of([(se.id, se.name) for se in ses], names, colleagues)
-    return RuleContext(ses, competitors, files, recipients, people)
+    return People.of([(se.id, se.name) for se in ctx.sales_engineers], names, colleagues)
 
 
 def _people_names(con: duckdb.DuckDBPyConnection, activity: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -160,11 +169,17 @@ def _named_competitors(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
 
 def _extract(recent: pd.DataFrame, window: Window, ctx: RuleContext, con: duckdb.DuckDBPyConnection,
              options: AnalysisSettings) -> list[Signal]:
-    in_window = recent[[window.first_day <= d <= window.last_day for d in recent["activity_date"]]]
     found: list[Signal] = []
-    for row in in_window.to_dict("records"):
-        found.extend(message_signals(row, ctx))
-    found.extend(chases.chase_signals(in_window, recent, ctx))
+    for day in window.days:
+        # The people a sentence may name: those seen in the lookback up to that day, so a day's
+        # signals do not depend on which later days were loaded with it.
+        seen = _days_between(recent, day - dt.timedelta(days=options.lookback_days), day)
+        day_ctx = dataclasses.replace(ctx, people=_people(con, ctx, seen))
+        on_day = _days_between(seen, day, day)
+        for row in on_day.to_dict("records"):
+            found.extend(message_signals(row, day_ctx))
+        found.extend(chases.chase_signals(on_day, seen, day_ctx))
+    ctx = dataclasses.replace(ctx, people=_people(con, ctx, recent))
     found.extend(accounts.slow_responses(recent, window, options.slow_response_days, ctx))
     found.extend(accounts.trial_not_started(con, window))
     found.extend(accounts.new_customers(con, window))
