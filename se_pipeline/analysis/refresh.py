@@ -15,6 +15,7 @@ from se_pipeline.analysis import accounts, resolution
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.text import DEFAULT_COMPETITORS, competitor_pattern
+from se_pipeline.analysis.tools import mail_facts, merge_repeats
 from se_pipeline.config import AnalysisSettings, Settings
 from se_pipeline.paths import DDL_SQL_DIR
 from se_pipeline.warehouse.connection import transaction
@@ -111,7 +112,7 @@ def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: Analys
             if names:
                 files[key] = list(names)
             recipients[key] = list(to or [])
-    return RuleContext(ses, competitors, files, recipients)
+    return RuleContext(ses, competitors, files, recipients, mail_facts(con, since), settings.tz)
 
 
 def _extract(recent: pd.DataFrame, window: Window, ctx: RuleContext, con: duckdb.DuckDBPyConnection,
@@ -120,6 +121,7 @@ def _extract(recent: pd.DataFrame, window: Window, ctx: RuleContext, con: duckdb
     found: list[Signal] = []
     for row in in_window.to_dict("records"):
         found.extend(message_signals(row, ctx))
+    found = merge_repeats(found)
     found.extend(accounts.slow_responses(recent, window, options.slow_response_days))
     found.extend(accounts.trial_not_started(con, window))
     found.extend(accounts.new_customers(con, window))

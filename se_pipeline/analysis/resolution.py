@@ -7,6 +7,9 @@
                   link, "here's the…", "attached", "configured"), or one to the same customer
                   elsewhere that does so and is about the same thing (two shared content words).
   customer_reply  the customer writes again (any channel): ends a slow-response spell.
+  follow_up       (a call's next step to confirm or check something) a later message from our side,
+                  in the thread or to the same customer in a shared place, that says something
+                  about the same thing (two content words in common, "confirm" ~ "confirmed").
 Where Slack people reply outside the thread, a top-level reply counts when it is in a DM (the other
 person, within 3 days) or @mentions the asker.
 """
@@ -19,7 +22,7 @@ from collections import defaultdict
 import pandas as pd
 
 from se_pipeline.analysis import text
-from se_pipeline.analysis.signal import ANSWER, CUSTOMER_REPLY, DELIVER, truthy
+from se_pipeline.analysis.signal import ANSWER, CUSTOMER_REPLY, DELIVER, FOLLOW_UP, truthy
 
 _DM_REPLY_WINDOW = dt.timedelta(days=3)
 _MIN_SHARED_WORDS = 2
@@ -89,7 +92,7 @@ def _candidates(signal: dict, index: ActivityIndex) -> list[dict]:
         origin = next((r for r in index.by_thread.get(thread, []) if r["activity_id"] in own), None)
         if origin is not None and origin["source"] == "slack":
             add(_slack_top_level_replies(signal, origin, index))
-        if rule == DELIVER and signal.get("customer") is not None:
+        if rule in (DELIVER, FOLLOW_UP) and signal.get("customer") is not None:
             add([r for r in index.by_customer[signal["customer"]] if truthy(r.get("is_external_channel"))])
     return sorted(found.values(), key=lambda r: (r["sent_at"], r["activity_id"]))
 
@@ -128,4 +131,13 @@ def _settles(signal: dict, row: dict, index: ActivityIndex) -> bool:
             return True
         shared = text.keywords(signal.get("excerpt")) & text.keywords(row.get("text"))
         return len(shared) >= _MIN_SHARED_WORDS
+    if rule == FOLLOW_UP:
+        if not _ours(row) or not (text.is_substantive_reply(row.get("text")) or index.delivered(row)):
+            return False
+        return same_thread or _shared_stems(signal.get("excerpt"), row.get("text")) >= _MIN_SHARED_WORDS
     return False
+
+
+def _shared_stems(said: str | None, reply: str | None) -> int:
+    """Content words in common, by their first five letters ("confirm support" ~ "confirmed … supported")."""
+    return len({w[:5] for w in text.keywords(said)} & {w[:5] for w in text.keywords(reply)})
