@@ -93,6 +93,11 @@ def test_the_same_step_in_the_post_and_the_mail_is_one_item_citing_both():
     merged = merge_repeats(post + mail)
     assert len(merged) == len(post)
     assert all(s.activity_ids == ["slack:C9:1.0", "gmail:<m1@x>"] for s in merged)
+    # A mail that comes a day later stays apart: a day-by-day run could not have merged it.
+    late = tool_signals(tool_mail(RECAP_POST.split("\n", 1)[1], "Gong", "no-reply@gong.io",
+                                  "Call recap: Acme Corp – rollout planning", activity_date=TUESDAY + dt.timedelta(days=1)),
+                        ctx())
+    assert len(merge_repeats(tool_signals(bot_post(RECAP_POST, "Gong"), ctx()) + late)) == 2 * len(post)
 
 
 # ---- CRM updates -------------------------------------------------------------------------------
@@ -145,8 +150,7 @@ def test_a_ticket_mail_shows_id_subject_changes_and_the_agents_comment_not_the_t
                     "[Tracelight Support] Update on #5120: Spans dropped on large payloads")
     [signal] = tool_signals(row, ctx())
     assert signal.summary == ("Zendesk #5120 “Spans dropped on large payloads”: priority Normal → High, "
-                              "status Open → On-hold. The collector drops spans above 4 MB; a fix ships in 2.8.1 "
-                              "next week.")
+                              "status Open → On-hold. The collector drops spans above 4 MB; a fix ships in 2.8.1…")
     assert "reply above" not in signal.tldr and "#5120" in signal.tldr
 
 

@@ -64,15 +64,16 @@ def tool_signals(row: dict[str, Any], ctx: RuleContext) -> list[Signal] | None:
 
 
 def merge_repeats(signals: Iterable[Signal]) -> list[Signal]:
-    """One signal for the same tool fact told twice (a call's next step in its Slack post and its mail,
-    a CRM change posted and mailed): the first keeps its place and cites both."""
+    """One signal for the same tool fact told twice on one day (a call's next step in its Slack post and
+    its mail, a CRM change posted and mailed): the first keeps its place and cites both. Only the same
+    day's: a backfill and a day-by-day run then give the same signals."""
     merged: list[Signal] = []
     first: dict[tuple, Signal] = {}
     for signal in signals:
         if not signal.key.startswith("tool:"):
             merged.append(signal)
             continue
-        same = (signal.kind, signal.key, signal.se_id, signal.customer)
+        same = (signal.kind, signal.key, signal.se_id, signal.customer, signal.activity_date)
         if same in first:
             kept = first[same]
             kept.activity_ids = kept.activity_ids + [a for a in signal.activity_ids if a not in kept.activity_ids]

@@ -71,8 +71,7 @@ def signals(update: CrmUpdate, make: Maker, ctx: RuleContext) -> list[Signal]:
         signal.se_id = se.id if se else None
         signal.relevance = "include" if se and customer else "uncertain"
     titles = ",".join(sorted(c.key for c in update.changes))
-    # The same update posted and mailed that day is one fact.
-    signal.key = f"tool:crm:{fold(update.record or '')}:{titles}:{make.row['activity_date']}"
+    signal.key = f"tool:crm:{fold(update.record or '')}:{titles}"  # the same update posted and mailed
     return [signal]
 
 

@@ -91,7 +91,8 @@ def signals(recap: CallRecap, make: Maker, ctx: RuleContext) -> list[Signal]:
             ours[summaries.first_name(se.name)] += 1
     steps = "; ".join(theirs + [f"{name}'s {n} in Todo" for name, n in ours.items()])
     topics = ", ".join(recap.topics[:_TOPICS_SHOWN])
-    about = "; ".join(part for part in (f"topics {topics}" if topics else "", f"next steps: {steps}" if steps else "") if part)
+    # Others' steps say what this message alone tells; the topics come last, where a clip costs least.
+    about = "; ".join(part for part in (f"next steps: {steps}" if steps else "", f"topics {topics}" if topics else "") if part)
     summary = summaries.clip(f"{recap.tool} recap of “{recap.title}”" + (f": {about}" if about else ""), _FACT_WORDS)
     tldr = summaries.clip(f"{recap.tool} recap: {recap.title}", summaries.TLDR_WORDS)
     fact = make.signal("automated", tldr, summary, recap.title, f"rule:call_recap:{recap.tool.lower()}")

@@ -28,8 +28,8 @@ _AFTER_ID = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?]$")
 _COMMENT_WORDS = 4
-_SUBJECT_SHOWN = 10
-_COMMENT_SHOWN = 14
+_SUBJECT_SHOWN = 8
+_COMMENT_SHOWN = 12
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,7 @@ def signals(update: TicketUpdate, make: Maker, ctx: RuleContext) -> list[Signal]
     signal = make.signal("automated", tldr, head + comment, update.comment or head,
                          f"rule:ticket_update:{update.tool.lower()}")
     state_now = next((f.after or f.value for f in (update.status, update.priority) if f is not None), "")
-    # The same update posted and mailed that day is one fact.
-    signal.key = f"tool:ticket:{update.tool}:{update.ticket}:{state_now}:{make.row['activity_date']}"
+    signal.key = f"tool:ticket:{update.tool}:{update.ticket}:{state_now}"  # the same update posted and mailed
     return [signal]
 
 
