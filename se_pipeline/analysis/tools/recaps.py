@@ -22,9 +22,12 @@ from se_pipeline.analysis.tools.fields import BULLET, field, meaningful
 from se_pipeline.analysis.tools.message import RECAP_TOOLS, ToolMessage
 from se_pipeline.analysis.tools.people import fold, se_named
 
-_RECAP_WORDS = re.compile(r"\b(call|meeting|session|conversation) (recap|summary|notes|highlights)\b|\brecap\b", re.I)
+_RECAP_WORDS = re.compile(
+    r"\b(call|meeting|session|conversation) (recap|summary|notes|highlights|recorded|recording)\b|\brecap\b", re.I
+)
 _TITLE_LEAD = re.compile(
-    r"^(?:(?:your )?(?:call|meeting|session|conversation) (?:recap|summary|notes|highlights)|recap)\s*(?:of|for)?\s*[:\-–—]?\s*",
+    r"^(?:(?:your )?(?:call|meeting|session|conversation) (?:recap|summary|notes|highlights|recorded|recording)|recap)"
+    r"\s*(?:of|for)?\s*[:\-–—]?\s*",
     re.I,
 )
 _TITLE_END = re.compile(r"\s+\(|(?<=[.!?])\s")  # "Acme sync (45 min) with Ann. Topics: …" -> "Acme sync"
