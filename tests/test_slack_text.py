@@ -120,8 +120,8 @@ def test_block_kit_headers_sections_fields_and_context_are_read_but_rich_text_is
         {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": "x"}]}]},
         {"type": "header", "text": {"type": "plain_text", "text": "Call recap: Acme sync"}},
         {"type": "section", "fields": [{"type": "mrkdwn", "text": "*When*\nTue 4 PM · 30 min"},
-                                       {"type": "mrkdwn", "text": "*Attendees*\n<@U1>, Dana (Acme)"}]},
-        {"type": "section", "text": {"type": "mrkdwn", "text": "*Next steps*\n• *Alice Chen* — send the guide\n• *Dana* — book a slot"}},
+                                       {"type": "mrkdwn", "text": "*Attendees*\n<@U1>, Olivia (Acme)"}]},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "*Next steps*\n• *Alice Chen* — send the guide\n• *Olivia* — book a slot"}},
         {"type": "section", "text": {"type": "mrkdwn", "text": "*<https://t.example/FOO-1|FOO-1: Crash>*\n*Type:* Bug   *Priority:* Major"}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": "Jira"}, {"type": "plain_text", "text": "project FOO"}]},
         {"type": "actions", "elements": [{"type": "button", "text": {"type": "plain_text", "text": "Open"}}]},
@@ -131,8 +131,8 @@ def test_block_kit_headers_sections_fields_and_context_are_read_but_rich_text_is
                            "ts": "1790960404.000100", "text": ":telephone_receiver: Call recap: Acme sync", "blocks": blocks})
     assert row["text"].split("\n") == [
         ":telephone_receiver: Call recap: Acme sync",  # the header repeats the text: once
-        "When: Tue 4 PM · 30 min", "Attendees: @Alice Chen, Dana (Acme)",
-        "Next steps:", "• *Alice Chen* — send the guide", "• *Dana* — book a slot",
+        "When: Tue 4 PM · 30 min", "Attendees: @Alice Chen, Olivia (Acme)",
+        "Next steps:", "• *Alice Chen* — send the guide", "• *Olivia* — book a slot",
         "*FOO-1: Crash (https://t.example/FOO-1)*", "Type: Bug", "Priority: Major",
         "Jira · project FOO",
     ]

@@ -72,7 +72,7 @@ def test_a_warehouse_from_before_the_calendar_column_takes_calendar_mail():
     older = re.sub(r",\s*--[^\n]*\n\s*calendar\s+JSON[^\n]*\n", "\n", ddl)  # the table as an older release made it
     con.execute(older)
     assert "calendar" not in [c[0] for c in con.execute("DESCRIBE raw_gmail_messages").fetchall()]
-    event = {"method": "REPLY", "summary": "Acme sync", "attendees": [{"email": "dana@acme.com", "partstat": "ACCEPTED"}]}
+    event = {"method": "REPLY", "summary": "Acme sync", "attendees": [{"email": "olivia@acme.com", "partstat": "ACCEPTED"}]}
     mail = {"message_key": "alice:<c@x>", "partition_date": dt.date(2026, 10, 5), "se_id": "alice",
             "message_id": "<c@x>", "sent_at": dt.datetime(2026, 10, 5, 9, tzinfo=TZ), "permalink": "https://m/c",
             "payload": {"headers": []}, "calendar": event}

@@ -1,5 +1,5 @@
 """Out-of-office and other auto-replies: one fact with the person, the day they are back when the reply
-says it, and who stands in ("Mia Thompson is out of office until Mon 9 Nov; contact Liam O'Brien").
+says it, and who stands in ("Olivia Grant is out of office until Mon 6 Apr; contact Raj Kowalski").
 Never a question, an ask or a tone signal, and never its greeting ("Hi,") as the fact."""
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def signals(reply: AutoReply, make: Maker, ctx: RuleContext) -> list[Signal]:
 
 
 def _day(phrase: str, sent: dt.date) -> dt.date | None:
-    """The day a phrase names ("Monday 9 November", "9.11."), in the year that puts it after `sent`."""
+    """The day a phrase names ("Monday 6 April", "6.4."), in the year that puts it after `sent`."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

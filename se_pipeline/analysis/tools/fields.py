@@ -42,7 +42,7 @@ _TEMPLATE = re.compile(
     r"\bhas been (updated|solved|created|closed|resolved|reopened)\.?$|^\W*(https?://\S+|www\.\S+)\W*$",
     re.I,
 )
-# "Hi,", "Hallo Lena, hallo Jonas,", "Thanks,": a short line that only opens or closes the message.
+# "Hi,", "Hallo Maria, hallo Paul,", "Thanks,": a short line that only opens or closes the message.
 _SALUTATION = re.compile(r"^[^.!?]{0,60}[,:]\s*$")
 _SALUTATION_WORDS = 6
 _NUMERIC_DAY = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
@@ -88,7 +88,7 @@ def is_template(line: str) -> bool:
 
 
 def is_salutation(line: str) -> bool:
-    """A greeting or sign-off line ("Hi,", "Hallo Lena, hallo Jonas,", "Thanks,"), or a lone name."""
+    """A greeting or sign-off line ("Hi,", "Hallo Maria, hallo Paul,", "Thanks,"), or a lone name."""
     if not text.sentences(line):
         return True
     return bool(_SALUTATION.match(line)) and len(line.split()) <= _SALUTATION_WORDS

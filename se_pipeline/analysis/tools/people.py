@@ -1,4 +1,4 @@
-"""Which configured SE a tool's message names ("Next steps: Sofia — …", "Sales Engineer: Lena Hoffmann")."""
+"""Which configured SE a tool's message names ("Next steps: Alice — …", "Sales Engineer: Alice Chen")."""
 
 from __future__ import annotations
 

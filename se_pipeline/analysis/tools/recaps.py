@@ -145,7 +145,7 @@ def _step(line: str) -> NextStep:
 
 
 def _is_name(words: str) -> bool:
-    """'Pablo Serrano Ibáñez', 'Jan van der Berg', 'Sofia': capitalised words (name particles aside)."""
+    """'José María Ibáñez', 'Jan van der Berg', 'Alice': capitalised words (name particles aside)."""
     parts = words.split()
     return 0 < len(parts) <= _OWNER_WORDS and parts[0][:1].isupper() and all(
         p[:1].isupper() or p.lower() in _NAME_PARTICLES for p in parts

@@ -35,7 +35,7 @@ _COMMENT_SHOWN = 12
 @dataclass(frozen=True)
 class TicketUpdate:
     tool: str
-    ticket: str  # '#48213', 'FW-8812'
+    ticket: str  # '#5120', 'FOO-42'
     subject: str | None
     priority: Field | None
     status: Field | None
