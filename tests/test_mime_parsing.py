@@ -159,12 +159,16 @@ def test_attachments_are_listed_by_name_and_not_loaded():
         ({}, "Gong <recaps@gong.io>", True),
         ({}, "Salesforce <alerts@mail.salesforce.com>", True),
         ({}, "No Reply <no-reply@acme.com>", True),
+        ({"Subject": "Automatic reply: Acme trial"}, "Bob Buyer <bob@acme.com>", True),  # no Auto-Submitted header
+        ({"X-Zendesk-From-Account-Id": "7c1e"}, "Acme Help <help@acme.com>", True),
+        ({}, "Jira <jira@acme.atlassian.net>", True),
         ({"Auto-Submitted": "no"}, "Bob Buyer <bob@acme.com>", False),
         ({}, "Bob Buyer <bob@acme.com>", False),
     ],
 )
 def test_is_automated(headers, sender, automated):
-    raw = build_email(message_id="<auto@x>", sent_at=SENT, sender=sender, headers=headers)
+    subject = headers.pop("Subject", "Re: Acme trial")
+    raw = build_email(message_id="<auto@x>", sent_at=SENT, sender=sender, headers=headers, subject=subject)
     assert row_of(raw)["is_automated"] is automated
 
 
@@ -177,6 +181,68 @@ def test_calendar_invite_is_automated():
     )
     row = row_of(raw)
     assert row["is_automated"] is True and row["payload"]["automated_by"] == "calendar invite"
+
+
+OUTLOOK_INVITE = """BEGIN:VCALENDAR\r
+METHOD:REQUEST\r
+PRODID:Microsoft Exchange Server 2010\r
+VERSION:2.0\r
+BEGIN:VTIMEZONE\r
+TZID:Romance Standard Time\r
+BEGIN:STANDARD\r
+DTSTART:16010101T030000\r
+TZOFFSETFROM:+0200\r
+TZOFFSETTO:+0100\r
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r
+END:STANDARD\r
+BEGIN:DAYLIGHT\r
+DTSTART:16010101T020000\r
+TZOFFSETFROM:+0100\r
+TZOFFSETTO:+0200\r
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r
+END:DAYLIGHT\r
+END:VTIMEZONE\r
+BEGIN:VEVENT\r
+DTSTART;TZID=Romance Standard Time:20261008T093000\r
+DTEND;TZID=Romance Standard Time:20261008T100000\r
+ORGANIZER;CN=Bob Buyer:mailto:bob@acme.com\r
+ATTENDEE;PARTSTAT=NEEDS-ACTION;CN=Alice Chen:mailto:Alice@Example.com\r
+ATTENDEE;PARTSTAT=ACCEPTED;CN=Carol Diaz:mailto:carol@acme.com\r
+UID:abc-123\r
+SUMMARY:Acme × Example – rollout review\r
+SEQUENCE:0\r
+END:VEVENT\r
+END:VCALENDAR\r
+""".encode()
+
+
+def test_a_calendar_invite_keeps_its_event_with_the_time_in_utc():
+    raw = build_email(message_id="<inv@x>", sent_at=SENT, subject="Invitation: Acme × Example – rollout review",
+                      attachments=(("invite.ics", "text/calendar", OUTLOOK_INVITE),))
+    event = row_of(raw)["calendar"]
+    assert (event["method"], event["summary"], event["all_day"]) == ("REQUEST", "Acme × Example – rollout review", False)
+    assert event["start"] == "2026-10-08T07:30:00+00:00"  # 09:30 in the VTIMEZONE's summer time (+02:00)
+    assert event["organizer"] == {"name": "Bob Buyer", "email": "bob@acme.com", "partstat": None, "role": None}
+    assert [(a["email"], a["partstat"]) for a in event["attendees"]] == [("alice@example.com", "NEEDS-ACTION"),
+                                                                         ("carol@acme.com", "ACCEPTED")]
+
+
+def test_a_calendar_reply_keeps_the_answer_and_a_broken_ics_leaves_the_mail_readable():
+    reply = OUTLOOK_INVITE.replace(b"METHOD:REQUEST", b"METHOD:REPLY").replace(
+        b"DTSTART;TZID=Romance Standard Time:20261008T093000", b"DTSTART;VALUE=DATE:20261009")
+    event = row_of(build_email(message_id="<rep@x>", sent_at=SENT, attachments=(("invite.ics", "text/calendar", reply),)))["calendar"]
+    assert (event["method"], event["start"], event["all_day"]) == ("REPLY", "2026-10-09", True)
+    broken = row_of(build_email(message_id="<bad@x>", sent_at=SENT,
+                                attachments=(("invite.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nnot ics"),)))
+    assert broken["calendar"] is None and "SSO setup guide" in broken["body_text"]
+    assert row_of(build_email(message_id="<none@x>", sent_at=SENT))["calendar"] is None
+
+
+def test_an_html_only_notification_reads_its_two_cell_rows_as_fields():
+    html = ("<p>Hello Alice,</p><table><tr><td>Status</td><td>Open</td></tr><tr><td>Priority</td><td>High</td></tr>"
+            "<tr><td>one</td><td>two</td><td>three</td></tr></table>")
+    row = row_of(build_email(message_id="<tbl@x>", sent_at=SENT, text=None, html=html))
+    assert "Status: Open\nPriority: High\none two three" in row["body_text"]
 
 
 def test_thread_id_prefers_gmail_then_takeout_then_references():

@@ -241,3 +241,20 @@ def signal_by(con: duckdb.DuckDBPyConnection, evidence: str) -> dict:
     result = con.execute("SELECT * FROM signals WHERE evidence = ?", [evidence])
     [row] = result.fetchall()
     return dict(zip([c[0] for c in result.description], row))
+
+
+def test_a_calls_next_steps_settle_apart_a_confirmation_by_saying_it_a_deliverable_by_handing_it_over(con):
+    gong = {"author_id": None, "author_name": "Gong", "author_is_external": False, "is_bot": True, "bot_name": "Gong"}
+    recap = ("Call recap: Acme Corp – security review\nAttendees: Alice Chen (Tracelight); Olivia Grant (Acme Corp)\n"
+             "Next steps:\n• Alice Chen — confirm SCIM group sync with Okta\n"
+             "• Alice Chen — send the SAML setup guide")
+    add(con, message("slack:C2:400", at(13), recap, gong, channel="opp-acme", kind="opp"))
+    run_days(con, 13, 13)
+    steps = con.execute("SELECT excerpt, status FROM signals WHERE kind = 'action_item' ORDER BY excerpt").fetchall()
+    assert steps == [("confirm SCIM group sync with Okta", "open"), ("send the SAML setup guide", "open")]
+
+    add(con, message("slack:C1:401", at(14), "Following up on yesterday: SCIM group sync with Okta works on "
+                     "every plan, nothing to set up.", ALICE))
+    run_days(con, 14, 14)
+    assert dict(con.execute("SELECT excerpt, status FROM signals WHERE kind = 'action_item'").fetchall()) == {
+        "confirm SCIM group sync with Okta": "done", "send the SAML setup guide": "open"}

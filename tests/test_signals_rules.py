@@ -275,7 +275,8 @@ def test_negative_tone_only_for_a_customer_in_an_external_channel():
 def test_tools_are_summarised_and_newsletters_dropped():
     gong = {"is_bot": True, "bot_name": "Gong", "author_name": "Gong", "author_is_external": False}
     [signal] = message_signals(row("Call recorded: Acme Corp weekly sync (45 min). Topics: SAML, pricing.", **gong), ctx())
-    assert signal.kind == "automated" and signal.tldr.startswith("Gong:")
+    assert signal.kind == "automated" and signal.tldr == "Gong recap: Acme Corp weekly sync"
+    assert signal.summary == "Gong recap of “Acme Corp weekly sync”: topics SAML, pricing"
     news = {"is_bot": True, "bot_name": "DevOps Weekly", "author_name": "DevOps Weekly", "customer": None}
     assert message_signals(row("This week: what Datadog's new pricing means for you.", **news), ctx()) == []
 

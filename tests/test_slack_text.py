@@ -104,6 +104,46 @@ def test_bot_messages_are_named_and_their_attachments_read(directory):
     assert fallback_only["text"] == "Call recorded"
 
 
+def test_an_empty_text_bot_post_reads_its_attachment_fields_as_title_value_lines(directory):
+    row = _row(directory, {"type": "message", "subtype": "bot_message", "bot_id": "B3", "username": "Salesforce",
+                           "ts": "1790960403.000100", "text": "",
+                           "attachments": [{"fallback": "Opportunity updated: Acme – Expansion",
+                                            "pretext": "Opportunity updated", "title": "Acme – Expansion",
+                                            "fields": [{"title": "Stage", "value": "Discovery → Validation"},
+                                                       {"title": "Owner", "value": "<@U1>"},
+                                                       {"title": "", "value": "no title"}]}]})
+    assert row["text"] == "Opportunity updated\nAcme – Expansion\nStage: Discovery → Validation\nOwner: @Alice Chen\nno title"
+
+
+def test_block_kit_headers_sections_fields_and_context_are_read_but_rich_text_is_not_repeated(directory):
+    blocks = [
+        {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": "x"}]}]},
+        {"type": "header", "text": {"type": "plain_text", "text": "Call recap: Acme sync"}},
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": "*When*\nTue 4 PM · 30 min"},
+                                       {"type": "mrkdwn", "text": "*Attendees*\n<@U1>, Olivia (Acme)"}]},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "*Next steps*\n• *Alice Chen* — send the guide\n• *Olivia* — book a slot"}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "*<https://t.example/FOO-1|FOO-1: Crash>*\n*Type:* Bug   *Priority:* Major"}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "Jira"}, {"type": "plain_text", "text": "project FOO"}]},
+        {"type": "actions", "elements": [{"type": "button", "text": {"type": "plain_text", "text": "Open"}}]},
+        {"type": "divider"}, "not a block",
+    ]
+    row = _row(directory, {"type": "message", "subtype": "bot_message", "bot_id": "B4", "username": "Gong",
+                           "ts": "1790960404.000100", "text": ":telephone_receiver: Call recap: Acme sync", "blocks": blocks})
+    assert row["text"].split("\n") == [
+        ":telephone_receiver: Call recap: Acme sync",  # the header repeats the text: once
+        "When: Tue 4 PM · 30 min", "Attendees: @Alice Chen, Olivia (Acme)",
+        "Next steps:", "• *Alice Chen* — send the guide", "• *Olivia* — book a slot",
+        "*FOO-1: Crash (https://t.example/FOO-1)*", "Type: Bug", "Priority: Major",
+        "Jira · project FOO",
+    ]
+
+
+def test_a_users_rich_text_blocks_leave_the_text_as_it_was(directory):
+    row = _row(directory, {"type": "message", "user": "U1", "ts": "1790960405.000100", "text": "ship it *today*",
+                           "blocks": [{"type": "rich_text", "elements": []}]})
+    assert row["text"] == "ship it *today*"
+
+
 def test_shared_files_are_listed_by_name(directory):
     row = _row(directory, {"type": "message", "subtype": "file_share", "user": "U2", "ts": "1790956800.000500",
                            "text": "filled in", "files": [{"id": "F1", "name": "questionnaire.xlsx"},

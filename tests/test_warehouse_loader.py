@@ -1,11 +1,13 @@
 """Loading a window is idempotent, atomic, and never loses a bad record."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
 
+from se_pipeline.paths import RAW_SQL_DIR
 from se_pipeline.warehouse import Quarantined, Rows, load_records
 from se_pipeline.window import Window
 
@@ -62,3 +64,19 @@ def test_a_broken_file_leaves_the_quarantine_once_it_is_fixed():
     assert con.execute("SELECT record_key FROM quarantine").fetchall() == [("usage.csv",)]
     load_records(con, "usage", ["raw_usage"], window, records("2026-10-05", {"Acme": 3}))
     assert con.execute("SELECT record_key FROM quarantine").fetchall() == [("usage.csv:3",)]
+
+
+def test_a_warehouse_from_before_the_calendar_column_takes_calendar_mail():
+    con = duckdb.connect()
+    ddl = (RAW_SQL_DIR / "raw_gmail_messages.sql").read_text().split("-- Warehouses made before")[0]
+    older = re.sub(r",\s*--[^\n]*\n\s*calendar\s+JSON[^\n]*\n", "\n", ddl)  # the table as an older release made it
+    con.execute(older)
+    assert "calendar" not in [c[0] for c in con.execute("DESCRIBE raw_gmail_messages").fetchall()]
+    event = {"method": "REPLY", "summary": "Acme sync", "attendees": [{"email": "olivia@acme.com", "partstat": "ACCEPTED"}]}
+    mail = {"message_key": "alice:<c@x>", "partition_date": dt.date(2026, 10, 5), "se_id": "alice",
+            "message_id": "<c@x>", "sent_at": dt.datetime(2026, 10, 5, 9, tzinfo=TZ), "permalink": "https://m/c",
+            "payload": {"headers": []}, "calendar": event}
+    load_records(con, "gmail", ["raw_gmail_messages"], Window.for_day(dt.date(2026, 10, 5), TZ),
+                 [Rows("raw_gmail_messages", [mail])])
+    assert con.execute("SELECT calendar->>'$.summary', calendar->'$.attendees'->0->>'partstat' FROM raw_gmail_messages"
+                       ).fetchall() == [("Acme sync", "ACCEPTED")]

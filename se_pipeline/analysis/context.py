@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from se_pipeline.analysis import summaries, text
 from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.signal import ANSWER, DELIVER, Signal, truthy
+
+if TYPE_CHECKING:
+    from se_pipeline.analysis.tools.message import MailFacts
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,8 @@ class RuleContext:
     competitors: re.Pattern[str]
     files: dict[str, list[str]] = field(default_factory=dict)  # activity_id -> attachments / shared files
     recipients: dict[str, list[str]] = field(default_factory=dict)  # email activity_id -> To: addresses
+    mail: dict[str, MailFacts] = field(default_factory=dict)  # automated email activity_id -> header facts
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))  # the settings' zone: how times are shown
     people: People | None = None  # everyone whose name may address a sentence (default: the SEs)
 
     def __post_init__(self) -> None:

@@ -17,6 +17,7 @@ from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.signal import Signal, truthy
 from se_pipeline.analysis.text import DEFAULT_COMPETITORS, competitor_pattern
+from se_pipeline.analysis.tools import mail_facts, merge_repeats
 from se_pipeline.config import AnalysisSettings, Settings
 from se_pipeline.paths import DDL_SQL_DIR
 from se_pipeline.warehouse.connection import transaction
@@ -116,7 +117,7 @@ def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: Analys
             if names:
                 files[key] = list(names)
             recipients[key] = list(to or [])
-    return RuleContext(ses, competitors, files, recipients)
+    return RuleContext(ses, competitors, files, recipients, mail=mail_facts(con, since), tz=settings.tz)
 
 
 def _days_between(activity: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
@@ -179,6 +180,7 @@ def _extract(recent: pd.DataFrame, window: Window, ctx: RuleContext, con: duckdb
         for row in on_day.to_dict("records"):
             found.extend(message_signals(row, day_ctx))
         found.extend(chases.chase_signals(on_day, seen, day_ctx))
+    found = merge_repeats(found)
     ctx = dataclasses.replace(ctx, people=_people(con, ctx, recent))
     found.extend(accounts.slow_responses(recent, window, options.slow_response_days, ctx))
     found.extend(accounts.trial_not_started(con, window))

@@ -8,6 +8,9 @@
            does so and is about the same thing (two shared content words); an ask for an answer
            ("confirm that…") is delivered by a substantive message about the same thing. The asker
            acknowledging receipt ("got the plan, thanks") settles it too.
+  follow_up  (a call's next step to confirm or check something) a later substantive message from our
+           side, in the thread or to the same customer in a shared place, about the same thing
+           (two content words in common by their stems, "confirm" ~ "confirmed").
 When one message carried several asks, a reply settles only those it is about: it shares a content
 word with the ask ("Pen test summary attached" settles the pen-test ask, not the call in the same
 message). Where Slack people reply outside the thread, a top-level reply counts when it is in a DM
@@ -23,7 +26,7 @@ from collections import defaultdict
 import pandas as pd
 
 from se_pipeline.analysis import text
-from se_pipeline.analysis.signal import ANSWER, DELIVER, truthy
+from se_pipeline.analysis.signal import ANSWER, DELIVER, FOLLOW_UP, truthy
 
 _DM_REPLY_WINDOW = dt.timedelta(days=3)
 _MIN_SHARED_WORDS = 2
@@ -93,7 +96,7 @@ def _candidates(signal: dict, index: ActivityIndex) -> list[dict]:
     origin = next((r for r in index.by_thread.get(thread, []) if r["activity_id"] in own), None)
     if origin is not None and origin["source"] == "slack":
         add(_slack_top_level_replies(signal, origin, index))
-    if signal["resolve_rule"] == DELIVER and signal.get("customer") is not None:
+    if signal["resolve_rule"] in (DELIVER, FOLLOW_UP) and signal.get("customer") is not None:
         add([r for r in index.by_customer[signal["customer"]] if truthy(r.get("is_external_channel"))])
     return sorted(found.values(), key=lambda r: (r["sent_at"], r["activity_id"]))
 
@@ -142,9 +145,19 @@ def _settles(signal: dict, row: dict, index: ActivityIndex, shared_origin: bool)
         if delivered and _about(signal, row.get("text"), _MIN_SHARED_WORDS):
             return True
         # "Confirm support for X" is done by a substantive message about X.
-        return (bool(_ANSWER_LIKE.search(signal.get("excerpt") or "")) and text.is_substantive_reply(row.get("text"))
-                and _about(signal, row.get("text"), _MIN_SHARED_WORDS))
+        return bool(_ANSWER_LIKE.search(signal.get("excerpt") or "")) and _says_it(signal, row, same_thread)
+    if rule == FOLLOW_UP:
+        return _says_it(signal, row, same_thread)
     return False
+
+
+def _says_it(signal: dict, row: dict, same_thread: bool) -> bool:
+    """Our side tells the customer about the ask's subject: a substantive message in the thread, or
+    elsewhere with two content words in common by their stems ("confirm support" ~ "confirmed … supported")."""
+    if not text.is_substantive_reply(row.get("text")):
+        return False
+    stems = {w[:5] for w in text.keywords(signal.get("excerpt"))} & {w[:5] for w in text.keywords(row.get("text"))}
+    return same_thread or len(stems) >= _MIN_SHARED_WORDS
 
 
 def _acknowledges_receipt(signal: dict, row: dict) -> bool:

@@ -15,7 +15,7 @@ KINDS = OWED_KINDS + (
 # How an open item gets settled by later activity (see resolution.py).
 ANSWER = "answer"  # a substantive reply from our side
 DELIVER = "deliver"  # our side hands something over (attachment, link, "here's the…")
-CUSTOMER_REPLY = "customer_reply"  # the customer writes again (slow_response)
+FOLLOW_UP = "follow_up"  # a call's next step to confirm or check something: our side tells the customer
 
 
 @dataclass

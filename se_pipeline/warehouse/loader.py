@@ -68,7 +68,7 @@ def _json_text(value: Any) -> str | None:
 def _insert_page(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> int:
     spec = RAW_TABLES[table]
     frame = pd.DataFrame(rows)
-    for column in ("payload", "properties"):
+    for column in ("payload", "properties", "calendar"):
         if column in frame:
             frame[column] = frame[column].map(_json_text)
     # A page may repeat a record (a reply seen in history and in its thread): keep the last.

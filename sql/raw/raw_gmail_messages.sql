@@ -20,7 +20,10 @@ CREATE TABLE IF NOT EXISTS raw_gmail_messages (
     quoted_text     VARCHAR,               -- quoted history, separated
     signature       VARCHAR,
     attachments     VARCHAR[],             -- file names, not content
-    is_automated    BOOLEAN,               -- List-Unsubscribe / Auto-Submitted / no-reply senders / known tools
+    is_automated    BOOLEAN,               -- List-Unsubscribe / Auto-Submitted / auto-reply subjects / calendar / no-reply senders / known tools
     permalink       VARCHAR NOT NULL,      -- https://mail.google.com/mail/u/0/#search/rfc822msgid%3A<…>
-    payload         JSON                   -- headers and parts summary (not attachment bytes)
+    payload         JSON,                  -- headers and parts summary (not attachment bytes)
+    calendar        JSON                   -- the event of a text/calendar part: method, summary, start, end, organizer, attendees (with partstat)
 );
+-- Warehouses made before the calendar column get it (NULL for mail loaded before).
+ALTER TABLE raw_gmail_messages ADD COLUMN IF NOT EXISTS calendar JSON;

@@ -1,7 +1,9 @@
 """HTML email bodies to readable plain text (stdlib html.parser).
 
 Block elements become line breaks, <blockquote> content becomes "> " lines (so the plain-text
-quote splitter handles HTML replies too), scripts/styles/heads are dropped, entities decoded.
+quote splitter handles HTML replies too), scripts/styles/heads are dropped, entities decoded. A
+two-cell table row whose first cell is a short label reads "Label: value", as notification mail
+(tickets, CRM alerts) lays out its fields.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ _BLOCK_TAGS = {
 _SKIP_TAGS = {"head", "script", "style", "title", "template", "noscript"}
 _VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "base", "col", "area", "wbr"}
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b\u200e\u200f]+")
+_LABEL_WORDS = 4
 
 
 class _TextExtractor(HTMLParser):
@@ -28,6 +31,8 @@ class _TextExtractor(HTMLParser):
         self._quote_depth = 0
         self._skip_depth = 0
         self._pre_depth = 0
+        self._cells: list[int] = []  # where each cell of the open table row starts in _current
+        self._row_lines = -1  # len(lines) when the row opened: a row that broke lines is no field
 
     def _break(self) -> None:
         text = "".join(self._current).strip()
@@ -45,6 +50,8 @@ class _TextExtractor(HTMLParser):
         elif tag in _BLOCK_TAGS:
             if self._current and "".join(self._current).strip():
                 self._break()
+            if tag == "tr":
+                self._cells, self._row_lines = [], len(self.lines)
             if tag == "blockquote":
                 self._quote_depth += 1
             if tag == "pre":
@@ -52,8 +59,10 @@ class _TextExtractor(HTMLParser):
             if tag == "li":
                 self._current.append("- ")
             self._current_depth = self._quote_depth
-        elif tag in ("td", "th") and self._current:
-            self._current.append(" ")
+        elif tag in ("td", "th"):
+            if self._current:
+                self._current.append(" ")
+            self._cells.append(len(self._current))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -64,6 +73,8 @@ class _TextExtractor(HTMLParser):
         if tag in _SKIP_TAGS:
             self._skip_depth = max(0, self._skip_depth - 1)
         elif tag in _BLOCK_TAGS:
+            if tag == "tr":
+                self._label_row()
             if "".join(self._current).strip():
                 self._break()
             if tag == "blockquote":
@@ -73,6 +84,15 @@ class _TextExtractor(HTMLParser):
             self._current_depth = self._quote_depth
             if tag in ("p", "blockquote", "table"):
                 self._break()  # a paragraph ends with an empty line
+
+    def _label_row(self) -> None:
+        """"Status | Open" -> "Status: Open" when the row is two cells on one line and the first is a label."""
+        if len(self._cells) != 2 or len(self.lines) != self._row_lines:
+            return
+        label = "".join(self._current[: self._cells[1]]).strip()
+        value = "".join(self._current[self._cells[1]:]).strip()
+        if label and value and not label.endswith(":") and len(label.split()) <= _LABEL_WORDS:
+            self._current = [f"{label}: {value}"]
 
     def handle_data(self, data: str) -> None:
         if self._skip_depth:

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from se_pipeline.connectors.gmail.automated import automation_reason
+from se_pipeline.connectors.gmail.calendar import calendar_event
 from se_pipeline.connectors.gmail.mime import message_text
 from se_pipeline.connectors.gmail.quotes import split_email_text
 
@@ -140,6 +141,7 @@ def _build_row(msg: EmailMessage, meta: MailboxMeta, tz: ZoneInfo) -> dict[str, 
         "signature": split.signature or None,
         "attachments": content.attachments,
         "is_automated": automated_by is not None,
+        "calendar": calendar_event(msg),
         "permalink": permalink(own_id),
         "payload": {
             "headers": [[name, str(value)] for name, value in msg.items() if name.lower() not in TAKEOUT_HEADERS],

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from se_pipeline.connectors.slack.blocks import attachment_lines, block_lines
 from se_pipeline.connectors.slack.text import normalize_text
 from se_pipeline.window import Window
 
@@ -281,19 +282,19 @@ def _file_names(message: dict[str, Any]) -> list[str] | None:
 def _readable_text(message: dict[str, Any], directory: Directory) -> str | None:
     if message.get("subtype") in DELETED_SUBTYPES:
         return None
-    parts = [directory.text(message.get("text"))]
-    # Integrations (Salesforce, Zendesk, Gong…) often put their content in attachments, not in text.
+    lines = [directory.text(message.get("text"))]
+    # Integrations (Salesforce, Zendesk, Gong, Jira…) often put their content in attachments or blocks.
     for attachment in message.get("attachments") or []:
-        if not isinstance(attachment, dict):
-            continue
-        for key in ("pretext", "title", "text"):
-            part = directory.text(attachment.get(key))
-            if part and part not in parts:
-                parts.append(part)
-        if not any(attachment.get(k) for k in ("pretext", "title", "text")) and attachment.get("fallback"):
-            parts.append(directory.text(attachment["fallback"]))
-    text = "\n".join(p for p in parts if p)
-    return text or None
+        if isinstance(attachment, dict):
+            lines.extend(attachment_lines(attachment, directory.text))
+    for block in message.get("blocks") or []:
+        if isinstance(block, dict):
+            lines.extend(block_lines(block, directory.text))
+    kept: list[str] = []
+    for line in lines:
+        if line and not any(line in seen for seen in kept):  # a header that repeats the fallback text
+            kept.append(line)
+    return "\n".join(kept) or None
 
 
 def message_row(
