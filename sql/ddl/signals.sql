@@ -22,6 +22,6 @@ CREATE TABLE IF NOT EXISTS signals (
     thread_key      VARCHAR,               -- the source thread (answers are looked for there)
     asker_id        VARCHAR,               -- author of an owed question / request (their own reply is not an answer)
     asker_name      VARCHAR,
-    resolve_rule    VARCHAR,               -- answer | deliver | follow_up | customer_reply: what settles it
+    resolve_rule    VARCHAR,               -- answer | deliver | follow_up: what settles it
     due_date        DATE                   -- for promises and asks that name a day ("by Friday")
 );
