@@ -59,11 +59,13 @@ _MRKDWN = re.compile(r"(?<![\w*_~])([*_~])(?=\S)([^*_~\n]+?)(?<=\S)\1(?![\w*_~])
 _EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
 
 
-def plain(text: str) -> str:
+def plain(text: str, with_emoji: bool = True) -> str:
     """Chat markup as a person reads it: *bold*, _italic_, ~strike~ and `code` marks dropped, emoji
-    codes (":white_check_mark:") as the emoji (unknown codes dropped), whitespace collapsed."""
+    codes (":white_check_mark:") as the emoji, or dropped (`with_emoji=False`, and unknown codes),
+    whitespace collapsed."""
     text = _MRKDWN.sub(r"\2", text or "").replace("`", "")
-    text = emoji.emojize(text, language="alias")
+    if with_emoji:
+        text = emoji.emojize(text, language="alias")
     text = _EMOJI_CODE.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 

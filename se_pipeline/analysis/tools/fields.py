@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from se_pipeline.analysis import text
+from se_pipeline.analysis import summaries, text
 
 _ARROW = re.compile(r"\s*(?:→|->|=>|⇒|➔|➜|⟶)\s*")
 _LABELLED = re.compile(r"^(?P<title>[^\W\d_][\w ./&()#'’+-]{0,40}?)\s*:\s+(?P<value>\S.*)$")
@@ -26,8 +26,6 @@ _IN_WORDS = re.compile(
 )
 _LABEL_AFTER_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_][\w ]{0,30}:\s)")
 _MOVED_TO = re.compile(r"^(?P<what>.+?) (?:was |has been )?(?:moved|changed) to (?P<after>.+?)\.?$", re.I)
-_MARKUP = re.compile(r"[*`]|(?<![\w])_|_(?![\w])")
-_EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
 _LINK_TARGET = re.compile(r"\s*\((?:https?|mailto):[^)\s]*\)")  # "label (https://…)": the label is enough
 BULLET = re.compile(r"^\s*(?:[-•*·▪◦‣–]|\d{1,2}[.)])\s+")
 # Lines a tool writes around the content: reply markers, footers, notices, lone links.
@@ -73,8 +71,7 @@ class Field:
 
 def plain(line: str) -> str:
     """Markup, emoji codes and link targets off; spaces collapsed."""
-    line = _LINK_TARGET.sub("", _EMOJI_CODE.sub("", _MARKUP.sub("", line)))
-    return re.sub(r"\s+", " ", line).strip()
+    return _LINK_TARGET.sub("", summaries.plain(line, with_emoji=False)).strip()
 
 
 def lines_of(body: str | None) -> list[str]:
