@@ -30,7 +30,7 @@ Beta,2026-10-05,events,oops
 
 def _extract(connector: UsageFileConnector, window=OCT_1_2):
     records = list(connector.extract(window))
-    rows = [r for rec in records if isinstance(rec, Rows) for r in rec.rows]
+    rows = [r for rec in records if isinstance(rec, Rows) and rec.table == "raw_usage" for r in rec.rows]
     bad = [rec for rec in records if isinstance(rec, Quarantined)]
     return rows, bad
 
@@ -66,11 +66,16 @@ def test_columns_map_our_names_to_the_files(tmp_path):
     assert bad == []
 
 
-def test_wide_file_has_a_row_per_filled_metric_cell(tmp_path):
+def test_wide_file_has_a_row_per_filled_metric_cell_and_text_columns_are_attributes(tmp_path):
     path = tmp_path / "wide.csv"
-    path.write_text("customer,date,events,active_users\nAcme,2026-10-01,10,\nBeta,2026-10-02,5,x\n")
+    path.write_text("customer,date,plan,events,active_users\nAcme,2026-10-01,trial,10,\nBeta,2026-10-02,pro,5,x\n"
+                    "Beta,2026-10-01,pro,,4\n")
     rows, bad = _extract(UsageFileConnector(str(path)))
-    assert sorted((r["customer"], r["metric"], r["value"]) for r in rows) == [("Acme", "events", 10.0), ("Beta", "events", 5.0)]
+    assert sorted((r["customer"], r["metric"], r["value"]) for r in rows) == [
+        ("Acme", "events", 10.0), ("Beta", "active_users", 4.0), ("Beta", "events", 5.0),
+    ]
+    # The plan is not a metric, but it stays with the row.
+    assert {r["payload"]["plan"] for r in rows} == {"trial", "pro"}
     assert [(q.key, q.reason) for q in bad] == [(f"{path}:3", "bad_value: 'x' is not a number")]
 
 
@@ -90,9 +95,11 @@ def test_missing_file_and_missing_column_say_what_to_fix(tmp_path):
     with pytest.raises(SourceError, match="cannot read .*nothere.csv"):
         _extract(UsageFileConnector(str(tmp_path / "nothere.csv")))
     path = tmp_path / "u.csv"
-    path.write_text("account,date,metric,value\nAcme,2026-10-01,events,1\n")
-    with pytest.raises(SourceError, match="no column 'customer'.*sources.usage.columns"):
+    path.write_text("who,date,metric,value\nAcme,2026-10-01,events,1\n")
+    with pytest.raises(SourceError, match="no account column.*sources.usage.columns, e.g. {customer: <your column>}"):
         _extract(UsageFileConnector(str(path)))
+    with pytest.raises(SourceError, match="has no column 'client'.*sources.usage.columns.customer"):
+        _extract(UsageFileConnector(str(path), columns={"customer": "client"}))
     with pytest.raises(ConfigError, match="unknown column"):
         UsageFileConnector(str(path), columns={"acount": "account"})
 

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from se_pipeline.analysis import accounts, resolution
+from se_pipeline.analysis import accounts, resolution, usage_facts
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.text import DEFAULT_COMPETITORS, competitor_pattern
@@ -121,10 +121,11 @@ def _extract(recent: pd.DataFrame, window: Window, ctx: RuleContext, con: duckdb
     for row in in_window.to_dict("records"):
         found.extend(message_signals(row, ctx))
     found.extend(accounts.slow_responses(recent, window, options.slow_response_days))
-    found.extend(accounts.trial_not_started(con, window))
+    found.extend(usage_facts.trial_not_started(con, window))
     found.extend(accounts.new_customers(con, window))
-    found.extend(accounts.usage_drops(con, window))
-    found.extend(accounts.feature_adoptions(con, window))
+    found.extend(usage_facts.usage_drops(con, window))
+    found.extend(usage_facts.usage_growth(con, window))
+    found.extend(usage_facts.feature_adoptions(con, window))
     found.extend(accounts.opportunity_changes(con, window))
     return found
 
