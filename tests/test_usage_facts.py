@@ -104,7 +104,8 @@ def test_a_collapse_is_a_drop_on_the_day_it_happens_and_a_weekend_dip_is_not(con
     drops = facts(con, usage_drops, dt.date(2026, 3, 9), LAST)
 
     assert [s.activity_date for s in drops] == [dt.date(2026, 3, 18), dt.date(2026, 3, 19)]
-    assert drops[1].summary == "Heron Grid's usage fell: rows_synced from a usual ~18M to 0.4M on Mar 19 (−98 %)."
+    assert drops[1].summary == ("Heron Grid's usage fell: rows_synced from a usual ~18M to 0.4M on Mar 19 (−98 %), "
+                                "after 2.1M on Mar 18.")
     assert all(backed(con, s.link) for s in drops)
 
 

@@ -268,12 +268,17 @@ def usage_drops(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
         metric, baseline, value, series = metrics[0]
         pct = round(100 * (1 - value / baseline))
         detail = "".join(f", {m} {a} → {b}" for m, base, v, _ in metrics[1:] for a, b in [_amounts(base, v)])
-        usual, now = _amounts(baseline, value)
+        # A collapse over two days: say where the day before already stood.
+        before = day - dt.timedelta(days=1)
+        previous = next((v for m, _, v, _ in drops.get((customer, before), []) if m == metric), None)
+        usual, now, then = _amounts(baseline, value, value if previous is None else previous)
+        after = "" if previous is None else f", after {then} on {before:%b %-d}"
         first = min(d for d in series.values if d >= day - dt.timedelta(days=LOOKBACK_DAYS))
         out.append(_signal(
             "usage_drop", customer, accounts.customers[customer].se_id, day, window,
             f"{customer} {metric} down {pct}% to {now}",
-            f"{_possessive(customer)} usage fell: {metric} from a usual ~{usual} to {now} on {day:%b %-d} (−{pct} %){detail}.",
+            f"{_possessive(customer)} usage fell: {metric} from a usual ~{usual} to {now} on {day:%b %-d} (−{pct} %)"
+            f"{after}{detail}.",
             "rule:usage_below_baseline", usage_link(series.source, series.key, first, day), f"{customer}|{day.isoformat()}",
         ))
     return out
