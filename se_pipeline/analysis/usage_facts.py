@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -242,8 +243,18 @@ def _earlier(values: dict[dt.date, float], day: dt.date) -> list[tuple[dt.date, 
     return [(d, values[d]) for d in sorted(values) if start <= d < day and _same_kind(d, day)]
 
 
-def _judged(metric: str) -> bool:
-    return not _NOT_JUDGED.search(metric) and not _FEATURE_METRIC.match(metric)
+def _judged_days(
+    con: duckdb.DuckDBPyConnection, accounts: _Accounts, window: Window
+) -> Iterator[tuple[str, str, _Series, dt.date, list[tuple[dt.date, float]]]]:
+    """(customer, metric, series, day, its earlier days of the same kind) for each day of the window
+    that has data and something to compare it with, of a metric that can rise or fall as news."""
+    for (customer, metric), series in _series(con, window).items():
+        if _NOT_JUDGED.search(metric) or _FEATURE_METRIC.match(metric):
+            continue
+        for day in window.days:
+            earlier = _earlier(series.values, day)
+            if day in series.values and len(earlier) >= 2 and accounts.eligible(customer, day):
+                yield customer, metric, series, day, earlier
 
 
 def usage_drops(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
@@ -251,16 +262,10 @@ def usage_drops(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
         return []
     accounts = _Accounts(con, window)
     drops: dict[tuple[str, dt.date], list[tuple[str, float, float, _Series]]] = {}
-    for (customer, metric), series in _series(con, window).items():
-        if not _judged(metric):
-            continue
-        for day in window.days:
-            earlier = _earlier(series.values, day)
-            if day not in series.values or len(earlier) < 2 or not accounts.eligible(customer, day):
-                continue
-            baseline = statistics.median(v for _, v in earlier[-DROP_BASELINE_DAYS:])
-            if baseline > 0 and series.values[day] <= DROP_RATIO * baseline:
-                drops.setdefault((customer, day), []).append((metric, baseline, series.values[day], series))
+    for customer, metric, series, day, earlier in _judged_days(con, accounts, window):
+        baseline = statistics.median(v for _, v in earlier[-DROP_BASELINE_DAYS:])
+        if baseline > 0 and series.values[day] <= DROP_RATIO * baseline:
+            drops.setdefault((customer, day), []).append((metric, baseline, series.values[day], series))
     out = []
     for (customer, day), metrics in sorted(drops.items()):
         # The deepest fall leads; a count of a few (3 projects to 1) only when nothing larger fell.
@@ -289,19 +294,13 @@ def usage_growth(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]
         return []
     accounts = _Accounts(con, window)
     highs: dict[tuple[str, dt.date], list[tuple[str, float, float, list[dt.date], _Series]]] = {}
-    for (customer, metric), series in _series(con, window).items():
-        if not _judged(metric):
-            continue
-        for day in window.days:
-            earlier = _earlier(series.values, day)
-            if day not in series.values or len(earlier) < 2 or not accounts.eligible(customer, day):
-                continue
-            before = [v for d, v in series.values.items() if day - dt.timedelta(days=LOOKBACK_DAYS) <= d < day]
-            base_days = earlier[:GROWTH_BASELINE_DAYS]
-            baseline = statistics.median(v for _, v in base_days)
-            value = series.values[day]
-            if baseline > 0 and value > max(before) and value >= GROWTH_ALSO_RATIO * baseline:
-                highs.setdefault((customer, day), []).append((metric, baseline, value, [d for d, _ in base_days], series))
+    for customer, metric, series, day, earlier in _judged_days(con, accounts, window):
+        before = [v for d, v in series.values.items() if day - dt.timedelta(days=LOOKBACK_DAYS) <= d < day]
+        base_days = earlier[:GROWTH_BASELINE_DAYS]
+        baseline = statistics.median(v for _, v in base_days)
+        value = series.values[day]
+        if baseline > 0 and value > max(before) and value >= GROWTH_ALSO_RATIO * baseline:
+            highs.setdefault((customer, day), []).append((metric, baseline, value, [d for d, _ in base_days], series))
     out = []
     for (customer, day), metrics in sorted(highs.items()):
         metrics.sort(key=lambda m: (m[1] < SMALL_COUNT, -m[2] / m[1], m[0]))  # the steepest rise leads
