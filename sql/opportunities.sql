@@ -91,7 +91,12 @@ SELECT
     o.properties,
     o.partition_date AS snapshot_date
 FROM resolved o
+-- The SE as the property writes them: by email, or a name written with other case or punctuation,
+-- their id, or their email's name ('lena.hoffmann' for Lena Hoffmann).
 LEFT JOIN config_sales_engineers se
-    ON lower(se.email) = lower(o.se_email) OR lower(se.name) = lower(o.se_name)
+    ON lower(se.email) = lower(o.se_email)
+    OR name_key(se.name) = name_key(o.se_name)
+    OR lower(se.id) = lower(trim(o.se_name))
+    OR name_key(split_part(se.email, '@', 1)) = name_key(o.se_name)
 -- A person named twice in config would double rows; keep one.
 QUALIFY row_number() OVER (PARTITION BY o.page_id ORDER BY se.id) = 1

@@ -36,6 +36,7 @@ OPPORTUNITIES = [
     ("p4", "QH | Renewal", "Quill Health Inc.", "Proposal", "Mara Lind", None, None, "2026-02-01"),
     ("p5", "Tarn Systems: Data Hub", "Tarn Systems S.p.A.", "Discovery", "Olga Berg", "tarn.it", None, "2026-03-02"),
     ("p6", "Larkspur Foods – FY27 Expansion", "Larkspur Foods Pty Ltd", "Won", "Mara Lind", "larkspur.com.au", None, "2026-01-05"),
+    ("p7", "Sorrel – Eval", "Sorrel Bio", "Discovery", "mara.lind", None, None, "2026-03-03"),  # the SE by email name
 ]
 
 
@@ -78,9 +79,10 @@ def test_every_name_of_an_account_is_one_customer_named_as_the_settings_name_it(
         "p4": "Quill Health",  # legal name of a configured customer
         "p5": "Tarn Systems",  # not configured: the account without its legal form
         "p6": "Larkspur Foods",
+        "p7": "Sorrel Bio",
     }
     customers = con.execute("SELECT customer FROM customers ORDER BY customer").fetchall()
-    assert [c for (c,) in customers] == ["Bramble Cargo", "Larkspur Foods", "Quill Health", "Tarn Systems"]
+    assert [c for (c,) in customers] == ["Bramble Cargo", "Larkspur Foods", "Quill Health", "Sorrel Bio", "Tarn Systems"]
 
 
 def test_headers_take_the_active_opportunity_and_another_ses_customer_is_not_ours(con):
@@ -92,6 +94,7 @@ def test_headers_take_the_active_opportunity_and_another_ses_customer_is_not_our
     assert rows["Quill Health"][:4] == ["POC", True, True, "Mara Lind"]
     assert rows["Tarn Systems"][2:5] == [False, "Olga Berg", None]
     assert rows["Larkspur Foods"][1] is False and rows["Larkspur Foods"][5] == dt.date(2026, 1, 5)
+    assert rows["Sorrel Bio"][2:5] == [True, "mara.lind", "mara"]  # the SE written another way is still ours
 
 
 def test_channel_tokens_domains_and_workspaces_join_the_account(con):
