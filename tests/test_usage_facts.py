@@ -135,3 +135,15 @@ def test_first_use_of_a_feature_cites_the_usage(con):
     (adopted,) = facts(con, feature_adoptions, dt.date(2026, 3, 16), LAST)
     assert adopted.activity_date == dt.date(2026, 3, 17) and "started using alerts" in adopted.summary
     assert backed(con, adopted.link)
+
+
+def test_a_day_at_a_time_says_what_a_whole_period_says(con):
+    collapse = {dt.date(2026, 3, 18): 2_100_000, dt.date(2026, 3, 19): 400_000}
+    usage(con, "ws_her", "rows_synced", lambda d: collapse.get(d, 18_000_000 if weekday(d) else 7_000_000))
+    usage(con, "ws_ibi", "rows_synced", lambda d: 2_000_000 + 350_000 * (d - FIRST).days)
+    for rule in (usage_drops, usage_growth, trial_not_started):
+        whole = facts(con, rule, dt.date(2026, 3, 16), LAST)
+        by_day = [s for d in days(dt.date(2026, 3, 16)) for s in rule(con, Window(d, d, TZ))]
+        assert sorted((s.activity_date, s.summary, s.link) for s in whole) == sorted(
+            (s.activity_date, s.summary, s.link) for s in by_day)
+        assert whole

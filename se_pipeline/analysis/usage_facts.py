@@ -97,11 +97,15 @@ class _Customer:
 
 @dataclass
 class _Series:
-    """One metric of one customer, summed over its accounts, and the account to cite."""
+    """One metric of one customer, summed over its accounts, and per day the account to cite."""
 
     values: dict[dt.date, float]
-    key: tuple[str, str]  # (what the key is, the key): ("workspace_id", "ws_1")
-    source: str
+    cited: dict[dt.date, tuple[tuple[str, str], str]]  # day -> ((what the key is, the key), usage file)
+
+    def link(self, first: dt.date, last: dt.date) -> str:
+        """The usage link for the days first..last, naming the account of the last one."""
+        key, source = self.cited[last]
+        return usage_link(source, key, first, last)
 
 
 class _Accounts:
@@ -131,7 +135,8 @@ class _Accounts:
 
 
 def _series(con: duckdb.DuckDBPyConnection, window: Window) -> dict[tuple[str, str], _Series]:
-    """(customer, metric) -> its daily values from two weeks before the window to its end."""
+    """(customer, metric) -> its daily values from two weeks before the window's day before to its end:
+    whatever the window, each day is judged on the same data (a run per day equals one for the month)."""
     rows = con.execute(
         """
         SELECT customer, metric, usage_date, sum(value),
@@ -141,14 +146,14 @@ def _series(con: duckdb.DuckDBPyConnection, window: Window) -> dict[tuple[str, s
         WHERE customer IS NOT NULL AND usage_date BETWEEN ? AND ?
         GROUP BY ALL ORDER BY ALL
         """,
-        [window.first_day - dt.timedelta(days=LOOKBACK_DAYS), window.last_day],
+        [window.first_day - dt.timedelta(days=LOOKBACK_DAYS + 1), window.last_day],
     ).fetchall()
     out: dict[tuple[str, str], _Series] = {}
     for customer, metric, day, value, account, workspace, domain, source in rows:
         kind = "workspace_id" if workspace == account else "domain" if domain == account else "account"
-        series = out.setdefault((customer, metric), _Series({}, (kind, account), source))
+        series = out.setdefault((customer, metric), _Series({}, {}))
         series.values[day] = value
-        series.key, series.source = (kind, account), source  # the latest day's account is cited
+        series.cited[day] = ((kind, account), source)
     return out
 
 
@@ -257,14 +262,22 @@ def _judged_days(
                 yield customer, metric, series, day, earlier
 
 
+def _below_baseline(values: dict[dt.date, float], day: dt.date) -> float | None:
+    """The day's baseline when the day is at most DROP_RATIO of it (else None)."""
+    earlier = _earlier(values, day)
+    if day not in values or len(earlier) < 2:
+        return None
+    baseline = statistics.median(v for _, v in earlier[-DROP_BASELINE_DAYS:])
+    return baseline if baseline > 0 and values[day] <= DROP_RATIO * baseline else None
+
+
 def usage_drops(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
     if not table_exists(con, "usage"):
         return []
     accounts = _Accounts(con, window)
     drops: dict[tuple[str, dt.date], list[tuple[str, float, float, _Series]]] = {}
-    for customer, metric, series, day, earlier in _judged_days(con, accounts, window):
-        baseline = statistics.median(v for _, v in earlier[-DROP_BASELINE_DAYS:])
-        if baseline > 0 and series.values[day] <= DROP_RATIO * baseline:
+    for customer, metric, series, day, _ in _judged_days(con, accounts, window):
+        if (baseline := _below_baseline(series.values, day)) is not None:
             drops.setdefault((customer, day), []).append((metric, baseline, series.values[day], series))
     out = []
     for (customer, day), metrics in sorted(drops.items()):
@@ -275,7 +288,7 @@ def usage_drops(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
         detail = "".join(f", {m} {a} → {b}" for m, base, v, _ in metrics[1:] for a, b in [_amounts(base, v)])
         # A collapse over two days: say where the day before already stood.
         before = day - dt.timedelta(days=1)
-        previous = next((v for m, _, v, _ in drops.get((customer, before), []) if m == metric), None)
+        previous = series.values[before] if _below_baseline(series.values, before) is not None else None
         usual, now, then = _amounts(baseline, value, value if previous is None else previous)
         after = "" if previous is None else f", after {then} on {before:%b %-d}"
         first = min(d for d in series.values if d >= day - dt.timedelta(days=LOOKBACK_DAYS))
@@ -284,7 +297,7 @@ def usage_drops(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
             f"{customer} {metric} down {pct}% to {now}",
             f"{_possessive(customer)} usage fell: {metric} from a usual ~{usual} to {now} on {day:%b %-d} (−{pct} %)"
             f"{after}{detail}.",
-            "rule:usage_below_baseline", usage_link(series.source, series.key, first, day), f"{customer}|{day.isoformat()}",
+            "rule:usage_below_baseline", series.link(first, day), f"{customer}|{day.isoformat()}",
         ))
     return out
 
@@ -315,7 +328,7 @@ def usage_growth(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]
             "usage_growth", customer, accounts.customers[customer].se_id, day, window,
             f"{customer} usage up {pct}%: {metric} {usual} → {now}",
             f"{_possessive(customer)} usage is growing: {metric} up {pct} % to {now} on {day:%b %-d} (from ~{usual} on {days}){detail}.",
-            "rule:usage_new_high", usage_link(series.source, series.key, base_days[0], day), f"{customer}|{day.isoformat()}",
+            "rule:usage_new_high", series.link(base_days[0], day), f"{customer}|{day.isoformat()}",
         ))
     return out
 
@@ -355,6 +368,6 @@ def feature_adoptions(con: duckdb.DuckDBPyConnection, window: Window) -> list[Si
             "feature_adopted", customer, accounts.customers[customer].se_id, day, window,
             f"{customer} started using {feature}",
             f"{customer} started using {feature} on {day:%b %-d}: its usage shows {metric} from that day, none before.",
-            f"rule:first_feature_use:{metric}", usage_link(cited.source, cited.key, first, day), f"{customer}|{metric}",
+            f"rule:first_feature_use:{metric}", cited.link(first, day), f"{customer}|{metric}",
         ))
     return out
