@@ -16,10 +16,11 @@ UNIQUE_KEYS = {
     "raw_notion_opportunities": "page_id, partition_date",
     "raw_notion_comments": "comment_id",
     "raw_usage": "customer, partition_date, metric",
+    "raw_usage_reads": "source_path, partition_date",
     "activity": "activity_id",
     "customers": "customer",
     "opportunities": "page_id",
-    "usage": "customer, usage_date, metric",
+    "usage": "source_customer, usage_date, metric",
     "signals": "signal_id",
     "digests": "se_id, digest_date",
 }
@@ -41,7 +42,7 @@ def unique_key_check(table: str, key: str):
     return _check
 
 
-@asset_check(asset="digest_items", pool=WAREHOUSE_POOL, description="Every Todo and Things-to-know bullet links to the activity (or opportunity page) it came from, and that row exists.")
+@asset_check(asset="digest_items", pool=WAREHOUSE_POOL, description="Every Todo and Things-to-know bullet links to the activity (or opportunity page, or usage data) it came from, and that row exists.")
 def digest_items_cite_existing_sources(warehouse: WarehouseResource) -> AssetCheckResult:
     with warehouse.connect() as con:
         uncited = con.execute(
@@ -59,12 +60,14 @@ def digest_items_cite_existing_sources(warehouse: WarehouseResource) -> AssetChe
             SELECT d.se_id, d.digest_date::VARCHAR, d.customer, d.text
             FROM digest_items d
             LEFT JOIN cited c ON c.rid = d.rowid
-            -- usage and stage facts cite the opportunity page
+            -- stage facts cite the opportunity page
             LEFT JOIN (SELECT DISTINCT url FROM opportunities WHERE url IS NOT NULL) o ON o.url = d.link
             WHERE d.section IN ('todo', 'know')
               AND (d.link IS NULL
                    OR coalesce(c.any_missing, FALSE)
-                   OR (NOT coalesce(c.link_is_cited, FALSE) AND o.url IS NULL))
+                   OR (NOT coalesce(c.link_is_cited, FALSE) AND o.url IS NULL
+                       -- usage facts cite the usage rows (sql/macros.sql usage_link_backed)
+                       AND NOT (c.rid IS NULL AND usage_link_backed(d.link))))
             LIMIT 10
             """
         ).fetchall()

@@ -20,7 +20,7 @@ RAW_SOURCES: dict[str, tuple[str, ...]] = {
     "slack": ("raw_slack_messages", "raw_slack_users", "raw_slack_channels"),
     "gmail": ("raw_gmail_messages",),
     "notion": ("raw_notion_opportunities", "raw_notion_blocks", "raw_notion_comments"),
-    "usage": ("raw_usage",),
+    "usage": ("raw_usage", "raw_usage_reads"),
 }
 
 

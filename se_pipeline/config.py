@@ -42,6 +42,7 @@ class CustomerConfig(_Strict):
     name: str
     aliases: list[str] = []
     domains: list[str] = []
+    workspace_ids: list[str] = []  # product workspace / account ids in the usage data
 
 
 # ---- sources: each has a demo, an export and an api mode -------------------------------------
@@ -87,9 +88,25 @@ class GmailApi(_Strict):
     max_retries: int = 5
 
 
+class NotionProperties(_Strict):
+    """The property that holds each opportunity field, for when detection cannot tell (None: detected)."""
+
+    title: str | None = None
+    customer: str | None = None
+    se: str | None = None
+    stage: str | None = None
+    amount: str | None = None
+    close_date: str | None = None
+    domain: str | None = None
+    workspace_id: str | None = None
+    poc_end: str | None = None
+    probability: str | None = None
+
+
 class NotionExport(_Strict):
     mode: Literal["export"]
     path: Path  # the database's CSV export (or the folder/zip holding it and the page Markdown)
+    properties: NotionProperties = NotionProperties()
 
 
 class NotionApi(_Strict):
@@ -99,6 +116,7 @@ class NotionApi(_Strict):
     base_url: str | None = None
     max_retries: int = 5
     block_depth: int = 3
+    properties: NotionProperties = NotionProperties()
 
 
 class _UsageFiles(_Strict):

@@ -44,6 +44,7 @@ from se_pipeline.config import (
 )
 from se_pipeline.connectors.base import Connector, is_env_name
 from se_pipeline.connectors.http import json_object
+from se_pipeline.connectors.notion import PropertyMapping
 from se_pipeline.enablement.settings import FeedbackSettings
 from se_pipeline.errors import ConfigError, SePipelineError, SourceError
 from se_pipeline.sources import build_connector
@@ -204,6 +205,8 @@ def _check_source(settings: Settings, source: str, window: Window) -> list[Findi
     if isinstance(config, GmailMbox):
         return _mboxes(settings, config, window)
     findings = [_dry_run(settings, source, window)]
+    if source == "notion" and findings[0].status != "fail":
+        findings.append(_notion_properties(build_connector(settings, "notion").property_mapping()))
     if source == "calls" and findings[0].status != "fail" and not any(Path(config.path).rglob("*.json")):
         findings.append(
             _warn("calls", f"{config.path} holds no .json files", "put the Gong call JSON files (one per call, or saved API responses) in that folder")
@@ -337,7 +340,24 @@ def _notion_api(settings: Settings, config: NotionApi) -> Finding:
     except (RequestTimeoutError, httpx.TransportError) as exc:
         return _fail("notion", f"no answer from Notion ({exc})", "check sources.notion.base_url and the network (proxy, firewall)")
     title = "".join(part.get("plain_text", "") for part in database.get("title") or []) or connector.database_id
-    return _ok("notion", f"the integration (token in {config.token_env}) can read the database {title!r}")
+    try:
+        mapping = connector.property_mapping(database)
+    except HTTPResponseError as exc:
+        return _notion_error(config, connector.database_id, exc)
+    return _notion_properties(mapping, f"the integration (token in {config.token_env}) can read the database {title!r}; ")
+
+
+def _notion_properties(mapping: PropertyMapping, about: str = "") -> Finding:
+    """Which property a run reads each opportunity field from, and what it leaves unused."""
+    what = f"{about}opportunity properties: {mapping.describe()}"
+    missing = [name for name in ("customer", "se", "stage") if mapping[name] is None]
+    if missing:
+        return _warn(
+            "notion", what,
+            f"no property was recognised for {', '.join(missing)}: name it in sources.notion.properties, "
+            f"e.g. {{{missing[0]}: <your property>}}",
+        )
+    return _ok("notion", what)
 
 
 def _notion_error(config: NotionApi, database_id: str, exc: HTTPResponseError) -> Finding:

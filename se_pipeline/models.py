@@ -105,7 +105,7 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
             columns=["id", "name", "email", "slack_user_id", "gong_user_id"],
         ),
         "config_customers": pd.DataFrame(
-            [c.model_dump() for c in settings.customers], columns=["name", "aliases", "domains"]
+            [c.model_dump() for c in settings.customers], columns=["name", "aliases", "domains", "workspace_ids"]
         ),
         "config_company_domains": pd.DataFrame({"domain": [d.lower() for d in settings.company_domains]}),
         "config_terminal_stages": pd.DataFrame({"stage": settings.terminal_stages}),
@@ -117,7 +117,10 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
         finally:
             con.unregister("_frame")
     # Empty pandas columns arrive as NULL-typed; give list columns their types.
-    con.execute("CREATE OR REPLACE TABLE config_customers AS SELECT name::VARCHAR AS name, aliases::VARCHAR[] AS aliases, domains::VARCHAR[] AS domains FROM config_customers")
+    con.execute(
+        "CREATE OR REPLACE TABLE config_customers AS SELECT name::VARCHAR AS name, aliases::VARCHAR[] AS aliases, "
+        "domains::VARCHAR[] AS domains, workspace_ids::VARCHAR[] AS workspace_ids FROM config_customers"
+    )
     for column in ("id", "name", "email", "slack_user_id", "gong_user_id"):
         con.execute(f"ALTER TABLE config_sales_engineers ALTER {column} TYPE VARCHAR")
 

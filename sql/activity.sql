@@ -164,13 +164,24 @@ by_domain AS (
     JOIN customers c ON len(list_intersect(c.domains, u.external_domains)) > 0
     QUALIFY row_number() OVER (PARTITION BY u.activity_id ORDER BY c.customer) = 1
 ),
+text_words AS (
+    SELECT activity_id, name_words(match_text) AS words
+    FROM unioned
+    WHERE channel_token IS NULL AND page_customer IS NULL AND match_text <> ''
+),
+word_at AS (
+    SELECT activity_id, unnest(words) AS word, generate_subscripts(words, 1) AS at FROM text_words
+),
 by_name AS (
-    -- Text that names exactly one customer (word boundaries); two names is ambiguous and stays unresolved.
-    SELECT u.activity_id, min(n.customer) AS customer
-    FROM unioned u
-    JOIN customer_names n ON regexp_matches(u.match_text, '\b' || regexp_escape(n.alias) || '\b')
-    WHERE u.channel_token IS NULL AND u.page_customer IS NULL
-    GROUP BY u.activity_id
+    -- Text that names exactly one customer (whole words); two names is ambiguous and stays unresolved.
+    -- Each word is looked up (a hash join, not a pattern per row and name), then a name of several
+    -- words is compared with the words that follow.
+    SELECT w.activity_id, min(n.customer) AS customer
+    FROM word_at w
+    JOIN customer_names n ON n.first_word = w.word
+    JOIN text_words t USING (activity_id)
+    WHERE len(n.words) = 1 OR t.words[w.at : w.at + len(n.words) - 1] = n.words
+    GROUP BY w.activity_id
     HAVING count(DISTINCT n.customer) = 1
 ),
 resolved AS (

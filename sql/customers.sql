@@ -1,19 +1,32 @@
 -- materialized: table
 -- Every customer we know of: configured, from the opportunity database, or named by an
--- ext-/opp-/proj- Slack channel. A customer with activity but no opportunity is New.
+-- ext-/opp-/proj- Slack channel. One row per account: the key leaves out the legal form, so
+-- 'Kestrel Freight' (configured) and 'Kestrel Freight Inc.' (Notion) are one customer, named as
+-- the settings name it. A customer with activity but no opportunity is New.
 WITH named AS (
-    SELECT name AS customer, 1 AS priority, aliases, domains FROM config_customers
+    SELECT name AS customer, 1 AS priority, aliases, list_transform(domains, lambda d: bare_domain(d)) AS domains, workspace_ids
+    FROM config_customers
     UNION ALL
-    SELECT DISTINCT customer, 2, []::VARCHAR[], []::VARCHAR[] FROM opportunities WHERE customer IS NOT NULL
+    SELECT
+        customer,
+        2,
+        []::VARCHAR[],
+        coalesce(list(DISTINCT domain) FILTER (WHERE domain IS NOT NULL), []),
+        coalesce(list(DISTINCT workspace_id) FILTER (WHERE workspace_id IS NOT NULL), [])
+    FROM opportunities
+    WHERE customer IS NOT NULL
+    GROUP BY customer
 ),
 known AS (
-    -- One row per customer key; configured spelling wins over the opportunity's.
+    -- One row per account key; the configured spelling wins over the opportunity's.
     SELECT
-        name_key(customer) AS customer_key,
-        arg_min(customer, priority) AS customer,
+        account_key(customer) AS customer_key,
+        arg_min(customer, (priority, customer)) AS customer,
         flatten(list(aliases)) AS aliases,
-        flatten(list(domains)) AS domains
+        flatten(list(domains)) AS domains,
+        flatten(list(workspace_ids)) AS workspace_ids
     FROM named
+    WHERE account_key(customer) <> ''
     GROUP BY ALL
 ),
 channel_tokens AS (
@@ -28,17 +41,19 @@ token_match AS (
     JOIN known k
       ON list_contains(list_transform(k.aliases, lambda a: name_key(a)), t.token)
       OR starts_with(k.customer_key, t.token)
-    QUALIFY row_number() OVER (PARTITION BY t.token ORDER BY length(k.customer_key)) = 1
+      OR starts_with(name_key(k.customer), t.token)
+    QUALIFY row_number() OVER (PARTITION BY t.token ORDER BY length(k.customer_key), k.customer_key) = 1
 ),
 from_channels AS (
-    SELECT t.token AS customer_key, upper(t.token[1]) || t.token[2:] AS customer, [t.token] AS aliases, []::VARCHAR[] AS domains
+    SELECT t.token AS customer_key, upper(t.token[1]) || t.token[2:] AS customer, [t.token] AS aliases,
+           []::VARCHAR[] AS domains, []::VARCHAR[] AS workspace_ids
     FROM channel_tokens t
     WHERE t.token NOT IN (SELECT token FROM token_match)
 ),
 all_customers AS (
-    SELECT customer_key, customer, aliases, domains FROM known
+    SELECT customer_key, customer, aliases, domains, workspace_ids FROM known
     UNION ALL
-    SELECT customer_key, customer, aliases, domains FROM from_channels
+    SELECT customer_key, customer, aliases, domains, workspace_ids FROM from_channels
 ),
 ext_domains AS (
     -- External people who write in a customer's ext- channel show that customer's email domain.
@@ -67,9 +82,27 @@ mailbox_owner AS (
     GROUP BY ALL
 ),
 opportunity_owner AS (
-    SELECT name_key(customer) AS customer_key, arg_max(se_id, is_active::INT * 1e12 + epoch(coalesce(last_edited_time, now()))) AS se_id
+    SELECT customer_key, arg_max(se_id, is_active::INT * 1e12 + epoch(coalesce(last_edited_time, now()))) AS se_id
     FROM opportunities
     WHERE se_id IS NOT NULL
+    GROUP BY ALL
+),
+header AS (
+    -- The opportunity a customer's header shows: an active one first, then the one edited last.
+    SELECT
+        customer_key,
+        bool_or(is_active) AS has_active_opportunity,
+        arg_max(stage, (is_active, coalesce(last_edited_time, '1970-01-01'::TIMESTAMPTZ), page_id)) AS stage,
+        arg_max(
+            {'se_id': se_id, 'se_name': coalesce(se_name, se_email)},
+            (is_active, coalesce(last_edited_time, '1970-01-01'::TIMESTAMPTZ), page_id)
+        ) AS owner,
+        -- When the last of its opportunities closed: its close date, or (none yet, or a future one, as a
+        -- transfer may leave it) the day it was last edited.
+        max(CASE WHEN NOT is_active THEN coalesce(
+            CASE WHEN close_date <= snapshot_date THEN close_date END, last_edited_time::DATE, snapshot_date) END) AS closed_on
+    FROM opportunities
+    WHERE customer_key <> ''
     GROUP BY ALL
 )
 SELECT
@@ -77,14 +110,24 @@ SELECT
     a.customer_key,
     list_distinct(list_concat(a.aliases, channel_tokens_of.tokens)) AS aliases,
     list_distinct(list_filter(list_concat(a.domains, coalesce(e.domains, [])), lambda d: d IS NOT NULL)) AS domains,
-    EXISTS (SELECT 1 FROM opportunities o WHERE name_key(o.customer) = a.customer_key) AS has_opportunity,
-    EXISTS (SELECT 1 FROM opportunities o WHERE name_key(o.customer) = a.customer_key AND o.is_active) AS has_active_opportunity,
-    NOT EXISTS (SELECT 1 FROM opportunities o WHERE name_key(o.customer) = a.customer_key) AS is_new,
-    coalesce(ow.se_id, mo.se_id) AS se_id
+    list_distinct(list_filter(a.workspace_ids, lambda w: w IS NOT NULL AND trim(w) <> '')) AS workspace_ids,
+    h.customer_key IS NOT NULL AS has_opportunity,
+    coalesce(h.has_active_opportunity, FALSE) AS has_active_opportunity,
+    h.customer_key IS NULL AS is_new,
+    coalesce(ow.se_id, mo.se_id) AS se_id,
+    -- The header's stage: the active opportunity's, else the last edited one's (NULL when New).
+    h.stage,
+    -- The sales engineer the header opportunity names, as written.
+    h.owner.se_name AS opportunity_se_name,
+    -- FALSE when that opportunity names a sales engineer who is not configured: another SE's customer.
+    h.owner.se_id IS NOT NULL OR h.owner.se_name IS NULL AS is_ours,
+    -- Every opportunity terminal: the day the last one closed (else NULL).
+    CASE WHEN NOT h.has_active_opportunity THEN h.closed_on END AS closed_on
 FROM all_customers a
 LEFT JOIN ext_domains e USING (customer_key)
 LEFT JOIN opportunity_owner ow USING (customer_key)
 LEFT JOIN mailbox_owner mo USING (customer_key)
+LEFT JOIN header h USING (customer_key)
 LEFT JOIN (
     SELECT customer_key, list(token) AS tokens FROM token_match GROUP BY ALL
 ) channel_tokens_of USING (customer_key)

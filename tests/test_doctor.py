@@ -126,13 +126,26 @@ def test_a_folder_without_users_json_is_not_a_slack_export(tmp_path):
     assert finding.status == "fail" and "users.json" in finding.what
 
 
-def test_a_usage_file_without_a_customer_column_fails_naming_it(tmp_path):
+def test_a_usage_file_without_an_account_column_fails_naming_it(tmp_path):
     usage = tmp_path / "usage.csv"
-    usage.write_text("account,date,metric,value\nAcme,2026-10-01,events,5\n")
+    usage.write_text("who,date,metric,value\nAcme,2026-10-01,events,5\n")
     finding = only(run_doctor(settings_with(tmp_path, usage=UsageFile(mode="file", path=str(usage)))), "usage")
 
     assert finding.status == "fail"
-    assert "'customer'" in finding.what and "sources.usage.columns" in finding.fix
+    assert "no account column" in finding.what and "{customer: <your column>}" in finding.what
+    assert "sources.usage.columns" in finding.fix
+
+
+def test_an_exported_opportunity_database_shows_the_properties_it_maps(tmp_path):
+    export = tmp_path / "opportunities.csv"
+    export.write_text("Deal,Client,Opportunity Stage,Account Executive,Presales Lead,ARR\n"
+                      "Foo | Pilot,Foo Inc.,Pilot,Ann Ode,Alice Chen,100\n")
+    notion = NotionExport(mode="export", path=export, properties={"se": "Presales Lead", "customer": "Client"})
+    mapping = of(run_doctor(settings_with(tmp_path, notion=notion)), "notion")[1]
+
+    assert mapping.status == "ok"
+    assert "customer ← Client, se ← Presales Lead, stage ← Opportunity Stage, amount ← ARR" in mapping.what
+    assert "not used: Account Executive" in mapping.what
 
 
 def test_an_empty_calls_folder_is_a_warning(tmp_path):
@@ -229,13 +242,30 @@ def notion_settings(tmp_path: Path, notion: FakeNotion, database_id: str) -> Set
     return settings_with(tmp_path, notion=config)
 
 
-def test_notion_database_readable(tmp_path, notion, monkeypatch):
+OPPORTUNITY_SCHEMA = {"Deal": "title", "Client Account": "rich_text", "Pipeline Stage": "status", "AE Owner": "people",
+                      "Solutions Engineer": "people", "Region": "select"}
+
+
+def test_notion_database_readable_and_the_properties_it_maps(tmp_path, notion, monkeypatch):
     monkeypatch.setenv("DOCTOR_NOTION_TOKEN", NOTION_TOKEN)
-    database_id = notion.add_database("Opportunities")
+    database_id = notion.add_database("Opportunities", OPPORTUNITY_SCHEMA)
     finding = only(run_doctor(notion_settings(tmp_path, notion, database_id)), "notion")
 
     assert finding.status == "ok" and "'Opportunities'" in finding.what
-    assert [(r.method, r.path) for r in notion.requests] == [("GET", f"/v1/databases/{database_id}")]
+    assert "title ← Deal, customer ← Client Account, se ← Solutions Engineer, stage ← Pipeline Stage" in finding.what
+    assert "not used: AE Owner, Region" in finding.what
+    source = notion.data_source_of(database_id)
+    assert [(r.method, r.path) for r in notion.requests] == [("GET", f"/v1/databases/{database_id}"),
+                                                              ("GET", f"/v1/data_sources/{source}")]
+
+
+def test_notion_properties_it_cannot_recognise_are_a_warning_naming_the_setting(tmp_path, notion, monkeypatch):
+    monkeypatch.setenv("DOCTOR_NOTION_TOKEN", NOTION_TOKEN)
+    database_id = notion.add_database("Deals", {"Deal": "title", "Who": "people", "Where": "select"})
+    finding = only(run_doctor(notion_settings(tmp_path, notion, database_id)), "notion")
+
+    assert finding.status == "warn" and "customer: none" in finding.what
+    assert "customer, se, stage" in finding.fix and "sources.notion.properties" in finding.fix
 
 
 def test_notion_database_not_shared_says_to_share_it(tmp_path, notion, monkeypatch):
@@ -425,7 +455,7 @@ def test_only_reads_reach_the_servers_and_no_secret_is_shown(tmp_path, slack, no
     settings = settings_with(
         tmp_path,
         slack=slack_settings(tmp_path, slack).sources.slack,
-        notion=notion_settings(tmp_path, notion, notion.add_database()).sources.notion,
+        notion=notion_settings(tmp_path, notion, notion.add_database(properties=OPPORTUNITY_SCHEMA)).sources.notion,
         calls=gong_settings(tmp_path, gong).sources.calls,
         gmail=gmail_settings(tmp_path, gmail, {"alice": token_file(tmp_path, gmail)}).sources.gmail,
     )

@@ -8,13 +8,13 @@ import pytest
 
 from se_pipeline.connectors.notion.properties import (
     FieldError,
-    FieldNames,
     extract_fields,
     flatten_properties,
     is_active,
     parse_date,
     parse_number,
 )
+from se_pipeline.connectors.notion.schema import map_properties
 
 PROPERTIES = json.loads((Path(__file__).parent / "data" / "notion" / "api" / "all_properties.json").read_text())
 
@@ -67,8 +67,9 @@ def test_opportunity_fields_come_from_common_names_case_insensitively():
 
 
 def test_a_relation_customer_is_left_to_the_name_fallback_and_names_are_configurable():
-    flat = {"Account": ["1f2e3d4c-5b6a-4789-8a9b-0c1d2e3f4a5b"], "Phase": "Pilot"}
-    fields = extract_fields(flat, {"Account": "relation"}, FieldNames(stage=("Phase",)))
+    flat = {"Account": ["1f2e3d4c-5b6a-4789-8a9b-0c1d2e3f4a5b"], "Where we are": "Pilot"}
+    types = {"Account": "relation", "Where we are": "select"}
+    fields = extract_fields(flat, types, map_properties(types, {"stage": "where we are"}))
     assert fields.customer is None and fields.stage == "Pilot"
 
 

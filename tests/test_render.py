@@ -31,15 +31,19 @@ def con(settings):
             ('p3', 'Initech - Renewal', 'Initech', 'Lost', FALSE, 'https://www.notion.so/p3'))
         t(page_id, name, customer, stage, is_active, url);
         ALTER TABLE opportunities ADD COLUMN last_edited_time TIMESTAMPTZ;
-        CREATE TABLE customers AS SELECT customer, name_key(customer) AS customer_key,
-            customer = 'Hooli' AS is_new, customer <> 'Initech' AND customer <> 'Hooli' AS has_active_opportunity
-        FROM (VALUES ('Acme Corp'), ('Globex'), ('Initech'), ('Hooli')) t(customer);
+        CREATE TABLE customers AS SELECT * FROM (VALUES
+            ('Acme Corp', 'acmecorp', FALSE, TRUE, 'Technical Validation', TRUE, 'Alice Chen', NULL::DATE),
+            ('Globex', 'globex', FALSE, TRUE, 'Proposal', TRUE, 'Alice Chen', NULL),
+            ('Initech', 'initech', FALSE, FALSE, 'Lost', TRUE, 'Alice Chen', DATE '2026-10-01'),
+            ('Hooli', 'hooli', TRUE, FALSE, NULL, TRUE, NULL, NULL))
+        t(customer, customer_key, is_new, has_active_opportunity, stage, is_ours, opportunity_se_name, closed_on);
         CREATE TABLE activity AS SELECT * FROM (VALUES
             ('slack:C1:ans', 'Grace Kim', 'alice', DATE '2026-10-21', 'slack', 'channel', NULL, FALSE, NULL, 'Answer', NULL),
             ('gmail:<d1@dentist.com>', 'Bright Dental', 'alice', DATE '2026-10-22', 'gmail', 'email', NULL, FALSE,
              'Appointment reminder', NULL, 'https://mail.google.com/mail/u/0/#search/rfc822msgid%3Ad1'))
         t(activity_id, author_name, se_id, activity_date, source, channel_kind, customer, author_is_se, subject, text, link);
         ALTER TABLE activity ADD COLUMN sent_at TIMESTAMPTZ;
+        ALTER TABLE activity ADD COLUMN is_external_channel BOOLEAN;
         ALTER TABLE activity ADD COLUMN author_is_external BOOLEAN;
         ALTER TABLE activity ADD COLUMN is_bot BOOLEAN;
     """)

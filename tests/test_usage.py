@@ -30,7 +30,7 @@ Beta,2026-10-05,events,oops
 
 def _extract(connector: UsageFileConnector, window=OCT_1_2):
     records = list(connector.extract(window))
-    rows = [r for rec in records if isinstance(rec, Rows) for r in rec.rows]
+    rows = [r for rec in records if isinstance(rec, Rows) and rec.table == "raw_usage" for r in rec.rows]
     bad = [rec for rec in records if isinstance(rec, Quarantined)]
     return rows, bad
 
@@ -66,11 +66,16 @@ def test_columns_map_our_names_to_the_files(tmp_path):
     assert bad == []
 
 
-def test_wide_file_has_a_row_per_filled_metric_cell(tmp_path):
+def test_wide_file_has_a_row_per_filled_metric_cell_and_text_columns_are_attributes(tmp_path):
     path = tmp_path / "wide.csv"
-    path.write_text("customer,date,events,active_users\nAcme,2026-10-01,10,\nBeta,2026-10-02,5,x\n")
+    path.write_text("customer,date,plan,events,active_users\nAcme,2026-10-01,trial,10,\nBeta,2026-10-02,pro,5,x\n"
+                    "Beta,2026-10-01,pro,,4\n")
     rows, bad = _extract(UsageFileConnector(str(path)))
-    assert sorted((r["customer"], r["metric"], r["value"]) for r in rows) == [("Acme", "events", 10.0), ("Beta", "events", 5.0)]
+    assert sorted((r["customer"], r["metric"], r["value"]) for r in rows) == [
+        ("Acme", "events", 10.0), ("Beta", "active_users", 4.0), ("Beta", "events", 5.0),
+    ]
+    # The plan is not a metric, but it stays with the row.
+    assert {r["payload"]["plan"] for r in rows} == {"trial", "pro"}
     assert [(q.key, q.reason) for q in bad] == [(f"{path}:3", "bad_value: 'x' is not a number")]
 
 
@@ -90,9 +95,11 @@ def test_missing_file_and_missing_column_say_what_to_fix(tmp_path):
     with pytest.raises(SourceError, match="cannot read .*nothere.csv"):
         _extract(UsageFileConnector(str(tmp_path / "nothere.csv")))
     path = tmp_path / "u.csv"
-    path.write_text("account,date,metric,value\nAcme,2026-10-01,events,1\n")
-    with pytest.raises(SourceError, match="no column 'customer'.*sources.usage.columns"):
+    path.write_text("who,date,metric,value\nAcme,2026-10-01,events,1\n")
+    with pytest.raises(SourceError, match="no account column.*sources.usage.columns, e.g. {customer: <your column>}"):
         _extract(UsageFileConnector(str(path)))
+    with pytest.raises(SourceError, match="has no column 'client'.*sources.usage.columns.customer"):
+        _extract(UsageFileConnector(str(path), columns={"customer": "client"}))
     with pytest.raises(ConfigError, match="unknown column"):
         UsageFileConnector(str(path), columns={"acount": "account"})
 
@@ -108,3 +115,39 @@ def test_loading_a_window_twice_does_not_duplicate(tmp_path):
     assert report.rows["raw_usage"] == 2
     assert con.execute("SELECT count(*) FROM raw_usage").fetchone()[0] == 2
     assert con.execute("SELECT count(*) FROM quarantine WHERE source = 'usage'").fetchone()[0] == 3
+
+
+def test_a_product_export_keyed_by_workspace_and_domain_is_read_as_it_is(tmp_path):
+    path = tmp_path / "daily.jsonl"
+    path.write_text(
+        '{"day": "2026-10-01", "workspace_id": "ws_1", "account_domain": "acme.example", "plan": "trial", "metric": "rows", "value": 5}\n'
+        '{"day": "2026-10-02", "workspace_id": "ws_1", "account_domain": "acme.example", "plan": "trial", "metric": "rows", "value": 0}\n'
+        '{"day": "2026-10-02", "workspace_id": null, "account_domain": "beta.example", "plan": "pro", "metric": "rows", "value": 9}\n'
+    )
+    connector = UsageFileConnector(str(path))
+    records = list(connector.extract(OCT_1_2))
+    rows, _ = _extract(connector)
+    assert sorted((r["customer"], r["workspace_id"], r["account_domain"], r["partition_date"], r["value"]) for r in rows) == [
+        ("beta.example", None, "beta.example", dt.date(2026, 10, 2), 9.0),
+        ("ws_1", "ws_1", "acme.example", dt.date(2026, 10, 1), 5.0),
+        ("ws_1", "ws_1", "acme.example", dt.date(2026, 10, 2), 0.0),
+    ]
+    assert {r["payload"]["plan"] for r in rows} == {"trial", "pro"}
+    # Each day of the window was read, and how many rows it had: "no usage" is then a fact.
+    reads = [r for rec in records if isinstance(rec, Rows) and rec.table == "raw_usage_reads" for r in rec.rows]
+    assert [(r["source_path"], r["partition_date"], r["rows"]) for r in reads] == [
+        (str(path), dt.date(2026, 10, 1), 1), (str(path), dt.date(2026, 10, 2), 2)]
+
+
+def test_a_wide_file_with_its_own_names_and_a_date_column_found_by_its_values(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("snapshot,tenant_id,tier,events,seats\n2026-10-01,t-9,gold,40,3\n2026-10-02,t-9,gold,44,3\n")
+    rows, bad = _extract(UsageFileConnector(str(path)))
+    assert sorted((r["customer"], r["partition_date"], r["metric"], r["value"]) for r in rows) == [
+        ("t-9", dt.date(2026, 10, 1), "events", 40.0), ("t-9", dt.date(2026, 10, 1), "seats", 3.0),
+        ("t-9", dt.date(2026, 10, 2), "events", 44.0), ("t-9", dt.date(2026, 10, 2), "seats", 3.0),
+    ]  # the tier is an attribute, not a metric
+    assert bad == []
+    path.write_text("start,finish,tenant_id,events\n2026-10-01,2026-10-02,t-9,4\n")
+    with pytest.raises(SourceError, match=r"several columns hold dates \(start, finish\).*sources.usage.columns, e.g. {date:"):
+        _extract(UsageFileConnector(str(path)))

@@ -103,7 +103,8 @@ def test_last_runs_export_is_read_only_if_this_run_rewrote_it(tmp_path, rewrites
         os.utime(fake.export_path, (yesterday, yesterday))
         if rewrites:
             records = list(_connector(fake).extract(OCT_1_2))
-            assert sum(len(r.rows) for r in records if hasattr(r, "rows")) == 2  # this run's export, not last run's
+            usage = [row for r in records if getattr(r, "table", None) == "raw_usage" for row in r.rows]
+            assert len(usage) == 2  # this run's export, not last run's
         else:
             with pytest.raises(SourceError, match=r"completed but did not rewrite .*usage\.csv \(last written "):
                 list(_connector(fake).extract(OCT_1_2))

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from se_pipeline.analysis import accounts, chases, resolution
+from se_pipeline.analysis import accounts, chases, resolution, usage_facts
 from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.signal import Signal, truthy
@@ -183,10 +183,11 @@ def _extract(recent: pd.DataFrame, window: Window, ctx: RuleContext, con: duckdb
     found = merge_repeats(found)
     ctx = dataclasses.replace(ctx, people=_people(con, ctx, recent))
     found.extend(accounts.slow_responses(recent, window, options.slow_response_days, ctx))
-    found.extend(accounts.trial_not_started(con, window))
+    found.extend(usage_facts.trial_not_started(con, window))
     found.extend(accounts.new_customers(con, window))
-    found.extend(accounts.usage_drops(con, window))
-    found.extend(accounts.feature_adoptions(con, window))
+    found.extend(usage_facts.usage_drops(con, window))
+    found.extend(usage_facts.usage_growth(con, window))
+    found.extend(usage_facts.feature_adoptions(con, window))
     found.extend(accounts.opportunity_changes(con, window))
     return found
 

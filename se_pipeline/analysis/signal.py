@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 OWED_KINDS = ("customer_question", "technical_question", "action_item", "commitment")
 KINDS = OWED_KINDS + (
     "legal_security_procurement", "automated", "scheduling", "negative_tone", "slow_response",
-    "trial_not_started", "new_customer", "usage_drop", "opportunity_change", "competitor_mention", "deal_update",
+    "trial_not_started", "new_customer", "usage_drop", "usage_growth", "feature_adopted", "opportunity_change",
+    "competitor_mention", "deal_update",
 )
 
 # How an open item gets settled by later activity (see resolution.py).

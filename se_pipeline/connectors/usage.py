@@ -1,16 +1,19 @@
-"""Usage: product usage per customer, day and metric, from any file (or glob) DuckDB reads, or from
+"""Usage: product usage per account, day and metric, from any file (or glob) DuckDB reads, or from
 the export a Hex project run writes (se_pipeline.connectors.hex runs it, then this reader reads it).
 
-A *long* file has one row per customer, date, metric and value. A *wide* file has customer, date
-and one column per metric; each non-empty cell becomes a row named for its column. Column names
-may differ from ours: `columns` maps ours (customer, date, metric, value) to the file's.
+A *long* file has one row per account, date, metric and value. A *wide* file has the account, the
+date and one column per metric; each non-empty cell becomes a row named for its column. Which
+column is which is detected (se_pipeline.connectors.usage_columns); `columns` names them when
+detection cannot tell. The account may be named, or given by its domain or its workspace / account
+id: raw_usage keeps each the file has, and the usage model links them to customers.
 
-Only rows dated inside the window are returned. A row without a customer, or whose date or value
+Only rows dated inside the window are returned. A row without an account, or whose date or value
 does not parse, or a CSV line with more cells than the header, becomes a Quarantined keyed
 `<file>:<line>` (CSV: the line in the file, the header being line 1; Parquet and JSON: the record
 number). Rows with an unparseable date have no day, so they are reported on every run (the
-quarantine upserts them by key, so they are never duplicated). A file none of whose dates parse,
-or with a metric column but no value column (or the reverse), is a SourceError: a format to fix.
+quarantine upserts them by key, so they are never duplicated). A file none of whose dates parse is
+a SourceError: a format to fix. Each load also records, per day of the window, that `path` was read
+and how many rows it had (raw_usage_reads): "no usage" is then a fact, not a missing source.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import datetime as dt
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,22 +32,19 @@ import duckdb
 from se_pipeline.config import DemoSource, Settings, UsageFile, UsageHex
 from se_pipeline.connectors.base import check_env_name
 from se_pipeline.connectors.hex import HexRunConnector
+from se_pipeline.connectors.usage_columns import DAY_SQL, UsageColumns, check_mapping, detect_columns, ident
 from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
 
 SOURCE = "usage"
 TABLE = "raw_usage"
-OUR_COLUMNS = ("customer", "date", "metric", "value")
+READS = "raw_usage_reads"
 _PAGE = 1000
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _reader_sql(path: str) -> tuple[str, int]:
@@ -75,11 +76,6 @@ def _duckdb_message(error: duckdb.Error) -> str:
     return "; ".join(lines)
 
 
-# A day from a date, timestamp or timestamp-with-zone written as text (or already typed).
-_DAY_SQL = (
-    "coalesce(try_cast(date_text AS DATE), try_cast(try_cast(date_text AS TIMESTAMP) AS DATE), "
-    "try_cast(try_cast(date_text AS TIMESTAMPTZ) AS DATE))"
-)
 _VALUE_SQL = "try_cast(trim(value_text) AS DOUBLE)"
 _CUSTOMER_SQL = "nullif(trim(customer), '')"
 _METRIC_SQL = "nullif(trim(metric), '')"
@@ -92,15 +88,14 @@ class UsageFileConnector:
     path: str
     columns: dict[str, str] = field(default_factory=dict)
     source: str = SOURCE
-    tables: tuple[str, ...] = (TABLE,)
+    tables: tuple[str, ...] = (TABLE, READS)
     calls: int = 0
 
     def __post_init__(self) -> None:
-        unknown = set(self.columns) - set(OUR_COLUMNS)
-        if unknown:
-            raise ConfigError(
-                f"sources.usage.columns: unknown column(s) {sorted(unknown)}; map ours ({', '.join(OUR_COLUMNS)}) to yours"
-            )
+        check_mapping(self.columns)
+        if "://" not in self.path:
+            # Usage facts cite the file by its absolute path (raw_usage.source_file, raw_usage_reads).
+            self.path = os.path.abspath(self.path)
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
         con = duckdb.connect()
@@ -119,34 +114,40 @@ class UsageFileConnector:
             raise SourceError(f"usage: cannot read {self.path}: {_duckdb_message(exc)}") from None
         is_csv = line_offset == 1
         padding = [c for c in have if is_csv and _PADDING.fullmatch(c) and c not in self.columns.values()]
-        normalized = self._normalized_sql(reader, [c for c in have if c not in padding], padding)
+        header = [c for c in have if c not in padding and c != "filename"]
+        columns = detect_columns(con, reader, header, self.columns, self.path)
+        normalized = self._normalized_sql(reader, columns, padding)
         bounds = [window.first_day, window.last_day]
         self._check_dates(con, normalized)
 
         good = con.execute(
             f"""
-            SELECT {_CUSTOMER_SQL} AS customer, {_DAY_SQL} AS partition_date, {_METRIC_SQL} AS metric,
+            SELECT {_CUSTOMER_SQL} AS customer, account_name, account_domain, workspace_id,
+                   {DAY_SQL} AS partition_date, {_METRIC_SQL} AS metric,
                    {_VALUE_SQL} AS value, source_file, payload
             FROM ({normalized}) n
-            WHERE {_DAY_SQL} BETWEEN ? AND ? AND {_CUSTOMER_SQL} IS NOT NULL AND {_METRIC_SQL} IS NOT NULL
+            WHERE {DAY_SQL} BETWEEN ? AND ? AND {_CUSTOMER_SQL} IS NOT NULL AND {_METRIC_SQL} IS NOT NULL
               AND {_VALUE_SQL} IS NOT NULL AND NOT extra
             """,
             bounds,
         )
         names = [d[0] for d in good.description]
+        per_day: Counter[dt.date] = Counter()
         while page := good.fetchmany(_PAGE):
             rows = [dict(zip(names, values)) for values in page]
             for row in rows:
                 row["payload"] = json.loads(row["payload"])
+                per_day[row["partition_date"]] += 1
             yield Rows(TABLE, rows)
+        yield Rows(READS, [{"source_path": self.path, "partition_date": day, "rows": per_day[day]} for day in window.days])
 
         bad = con.execute(
             f"""
-            SELECT customer, date_text, metric, value_text, source_file, row_no, payload, {_DAY_SQL} AS day, extra
+            SELECT customer, date_text, metric, value_text, source_file, row_no, payload, {DAY_SQL} AS day, extra
             FROM ({normalized}) n
-            WHERE ({_DAY_SQL} IS NULL OR {_DAY_SQL} BETWEEN ? AND ?)
+            WHERE ({DAY_SQL} IS NULL OR {DAY_SQL} BETWEEN ? AND ?)
               AND (extra OR NOT coalesce({_CUSTOMER_SQL} IS NOT NULL AND {_METRIC_SQL} IS NOT NULL
-                                         AND {_VALUE_SQL} IS NOT NULL AND {_DAY_SQL} IS NOT NULL, false))
+                                         AND {_VALUE_SQL} IS NOT NULL AND {DAY_SQL} IS NOT NULL, false))
             ORDER BY source_file, row_no
             """,
             bounds,
@@ -164,7 +165,7 @@ class UsageFileConnector:
     def _check_dates(self, con: duckdb.DuckDBPyConnection, normalized: str) -> None:
         """A date column none of whose values reads as a date is a format to fix, not rows to quarantine."""
         rows, days, example = con.execute(
-            f"SELECT count(date_text), count({_DAY_SQL}), any_value(date_text) FROM ({normalized}) n"
+            f"SELECT count(date_text), count({DAY_SQL}), any_value(date_text) FROM ({normalized}) n"
         ).fetchall()[0]
         if rows and not days:
             raise SourceError(
@@ -172,60 +173,39 @@ class UsageFileConnector:
                 "(a time and zone may follow)"
             )
 
-    def _normalized_sql(self, reader: str, have: list[str], padding: list[str]) -> str:
-        """customer, date_text, metric, value_text (all text), source_file, row_no, payload, extra (the
-        line has cells beyond the header) per record."""
-        theirs = {ours: self.columns.get(ours, ours) for ours in OUR_COLUMNS}
-        header = [c for c in have if c != "filename"]
-        if not header:
-            raise SourceError(f"usage: {self.path} is empty (expected a header row: customer,date,metric,value)")
-        for ours in ("customer", "date"):
-            if theirs[ours] not in have:
-                hint = (
-                    f"; it was read as one column {header[0]!r}: is the file empty, or its separator unusual?"
-                    if len(header) == 1 else f" (it has: {', '.join(header)})"
-                )
-                raise SourceError(
-                    f"usage: {self.path} has no column {theirs[ours]!r}{hint}; "
-                    f"name yours in sources.usage.columns, e.g. {{{ours}: <your column>}}"
-                )
-        pair = [theirs["metric"] in have, theirs["value"] in have]
-        if any(pair) and not all(pair):
-            present, absent = (theirs["metric"], theirs["value"]) if pair[0] else (theirs["value"], theirs["metric"])
-            raise SourceError(
-                f"usage: {self.path} has a {present!r} column but no {absent!r} column; add it, or name yours in "
-                f"sources.usage.columns (a wide file has neither: one column per metric)"
-            )
-        extra = " OR ".join(f"{_ident(c)} IS NOT NULL" for c in padding) or "false"
+    @staticmethod
+    def _normalized_sql(reader: str, columns: UsageColumns, padding: list[str]) -> str:
+        """customer (the row's account key: its workspace id, else name, else domain), account_name,
+        account_domain, workspace_id, date_text, metric, value_text (all text), source_file, row_no,
+        payload (the whole record), extra (the line has cells beyond the header) per record."""
+        def text(column: str | None) -> str:
+            return f"nullif(trim(CAST({ident(column)} AS VARCHAR)), '')" if column else "NULL::VARCHAR"
+
+        extra = " OR ".join(f"{ident(c)} IS NOT NULL" for c in padding) or "false"
         numbered = f"SELECT *, ({extra}) AS extra, row_number() OVER (PARTITION BY filename) AS row_no FROM {reader}"
-        cust, date = _ident(theirs["customer"]), _ident(theirs["date"])
-        if all(pair):
+        keys = f"""coalesce({text(columns.workspace_id)}, {text(columns.customer)}, {text(columns.domain)}) AS customer,
+                   {text(columns.customer)} AS account_name, {text(columns.domain)} AS account_domain,
+                   {text(columns.workspace_id)} AS workspace_id,
+                   CAST({ident(columns.date)} AS VARCHAR) AS date_text"""
+        if columns.is_long:
             return f"""
-                SELECT CAST({cust} AS VARCHAR) AS customer, CAST({date} AS VARCHAR) AS date_text,
-                       CAST({_ident(theirs['metric'])} AS VARCHAR) AS metric,
-                       CAST({_ident(theirs['value'])} AS VARCHAR) AS value_text,
+                SELECT {keys}, CAST({ident(columns.metric)} AS VARCHAR) AS metric,
+                       CAST({ident(columns.value)} AS VARCHAR) AS value_text,
                        filename AS source_file, row_no, to_json(t) AS payload, extra
                 FROM ({numbered}) t"""
-        # Wide: every other column is a metric; an empty cell is "not measured", not a bad row.
-        metrics = [c for c in have if c not in (theirs["customer"], theirs["date"], "filename")]
-        if not metrics:
-            raise SourceError(f"usage: {self.path} has neither metric/value columns nor metric columns beside customer and date")
-        cells = ", ".join(f"CAST({_ident(m)} AS VARCHAR) AS {_ident(m)}" for m in metrics)
+        # Wide: one row per metric cell; an empty cell is "not measured", not a bad row.
+        cells = ", ".join(f"CAST({ident(m)} AS VARCHAR) AS {ident(m)}" for m in columns.metrics)
         return f"""
-            SELECT customer, date_text, metric, value_text, source_file, row_no,
-                   json_object('customer', customer, 'date', date_text, metric, value_text) AS payload, extra
-            FROM (
-                UNPIVOT (
-                    SELECT CAST({cust} AS VARCHAR) AS customer, CAST({date} AS VARCHAR) AS date_text,
-                           filename AS source_file, row_no, extra, {cells}
-                    FROM ({numbered})
-                ) ON {', '.join(_ident(m) for m in metrics)} INTO NAME metric VALUE value_text
-            )"""
+            UNPIVOT (
+                SELECT {keys}, filename AS source_file, row_no, extra,
+                       to_json(t) AS payload, {cells}
+                FROM ({numbered}) t
+            ) ON {', '.join(ident(m) for m in columns.metrics)} INTO NAME metric VALUE value_text"""
 
 
 def _reason(customer: str | None, date_text: str | None, metric: str | None, value_text: str | None, day: dt.date | None) -> str:
     if not (customer or "").strip():
-        return "no_customer: the row names no customer"
+        return "no_customer: the row names no account (no customer, domain or workspace id)"
     if day is None:
         return f"bad_date: {date_text!r} is not a date"
     if not (metric or "").strip():

@@ -8,7 +8,8 @@ As of day D (its end, in the configured time zone):
                   updates, …) ranked by weight and freshness, and owed items raised and settled on D
   TLDR            the top Todo items' short forms, else the top facts'; at most 3, at most 10 words;
                   never something already answered or done
-  Not included    uncertain items raised on D, and activity of customers whose opportunities are closed
+  Not included    uncertain items raised on D; counts for customers whose opportunities are all closed
+                  and who have no activity on D, and for customers of SEs who are not configured
 Customers are ordered by urgency; nothing about one customer is placed under another.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 from pydantic import BaseModel
@@ -123,23 +125,47 @@ def _unplaced_activity(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: d
     return by_se
 
 
-def _customer_status(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, bool]]:
-    """customer -> (header status, closed): the active opportunity's stage, 'New', or the last stage when all are closed."""
+class CustomerStatus(NamedTuple):
+    header: str  # 'New', or the stage of the customer's active opportunity (else of its last edited one)
+    closed: bool  # every opportunity is in a terminal stage
+    active_today: bool  # the customer has activity on the digest's day
+    handed_over: bool  # closed, and since then a colleague (not its SE, not a bot) has written to the customer
+    owner: str | None  # the sales engineer its opportunity names when that is not a configured SE: not ours
+
+
+def _customer_status(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict[str, CustomerStatus]:
+    """customer -> its header and what decides whether its section is shown (see _left_out)."""
     rows = con.execute(
         """
-        SELECT c.customer, c.is_new, c.has_active_opportunity,
-               (SELECT arg_max(o.stage, o.is_active::INT * 1e12 + epoch(coalesce(o.last_edited_time, '1970-01-01'::TIMESTAMPTZ)))
-                FROM opportunities o WHERE name_key(o.customer) = c.customer_key) AS stage
+        SELECT c.customer, c.is_new, c.has_active_opportunity, c.stage, c.is_ours, c.opportunity_se_name,
+               EXISTS (SELECT 1 FROM activity a WHERE a.customer = c.customer AND a.activity_date = $day),
+               EXISTS (SELECT 1 FROM activity a
+                       WHERE a.customer = c.customer AND a.activity_date > c.closed_on AND a.activity_date <= $day
+                         AND a.is_external_channel AND NOT coalesce(a.author_is_external, FALSE) AND NOT coalesce(a.is_bot, FALSE)
+                         AND NOT coalesce(a.author_is_se, FALSE))
         FROM customers c
-        """
+        """,
+        {"day": day},
     ).fetchall()
-    status = {}
-    for customer, is_new, has_active, stage in rows:
-        if is_new:
-            status[customer] = ("New", False)
-        else:
-            status[customer] = (stage or "Unknown stage", not has_active)
-    return status
+    return {
+        customer: CustomerStatus(
+            "New" if is_new else stage or "Unknown stage",
+            not is_new and not has_active,
+            active_today,
+            handed_over,
+            None if is_ours else owner,
+        )
+        for customer, is_new, has_active, stage, is_ours, owner, active_today, handed_over in rows
+    }
+
+
+def _left_out(status: CustomerStatus | None) -> bool:
+    """Another SE's customer is never shown. A closed one is shown on a day it has activity (a lost deal
+    coming back is news; a won customer's routine usage is not), unless it has been handed over: a
+    colleague (customer success, a partner) talks to it now."""
+    if status is None:
+        return False
+    return status.owner is not None or (status.closed and (not status.active_today or status.handed_over))
 
 
 def _age(raised_at: dt.datetime, day: dt.date, settings: Settings) -> int:
@@ -235,13 +261,13 @@ def _prepare(sections: dict[str, list[dict]], day: dt.date, settings: Settings) 
 class DayInputs:
     """What the digests of one day read from the warehouse, fetched once for all SEs (a query per day, not per SE)."""
 
-    statuses: dict[str, tuple[str, bool]]  # customer -> (header status, closed)
+    statuses: dict[str, CustomerStatus]
     signals: dict[str, list[dict]]  # se_id -> signals as of the day
     unplaced: dict[str, list[tuple]]  # se_id -> the day's uncustomered mail and DMs
 
 
 def day_inputs(con: duckdb.DuckDBPyConnection, day: dt.date, settings: Settings, se_ids: list[str]) -> DayInputs:
-    return DayInputs(_customer_status(con), _signals_as_of(con, se_ids, day, settings), _unplaced_activity(con, se_ids, day))
+    return DayInputs(_customer_status(con, day), _signals_as_of(con, se_ids, day, settings), _unplaced_activity(con, se_ids, day))
 
 
 def build_digest_items(
@@ -259,14 +285,14 @@ def build_digest_items(
     statuses = inputs.statuses
     by_customer: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     not_included: list[tuple[str, dict]] = []
-    closed_counts: dict[str, int] = defaultdict(int)
+    left_out_counts: dict[str, int] = defaultdict(int)
 
     for signal in inputs.signals.get(se_id, []):
         customer = signal["customer"]
         if customer is None or signal["section"] == "not_included":
             not_included.append((signal["summary"], signal))
-        elif statuses.get(customer, ("", False))[1]:
-            closed_counts[customer] += 1
+        elif _left_out(statuses.get(customer)):
+            left_out_counts[customer] += 1
         else:
             by_customer[customer][signal["section"]].append(signal)
 
@@ -324,13 +350,16 @@ def build_digest_items(
             )
         )
         position += 1
-    for customer, count in sorted(closed_counts.items()):
+    for customer, count in sorted(left_out_counts.items()):
+        status = statuses[customer]
+        why = (f"its opportunity belongs to {status.owner}" if status.owner
+               else "its opportunities are closed and a colleague has taken it over" if status.handed_over and status.active_today
+               else "its opportunities are closed")
         items.append(
             DigestItem(
                 se_id=se_id, digest_date=day, customer=None, customer_status=None, customer_rank=None,
                 section="not_included", position=position, shown=position < NOT_INCLUDED_MAX,
-                text=f"{customer} ({statuses[customer][0]}): {count} item{'s' if count != 1 else ''} left out, "
-                f"its opportunities are closed",
+                text=f"{customer} ({status.header}): {count} item{'s' if count != 1 else ''} left out, {why}",
                 link=None,
             )
         )

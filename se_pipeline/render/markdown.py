@@ -20,6 +20,7 @@ _LINK_LABEL = {
     "notion.so": "Notion",
     "notion.site": "Notion",
     "gong.io": "call",
+    "file://": "usage data",  # usage facts cite the usage file (analysis/usage_facts.py usage_link)
 }
 
 

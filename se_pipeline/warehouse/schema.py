@@ -34,6 +34,7 @@ RAW_TABLES: dict[str, TableSpec] = {
         TableSpec("raw_notion_blocks", ("block_id", "partition_date")),
         TableSpec("raw_notion_comments", ("comment_id",)),
         TableSpec("raw_usage", ("customer", "partition_date", "metric")),
+        TableSpec("raw_usage_reads", ("source_path", "partition_date")),
         TableSpec("raw_calls", ("call_id",)),
         TableSpec("raw_call_utterances", ("call_id", "position")),
         # Enablement inputs are read whole from files each run, so they are upserted, not partitioned.

@@ -126,10 +126,17 @@ class FakeNotion:
 
     # ---- workspace -----------------------------------------------------------------------
 
-    def add_database(self, title: str = "Opportunities") -> str:
+    def add_database(self, title: str = "Opportunities", properties: dict[str, str] | None = None) -> str:
+        """A database; `properties` (name -> Notion type) is its schema, else the sample's."""
         database_id, source_id = str(uuid.uuid4()), str(uuid.uuid4())
-        self.databases[database_id] = {"data_source_id": source_id, "title": title}
+        self.databases[database_id] = {"data_source_id": source_id, "title": title, "properties": properties}
         return database_id
+
+    def _schema(self, database_id: str, sample: dict[str, Any]) -> dict[str, Any]:
+        types = self.databases[database_id]["properties"]
+        if types is None:
+            return sample["properties"]
+        return {name: {"id": f"p{i}", "name": name, "type": kind, kind: {}} for i, (name, kind) in enumerate(types.items())}
 
     def data_source_of(self, database_id: str) -> str:
         return self.databases[database_id]["data_source_id"]
@@ -308,6 +315,7 @@ class FakeNotion:
             return _not_found(database_id)
         if (r.notion_version or "") < DATA_SOURCES_VERSION:
             database = _load("database_2022-06-28.json")
+            database["properties"] = self._schema(database_id, database)
         else:
             database = _load("database.json")
             database["data_sources"] = [{"id": self.data_source_of(database_id), "name": self.databases[database_id]["title"]}]
@@ -319,7 +327,8 @@ class FakeNotion:
         if database_id is None:
             return _not_found(source_id)
         source = _load("data_source.json")
-        source.update(id=source_id, parent={"type": "database_id", "database_id": database_id})
+        source.update(id=source_id, parent={"type": "database_id", "database_id": database_id},
+                      properties=self._schema(database_id, source))
         return 200, source, {}
 
     def _query_source(self, r: Request, source_id: str):

@@ -13,17 +13,17 @@ from se_pipeline.config import DemoSource, NotionApi, NotionExport, Settings
 from se_pipeline.connectors.base import Connector, check_env_name
 from se_pipeline.connectors.notion.api import NotionApiConnector
 from se_pipeline.connectors.notion.export import NotionExportConnector
-from se_pipeline.connectors.notion.properties import FieldNames
+from se_pipeline.connectors.notion.schema import FieldNames, PropertyMapping
 from se_pipeline.errors import ConfigError, SourceError
 
-__all__ = ["FieldNames", "NotionApiConnector", "NotionExportConnector", "from_settings"]
+__all__ = ["FieldNames", "NotionApiConnector", "NotionExportConnector", "PropertyMapping", "from_settings"]
 
 
 def from_settings(settings: Settings) -> Connector:
     """The Notion connector for the configured mode."""
     config = settings.sources.notion
     if isinstance(config, NotionExport):
-        return NotionExportConnector(config.path, settings.terminal_stages)
+        return NotionExportConnector(config.path, settings.terminal_stages, config.properties.model_dump())
     if isinstance(config, NotionApi):
         check_env_name("sources.notion.token_env", config.token_env)
         token = os.environ.get(config.token_env)
@@ -40,6 +40,7 @@ def from_settings(settings: Settings) -> Connector:
             token_env=config.token_env,
             max_retries=config.max_retries,
             block_depth=config.block_depth,
+            properties=config.properties.model_dump(),
         )
     if isinstance(config, DemoSource):
         from se_pipeline.demo import (

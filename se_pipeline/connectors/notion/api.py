@@ -11,7 +11,7 @@ Anything that stops the read early raises SourceError: a partial database never 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -20,7 +20,6 @@ from notion_client.errors import APIErrorCode, HTTPResponseError
 from se_pipeline.connectors.notion.database import NotionDatabase
 from se_pipeline.connectors.notion.properties import (
     FieldError,
-    FieldNames,
     extract_fields,
     flatten_properties,
     is_active,
@@ -37,6 +36,7 @@ from se_pipeline.connectors.notion.rows import (
     comment_records,
     opportunity_row,
 )
+from se_pipeline.connectors.notion.schema import PropertyMapping, map_properties
 from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
 
@@ -59,16 +59,18 @@ class NotionApiConnector:
         database_id: str,
         terminal_stages: list[str],
         block_depth: int = 3,
-        field_names: FieldNames = FieldNames(),
+        properties: Mapping[str, str | None] | None = None,
         **options: Any,
     ):
-        """`options` go to NotionDatabase (base_url, token_env, max_retries, page_size, requests_per_second, …)."""
+        """`properties`: field -> property name, from sources.notion.properties (the rest is detected).
+        `options` go to NotionDatabase (base_url, token_env, max_retries, page_size, requests_per_second, …)."""
         self.database = NotionDatabase(token=token, database_id=database_id, **options)
         self.database_id = self.database.id
         self.client = self.database.client
         self.terminal_stages = terminal_stages
         self.block_depth = block_depth
-        self.field_names = field_names
+        self.properties = dict(properties or {})
+        self._mappings: dict[tuple[tuple[str, str], ...], PropertyMapping] = {}
         self._users: dict[str, tuple[str | None, str | None]] = {}
         self._can_read_users = True
 
@@ -79,6 +81,19 @@ class NotionApiConnector:
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
         return self.database.reading(self._extract(window))
+
+    def property_mapping(self, database: dict[str, Any] | None = None) -> PropertyMapping:
+        """Which property holds each field, from the database's schema (doctor shows it); `database`:
+        its GET /v1/databases answer when the caller has it already."""
+        types = self.database.property_types(database)
+        return self._mapping({name: {"type": kind} for name, kind in types.items()})
+
+    def _mapping(self, properties: dict[str, Any]) -> PropertyMapping:
+        """The mapping for a page's property types; every page of a database shares them, so it is made once."""
+        types = tuple((name, prop.get("type", "")) for name, prop in properties.items())
+        if types not in self._mappings:
+            self._mappings[types] = map_properties(dict(types), self.properties)
+        return self._mappings[types]
 
     # ---- the database ----------------------------------------------------------------------
 
@@ -109,9 +124,10 @@ class NotionApiConnector:
         page = {**page, "properties": properties}
         flat = flatten_properties(properties)
         types = {name: prop.get("type", "") for name, prop in properties.items()}
-        title = next((flat[name] for name, kind in types.items() if kind == "title"), "")
+        mapping = self._mapping(properties)
+        title = flat.get(mapping["title"] or "") or ""
         try:
-            fields = extract_fields(flat, types, self.field_names)
+            fields = extract_fields(flat, types, mapping)
         except FieldError as exc:
             return Quarantined(SOURCE, page["id"], str(exc), page, day)
         return opportunity_row(

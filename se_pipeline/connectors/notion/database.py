@@ -118,6 +118,15 @@ class NotionDatabase:
                 log.info("notion: a query hit the %d-row cap; continuing from created_time %s", self.result_cap, last_created)
                 after = last_created
 
+    def property_types(self, database: dict[str, Any] | None = None) -> dict[str, str]:
+        """Property name -> Notion type, from the database's schema (that of its first data source);
+        `database`: its GET /v1/databases answer when the caller has it already."""
+        database = database or self.client.databases.retrieve(self.id)
+        if "data_sources" in database:
+            sources = database["data_sources"]
+            database = self.client.data_sources.retrieve(sources[0]["id"]) if sources else {}
+        return {name: prop.get("type", "") for name, prop in (database.get("properties") or {}).items()}
+
     def paginate(self, call: Callable[..., Any], what: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Each response of a paginated endpoint. (notion_client's iterate_paginated_api yields only
         results, hiding request_status, and ends quietly when has_more comes without a cursor.)"""

@@ -15,14 +15,13 @@ import json
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from se_pipeline.connectors.notion.markdown import parse_markdown
 from se_pipeline.connectors.notion.properties import (
     FieldError,
-    FieldNames,
     extract_fields,
     is_active,
     parse_datetime,
@@ -39,6 +38,7 @@ from se_pipeline.connectors.notion.rows import (
     opportunity_row,
     page_url,
 )
+from se_pipeline.connectors.notion.schema import TEXT, PropertyMapping, map_properties
 from se_pipeline.errors import SourceError
 from se_pipeline.warehouse.loader import Quarantined, Rows, paged
 from se_pipeline.window import Window
@@ -155,11 +155,34 @@ class NotionExportConnector:
     source = SOURCE
     tables = TABLES
 
-    def __init__(self, path: Path, terminal_stages: list[str], field_names: FieldNames = FieldNames()):
+    def __init__(self, path: Path, terminal_stages: list[str], properties: Mapping[str, str | None] | None = None):
+        """`properties`: field -> property name, from sources.notion.properties (the rest is detected)."""
         self.path = Path(path)
         self.terminal_stages = terminal_stages
-        self.field_names = field_names
+        self.properties = dict(properties or {})
         self.calls = 0
+
+    def property_mapping(self) -> PropertyMapping:
+        """Which column holds each field (what a run reads; doctor shows it)."""
+        files = _ExportFiles(self.path)
+        csv_name = _find_csv(files)
+        return self._mapping(files.display(csv_name), self._reader(files, csv_name).fieldnames or [])
+
+    def _mapping(self, where: str, columns: list[str]) -> PropertyMapping:
+        if not columns:
+            raise SourceError(f"notion: {where} is empty (expected a header row)")
+        _check_delimiter(where, columns)
+        # Notion writes the title property first.
+        return map_properties({column: TEXT for column in columns}, self.properties, title=columns[0])
+
+    @staticmethod
+    def _reader(files: _ExportFiles, csv_name: str) -> csv.DictReader:
+        try:
+            text = files.read_text(csv_name)
+        except UnicodeDecodeError as exc:
+            where = files.display(csv_name)
+            raise SourceError(f"notion: {where} is not UTF-8 ({exc}); export it from Notion again, or save it as UTF-8") from None
+        return csv.DictReader(io.StringIO(text, newline=""))
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
         files = _ExportFiles(self.path)
@@ -195,16 +218,10 @@ class NotionExportConnector:
         self, files: _ExportFiles, csv_name: str, pages: dict[str, list[tuple[str, str]]], window: Window
     ) -> Iterator[tuple[dict[str, Any], str | None, list[str]] | Quarantined]:
         where = files.display(csv_name)
-        try:
-            text = files.read_text(csv_name)
-        except UnicodeDecodeError as exc:
-            raise SourceError(f"notion: {where} is not UTF-8 ({exc}); export it from Notion again, or save it as UTF-8") from None
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        reader = self._reader(files, csv_name)
         columns = list(reader.fieldnames or [])
-        if not columns:
-            raise SourceError(f"notion: {where} is empty (expected a header row)")
-        _check_delimiter(where, columns)
-        title_column = columns[0]  # Notion writes the title property first
+        mapping = self._mapping(where, columns)
+        title_column = mapping["title"]
         next_line = reader.line_num + 1
         for record in reader:
             line, next_line = next_line, reader.line_num + 1  # a quoted value may span lines
@@ -222,7 +239,7 @@ class NotionExportConnector:
                 yield Quarantined(SOURCE, key, f"no_title: the row has no {title_column!r} value", record, window.last_day)
                 continue
             try:
-                fields = extract_fields(flat, {}, self.field_names)
+                fields = extract_fields(flat, {}, mapping)
                 created, edited = (_moment(flat, column, window) for column in ("created time", "last edited time"))
             except FieldError as exc:
                 yield Quarantined(SOURCE, key, str(exc), record, window.last_day)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
+
+from se_pipeline.connectors.notion.schema import TEXT, PropertyMapping, map_properties
 
 
 def rich_text(items: list[dict[str, Any]] | None) -> str:
@@ -110,17 +113,6 @@ def flatten_properties(properties: dict[str, dict[str, Any]]) -> dict[str, Any]:
 # ---- the opportunity fields --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FieldNames:
-    """Property names (case-insensitive) that hold each opportunity field, first match wins."""
-
-    customer: tuple[str, ...] = ("Customer", "Account", "Company")
-    stage: tuple[str, ...] = ("Stage", "Status")
-    se: tuple[str, ...] = ("SE", "Sales Engineer", "Owner")
-    amount: tuple[str, ...] = ("Amount", "ARR", "Deal Size")
-    close_date: tuple[str, ...] = ("Close Date",)
-
-
 @dataclass
 class OpportunityFields:
     customer: str | None = None
@@ -129,6 +121,10 @@ class OpportunityFields:
     se_email: str | None = None
     amount: float | None = None
     close_date: dt.date | None = None
+    domain: str | None = None  # bare host: example.com
+    workspace_id: str | None = None  # the product workspace / account id that links usage
+    poc_end: dt.date | None = None
+    probability: float | None = None  # 0..1
 
 
 class FieldError(ValueError):
@@ -208,22 +204,81 @@ def field_text(value: Any) -> str | None:
     return _text(value)
 
 
-def extract_fields(flat: dict[str, Any], types: dict[str, str], names: FieldNames = FieldNames()) -> OpportunityFields:
-    """Pick the opportunity fields out of flattened properties. `types` maps name -> Notion type
-    ("text" for CSV columns); text values are parsed, and a value that will not parse raises FieldError."""
+def extract_fields(flat: dict[str, Any], types: dict[str, str], mapping: PropertyMapping | None = None) -> OpportunityFields:
+    """Read the opportunity fields out of flattened properties, from the properties `mapping` chose
+    (detected from `flat` and `types` when not given). `types` maps name -> Notion type ("text" or
+    absent for CSV columns); text values are parsed, and a value that will not parse raises FieldError."""
+    mapping = mapping or map_properties({name: types.get(name) or TEXT for name in flat})
+
+    def value(name: str) -> tuple[str, Any] | None:
+        prop = mapping[name]
+        return (prop, flat.get(prop)) if prop else None
+
     fields = OpportunityFields()
-    if found := pick(flat, names.customer):
+    if found := value("customer"):
         # A relation holds page ids, not names: leave customer to the model's name fallback.
         fields.customer = None if types.get(found[0]) == "relation" else _text(found[1])
-    if found := pick(flat, names.stage):
+    if found := value("stage"):
         fields.stage = _text(found[1])
-    if found := pick(flat, names.se):
+    if found := value("se"):
         fields.se_name, fields.se_email = _person_fields(_first(found[1]))
-    if found := pick(flat, names.amount):
+    if found := value("amount"):
         fields.amount = _amount(found[1])
-    if found := pick(flat, names.close_date):
-        fields.close_date = _close_date(found[1])
+    if found := value("close_date"):
+        fields.close_date = _date_field(found[1])
+    # The linking fields below only add to an opportunity: a value they cannot read is left out
+    # rather than costing the opportunity its row.
+    if found := value("domain"):
+        fields.domain = normalise_domain(_text(found[1]))
+    if found := value("workspace_id"):
+        fields.workspace_id = _identifier(found[1])
+    if found := value("poc_end"):
+        fields.poc_end = _lenient(_date_field, found[1])
+    if found := value("probability"):
+        fields.probability = _lenient(_probability, found[1])
     return fields
+
+
+def _lenient(read: Callable[[Any], Any], value: Any) -> Any:
+    try:
+        return read(value)
+    except FieldError:
+        return None
+
+
+def normalise_domain(text: str | None) -> str | None:
+    """'https://www.Example.com/about' or 'example.com' -> 'example.com' (an email address gives its domain)."""
+    if not text:
+        return None
+    host = text.strip().lower().split("@")[-1]
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", host)
+    host = re.split(r"[/?#:\s]", host, maxsplit=1)[0]
+    host = host.removeprefix("www.").strip(".")
+    return host if "." in host else None
+
+
+def _identifier(value: Any) -> str | None:
+    value = _first(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number property: 1042.0 is workspace 1042
+    return _text(value)
+
+
+def _probability(value: Any) -> float | None:
+    """0.6, 60 or '60%' -> 0.6."""
+    value = _first(value)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = _text(value)
+        if not text:
+            return None
+        number = parse_number(text.rstrip("%"))
+        if text.endswith("%"):
+            return number / 100
+    return number / 100 if number > 1 else number
 
 
 def _person_fields(value: Any) -> tuple[str | None, str | None]:
@@ -246,7 +301,7 @@ def _amount(value: Any) -> float | None:
     return parse_number(text) if text else None
 
 
-def _close_date(value: Any) -> dt.date | None:
+def _date_field(value: Any) -> dt.date | None:
     if isinstance(value, dict):
         value = value.get("start")
     text = _text(value)
