@@ -253,3 +253,14 @@ def test_a_calls_next_steps_settle_apart_a_confirmation_by_saying_it_a_deliverab
     run_days(con, 14, 14)
     assert dict(con.execute("SELECT excerpt, status FROM signals WHERE kind = 'action_item'").fetchall()) == {
         "confirm SCIM group sync with Okta": "done", "send the SAML setup guide": "open"}
+
+
+def test_let_us_know_when_it_is_fixed_waits_for_the_news_not_for_any_reply(con):
+    add(con,
+        message("slack:C1:700", at(12), "The exporter drops spans after a restart. Please let us know as soon as there's a fix.", DANA),
+        message("slack:C1:701", at(12, 11), "Reproduced on our side, engineering filed it as BUG-12.", ALICE, thread="C1:700"))
+    run_days(con, 12, 12)
+    assert signal(con, "action_item")["status"] == "open"
+    add(con, message("slack:C1:702", at(15), "Good news: the fix for the exporter restart is released in 2.4.1.", ALICE))
+    run_days(con, 15, 15)
+    assert signal(con, "action_item")["status"] == "done"

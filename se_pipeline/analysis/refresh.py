@@ -30,7 +30,7 @@ SIGNAL_COLUMNS = [
     "asker_id", "asker_name", "resolve_rule", "due_date",
 ]
 _RESOLVE_KEYS = ["signal_id", "kind", "owed", "customer", "raised_at", "activity_ids", "thread_key", "asker_id",
-                 "asker_name", "resolve_rule", "excerpt"]
+                 "asker_name", "resolve_rule", "excerpt", "summary"]
 
 
 @dataclass

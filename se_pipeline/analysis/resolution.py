@@ -7,7 +7,8 @@
            "here's the…", "attached", "done", "added"), or one to the same customer elsewhere that
            does so and is about the same thing (two shared content words); an ask for an answer
            ("confirm that…") is delivered by a substantive message about the same thing. The asker
-           acknowledging receipt ("got the plan, thanks") settles it too.
+           acknowledging receipt ("got the plan, thanks") settles it too. "Let us know as soon as
+           there's a fix" is settled only by our telling them it is there ("fixed", "released", …).
   follow_up  (a call's next step to confirm or check something) a later substantive message from our
            side, in the thread or to the same customer in a shared place, about the same thing
            (two content words in common by their stems, "confirm" ~ "confirmed").
@@ -25,13 +26,16 @@ from collections import defaultdict
 
 import pandas as pd
 
-from se_pipeline.analysis import text
+from se_pipeline.analysis import summaries, text
 from se_pipeline.analysis.signal import ANSWER, DELIVER, FOLLOW_UP, truthy
 
 _DM_REPLY_WINDOW = dt.timedelta(days=3)
 _MIN_SHARED_WORDS = 2
 # Asks for an answer rather than a thing ("confirm support for X", "let us know if…").
 _ANSWER_LIKE = re.compile(r"\b(confirm|clarify|explain|check|tell|advise|answer|let (me|us) know|find out|verify)\b", re.I)
+# "Let us know as soon as there's a fix": owed until our side tells them it is there, not by any reply.
+_WHEN_READY = re.compile(r"\blet (me|us|them) know (as soon as|when|once|the moment|if and when)\b", re.I)
+_READY = re.compile(r"\b(fixed|released|shipped|deployed|available|ready|resolved|live|merged|done|works now|is out)\b", re.I)
 # The asker saying it arrived: "got the plan", "received the deck", "thanks for the runbook".
 _RECEIPT = re.compile(r"\b(got|received|thanks for|thank you for)\b", re.I)
 
@@ -120,8 +124,9 @@ def _slack_top_level_replies(signal: dict, origin: dict, index: ActivityIndex) -
 
 
 def _about(signal: dict, said: str | None, words: int = 1) -> bool:
-    """`said` shares at least `words` content words with the ask."""
-    return len(text.keywords(signal.get("excerpt")) & text.keywords(said)) >= words
+    """`said` shares at least `words` content words with the ask (or the sentence it leans on)."""
+    asked = " ".join(filter(None, [signal.get("excerpt"), summaries.context_of(signal.get("summary"))]))
+    return len(text.keywords(asked) & text.keywords(said)) >= words
 
 
 def _settles(signal: dict, row: dict, index: ActivityIndex, shared_origin: bool) -> bool:
@@ -138,6 +143,8 @@ def _settles(signal: dict, row: dict, index: ActivityIndex, shared_origin: bool)
         answers = [s for s in text.sentences(row.get("text")) if not text.promises_without_doing(s)]
         substantive = text.is_substantive_reply(row.get("text")) or bool(index.delivering(row))
         return substantive and (not shared_origin or _about(signal, " ".join(answers)))
+    if rule == DELIVER and _WHEN_READY.search(signal.get("excerpt") or ""):
+        return bool(_READY.search(row.get("text") or "")) and _about(signal, row.get("text"))
     if rule == DELIVER:
         delivered = index.delivering(row)
         if delivered and (same_thread or row.get("channel_kind") == "dm"):

@@ -154,8 +154,17 @@ def who(author: str | None, customer: str | None, external: bool) -> str:
 # ---- per kind ------------------------------------------------------------------------------------
 
 
+_CONTEXT = re.compile(r" Context: “([^”]*)”")
+
+
 def _with_context(summary: str, context: str | None) -> str:
     return f"{summary} Context: {quote(context, 20)}" if context else summary
+
+
+def context_of(summary: str | None) -> str | None:
+    """The context sentence a summary quotes after its ask ("… Context: “…”"), if any."""
+    found = _CONTEXT.search(summary or "")
+    return found.group(1) if found else None
 
 
 def customer_question(customer: str | None, author: str | None, sentence: str, context: str | None = None) -> tuple[str, str]:

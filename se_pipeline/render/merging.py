@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 
-from se_pipeline.analysis import text
+from se_pipeline.analysis import summaries, text
 
 MERGE_MIN_SHARED = 3  # content words two asks of one customer share to be one ask (and a good part
 MERGE_MIN_OVERLAP = 0.35  # of the shorter one's words: two questions on one product are not one ask)…
 MERGE_MIN_SHARED_ACROSS = 2  # …or two when they came by different channels (a mail echoed in Slack)
 
 
-_CONTEXT = re.compile(r"Context: “([^”]*)”")
 
 
 _MENTION = re.compile(r"@[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?")
@@ -26,8 +25,7 @@ _TELLING = re.compile(r"\b(call|meeting|invite|document|update|pricing|quote)\b"
 
 def _words(item: dict) -> set[str]:
     """What the ask is about: its words and its context's, less @mentions and the customer's name."""
-    context = _CONTEXT.search(item.get("summary") or "")
-    said = _MENTION.sub(" ", " ".join(filter(None, [item.get("excerpt"), context.group(1) if context else None])))
+    said = _MENTION.sub(" ", " ".join(filter(None, [item.get("excerpt"), summaries.context_of(item.get("summary"))])))
     words = text.keywords(said) | {w.lower() for w in _TELLING.findall(said)}
     return words - text.keywords(item.get("customer"))
 
