@@ -46,6 +46,7 @@ def con(settings):
         ALTER TABLE activity ADD COLUMN is_external_channel BOOLEAN;
         ALTER TABLE activity ADD COLUMN author_is_external BOOLEAN;
         ALTER TABLE activity ADD COLUMN is_bot BOOLEAN;
+        ALTER TABLE activity ADD COLUMN author_id VARCHAR;
     """)
     return con
 

@@ -231,7 +231,9 @@ def _facts(make: Maker, row: dict[str, Any], ctx: RuleContext, said: list[str], 
         phrase = text.frustration_phrase(body) or text.deal_threat(body)
         score = text.tone(body) if language(body) == "en" else 0.0  # the sentiment lexicon is English
         if phrase or score <= text.NEGATIVE_COMPOUND:
-            sentence = next((s for s in said if text.frustration_phrase(s) or text.deal_threat(s)), said[0] if said else body)
+            # The threat itself says most ("we'll have to pause the evaluation"), then the complaint.
+            sentence = next((s for s in said if text.deal_threat(s)), None) or next(
+                (s for s in said if text.frustration_phrase(s)), said[0] if said else body)
             why = f"phrase:{phrase}" if phrase else f"vader:{score:.2f}"
             out.append(make.fact("negative_tone", "puts the deal at risk" if text.deal_threat(body) else "sounds frustrated",
                                  summaries.around(said, sentence), f"rule:negative_tone:{why}"))

@@ -69,7 +69,7 @@ def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.da
         SELECT s.se_id, s.signal_id, s.customer, s.kind, s.owed, s.status, s.raised_at, s.activity_date,
                s.resolved_at, s.summary, coalesce(s.tldr, s.summary) AS tldr, s.activity_ids, s.link,
                s.relevance, s.thread_key, s.excerpt, s.evidence, s.due_date, s.asker_id,
-               a.author_name AS resolved_by_name, coalesce(src.author_is_external, FALSE) AS from_customer,
+               a.author_name AS resolved_by_name, a.author_id AS resolved_by_author, coalesce(src.author_is_external, FALSE) AS from_customer,
                coalesce(src.is_bot, FALSE) AS from_tool,
                CASE
                    WHEN s.owed AND (s.resolved_at IS NULL OR s.resolved_at >= $day_end) THEN 'todo'
@@ -189,6 +189,8 @@ def _todo_text(signal: dict, age: int, day: dt.date) -> str:
 def _know_text(signal: dict, day: dt.date) -> str:
     """A fact, dated when it is from an earlier day; an ask settled on the day says so, and by whom."""
     if signal["owed"] and signal["resolved_at"] is not None:
+        if signal.get("resolved_by_author") and signal["resolved_by_author"] == signal.get("asker_id"):
+            return f"{signal['summary']} Delivered: {signal['resolved_by_name']} confirmed."
         verb = "Answered" if signal["kind"] in ("customer_question", "technical_question") else "Done"
         who = f" by {signal['resolved_by_name']}" if signal.get("resolved_by_name") else ""
         return f"{signal['summary']} {verb}{who}."

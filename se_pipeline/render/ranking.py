@@ -29,7 +29,7 @@ FACT_WEIGHT = {
 # Facts that still matter to a customer after their day; others are news only on the day.
 RISK_KINDS = frozenset({"negative_tone", "slow_response", "usage_drop", "trial_not_started"})
 # Facts raised again on every day they hold: only the newest is told.
-DAILY_KINDS = frozenset({"slow_response", "trial_not_started"})
+DAILY_KINDS = frozenset({"slow_response", "trial_not_started", "usage_drop", "usage_growth"})
 
 
 def _days(a: dt.date, b: dt.date) -> int:
