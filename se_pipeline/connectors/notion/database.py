@@ -75,7 +75,7 @@ class NotionDatabase:
             if self.is_data_source:
                 raise ConfigError(
                     f"{setting}.data_source_id {given!r} is not a Notion data source id (in Notion, open the database's "
-                    "⋯ menu → Manage data sources, and use ⋯ → Copy data source ID on the data source)"
+                    "settings menu → Manage data sources, and use the data source's ••• menu → Copy data source ID)"
                 )
             raise ConfigError(
                 f"{setting}.database_id {given!r} is neither a Notion database id nor its URL "
