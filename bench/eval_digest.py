@@ -115,14 +115,11 @@ def evaluate(scenario_dir: Path, mode: str, scorer: Path | None = None) -> EvalR
     started = time.monotonic()
     labels_path = scenario_dir / "LABELS.yaml"
     labels = yaml.safe_load(labels_path.read_text(encoding="utf-8"))
+    if mode not in MODES:
+        raise ValueError(f"mode {mode!r} is not one of {', '.join(MODES)}")
     with tempfile.TemporaryDirectory(prefix=f"eval-digest-{mode}-") as tmp:
         work = _copy(scenario_dir, Path(tmp) / scenario_dir.name)
-        if mode == "api":
-            with RecordedNotion(work / "notion" / "api") as notion:
-                _use_notion_api(work / "config.yaml", notion)
-                failure = _run(work, str(labels["digest_date"]), {NOTION_TOKEN_ENV: notion.token})
-        else:
-            failure = _run(work, str(labels["digest_date"]), {})
+        failure = _run_mode(work, mode, str(labels["digest_date"]))
         result = EvalResult(mode, failure=failure)
         if failure is None:
             digests = _home(work / "config.yaml") / "digests" / str(labels["digest_date"])
@@ -144,10 +141,26 @@ def _copy(scenario_dir: Path, work: Path) -> Path:
     return work
 
 
+def _run_mode(work: Path, mode: str, day: str) -> str | None:
+    """The run of `mode` in `work`; None, or why it failed in one line."""
+    if mode == "export":
+        return _run(work, day, {})
+    try:
+        notion = RecordedNotion(work / "notion" / "api")
+    except (OSError, ValueError, KeyError) as exc:  # no folder, no query pages, unreadable JSON, pages without parent
+        return f"cannot replay the recorded Notion API answers in notion/api/: {exc}"
+    with notion:
+        try:
+            _use_notion_api(work / "config.yaml", notion)
+        except (OSError, yaml.YAMLError, AttributeError) as exc:
+            return f"cannot point config.yaml at the Notion API: {' '.join(str(exc).split())}"
+        return _run(work, day, {NOTION_TOKEN_ENV: notion.token})
+
+
 def _use_notion_api(config_file: Path, notion: RecordedNotion) -> None:
     """Point the config's sources.notion at the replaying fake, by the recorded data source."""
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    config["sources"]["notion"] = {
+    config.setdefault("sources", {})["notion"] = {
         "mode": "api",
         "token_env": NOTION_TOKEN_ENV,
         "data_source_id": notion.data_source_id,
@@ -266,7 +279,7 @@ class Floors:
         if result.failure:
             return ["the run failed"] if self.given() else []
         low = [
-            f"{name} {value:.2f} < {floor}"
+            f"{name} {value:.3f} < {floor:.3f}"
             for name, value, floor in (
                 ("owed recall", result.owed_recall, self.owed_recall),
                 ("owed precision", result.owed_precision, self.owed_precision),
