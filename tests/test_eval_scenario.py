@@ -87,3 +87,11 @@ def test_a_failed_run_is_one_line_and_falls_short_of_any_floor(tmp_path, capsys)
     assert "sources.slack.pth: unknown key" in lines[1]
     assert lines[2:] == ["below the floor: export: the run failed"]
     assert bench.Floors().broken(bench.EvalResult("export", failure="run failed")) == []  # no floors: a report only
+
+
+def test_without_the_shared_folder_the_vendored_week_and_scorer_are_used(monkeypatch, tmp_path):
+    monkeypatch.setattr(bench, "SHARED_EVAL", tmp_path / "absent")
+    assert bench.eval_folder() == VENDORED
+    scenario = bench.eval_folder() / bench.SCENARIO
+    assert bench._scorer_beside(scenario) == VENDORED / "score_digest.py"
+    assert all((scenario / name).exists() for name in ("LABELS.yaml", "config.yaml", "notion/api", "notion/opportunities.csv"))
