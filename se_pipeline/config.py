@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from se_pipeline.enablement.settings import FeedbackSettings
 from se_pipeline.errors import ConfigError
@@ -110,13 +111,25 @@ class NotionExport(_Strict):
 
 
 class NotionApi(_Strict):
+    """The opportunity database by its id (its data sources are found), or one data source by its id."""
+
     mode: Literal["api"]
     token_env: str = "NOTION_TOKEN"
-    database_id: str
+    database_id: str | None = None
+    data_source_id: str | None = None  # Notion API 2025-09-03: a database holds data sources
     base_url: str | None = None
     max_retries: int = 5
     block_depth: int = 3
     properties: NotionProperties = NotionProperties()
+
+    @model_validator(mode="after")
+    def _one_id(self) -> "NotionApi":
+        if (self.database_id is None) == (self.data_source_id is None):
+            raise PydanticCustomError(
+                "one_notion_id",
+                "needs exactly one of database_id (the database's id or link) and data_source_id (one of its data sources)",
+            )
+        return self
 
 
 class _UsageFiles(_Strict):

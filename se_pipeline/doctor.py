@@ -27,7 +27,6 @@ import httpx
 from google.auth.exceptions import GoogleAuthError
 from googleapiclient.errors import HttpError
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
-from notion_client.helpers import extract_notion_id
 from pydantic import BaseModel
 from slack_sdk.errors import SlackApiError
 
@@ -326,25 +325,23 @@ def _slack_error(config: SlackApi, method: str, exc: SlackApiError) -> Finding:
 def _notion_api(settings: Settings, config: NotionApi) -> Finding:
     if _env(config.token_env) is None:
         return _missing_env("notion", [config.token_env], "the Notion integration's secret", "sources.notion.token_env")
-    if extract_notion_id(config.database_id) is None:
-        return _fail(
-            "notion",
-            f"sources.notion.database_id {config.database_id!r} is neither a Notion database id nor its URL",
-            "open the database in Notion, use ⋯ → Copy link, and put that link (or the 32 hex characters in it) there",
-        )
-    connector = build_connector(settings, "notion")
     try:
-        database = connector.client.databases.retrieve(connector.database_id)
+        connector = build_connector(settings, "notion")
+        database = connector.database
+    except ConfigError as exc:  # an id that is no Notion id: the message says where to copy one
+        return _fail("notion", str(exc), None)
+    try:
+        found = database.retrieve()
     except HTTPResponseError as exc:
-        return _notion_error(config, connector.database_id, exc)
+        return _notion_error(config, database.what, exc)
     except (RequestTimeoutError, httpx.TransportError) as exc:
         return _fail("notion", f"no answer from Notion ({exc})", "check sources.notion.base_url and the network (proxy, firewall)")
-    title = "".join(part.get("plain_text", "") for part in database.get("title") or []) or connector.database_id
+    title = "".join(part.get("plain_text", "") for part in found.get("title") or []) or database.id
     try:
-        mapping = connector.property_mapping(database)
+        mapping = connector.property_mapping(found)
     except HTTPResponseError as exc:
-        return _notion_error(config, connector.database_id, exc)
-    return _notion_properties(mapping, f"the integration (token in {config.token_env}) can read the database {title!r}; ")
+        return _notion_error(config, database.what, exc)
+    return _notion_properties(mapping, f"the integration (token in {config.token_env}) can read the {database.kind} {title!r}; ")
 
 
 def _notion_properties(mapping: PropertyMapping, about: str = "") -> Finding:
@@ -360,7 +357,7 @@ def _notion_properties(mapping: PropertyMapping, about: str = "") -> Finding:
     return _ok("notion", what)
 
 
-def _notion_error(config: NotionApi, database_id: str, exc: HTTPResponseError) -> Finding:
+def _notion_error(config: NotionApi, what: str, exc: HTTPResponseError) -> Finding:
     code = getattr(exc, "code", None)  # APIResponseError only: an HTML error page has none
     code = str(getattr(code, "value", code) or "")
     if exc.status == 401 or code == "unauthorized":
@@ -372,13 +369,17 @@ def _notion_error(config: NotionApi, database_id: str, exc: HTTPResponseError) -
     if exc.status == 404 or code in ("object_not_found", "restricted_resource"):
         return _fail(
             "notion",
-            f"the database {database_id} is not visible to the integration (HTTP {exc.status} {code})",
+            f"the {what} is not visible to the integration (HTTP {exc.status} {code})",
             "share the database with the integration: open it in Notion, ⋯ → Connections → add the integration "
-            "(and check sources.notion.database_id)",
+            f"(and check sources.notion.{_notion_key(config)})",
         )
     if exc.status == 429 or exc.status >= 500:
         return _warn("notion", f"Notion answered HTTP {exc.status} {code}", "try again in a minute")
-    return _fail("notion", f"Notion answered HTTP {exc.status} {code}: {exc}", "check sources.notion (database_id, base_url)")
+    return _fail("notion", f"Notion answered HTTP {exc.status} {code}: {exc}", f"check sources.notion ({_notion_key(config)}, base_url)")
+
+
+def _notion_key(config: NotionApi) -> str:
+    return "data_source_id" if config.data_source_id is not None else "database_id"
 
 
 # ---- Gong ---------------------------------------------------------------------------------------

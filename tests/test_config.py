@@ -62,3 +62,18 @@ def test_run_refuses_days_outside_the_partitions_with_a_reason(tmp_path, capsys,
     assert "before start_date 2026-09-28" in capsys.readouterr().err
     assert main(["--config", str(config), "run", "--date", "2999-01-01"]) == 2
     assert "in the future" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "ids", ["database_id: 0123456789abcdef0123456789abcdef, data_source_id: 7f3c9a2e5b1d4e8f9a0b1c2d3e4f5a6b", ""]
+)
+def test_notion_api_needs_exactly_one_of_database_and_data_source_id(tmp_path, ids):
+    path = write(tmp_path, f"sources:\n  notion: {{mode: api, {ids}}}\n")
+    message = str(pytest.raises(ConfigError, load_settings, path).value)
+    assert "sources.notion: needs exactly one of database_id" in message and "data_source_id" in message
+
+
+def test_notion_api_by_data_source_id(tmp_path):
+    path = write(tmp_path, "sources:\n  notion: {mode: api, data_source_id: 7f3c9a2e5b1d4e8f9a0b1c2d3e4f5a6b}\n")
+    notion = load_settings(path).sources.notion
+    assert (notion.data_source_id, notion.database_id) == ("7f3c9a2e5b1d4e8f9a0b1c2d3e4f5a6b", None)

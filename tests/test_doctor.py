@@ -276,6 +276,27 @@ def test_notion_database_not_shared_says_to_share_it(tmp_path, notion, monkeypat
     assert "share the database with the integration" in finding.fix
 
 
+def test_notion_data_source_readable(tmp_path, notion, monkeypatch):
+    monkeypatch.setenv("DOCTOR_NOTION_TOKEN", NOTION_TOKEN)
+    source = notion.data_source_of(notion.add_database("Pipeline", OPPORTUNITY_SCHEMA))
+    config = NotionApi(mode="api", token_env="DOCTOR_NOTION_TOKEN", data_source_id=source, base_url=notion.base_url, max_retries=0)
+    finding = only(run_doctor(settings_with(tmp_path, notion=config)), "notion")
+
+    assert finding.status == "ok" and "can read the data source 'Pipeline'" in finding.what
+    assert "se ← Solutions Engineer" in finding.what
+    assert [(r.method, r.path) for r in notion.requests] == [("GET", f"/v1/data_sources/{source}")]
+
+
+def test_notion_data_source_not_shared_names_the_data_source_key(tmp_path, notion, monkeypatch):
+    monkeypatch.setenv("DOCTOR_NOTION_TOKEN", NOTION_TOKEN)
+    missing = str(uuid.uuid4())
+    config = NotionApi(mode="api", token_env="DOCTOR_NOTION_TOKEN", data_source_id=missing, base_url=notion.base_url, max_retries=0)
+    finding = only(run_doctor(settings_with(tmp_path, notion=config)), "notion")
+
+    assert finding.status == "fail" and f"data source {missing}" in finding.what and "404" in finding.what
+    assert "sources.notion.data_source_id" in finding.fix
+
+
 def test_notion_refused_token_names_the_variable(tmp_path, notion, monkeypatch):
     monkeypatch.setenv("DOCTOR_NOTION_TOKEN", "secret_not-the-right-one")
     finding = only(run_doctor(notion_settings(tmp_path, notion, notion.add_database())), "notion")

@@ -21,7 +21,7 @@ from fakes.notion_server import (
 from se_pipeline.config import NotionApi, Settings, Sources
 from se_pipeline.connectors.notion import NotionApiConnector, from_settings
 from se_pipeline.connectors.notion.http import NOTION_READS, GuardedTransport
-from se_pipeline.errors import SourceError, WriteRefusedError
+from se_pipeline.errors import ConfigError, SourceError, WriteRefusedError
 from se_pipeline.readonly import ReadOnlyGuard
 from se_pipeline.warehouse import Quarantined, Rows, load_records
 from se_pipeline.window import Window
@@ -280,6 +280,41 @@ def test_the_legacy_notion_version_queries_the_database(fake):
     rows, _ = collect(connector(fake, db, notion_version="2022-06-28"))
     assert sorted(r["page_id"] for r in rows["raw_notion_opportunities"]) == sorted(ids)
     assert len(fake.logged("POST", rf"/v1/databases/{db}/query")) == 2 and not fake.logged("POST", QUERY)
+
+
+def test_a_data_source_id_reads_that_data_source_alone_with_content_and_comments(fake):
+    db, other = fake.add_database(), fake.add_database("Renewals")
+    ids = add_deals(fake, db, 130)
+    add_deals(fake, other, 3)
+    alice = fake.add_user("Alice Chen", "alice@example.com")
+    fake.add_block(ids[0], "Decision process: security review first")
+    fake.add_comment(ids[0], "Can you send the architecture diagram?", "2026-10-05T14:05:00.000Z", alice["id"])
+    source = fake.data_source_of(db)
+    conn = NotionApiConnector(token=TOKEN, data_source_id=source, terminal_stages=TERMINAL, base_url=fake.base_url,
+                              requests_per_second=None)
+    rows, _ = collect(conn)
+    assert sorted(r["page_id"] for r in rows["raw_notion_opportunities"]) == sorted(ids)
+    assert [b["text"] for b in rows["raw_notion_blocks"]] == ["Decision process: security review first"]
+    assert [(c["text"], c["author_name"]) for c in rows["raw_notion_comments"]] == [
+        ("Can you send the architecture diagram?", "Alice Chen")]
+    queries = fake.logged("POST", QUERY)
+    assert {q.path for q in queries} == {f"/v1/data_sources/{source}/query"} and len(queries) == 2
+    assert queries[1].body["start_cursor"]
+    assert not fake.logged("GET", r"/v1/databases/.*")
+
+
+def test_a_data_source_the_integration_cannot_see_says_so(fake):
+    missing = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b"
+    conn = NotionApiConnector(token=TOKEN, data_source_id=missing, terminal_stages=TERMINAL, base_url=fake.base_url,
+                              requests_per_second=None, max_retries=0)
+    with pytest.raises(SourceError, match=f"data source {missing} is not visible to the integration: share its database"):
+        collect(conn)
+
+
+def test_a_data_source_id_that_is_no_id_is_a_config_mistake_before_any_request(fake):
+    with pytest.raises(ConfigError, match=r"sources\.notion\.data_source_id 'Opportunities' is not a Notion data source id"):
+        NotionApiConnector(token=TOKEN, data_source_id="Opportunities", terminal_stages=TERMINAL, base_url=fake.base_url)
+    assert fake.requests == []
 
 
 def test_a_refused_token_names_the_variable_and_not_the_token(fake):

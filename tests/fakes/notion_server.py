@@ -328,7 +328,8 @@ class FakeNotion:
             return _not_found(source_id)
         source = _load("data_source.json")
         source.update(id=source_id, parent={"type": "database_id", "database_id": database_id},
-                      properties=self._schema(database_id, source))
+                      properties=self._schema(database_id, source),
+                      title=rich_text(self.databases[database_id]["title"]))
         return 200, source, {}
 
     def _query_source(self, r: Request, source_id: str):

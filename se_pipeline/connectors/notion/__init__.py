@@ -35,6 +35,7 @@ def from_settings(settings: Settings) -> Connector:
         return NotionApiConnector(
             token=token,
             database_id=config.database_id,
+            data_source_id=config.data_source_id,
             terminal_stages=settings.terminal_stages,
             base_url=config.base_url,
             token_env=config.token_env,

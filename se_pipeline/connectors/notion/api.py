@@ -56,16 +56,17 @@ class NotionApiConnector:
         self,
         *,
         token: str,
-        database_id: str,
         terminal_stages: list[str],
+        database_id: str | None = None,
+        data_source_id: str | None = None,
         block_depth: int = 3,
         properties: Mapping[str, str | None] | None = None,
         **options: Any,
     ):
-        """`properties`: field -> property name, from sources.notion.properties (the rest is detected).
-        `options` go to NotionDatabase (base_url, token_env, max_retries, page_size, requests_per_second, …)."""
-        self.database = NotionDatabase(token=token, database_id=database_id, **options)
-        self.database_id = self.database.id
+        """Exactly one of `database_id` and `data_source_id`; `properties`: field -> property name, from
+        sources.notion.properties (the rest is detected). `options` go to NotionDatabase (base_url,
+        token_env, max_retries, page_size, requests_per_second, …)."""
+        self.database = NotionDatabase(token=token, database_id=database_id, data_source_id=data_source_id, **options)
         self.client = self.database.client
         self.terminal_stages = terminal_stages
         self.block_depth = block_depth

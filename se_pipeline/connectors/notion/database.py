@@ -2,8 +2,9 @@
 
 Enumeration: GET /v1/databases/{id} names the database's data sources; each is read with
 POST /v1/data_sources/{id}/query, page by page (start_cursor / next_cursor / has_more), sorted by
-created_time. A database read with an older Notion-Version (no `data_sources` in the answer) is
-read with the legacy POST /v1/databases/{id}/query. Never the search endpoint: it drops records.
+created_time. Given a data source id instead, that data source alone is queried. A database read
+with an older Notion-Version (no `data_sources` in the answer) is read with the legacy
+POST /v1/databases/{id}/query. Never the search endpoint: it drops records.
 
 Known traps, each handled here:
 * one query returns at most `result_cap` (10,000) rows and then reports
@@ -38,17 +39,19 @@ T = TypeVar("T")
 
 
 class NotionDatabase:
-    """A Notion database and the guarded client that reads it.
+    """A Notion database (or one data source of it) and the guarded client that reads it.
 
-    `source` prefixes messages and names the guard; `setting` is the configuration block the
-    database is configured in (for messages); `reads` are the only requests the guard lets through.
+    Exactly one of `database_id` and `data_source_id` is given. `source` prefixes messages and
+    names the guard; `setting` is the configuration block the database is configured in (for
+    messages); `reads` are the only requests the guard lets through.
     """
 
     def __init__(
         self,
         *,
         token: str,
-        database_id: str,
+        database_id: str | None = None,
+        data_source_id: str | None = None,
         source: str = "notion",
         setting: str = "sources.notion",
         reads: Iterable[str] = NOTION_READS,
@@ -62,13 +65,24 @@ class NotionDatabase:
         notion_version: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        self.id = extract_notion_id(database_id)
+        if (database_id is None) == (data_source_id is None):
+            raise ValueError("NotionDatabase needs exactly one of database_id and data_source_id")
+        self.is_data_source = data_source_id is not None
+        given = data_source_id if self.is_data_source else database_id
+        self.id = extract_notion_id(given)
         if self.id is None:
             # Without this the guard would refuse the request as if it were a write.
+            if self.is_data_source:
+                raise ConfigError(
+                    f"{setting}.data_source_id {given!r} is not a Notion data source id (in Notion, open the database's "
+                    "settings menu → Manage data sources, and use the data source's ••• menu → Copy data source ID)"
+                )
             raise ConfigError(
-                f"{setting}.database_id {database_id!r} is neither a Notion database id nor its URL "
+                f"{setting}.database_id {given!r} is neither a Notion database id nor its URL "
                 "(open the database in Notion, use ⋯ → Copy link, and put that link, or the 32 hex characters in it, there)"
             )
+        self.kind = "data source" if self.is_data_source else "database"
+        self.what = f"{self.kind} {self.id}"  # for messages
         self.source = source
         self.token_env = token_env
         self.result_cap = result_cap
@@ -112,16 +126,22 @@ class NotionDatabase:
                     break
                 if last_created is None or last_created == after:
                     raise SourceError(
-                        f"{self.source}: more than {self.result_cap} pages of database {self.id} share the "
+                        f"{self.source}: more than {self.result_cap} pages of {self.what} share the "
                         f"created_time {after}; Notion cannot page past that {self.progress()}"
                     )
                 log.info("notion: a query hit the %d-row cap; continuing from created_time %s", self.result_cap, last_created)
                 after = last_created
 
+    def retrieve(self) -> dict[str, Any]:
+        """The database object (GET /v1/databases/{id}) or the data source's (GET /v1/data_sources/{id})."""
+        if self.is_data_source:
+            return self.client.data_sources.retrieve(self.id)
+        return self.client.databases.retrieve(self.id)
+
     def property_types(self, database: dict[str, Any] | None = None) -> dict[str, str]:
-        """Property name -> Notion type, from the database's schema (that of its first data source);
-        `database`: its GET /v1/databases answer when the caller has it already."""
-        database = database or self.client.databases.retrieve(self.id)
+        """Property name -> Notion type, from the schema (a data source's own, or the database's first
+        data source's); `database`: the retrieve() answer when the caller has it already."""
+        database = database or self.retrieve()
         if "data_sources" in database:
             sources = database["data_sources"]
             database = self.client.data_sources.retrieve(sources[0]["id"]) if sources else {}
@@ -142,9 +162,11 @@ class NotionDatabase:
                 raise SourceError(f"{self.source}: {what} said has_more but gave no next_cursor {self.progress()}")
 
     def progress(self) -> str:
-        return f"(after {self.pages_read} pages of database {self.id}; nothing partial is loaded)"
+        return f"(after {self.pages_read} pages of {self.what}; nothing partial is loaded)"
 
     def _queries(self) -> list[Callable[..., Any]]:
+        if self.is_data_source:
+            return [partial(self.client.data_sources.query, self.id)]
         database = self.client.databases.retrieve(self.id)
         if "data_sources" in database:
             return [partial(self.client.data_sources.query, source["id"]) for source in database["data_sources"]]
@@ -163,7 +185,7 @@ class NotionDatabase:
         while True:
             rows, capped, last_created = 0, False, None
             try:
-                for response in self.paginate(query, f"the query of database {self.id}", **body):
+                for response in self.paginate(query, f"the query of {self.what}", **body):
                     rows += len(response.get("results") or [])
                     capped = capped or (response.get("request_status") or {}).get("type") == "incomplete"
                     for page in response.get("results") or []:
@@ -186,7 +208,8 @@ class NotionDatabase:
         if code == APIErrorCode.Unauthorized.value:
             hint = f"the token in ${self.token_env} was refused: set it to the integration's secret"
         elif code in (APIErrorCode.ObjectNotFound.value, APIErrorCode.RestrictedResource.value):
-            hint = f"database {self.id} is not visible to the integration: share it with the integration"
+            shared = "its database" if self.is_data_source else "it"
+            hint = f"{self.what} is not visible to the integration: share {shared} with the integration"
         else:
             hint = f"Notion answered {exc.status} {code}: {exc}"
         return f"{self.source}: {hint} {self.progress()}"
