@@ -194,3 +194,14 @@ def test_the_same_ask_by_mail_and_slack_is_one_line_and_two_asks_on_one_topic_st
     assert len(todo) == 3
     [merged] = [i for i in todo if i.signal_id == "m1"]
     assert merged.links == ["https://mail.google.com/mail/u/0/#search/rfc822msgid%3Ae1"]
+
+
+def test_two_asks_that_share_only_their_background_stay_two(con, settings):
+    add_signal(con, "s1", "Acme Corp", "action_item", True, "2026-10-20T09:00", excerpt="Can you prepare that?",
+               summary="Ana asked you: “Can you prepare that?” Context: “For the steering committee we need a one-pager on roles.”")
+    add_signal(con, "n1", "Acme Corp", "action_item", True, "2026-10-22T09:00",
+               excerpt="Can you add the benchmark numbers to the criteria field?",
+               summary="Jo asked you: “Can you add the benchmark numbers to the criteria field?” Context: “The steering committee moved the date.”")
+    con.execute("UPDATE signals SET link = 'https://www.notion.so/p1#n1' WHERE signal_id = 'n1'")
+    todo = [i for i in build_digest_items(con, "alice", DAY, settings) if i.section == "todo"]
+    assert len(todo) == 2

@@ -23,9 +23,10 @@ _MENTION = re.compile(r"@[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?")
 _TELLING = re.compile(r"\b(call|meeting|invite|document|update|pricing|quote)\b", re.I)
 
 
-def _words(item: dict) -> set[str]:
-    """What the ask is about: its words and its context's, less @mentions and the customer's name."""
-    said = _MENTION.sub(" ", " ".join(filter(None, [item.get("excerpt"), summaries.context_of(item.get("summary"))])))
+def _words(item: dict, with_context: bool = True) -> set[str]:
+    """What the ask is about: its words (and its context's), less @mentions and the customer's name."""
+    parts = [item.get("excerpt"), summaries.context_of(item.get("summary")) if with_context else None]
+    said = _MENTION.sub(" ", " ".join(filter(None, parts)))
     words = text.keywords(said) | {w.lower() for w in _TELLING.findall(said)}
     return words - text.keywords(item.get("customer"))
 
@@ -37,7 +38,9 @@ def same_ask(a: dict, b: dict) -> bool:
     if a.get("evidence") == "rule:chase" or (a["activity_ids"] or [None])[0] == (b["activity_ids"] or [None])[0]:
         return False
     words_a, words_b = _words(a), _words(b)
-    shared = len(words_a & words_b)
+    # Shared words count when one side's ask itself says them: two asks whose only common ground is
+    # the situation around them ("the steering committee") are two asks.
+    shared = len((_words(a, False) & words_b) | (words_a & _words(b, False)))
     across = (a.get("link") or "").split("/")[2:3] != (b.get("link") or "").split("/")[2:3]
     if across:
         return shared >= MERGE_MIN_SHARED_ACROSS
