@@ -9,8 +9,8 @@ never showed; the words correct the rules where real mail disagrees with them (m
 action, "please find attached", questions nobody needs answered). The weights and the decision
 threshold ship in `models/intent.json.gz`, which `bench/train_intent.py` rebuilds from the
 Parakweet email-intent tuning split. The rule verdicts are features, so retrain when `text`'s rules
-change. Courtesies ("let me know if you have any questions") score low: the training labels, like
-the digest, treat them as asking nothing now.
+change. Courtesies are asks here ("let me know if you have any questions" scores high: the labels call
+half of them asks), so a caller that owes nothing for them keeps asking `text.is_courtesy` too.
 """
 
 from __future__ import annotations
