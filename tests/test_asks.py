@@ -114,3 +114,11 @@ def test_a_changed_plan_stated_as_a_need_is_a_fact_and_an_outright_ask_stays_an_
     assert {s.kind for s in said} == {"deal_update"}
     [ask] = owed("The go-live moved to 3 Apr, so can you send the cut-over plan by Monday?")
     assert ask.kind == "action_item"
+
+
+def test_an_ask_the_rules_miss_is_found_when_the_ask_model_is_sure_and_small_print_never():
+    from se_pipeline.analysis.messages import sentence_asks
+    assert sentence_asks("Can you send the runbook?") == "request"  # the rules
+    assert sentence_asks("The SDK is on version 3.") is None
+    assert sentence_asks("Please find attached the signed order form.") is None
+    assert sentence_asks("Let me know if you have any questions.") is None

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from se_pipeline.analysis import summaries, text
+from se_pipeline.analysis import intent, summaries, text
 from se_pipeline.analysis.addressing import Addressing, address, greeted
 from se_pipeline.analysis.context import Maker, RuleContext, SalesEngineerRef, competitor_signals
 from se_pipeline.analysis.sentences import Unit, language, units
@@ -105,14 +105,29 @@ def _classify(unit: Unit, said: list[Unit], at: int, row: dict[str, Any]) -> str
     """question | request | None for one sentence of a message."""
     if unit.greeting or unit.sign_off or _asks_nothing_now(unit.text, said, at, row):
         return None
-    if text.is_request(unit.text):
-        # "The go-live moved to 3 Nov, so we need the load done by Monday" announces a change; it is a
-        # fact unless it also asks outright ("can you…", "please…").
-        if text.changes_the_deal(unit.text) and not text.asks_outright(unit.text):
-            return None
+    kind = sentence_asks(unit.text)
+    # "The go-live moved to 3 Nov, so we need the load done by Monday" announces a change; it is a
+    # fact unless it also asks outright ("can you…", "please…").
+    if kind == "request" and text.changes_the_deal(unit.text) and not text.asks_outright(unit.text):
+        return None
+    return kind
+
+
+# The ask model speaks where the rules are silent only when it is sure: the rules are the precise part.
+MODEL_ONLY_SCORE = 0.9
+
+
+def sentence_asks(sentence: str) -> str | None:
+    """"request", "question" or None: what one sentence asks of its reader, by the rules, and by the
+    ask model (intent.py) when it is sure of an ask the rules do not recognise ("pls line them up", a
+    question without "?"); courtesies, offers, promises and notices ask nothing."""
+    if text.is_request(sentence):
         return "request"
-    if text.is_question(unit.text):
+    if text.is_question(sentence):
         return "question"
+    if (intent.ask_score(sentence) >= MODEL_ONLY_SCORE and not text.is_offer(sentence)
+            and not text.promises_without_doing(sentence) and not text.is_notice(sentence) and not text.is_courtesy(sentence)):
+        return "question" if text.questions_something(sentence) else "request"
     return None
 
 

@@ -300,6 +300,20 @@ def is_question(sentence: str) -> bool:
     return s.endswith("?") or bool(_INDIRECT_QUESTION.search(s) or _INFO_ASK.search(s) or _INVERTED.match(s))
 
 
+_WH_OPENING = re.compile(r"^(who|what|when|where|which|why|how|is|are|do|does|did|can|could|would|will|should|have|has)\b", re.I)
+
+
+def is_notice(sentence: str) -> bool:
+    """Says "please find attached", "please note", small print: polite words that ask nothing."""
+    rest = _NOT_AN_ASK.sub(" ", sentence).strip(" .,:;!")
+    return bool(_BOILERPLATE.search(sentence)) or (rest != sentence.strip(" .,:;!") and len(rest.split()) < 3)
+
+
+def questions_something(sentence: str) -> bool:
+    """Worded as a question (a question mark, or a question word first), whatever else it does."""
+    return sentence.rstrip().endswith("?") or bool(_WH_OPENING.match(sentence.strip()))
+
+
 def is_request(sentence: str) -> bool:
     """Asks the reader to do something: "can you send…", "please advise", "I'd like your help…",
     "we need the DPA before Friday", an imperative "Send me the logs"."""
@@ -441,9 +455,13 @@ def _vader() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
+# Acronyms read as slang by the lexicon ("PO" is a purchase order, not "pissed off").
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,5}\b")
+
+
 def tone(text: str | None) -> float:
-    """vaderSentiment's compound score in [-1, 1]."""
-    return _vader().polarity_scores(text or "")["compound"]
+    """vaderSentiment's compound score in [-1, 1], acronyms left out."""
+    return _vader().polarity_scores(_ACRONYM.sub(" ", text or ""))["compound"]
 
 
 def competitor_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
