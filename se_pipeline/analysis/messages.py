@@ -121,12 +121,14 @@ def sentence_asks(sentence: str) -> str | None:
     """"request", "question" or None: what one sentence asks of its reader, by the rules, and by the
     ask model (intent.py) when it is sure of an ask the rules do not recognise ("pls line them up", a
     question without "?"); courtesies, offers, promises and notices ask nothing."""
+    if text.is_courtesy(sentence):
+        return None
     if text.is_request(sentence):
         return "request"
     if text.is_question(sentence):
         return "question"
     if (intent.ask_score(sentence) >= MODEL_ONLY_SCORE and not text.is_offer(sentence)
-            and not text.promises_without_doing(sentence) and not text.is_notice(sentence) and not text.is_courtesy(sentence)):
+            and not text.promises_without_doing(sentence) and not text.is_notice(sentence)):
         return "question" if text.questions_something(sentence) else "request"
     return None
 
