@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 
-from assets.partitions import WAREHOUSE_POOL
-from assets.resources import WarehouseResource
+from se_pipeline_assets.partitions import WAREHOUSE_POOL
+from se_pipeline_assets.resources import WarehouseResource
 from se_pipeline.warehouse import table_exists
 
 UNIQUE_KEYS = {

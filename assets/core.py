@@ -8,9 +8,9 @@ from dagster import (
     asset,
 )
 
-from assets.metadata import table_metadata
-from assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
-from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.metadata import table_metadata
+from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.models import SqlModel, discover_models, prepare, run_model
 
 

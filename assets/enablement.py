@@ -19,9 +19,9 @@ from dagster import (
     multi_asset,
 )
 
-from assets.metadata import table_metadata
-from assets.partitions import WAREHOUSE_POOL
-from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.metadata import table_metadata
+from se_pipeline_assets.partitions import WAREHOUSE_POOL
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.artifacts.criteria import build_win_criteria
 from se_pipeline.artifacts.gaps import build_product_gaps
 from se_pipeline.artifacts.mentions import build_competitor_mentions

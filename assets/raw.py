@@ -10,9 +10,9 @@ from dagster import (
     multi_asset,
 )
 
-from assets.metadata import table_metadata
-from assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
-from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.metadata import table_metadata
+from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.sources import build_connector
 from se_pipeline.warehouse import commit_staged, stage_records
 

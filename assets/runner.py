@@ -94,7 +94,7 @@ def run_job(
     settings: Settings, config_path: str | None, job_name: str, partition_key: str | None = None, tags: dict | None = None
 ) -> RunOutcome:
     """Run one of the code location's jobs in this process, recorded in the shared instance."""
-    from assets.definitions import build_definitions
+    from se_pipeline_assets.definitions import build_definitions
 
     os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
     job = build_definitions(config_path).resolve_job_def(job_name)

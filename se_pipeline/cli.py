@@ -64,7 +64,7 @@ def _report(outcome) -> None:
 
 def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date) -> None:
     _check_days(settings, first, last)
-    from assets.runner import materialize_days
+    from se_pipeline_assets.runner import materialize_days
 
     outcome = materialize_days(settings, _config_path(args), first, last)
     _report(outcome)
@@ -179,7 +179,7 @@ def cmd_digest(args: argparse.Namespace) -> None:
 
 
 def cmd_reports(args: argparse.Namespace) -> None:
-    from assets.runner import materialize_reports
+    from se_pipeline_assets.runner import materialize_reports
 
     settings = load_runtime_settings(_config_path(args))
     day = args.week or default_day(settings)
@@ -209,7 +209,7 @@ def cmd_doctor(args: argparse.Namespace) -> None:
 
 
 def cmd_ui(args: argparse.Namespace) -> None:
-    from assets.runner import dagster_home
+    from se_pipeline_assets.runner import dagster_home
 
     settings = load_runtime_settings(_config_path(args))
     os.environ["DAGSTER_HOME"] = str(dagster_home(settings))

@@ -15,10 +15,10 @@ import duckdb
 import pytest
 from dagster import AssetSelection, DagsterInstance, materialize
 
-from assets.checks import digest_items_cite_existing_sources
-from assets.definitions import build_definitions
-from assets.resources import WarehouseResource
-from assets.runner import RANGE_END_TAG, RANGE_START_TAG
+from se_pipeline_assets.checks import digest_items_cite_existing_sources
+from se_pipeline_assets.definitions import build_definitions
+from se_pipeline_assets.resources import WarehouseResource
+from se_pipeline_assets.runner import RANGE_END_TAG, RANGE_START_TAG
 from se_pipeline.cli import main as cli
 from se_pipeline.runtime import load_runtime_settings
 
