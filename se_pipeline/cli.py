@@ -14,7 +14,6 @@ import os
 import sys
 from pathlib import Path
 
-import duckdb
 
 from se_pipeline.config import CONFIG_ENV, Settings
 from se_pipeline.errors import SePipelineError
@@ -144,25 +143,13 @@ def cmd_backfill(args: argparse.Namespace) -> None:
 
 
 def cmd_query(args: argparse.Namespace) -> None:
-    if not args.sql.strip():
-        raise SePipelineError('no SQL given: se-pipeline query "SELECT …"')
+    from se_pipeline import query
+
+    statements = query.split_statements(args.sql)
     settings = load_runtime_settings(_config_path(args)) if args.config else _settings_without_demo(args)
     with read_only_connection(settings.database_path) as con:
-        try:
-            frame = con.execute(args.sql).df()
-        except duckdb.Error as exc:
-            message = str(exc).splitlines()[0]
-            if "read-only" in message.lower():
-                message += " (se-pipeline query opens the warehouse read-only: SELECT only)"
-            raise SePipelineError(message) from None
-    if args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        print(frame.to_json(orient="records", date_format="iso", indent=2))
-    else:
-        # SQL NULL prints as NULL, not as pandas' nan / <NA>.
-        table = frame.astype(object).where(frame.notna(), None)
-        print(table.to_markdown(index=False, missingval="NULL") if len(frame) else "(no rows)")
+        results = query.run(con, statements)
+    query.render(results, args.format, sys.stdout)
 
 
 def _settings_without_demo(args: argparse.Namespace) -> Settings:
