@@ -10,7 +10,7 @@ import duckdb
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import Field, PrivateAttr
 
-from se_pipeline import warehouse
+from se_pipeline import interrupt, warehouse
 from se_pipeline.config import CONFIG_ENV, Settings
 from se_pipeline.runtime import load_runtime_settings
 
@@ -33,6 +33,7 @@ class WarehouseResource(ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        interrupt.check()  # Ctrl-C in `se-pipeline run`: no new step starts writing
         self._opened = True
         with warehouse.connect(self.database) as con:
             yield con

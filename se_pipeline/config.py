@@ -17,10 +17,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from se_pipeline.enablement.settings import FeedbackSettings
+from se_pipeline.envvars import CONFIG_ENV, HOME_ENV
 from se_pipeline.errors import ConfigError
 
-CONFIG_ENV = "SE_PIPELINE_CONFIG"
-HOME_ENV = "SE_PIPELINE_HOME"
 DEFAULT_HOME = ".se_pipeline"
 
 

@@ -192,6 +192,21 @@ def test_the_customer_filter_prints_only_that_customer(demo, last_day, capsys):
     assert f"## {wanted} : " in out and f"## {other} : " not in out
 
 
+def test_run_customer_prints_the_part_of_each_se_that_has_it_and_says_whose(demo, last_day, capsys):
+    """The README's `se-pipeline run --customer acme` when only some SEs have that customer."""
+    settings, _, expected = demo
+    owners = {c: se for se, data in expected["ses"].items() for c in data["customers"]}
+    customer = next(c for c in owners if sum(c in d["customers"] for d in expected["ses"].values()) == 1)
+    owner, others = owners[customer], sorted(se for se in expected["ses"] if se != owners[customer])
+    capsys.readouterr()
+    assert cli(["run", "--date", last_day, "--customer", customer.split()[0].lower()]) == 0
+    out, err = capsys.readouterr()
+    assert f"## {customer} : " in out
+    assert f"in the digest of {owner}; not in that of {', '.join(others)}" in err
+    assert cli(["run", "--date", last_day, "--customer", "no-such-customer-anywhere"]) == 2
+    assert "no customer in the digests of" in capsys.readouterr().err
+
+
 def test_query_is_read_only_and_answers(demo, last_day, capsys):
     assert cli(["query", "select count(*) as n from activity", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["n"] > 0
