@@ -7,6 +7,10 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages(include=["se_pipeline", "se_pipeline.*"]), "se_pipeline.sql", "se_pipeline_assets"],
     package_dir={"se_pipeline.sql": "sql", "se_pipeline_assets": "assets"},
-    package_data={"se_pipeline.sql": ["*.sql", "raw/*.sql", "ddl/*.sql"], "se_pipeline_assets": ["dagster.yaml"]},
+    package_data={
+        "se_pipeline.sql": ["*.sql", "raw/*.sql", "ddl/*.sql"],
+        "se_pipeline.render": ["templates/*.j2"],
+        "se_pipeline_assets": ["dagster.yaml"],
+    },
     include_package_data=False,
 )
