@@ -88,7 +88,7 @@ def _fail(source: str, what: str, fix: str | None) -> Finding:
 # ---- the run ------------------------------------------------------------------------------------
 
 
-PROBE_SECONDS = 8.0  # all checks run at once; one that has not answered by then is reported, not waited for
+PROBE_SECONDS = 6.0  # all checks run at once; one that has not answered by then is reported, not waited for
 
 
 def run_doctor(

@@ -171,7 +171,8 @@ def test_dagster_commands_under_se_pipeline_env_share_the_home_from_another_dire
 def test_ctrl_c_stops_the_run_says_interrupted_and_the_same_command_resumes(tmp_path):
     env = {**{k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", CONFIG_ENV)},
            "SE_PIPELINE_HOME": str(tmp_path / "home")}
-    run = subprocess.Popen([*SE_PIPELINE, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [*SE_PIPELINE, "run", "--date", "2026-10-03"]  # an early day: the first run loads only 10-01..10-03
+    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     warehouse = tmp_path / "home" / "warehouse.duckdb"
     deadline = time.monotonic() + 120
     while not warehouse.exists() and run.poll() is None and time.monotonic() < deadline:
@@ -181,6 +182,6 @@ def test_ctrl_c_stops_the_run_says_interrupted_and_the_same_command_resumes(tmp_
     assert run.returncode == 130, err
     assert "stopping after the current step" in err and "interrupted" in err
     assert "Traceback" not in err and "digest for" not in out
-    again = subprocess.run([*SE_PIPELINE, "run"], env=env, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert "digest for alice" in again.stdout
