@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, asset_check
 
 from se_pipeline_assets.partitions import WAREHOUSE_POOL
-from se_pipeline_assets.resources import WarehouseResource
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.warehouse import health, table_exists
 
 RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
@@ -96,9 +96,13 @@ def _result(found: health.Health) -> AssetCheckResult:
     return AssetCheckResult(passed=found.passed, severity=AssetCheckSeverity.WARN, metadata=found.metadata)
 
 
-def _health_check(table: str, name: str, description: str, measure: Callable) -> Callable:
+def _health_check(table: str, name: str, description: str, measure: Callable, source: str | None = None) -> Callable:
+    """An asset check of `table` that reports measure(con, first_day, last_day); skipped while `source` is off."""
+
     @asset_check(asset=table, name=name, description=description, pool=WAREHOUSE_POOL)
-    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
+    def _check(context: AssetCheckExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> AssetCheckResult:
+        if source is not None and source not in settings.load().enabled_sources():
+            return AssetCheckResult(passed=True, metadata={"skipped": f"the {source} source is off in the settings"})
         with warehouse.connect() as con:
             return _result(measure(con, *run_days(context)))
 
@@ -112,12 +116,14 @@ def source_checks(source: str, table: str) -> list:
             f"At most {health.QUARANTINE_SHARE:.0%} of the {source} records of the run's last day go to quarantine; "
             "more usually means the source's format changed.",
             lambda con, first, last: health.quarantine_share(con, source, last),
+            source,
         ),
         _health_check(
             table, f"{source}_is_fresh",
             f"The newest {source} data is at most {health.FRESH_DAYS} days older than the last day the run loaded "
             "(an export that stopped, a token that lost access).",
             lambda con, first, last: health.freshness(con, source, last),
+            source,
         ),
     ]
 

@@ -89,3 +89,24 @@ def test_external_activity_without_a_customer_is_flagged(con):
     flagged = unresolved_external_activity(con, DAY, DAY)
     assert not flagged.passed and flagged.metadata["examples"] == "kim@unknown-buyer.example"
     assert unresolved_external_activity(con, DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=1)).passed
+
+
+def test_a_run_warns_about_a_stale_source_and_not_about_sources_that_are_off(tmp_path, monkeypatch, capsys):
+    from se_pipeline.cli import main as cli
+
+    # The code location's partitions are read from the settings when it is first imported (demo: from
+    # 2026-10-01), as in one `se-pipeline` process: this run stays inside them.
+    monkeypatch.setenv("SE_PIPELINE_CONFIG", "")
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.delenv("SE_PIPELINE_HOME", raising=False)
+    (tmp_path / "usage.csv").write_text("customer,date,metric,value\nNorthwind Labs,2026-10-01,events,5\n")
+    config = tmp_path / "cfg.yaml"
+    config.write_text(
+        f"home: {tmp_path / 'home'}\ntimezone: UTC\nstart_date: 2026-10-01\n"
+        "sales_engineers: [{id: sam, name: Sam Roe, email: sam@ours.example}]\n"
+        "sources:\n  usage: {mode: file, path: usage.csv}\n"
+    )
+    assert cli(["--config", str(config), "run", "--date", "2026-10-08"]) == 0
+    err = capsys.readouterr().err
+    assert "check usage_is_fresh failed" in err and "newest_data: 2026-10-01" in err
+    assert not [line for line in err.splitlines() if "_is_fresh failed" in line and "usage" not in line]
