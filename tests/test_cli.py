@@ -185,3 +185,14 @@ def test_ctrl_c_stops_the_run_says_interrupted_and_the_same_command_resumes(tmp_
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert "digest for alice" in again.stdout
+
+
+def test_quiet_prints_results_only_and_verbose_shows_the_steps_logs(tmp_path, capsys, clean_env):
+    config = settings_file(tmp_path, dt.date(2026, 10, 1))  # inside the code location's partitions
+    (tmp_path / "usage.csv").write_text("customer,date,metric,value\nNorthwind Labs,2026-10-02,events,5\n")
+    assert cli(["--config", str(config), "run", "-q", "--date", "2026-10-02"]) == 0
+    out, err = capsys.readouterr()
+    assert "digest for sam" in out and "first run" not in err and "INFO" not in err
+    assert cli(["--config", str(config), "-v", "run", "--date", "2026-10-03"]) == 0
+    err = capsys.readouterr().err
+    assert "INFO" in err and "raw_usage" in err  # Dagster's step logs and ours
