@@ -1,12 +1,17 @@
-"""Asset checks: keys are unique in raw and core tables; every digest bullet cites a source that exists."""
+"""Asset checks: keys are unique in raw and core tables; every digest bullet cites a source that exists;
+and the data's health, which no key enforces: quarantine share, each source's freshness, external
+activity without a customer (se_pipeline.warehouse.health)."""
 
-from __future__ import annotations
+import datetime as dt
+from collections.abc import Callable
 
-from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
+from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, asset_check
 
-from assets.partitions import WAREHOUSE_POOL
-from assets.resources import WarehouseResource
-from se_pipeline.warehouse import table_exists
+from se_pipeline_assets.partitions import WAREHOUSE_POOL
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline.warehouse import health, table_exists
+
+RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
 
 UNIQUE_KEYS = {
     "raw_slack_messages": "message_key",
@@ -78,4 +83,64 @@ def digest_items_cite_existing_sources(warehouse: WarehouseResource) -> AssetChe
     )
 
 
-asset_checks = [unique_key_check(t, k) for t, k in UNIQUE_KEYS.items()] + [digest_items_cite_existing_sources]
+def run_days(context: AssetCheckExecutionContext) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day the run loaded: a range's tags, or its one partition; None when unpartitioned."""
+    tags = context.run.tags
+    first, last = tags.get(RANGE_TAGS[0]), tags.get(RANGE_TAGS[1])
+    if not (first and last):
+        first = last = tags.get("dagster/partition")
+    try:
+        return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    except (TypeError, ValueError):
+        return None, None
+
+
+def _result(found: health.Health) -> AssetCheckResult:
+    return AssetCheckResult(passed=found.passed, severity=AssetCheckSeverity.WARN, metadata=found.metadata)
+
+
+def _health_check(table: str, name: str, description: str, measure: Callable, source: str | None = None) -> Callable:
+    """An asset check of `table` that reports measure(con, first_day, last_day); skipped while `source` is off."""
+
+    @asset_check(asset=table, name=name, description=description, pool=WAREHOUSE_POOL)
+    def _check(context: AssetCheckExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> AssetCheckResult:
+        if source is not None and source not in settings.load().enabled_sources():
+            return AssetCheckResult(passed=True, metadata={"skipped": f"the {source} source is off in the settings"})
+        with warehouse.connect() as con:
+            return _result(measure(con, *run_days(context)))
+
+    return _check
+
+
+def source_checks(source: str, table: str) -> list:
+    return [
+        _health_check(
+            table, f"{source}_quarantine_share",
+            f"At most {health.QUARANTINE_SHARE:.0%} of the {source} records of the run's last day go to quarantine; "
+            "more usually means the source's format changed.",
+            lambda con, first, last: health.quarantine_share(con, source, last),
+            source,
+        ),
+        _health_check(
+            table, f"{source}_is_fresh",
+            f"The newest {source} data is at most {health.FRESH_DAYS} days older than the last day the run loaded "
+            "(an export that stopped, a token that lost access).",
+            lambda con, first, last: health.freshness(con, source, last),
+            source,
+        ),
+    ]
+
+
+external_activity_has_customers = _health_check(
+    "activity", "activity_external_rows_have_a_customer",
+    f"At most {health.UNRESOLVED_SHARE:.0%} of what people outside the company wrote in the run's days has no customer "
+    "(a missing alias, domain or channel name: add it under customers in the settings).",
+    health.unresolved_external_activity,
+)
+
+asset_checks = [
+    *(unique_key_check(t, k) for t, k in UNIQUE_KEYS.items()),
+    digest_items_cite_existing_sources,
+    *(check for source, table in health.SOURCE_TABLES.items() for check in source_checks(source, table)),
+    external_activity_has_customers,
+]

@@ -15,10 +15,10 @@ from dagster import (
     asset,
 )
 
-from assets.metadata import table_metadata
-from assets.partitions import WAREHOUSE_POOL
-from assets.raw import raw_source_asset
-from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.metadata import table_metadata
+from se_pipeline_assets.partitions import WAREHOUSE_POOL
+from se_pipeline_assets.raw import raw_source_asset
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.coaching import (
     compute_call_metrics,
     compute_skill_scores,

@@ -8,10 +8,11 @@ from dagster import (
     asset,
 )
 
-from assets.metadata import table_metadata
-from assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
-from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.metadata import table_metadata
+from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.models import SqlModel, discover_models, prepare, run_model
+from se_pipeline.warehouse.docs import table_doc
 
 
 def sql_model_asset(model: SqlModel, known_assets: set[str]):
@@ -23,7 +24,8 @@ def sql_model_asset(model: SqlModel, known_assets: set[str]):
         pool=WAREHOUSE_POOL,
         group_name="core",
         kinds={"duckdb", "sql"},
-        description=f"sql/{model.name}.sql ({'partitioned by ' + model.partition_column if model.partitioned else 'rebuilt whole'})",
+        description=(table_doc(model.name).description or model.name)
+        + f" (sql/{model.name}.sql, {'partitioned by ' + model.partition_column if model.partitioned else 'rebuilt whole'})",
     )
     def _model(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> MaterializeResult:
         config = settings.load()

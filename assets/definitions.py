@@ -6,14 +6,14 @@ import os
 
 from dagster import Definitions, in_process_executor
 
-from assets.checks import asset_checks
-from assets.coaching import coaching_assets
-from assets.core import sql_model_assets
-from assets.digest import digests, signals
-from assets.enablement import enablement_assets
-from assets.raw import RAW_SOURCES, raw_assets
-from assets.resources import SettingsResource, WarehouseResource
-from assets.schedules import (
+from se_pipeline_assets.checks import asset_checks
+from se_pipeline_assets.coaching import coaching_assets
+from se_pipeline_assets.core import sql_model_assets
+from se_pipeline_assets.digest import digests, signals
+from se_pipeline_assets.enablement import enablement_assets
+from se_pipeline_assets.raw import RAW_SOURCES, raw_assets
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.schedules import (
     daily_digest_schedule,
     daily_job,
     enablement_job,

@@ -12,9 +12,9 @@ from dagster import (
     multi_asset,
 )
 
-from assets.metadata import table_metadata
-from assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
-from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.metadata import table_metadata
+from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.analysis import refresh_signals
 from se_pipeline.models import prepare
 from se_pipeline.render.publish import publish_digests

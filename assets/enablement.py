@@ -19,9 +19,9 @@ from dagster import (
     multi_asset,
 )
 
-from assets.metadata import table_metadata
-from assets.partitions import WAREHOUSE_POOL
-from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.metadata import table_metadata
+from se_pipeline_assets.partitions import WAREHOUSE_POOL
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.artifacts.criteria import build_win_criteria
 from se_pipeline.artifacts.gaps import build_product_gaps
 from se_pipeline.artifacts.mentions import build_competitor_mentions
@@ -30,6 +30,7 @@ from se_pipeline.connectors.feedback import FeedbackConnector
 from se_pipeline.enablement.run import load_feedback, run_enablement
 from se_pipeline.enablement.settings import feedback_settings
 from se_pipeline.runtime import default_day
+from se_pipeline.warehouse.docs import table_doc
 
 FEEDBACK_TABLES = FeedbackConnector.tables
 _ACTIVITY_INPUTS = [AssetKey("activity"), AssetKey("opportunities")]
@@ -37,7 +38,8 @@ _ACTIVITY_INPUTS = [AssetKey("activity"), AssetKey("opportunities")]
 
 @multi_asset(
     name="raw_feedback_files",
-    specs=[AssetSpec(t, group_name="enablement", kinds={"duckdb"}, description=f"feedback: see sql/raw/{t}.sql")
+    specs=[AssetSpec(t, group_name="enablement", kinds={"duckdb"},
+                     description=f"{table_doc(t).description or 'feedback'} (sql/raw/{t}.sql)")
            for t in FEEDBACK_TABLES],
     pool=WAREHOUSE_POOL,
 )

@@ -10,11 +10,12 @@ from dagster import (
     multi_asset,
 )
 
-from assets.metadata import table_metadata
-from assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
-from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.metadata import table_metadata
+from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.sources import build_connector
 from se_pipeline.warehouse import commit_staged, stage_records
+from se_pipeline.warehouse.docs import table_doc
 
 RAW_SOURCES: dict[str, tuple[str, ...]] = {
     "slack": ("raw_slack_messages", "raw_slack_users", "raw_slack_channels"),
@@ -43,7 +44,8 @@ def raw_source_asset(source: str, tables: tuple[str, ...]):
 
     @multi_asset(
         name=f"raw_{source}",
-        specs=[AssetSpec(table, group_name="raw", kinds={"duckdb"}, description=f"{source}: see sql/raw/{table}.sql")
+        specs=[AssetSpec(table, group_name="raw", kinds={"duckdb"},
+                         description=f"{table_doc(table).description or source} (sql/raw/{table}.sql)")
                for table in tables],
         partitions_def=daily_partitions,
         backfill_policy=single_run,

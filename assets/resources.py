@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
-from dagster import ConfigurableResource
-from pydantic import Field
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import Field, PrivateAttr
 
-from se_pipeline import warehouse
+from se_pipeline import interrupt, warehouse
 from se_pipeline.config import CONFIG_ENV, Settings
 from se_pipeline.runtime import load_runtime_settings
 
@@ -25,11 +25,22 @@ class SettingsResource(ConfigurableResource):
 
 
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB warehouse (a file path or an md: connection string). Writers hold it only while they write."""
+    """The DuckDB warehouse (a file path or an md: connection string). Writers hold it only while they write,
+    and when a run's steps are done its state is published as the snapshot readers use."""
 
     database: str
+    _opened: bool = PrivateAttr(default=False)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        interrupt.check()  # Ctrl-C in `se-pipeline run`: no new step starts writing
+        self._opened = True
         with warehouse.connect(self.database) as con:
             yield con
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        # Once per run with the in-process executor (per step with others): readers then see whole runs.
+        if self._opened:
+            published = warehouse.publish_snapshot(self.database)
+            if published is not None and context.log is not None:
+                context.log.info(f"published the warehouse for readers: {published}")

@@ -6,20 +6,24 @@ import datetime as dt
 import logging
 import os
 import shutil
+import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance
 
-from se_pipeline import errors
+from se_pipeline import errors, interrupt
 from se_pipeline.config import Settings
 
 INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
-# Dagster's console shows tracebacks even for a user's mistake: the CLI prints RunOutcome instead, and
-# every step's events, tracebacks included, stay in the run's logs (se-pipeline ui).
-_QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+# Dagster's console shows tracebacks even for a user's mistake: by default the CLI prints RunOutcome
+# instead (log level CRITICAL), and every step's events, tracebacks included, stay in the run's logs
+# (se-pipeline ui). `se-pipeline -v` passes INFO, `-vv` DEBUG.
+QUIET = "CRITICAL"
 # Mistakes in input or settings: their message says what to fix, so it is shown without the class name.
 _USER_ERRORS = {cls.__name__ for cls in (errors.SePipelineError, *errors.SePipelineError.__subclasses__())}
 
@@ -36,12 +40,27 @@ class RunOutcome:
 def dagster_home(settings: Settings) -> Path:
     """<home>/dagster, holding the shipped instance config (pool limits), unless DAGSTER_HOME is set."""
     if os.environ.get("DAGSTER_HOME"):
-        return Path(os.environ["DAGSTER_HOME"])
+        return Path(os.environ["DAGSTER_HOME"]).resolve()
     home = (settings.home / "dagster").resolve()
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         shutil.copyfile(INSTANCE_CONFIG, home / "dagster.yaml")
     return home
+
+
+def pool_limit_note(home: Path) -> str | None:
+    """Why an instance the user chose (DAGSTER_HOME) may let two steps write the warehouse at once, or None."""
+    import yaml
+
+    config = home / "dagster.yaml"
+    try:
+        pools = ((yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("concurrency") or {}).get("pools") or {}
+    except (OSError, yaml.YAMLError, AttributeError):
+        pools = {}
+    if pools.get("default_limit") == 1:
+        return None
+    return (f"{config} does not limit the warehouse pool to 1, so two runs may write the warehouse at once: "
+            f"add the concurrency section of {INSTANCE_CONFIG}")
 
 
 def _step_errors(result) -> list[str]:
@@ -90,31 +109,78 @@ def _warnings(instance: DagsterInstance, result) -> list[str]:
     return found
 
 
+def _interruptible(work: Callable[[], object]) -> object:
+    """work() in a worker thread, so that Ctrl-C reaches this (main) thread, which Dagster's in-process
+    execution would otherwise deny it: the first asks the run to stop before its next step, a second
+    stops at once."""
+    outcome: dict[str, object] = {}
+    finished = threading.Event()  # not Thread.join: a Ctrl-C inside join() can mark a live thread finished
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the main thread below
+            outcome["error"] = exc
+        finally:
+            finished.set()
+
+    threading.Thread(target=target, name="se-pipeline-run", daemon=True).start()
+    while not finished.is_set():
+        try:
+            finished.wait(0.2)
+        except KeyboardInterrupt:
+            if interrupt.requested.is_set():
+                # The run's thread may be inside DuckDB: leave without unwinding it (DuckDB's WAL keeps the
+                # file whole; the transaction in progress is rolled back when the file is next opened).
+                print("se-pipeline: interrupted at once; run the same command again to finish", file=sys.stderr, flush=True)
+                os._exit(130)
+            interrupt.requested.set()
+            print("se-pipeline: stopping after the current step (Ctrl-C again to stop at once)", file=sys.stderr, flush=True)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]
+
+
 def run_job(
-    settings: Settings, config_path: str | None, job_name: str, partition_key: str | None = None, tags: dict | None = None
+    settings: Settings,
+    config_path: str | None,
+    job_name: str,
+    partition_key: str | None = None,
+    tags: dict | None = None,
+    log_level: str = QUIET,
 ) -> RunOutcome:
-    """Run one of the code location's jobs in this process, recorded in the shared instance."""
-    from assets.definitions import build_definitions
+    """Run one of the code location's jobs in this process, recorded in the shared instance.
+
+    Raises KeyboardInterrupt after the run has stopped if the user pressed Ctrl-C.
+    """
+    from se_pipeline_assets.definitions import build_definitions
 
     os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
     job = build_definitions(config_path).resolve_job_def(job_name)
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False, run_config=_QUIET
-        )
+        result = _interruptible(lambda: job.execute_in_process(
+            instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False, run_config=run_config
+        ))
+        if interrupt.requested.is_set():
+            raise KeyboardInterrupt
         warnings = _warnings(instance, result)
     return RunOutcome(result.run_id, result.success, _step_errors(result), warnings, _quarantined(result))
 
 
-def materialize_days(settings: Settings, config_path: str | None, first: dt.date, last: dt.date) -> RunOutcome:
+def materialize_days(
+    settings: Settings, config_path: str | None, first: dt.date, last: dt.date, log_level: str = QUIET
+) -> RunOutcome:
     """Run the daily job over [first, last] in one run (the assets' single-run backfill policy)."""
     tags = {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}
-    return run_job(settings, config_path, "daily_digest", tags=tags)
+    return run_job(settings, config_path, "daily_digest", tags=tags, log_level=log_level)
 
 
-def materialize_reports(settings: Settings, config_path: str | None, week_start: dt.date) -> list[RunOutcome]:
+def materialize_reports(
+    settings: Settings, config_path: str | None, week_start: dt.date, log_level: str = QUIET
+) -> list[RunOutcome]:
     """The week's coaching reports, then the enablement board and SE artefacts as of now."""
     return [
-        run_job(settings, config_path, "weekly_coaching", partition_key=week_start.isoformat()),
-        run_job(settings, config_path, "enablement_and_artifacts"),
+        run_job(settings, config_path, "weekly_coaching", partition_key=week_start.isoformat(), log_level=log_level),
+        run_job(settings, config_path, "enablement_and_artifacts", log_level=log_level),
     ]

@@ -5,7 +5,7 @@
 Prints figures, asserts nothing. Phases, each in its own child process so each has its own peak RSS:
   generate   the demo generator at the given scale writes an export workspace and a config file that
              points every source at it in `export` mode (the same parsers a real export goes through)
-  backfill   the whole period in one run of the daily job (assets.runner.materialize_days)
+  backfill   the whole period in one run of the daily job (se_pipeline_assets.runner.materialize_days)
   daily      the last day again, with all history in the warehouse: what a scheduled morning costs
 For each run: wall time and peak RSS per asset step (step times from the run's STEP_START /
 STEP_SUCCESS events in the Dagster instance; RSS sampled every 20 ms), rows per table, digest sizes.
@@ -119,8 +119,8 @@ def phase_run(home: Path, first: dt.date, last: dt.date) -> dict:
     os.environ["SE_PIPELINE_CONFIG"] = config_path  # the partitions definition reads it at import
     from dagster import DagsterEventType, DagsterInstance
 
-    import assets.definitions  # noqa: F401  (imported here so the baseline RSS includes Dagster and the code location)
-    from assets.runner import materialize_days
+    import se_pipeline_assets.definitions  # noqa: F401  (imported here so the baseline RSS includes Dagster and the code location)
+    from se_pipeline_assets.runner import materialize_days
     from se_pipeline.runtime import load_runtime_settings
 
     settings = load_runtime_settings(config_path)

@@ -1,7 +1,9 @@
 """The `se-pipeline` command.
 
-run and backfill go through the Dagster definitions in assets/ (the same ones the UI shows), so this
-module is the one place in se_pipeline that reaches into assets/, lazily, as the application's top.
+run and backfill go through the Dagster definitions in se_pipeline_assets (the same ones the UI
+shows), so this module is the one place in se_pipeline that reaches into that layer, lazily, as
+the application's top. Everything heavy (pandas, pydantic, Dagster) is imported inside the command
+that needs it, so `--help` and `--version` answer at once.
 """
 
 from __future__ import annotations
@@ -10,32 +12,75 @@ import argparse
 import datetime as dt
 import functools
 import json
+import logging
 import os
+import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
-
-from se_pipeline.config import CONFIG_ENV, Settings
+from se_pipeline.envvars import CONFIG_ENV, DAGSTER_HOME_ENV, HOME_ENV
 from se_pipeline.errors import SePipelineError
-from se_pipeline.paths import PROJECT_ROOT
-from se_pipeline.runtime import cold_start_first_day, default_day, load_runtime_settings
-from se_pipeline.warehouse import read_only_connection, table_exists
+
+if TYPE_CHECKING:
+    from se_pipeline.config import SalesEngineer, Settings
+
+DATE = "YYYY-MM-DD"
+DEFAULT_UI_PORT = 3000
 
 
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-31") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-31 ({DATE})") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days, 1 or more")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port (1-65535)")
+    return int(text)
 
 
 def _config_path(args: argparse.Namespace) -> str | None:
-    return args.config or os.environ.get(CONFIG_ENV)
+    return args.config or os.environ.get(CONFIG_ENV) or None
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from se_pipeline.runtime import load_runtime_settings
+
+    return load_runtime_settings(_config_path(args))
+
+
+def _note(args: argparse.Namespace, text: str) -> None:
+    """Progress and context for a person at the terminal; -q leaves them out."""
+    if not args.quiet:
+        print(text, file=sys.stderr)
+
+
+def _dagster_log_level(args: argparse.Namespace) -> str:
+    return {0: "CRITICAL", 1: "INFO"}.get(args.verbose, "DEBUG")
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = logging.ERROR if args.quiet else {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="se-pipeline: %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("se_pipeline").setLevel(level)
+
+
+def _today(settings: Settings) -> dt.date:
+    return dt.datetime.now(settings.tz).date()
 
 
 def _check_days(settings: Settings, first: dt.date, last: dt.date) -> None:
-    today = dt.datetime.now(settings.tz).date()
+    """Refuse, before any work, a range that reaches before start_date or into the future."""
+    today = _today(settings)
     if first < settings.start_date:
         raise SePipelineError(
             f"{first} is before start_date {settings.start_date} in the settings: set an earlier start_date to load it"
@@ -44,10 +89,25 @@ def _check_days(settings: Settings, first: dt.date, last: dt.date) -> None:
         raise SePipelineError(f"{last} is in the future (today is {today} in {settings.timezone})")
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days, 1 or more")
-    return int(text)
+def _shared_environment(settings: Settings) -> dict[str, str]:
+    """What every process of this project (the CLI's runs, the UI, its code server, `dagster …`) must
+    agree on, as absolute paths, so that the working directory does not matter."""
+    from se_pipeline_assets.runner import dagster_home
+
+    env = {HOME_ENV: str(settings.home.resolve()), DAGSTER_HOME_ENV: str(dagster_home(settings))}
+    if os.environ.get(CONFIG_ENV):
+        env[CONFIG_ENV] = str(Path(os.environ[CONFIG_ENV]).resolve())
+    return env
+
+
+def _say_dagster_home(args: argparse.Namespace) -> None:
+    if args.dagster_home_given:
+        from se_pipeline_assets.runner import pool_limit_note
+
+        _note(args, f"using the Dagster instance in DAGSTER_HOME={args.dagster_home_given} (from the environment)")
+        note = pool_limit_note(Path(args.dagster_home_given))
+        if note:
+            print(f"se-pipeline: warning: {note}", file=sys.stderr)
 
 
 def _report(outcome) -> None:
@@ -63,10 +123,9 @@ def _report(outcome) -> None:
 
 
 def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date) -> None:
-    _check_days(settings, first, last)
-    from assets.runner import materialize_days
+    from se_pipeline_assets.runner import materialize_days
 
-    outcome = materialize_days(settings, _config_path(args), first, last)
+    outcome = materialize_days(settings, _config_path(args), first, last, log_level=_dagster_log_level(args))
     _report(outcome)
     if not outcome.success:
         details = "\n".join(f"  {e}" for e in outcome.errors) or "  (see the run's logs)"
@@ -76,42 +135,91 @@ def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, l
         )
 
 
-def _digest_text(settings: Settings, se_id: str, day: dt.date, customers: list[str] | None, html: bool = False) -> str:
-    from se_pipeline.render import render_html, render_markdown
-    from se_pipeline.render.publish import load_items
+# ---- digests ----------------------------------------------------------------------------------
 
-    se = settings.se(se_id)
+
+def _stored_items(settings: Settings, se_id: str, day: dt.date, customers: list[str] | None) -> tuple[list, list[str]]:
+    """The items of se_id's digest for day (only `customers`' if given), and all its customers."""
+    from se_pipeline.render.publish import load_items
+    from se_pipeline.warehouse import read_only_connection, table_exists
+
     with read_only_connection(settings.database_path) as con:
         exists = table_exists(con, "digests") and con.execute(
             "SELECT count(*) FROM digests WHERE se_id = ? AND digest_date = ?", [se_id, day]
         ).fetchall()[0][0]
         if not exists:
             raise SePipelineError(f"no digest for {se_id} on {day}: run `se-pipeline run --date {day}` first")
-        items = load_items(con, se_id, day.isoformat(), customers)
-        if customers and not items:
-            # A misspelt --customer would otherwise read as "nothing needs you".
-            present = sorted({i.customer for i in load_items(con, se_id, day.isoformat()) if i.customer})
-            raise SePipelineError(
-                f"no customer in {se_id}'s digest for {day} matches {', '.join(map(repr, customers))} "
-                f"(its customers: {', '.join(present) or 'none'})"
-            )
-    return render_html(items, se.name, day) if html else render_markdown(items, se.name, se_id, day)
+        everything = load_items(con, se_id, day.isoformat())
+        items = load_items(con, se_id, day.isoformat(), customers) if customers else everything
+    return items, sorted({i.customer for i in everything if i.customer})
+
+
+def _render(items: list, se: SalesEngineer, day: dt.date, html: bool = False) -> str:
+    from se_pipeline.render import render_html, render_markdown
+
+    return render_html(items, se.name, day) if html else render_markdown(items, se.name, se.id, day)
+
+
+def _no_such_customer(se_ids: list[str], day: dt.date, customers: list[str], present: list[str]) -> SePipelineError:
+    # A misspelt --customer would otherwise read as "nothing needs you".
+    whose, its = (f"{se_ids[0]}'s digest", "its") if len(se_ids) == 1 else (f"the digests of {', '.join(se_ids)}", "their")
+    return SePipelineError(
+        f"no customer in {whose} for {day} matches {', '.join(map(repr, customers))} "
+        f"({its} customers: {', '.join(present) or 'none'})"
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    settings = load_runtime_settings(_config_path(args))
+    from se_pipeline.render.publish import digest_path
+    from se_pipeline.runtime import cold_start_first_day, default_day
+
+    settings = _settings(args)
     day = args.date or default_day(settings)
     ses = [settings.se(s) for s in args.se] if args.se else settings.sales_engineers
     first = cold_start_first_day(settings, day)
+    _check_days(settings, first, day)
+    _say_dagster_home(args)
     if first < day:
-        print(f"first run: loading {first}..{day} so that items still open from earlier days are known", file=sys.stderr)
+        _note(args, f"first run: loading {first}..{day} so that items still open from earlier days are known")
     _materialize(settings, args, first, day)
-    from se_pipeline.render.publish import digest_path
-
+    if args.customer:
+        _print_customer_parts(args, settings, ses, day)
     for se in ses:
-        if args.customer or args.se:
-            print(_digest_text(settings, se.id, day, args.customer))
+        if args.se and not args.customer:
+            print(_render(_stored_items(settings, se.id, day, None)[0], se, day))
         print(f"digest for {se.id} ({se.name}): {digest_path(settings, day.isoformat(), se.id)}")
+
+
+def _print_customer_parts(args: argparse.Namespace, settings: Settings, ses: list, day: dt.date) -> None:
+    """--customer on run: the part of each SE's digest that has the customer; say whose have none."""
+    found, without, present = [], [], set()
+    for se in ses:
+        items, customers = _stored_items(settings, se.id, day, args.customer)
+        present.update(customers)
+        (found if items else without).append((se, items))
+    if not found:
+        raise _no_such_customer([se.id for se in ses], day, args.customer, sorted(present))
+    names = ", ".join(map(repr, args.customer))
+    shown = ", ".join(se.id for se, _ in found)
+    _note(args, f"--customer {names}: in the digest of {shown}" + (
+        f"; not in that of {', '.join(se.id for se, _ in without)}" if without else ""))
+    for se, items in found:
+        print(_render(items, se, day))
+
+
+def cmd_digest(args: argparse.Namespace) -> None:
+    from se_pipeline.runtime import default_day
+
+    settings = _settings(args)
+    day = args.date or default_day(settings)
+    se = settings.se(args.se)
+    items, present = _stored_items(settings, se.id, day, args.customer)
+    if args.customer and not items:
+        raise _no_such_customer([se.id], day, args.customer, present)
+    print(_render(items, se, day, html=args.html), end="")
+
+
+# ---- backfill ---------------------------------------------------------------------------------
 
 
 def _backfill_state(settings: Settings, start: dt.date, end: dt.date) -> Path:
@@ -123,14 +231,17 @@ def cmd_backfill(args: argparse.Namespace) -> None:
 
     if args.end < args.start:
         raise SePipelineError(f"--end {args.end} is before --start {args.start}")
-    settings = load_runtime_settings(_config_path(args))
+    settings = _settings(args)
+    _check_days(settings, args.start, args.end)  # the whole range, before minutes of work
+    _say_dagster_home(args)
     state_file = _backfill_state(settings, args.start, args.end)
     done: set[str] = set(json.loads(state_file.read_text())) if state_file.exists() and not args.restart else set()
     days = [args.start + dt.timedelta(days=i) for i in range((args.end - args.start).days + 1)]
     chunks = [days[i:i + args.days_per_run] for i in range(0, len(days), args.days_per_run)]
     if done:
-        print(f"resuming: {len(done)} of {len(days)} days already done (--restart to redo them)", file=sys.stderr)
-    with tqdm(total=len(days), unit="day", desc="backfill", file=sys.stderr, initial=len(done & {d.isoformat() for d in days})) as bar:
+        _note(args, f"resuming: {len(done)} of {len(days)} days already done (--restart to redo them)")
+    already = len(done & {d.isoformat() for d in days})
+    with tqdm(total=len(days), unit="day", desc="backfill", file=sys.stderr, initial=already, disable=args.quiet) as bar:
         for chunk in chunks:
             if all(d.isoformat() in done for d in chunk):
                 continue
@@ -143,49 +254,61 @@ def cmd_backfill(args: argparse.Namespace) -> None:
     print(f"backfilled {args.start}..{args.end}: digests under {settings.home / 'digests'}")
 
 
+# ---- query, reports, doctor -------------------------------------------------------------------
+
+
 def cmd_query(args: argparse.Namespace) -> None:
-    if not args.sql.strip():
-        raise SePipelineError('no SQL given: se-pipeline query "SELECT …"')
-    settings = load_runtime_settings(_config_path(args)) if args.config else _settings_without_demo(args)
-    with read_only_connection(settings.database_path) as con:
-        try:
-            frame = con.execute(args.sql).df()
-        except duckdb.Error as exc:
-            message = str(exc).splitlines()[0]
-            if "read-only" in message.lower():
-                message += " (se-pipeline query opens the warehouse read-only: SELECT only)"
-            raise SePipelineError(message) from None
-    if args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        print(frame.to_json(orient="records", date_format="iso", indent=2))
-    else:
-        # SQL NULL prints as NULL, not as pandas' nan / <NA>.
-        table = frame.astype(object).where(frame.notna(), None)
-        print(table.to_markdown(index=False, missingval="NULL") if len(frame) else "(no rows)")
-
-
-def _settings_without_demo(args: argparse.Namespace) -> Settings:
-    # query only needs the warehouse's location: no need to generate the demo workspace for it.
+    from se_pipeline import query
     from se_pipeline.config import load_settings
+    from se_pipeline.warehouse import read_only_connection
 
-    return load_settings(_config_path(args))
+    statements = query.split_statements(args.sql)
+    # query only needs the warehouse's location: no need to generate the demo workspace for it.
+    settings = load_settings(_config_path(args))
+    with read_only_connection(settings.database_path) as con:
+        results = query.run(con, statements)
+    query.render(results, args.format, sys.stdout)
 
 
-def cmd_digest(args: argparse.Namespace) -> None:
-    settings = load_runtime_settings(_config_path(args))
-    day = args.date or default_day(settings)
-    print(_digest_text(settings, args.se, day, args.customer, html=args.html), end="")
+def report_week(settings: Settings, week: dt.date | None) -> dt.date:
+    """The Monday of the week reports are for: `week`'s, else the last complete week of the default day.
+
+    Weekly partitions exist for complete weeks from the one holding start_date: any other is refused.
+    """
+    from se_pipeline.runtime import default_day
+
+    today = _today(settings)
+    last_complete = today - dt.timedelta(days=today.weekday() + 7)
+    first = settings.start_date - dt.timedelta(days=settings.start_date.weekday())
+    if week is None:
+        day = default_day(settings)
+        start = min(day - dt.timedelta(days=day.weekday()), last_complete)
+        if start < first:
+            raise SePipelineError(
+                f"no complete week since start_date {settings.start_date} yet: the first one ends on {first + dt.timedelta(days=6)}"
+            )
+        return start
+    start = week - dt.timedelta(days=week.weekday())
+    if start > last_complete:
+        raise SePipelineError(
+            f"the week of {start} ends on {start + dt.timedelta(days=6)}: reports cover complete weeks, "
+            f"the last of which began on {last_complete}"
+        )
+    if start < first:
+        raise SePipelineError(
+            f"the week of {start} is before the first week, which begins on {first} (start_date {settings.start_date})"
+        )
+    return start
 
 
 def cmd_reports(args: argparse.Namespace) -> None:
-    from assets.runner import materialize_reports
+    from se_pipeline_assets.runner import materialize_reports
 
-    settings = load_runtime_settings(_config_path(args))
-    day = args.week or default_day(settings)
-    week_start = day - dt.timedelta(days=day.weekday())
-    _check_days(settings, max(week_start, settings.start_date), day)
-    outcomes = materialize_reports(settings, _config_path(args), week_start)
+    settings = _settings(args)
+    week_start = report_week(settings, args.week)
+    _say_dagster_home(args)
+    _note(args, f"reports for the week of {week_start}..{week_start + dt.timedelta(days=6)}")
+    outcomes = materialize_reports(settings, _config_path(args), week_start, log_level=_dagster_log_level(args))
     for outcome in outcomes:
         _report(outcome)
     failures = [o for o in outcomes if not o.success]
@@ -199,83 +322,164 @@ def cmd_reports(args: argparse.Namespace) -> None:
 
 
 def cmd_doctor(args: argparse.Namespace) -> None:
-    from se_pipeline.doctor import format_findings, run_doctor
+    from se_pipeline.doctor import format_finding, format_totals, run_doctor, source_width
 
-    findings = run_doctor(load_runtime_settings(_config_path(args)))
-    print(format_findings(findings))
+    settings = _settings(args)
+    width = source_width(settings)
+
+    def show(finding) -> None:
+        print(format_finding(finding, width), flush=True)
+
+    findings = run_doctor(settings, on_finding=show)
+    print(format_totals(findings))
     failed = [f for f in findings if f.status == "fail"]
     if failed:
         raise SePipelineError(f"{len(failed)} check{'s' if len(failed) != 1 else ''} failed: see the fixes above")
 
 
-def cmd_ui(args: argparse.Namespace) -> None:
-    from assets.runner import dagster_home
+# ---- the Dagster UI and shell -----------------------------------------------------------------
 
-    settings = load_runtime_settings(_config_path(args))
-    os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
-    os.chdir(PROJECT_ROOT)
-    os.execvp("dagster", ["dagster", "dev", "-w", str(PROJECT_ROOT / "workspace.yaml")])
+
+def ui_command(settings: Settings, port: int) -> tuple[list[str], dict[str, str]]:
+    """The `dagster dev` command line for this project, and the environment it must run with."""
+    dagster = Path(sys.executable).with_name("dagster")
+    program = str(dagster) if dagster.exists() else "dagster"
+    argv = [program, "dev", "-m", "se_pipeline_assets.definitions", "-a", "defs", "-p", str(port)]
+    return argv, _shared_environment(settings)
+
+
+def cmd_ui(args: argparse.Namespace) -> None:
+    settings = _settings(args)
+    argv, env = ui_command(settings, args.port)
+    _say_dagster_home(args)
+    _note(args, f"the Dagster UI on http://127.0.0.1:{args.port} (instance {env[DAGSTER_HOME_ENV]}, "
+                f"warehouse {settings.database_path})")
+    os.environ.update(env)
+    os.execvp(argv[0], argv)
+
+
+def cmd_env(args: argparse.Namespace) -> None:
+    """Shell exports for running Dagster's own commands on this project's home, instance and warehouse."""
+    for name, value in _shared_environment(_settings(args)).items():
+        print(f"export {name}={shlex.quote(value)}")
+
+
+# ---- the parser -------------------------------------------------------------------------------
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("se-pipeline")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+class _Version(argparse.Action):
+    """--version, read from the installed distribution only when asked for."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"se-pipeline {_version()}")
+        parser.exit()
+
+
+def _common_options(suppress: bool) -> argparse.ArgumentParser:
+    """--config, -v and -q, accepted before and after the command (SUPPRESS keeps a value given before)."""
+    common = argparse.ArgumentParser(add_help=False)
+    default = (lambda value: argparse.SUPPRESS) if suppress else (lambda value: value)
+    common.add_argument("--config", metavar="FILE", default=default(None),
+                        help=f"the settings YAML (default: ${CONFIG_ENV}, else the bundled demo workspace)")
+    common.add_argument("-v", "--verbose", action="count", default=default(0),
+                        help="show our logs and Dagster's at INFO; -vv at DEBUG")
+    common.add_argument("-q", "--quiet", action="store_true", default=default(False),
+                        help="print only results, warnings and errors (no progress, no notes)")
+    return common
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="se-pipeline", description="A sales engineer's daily digest from Slack, Gmail, Notion, usage and calls.")
-    config_help = f"settings YAML (default: ${CONFIG_ENV}, else the demo workspace)"
-    parser.add_argument("--config", help=config_help)
-    # Also after the command (`se-pipeline run --config x.yaml`); SUPPRESS keeps a value given before it.
-    config_anywhere = argparse.ArgumentParser(add_help=False)
-    config_anywhere.add_argument("--config", default=argparse.SUPPRESS, help=config_help)
-    commands = parser.add_subparsers(dest="command", required=True)
-    add_command = functools.partial(commands.add_parser, parents=[config_anywhere])
+    parser = argparse.ArgumentParser(
+        prog="se-pipeline",
+        description="A sales engineer's daily digest from Slack, Gmail, Notion, usage and calls.",
+        epilog=f"Dates are {DATE}, in the settings' time zone. A mistake prints one line and exits with status 2; "
+               "Ctrl-C stops after the current step and exits with 130.",
+        parents=[_common_options(suppress=False)],
+    )
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_command = functools.partial(commands.add_parser, parents=[_common_options(suppress=True)])
 
-    run = add_command("run", help="load a day and write every SE's digest")
-    run.add_argument("--date", type=_date, help="the day (default: yesterday; on demo data, the demo's last day)")
-    run.add_argument("--se", action="append", help="print this SE's digest (repeatable)")
-    run.add_argument("--customer", action="append", help="print only this customer's part (repeatable)")
+    run = add_command("run", help="load a day and write every SE's digest", description="Load a day and write every SE's digest.")
+    run.add_argument("--date", type=_date, metavar=DATE, help="the day to load (default: yesterday; on demo data, the demo's last day)")
+    run.add_argument("--se", action="append", metavar="ID", help="also print this SE's digest (repeatable)")
+    run.add_argument("--customer", action="append", metavar="NAME",
+                     help="also print this customer's part of each digest that has it, e.g. 'acme' for Acme Corp (repeatable)")
     run.set_defaults(func=cmd_run)
 
-    backfill = add_command("backfill", help="load a range of days; resumable and idempotent")
-    backfill.add_argument("--start", type=_date, required=True)
-    backfill.add_argument("--end", type=_date, required=True)
-    backfill.add_argument("--days-per-run", type=_positive, default=7, help="days loaded per run (API calls cover a run's range at once)")
+    backfill = add_command("backfill", help="load a range of days; resumable and idempotent",
+                           description="Load a range of days. Interrupted, the same command resumes; re-running a day replaces it.")
+    backfill.add_argument("--start", type=_date, required=True, metavar=DATE, help="the first day to load")
+    backfill.add_argument("--end", type=_date, required=True, metavar=DATE, help="the last day to load (not after today)")
+    backfill.add_argument("--days-per-run", type=_positive, default=7, metavar="N",
+                          help="days loaded per run (API calls cover a run's range at once; default 7)")
     backfill.add_argument("--restart", action="store_true", help="redo days an interrupted backfill already finished")
     backfill.set_defaults(func=cmd_backfill)
 
-    query = add_command("query", help="run read-only SQL on the warehouse")
-    query.add_argument("sql")
-    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query = add_command("query", help="run read-only SQL on the warehouse",
+                        description="Run read-only SQL on the warehouse; several statements separated by ';' print each result.")
+    query.add_argument("sql", metavar="SQL", help='the SQL, e.g. "SELECT * FROM signals WHERE owed"')
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table", help="how to print the result (default: table)")
     query.set_defaults(func=cmd_query)
 
-    digest = add_command("digest", help="print an SE's digest")
-    digest.add_argument("--se", required=True)
-    digest.add_argument("--date", type=_date)
-    digest.add_argument("--customer", action="append")
-    digest.add_argument("--html", action="store_true", help="HTML instead of Markdown")
+    digest = add_command("digest", help="print an SE's stored digest", description="Print an SE's stored digest.")
+    digest.add_argument("--se", required=True, metavar="ID", help="the sales engineer's id, as in the settings")
+    digest.add_argument("--date", type=_date, metavar=DATE, help="the digest's day (default: as for run)")
+    digest.add_argument("--customer", action="append", metavar="NAME", help="only this customer's part (repeatable)")
+    digest.add_argument("--html", action="store_true", help="a self-contained HTML page instead of Markdown")
     digest.set_defaults(func=cmd_digest)
 
-    reports = add_command("reports", help="coaching reports for a week, the enablement board and SE artefacts")
-    reports.add_argument("--week", type=_date, help="any day of the week (default: the week of the default day)")
+    reports = add_command("reports", help="a week's coaching reports, the enablement board and SE artefacts",
+                          description="A week's coaching reports, then the enablement board and the SE artefacts.")
+    reports.add_argument("--week", type=_date, metavar=DATE,
+                         help="any day of a complete week (default: the last complete week)")
     reports.set_defaults(func=cmd_reports)
 
-    doctor = add_command("doctor", help="check every configured source and say what to fix")
+    doctor = add_command("doctor", help="check every configured source and say what to fix",
+                         description="Check every configured source, all at once, printing each result as it comes.")
     doctor.set_defaults(func=cmd_doctor)
 
-    ui = add_command("ui", help="start the Dagster UI on this project")
+    ui = add_command("ui", help="start the Dagster UI on this project",
+                     description="Start the Dagster UI (dagster dev) on this project's instance and warehouse.")
+    ui.add_argument("--port", type=_port, default=DEFAULT_UI_PORT, help=f"the web server's port (default: {DEFAULT_UI_PORT})")
     ui.set_defaults(func=cmd_ui)
+
+    env = add_command("env", help="print shell exports for Dagster's own commands",
+                      description="Print the exports under which `dagster dev` and `dagster asset materialize` use this "
+                                  "project's home, instance and warehouse: eval \"$(se-pipeline env)\".")
+    env.set_defaults(func=cmd_env)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.dagster_home_given = os.environ.get(DAGSTER_HOME_ENV)  # as the user's shell set it, before a run sets ours
     if args.config:
         # The Dagster layer reads its settings (time zone, start date) from the environment, as under `dagster dev`.
         os.environ[CONFIG_ENV] = str(Path(args.config).resolve())
+    _configure_logging(args)
+    from se_pipeline import interrupt
+
+    interrupt.requested.clear()
     try:
         args.func(args)
     except SePipelineError as exc:
         print(f"se-pipeline: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("se-pipeline: interrupted", file=sys.stderr)
+        print("se-pipeline: interrupted; what finished is kept: run the same command again to resume", file=sys.stderr)
         return 130
     return 0
 

@@ -18,10 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from se_pipeline.enablement.settings import FeedbackSettings
+from se_pipeline.envvars import CONFIG_ENV, HOME_ENV
 from se_pipeline.errors import ConfigError
 
-CONFIG_ENV = "SE_PIPELINE_CONFIG"
-HOME_ENV = "SE_PIPELINE_HOME"
 DEFAULT_HOME = ".se_pipeline"
 
 
@@ -254,14 +253,64 @@ def _modes(source: str) -> list[str]:
     return [mode for variant in variants for mode in typing.get_args(variant.model_fields["mode"].annotation)]
 
 
-def _format_validation_error(error: ValidationError, origin: str) -> str:
-    lines = [f"invalid configuration in {origin}:"]
+Where = dict[tuple, tuple[str, int, int]]  # a key path -> (file, line, column) of that key (or value)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader, but dates stay text: pydantic then checks them, and a bad one (2026-13-01) is named
+    by its key and place instead of failing inside the YAML parser."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+def _read_yaml(text: str, file: Path) -> tuple[Any, Where, Where]:
+    """The document, and where each key and each value starts (paths as pydantic's error locations)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    keys: Where = {}
+    values: Where = {}
+
+    def place(mark) -> tuple[str, int, int]:
+        return (str(file), mark.line + 1, mark.column + 1)
+
+    def walk(node, path: tuple) -> None:
+        values[path] = place(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                keys[path + (key.value,)] = place(key.start_mark)
+                walk(value, path + (key.value,))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, path + (index,))
+
+    if node is not None:
+        walk(node, ())
+    return data, keys, values
+
+
+def _where(loc: tuple, places: Where, origin: str) -> tuple[str, int, int]:
+    """The place of the longest prefix of `loc` that the file has (a missing key: its parent)."""
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in places:
+            return places[loc[:end]]
+    return (origin, 0, 0)
+
+
+def _format_validation_error(error: ValidationError, origin: str, keys: Where, values: Where) -> str:
+    """One line per mistake, in the file's order: '<file>:<line>:<col>: <key>: <what is wrong>'."""
+    lines: list[tuple[tuple[str, int, int], str]] = []
     for item in error.errors():
         loc = list(item["loc"])
         if len(loc) > 2 and loc[0] == "sources":
             del loc[2]  # the mode tag pydantic inserts for the chosen variant ('api', 'export', …)
         key = ".".join(str(p) for p in loc)
-        message = item["msg"]
+        message = " ".join(item["msg"].split())
+        where = _where(tuple(loc), keys if item["type"] == "extra_forbidden" else values, origin)
         if item["type"] == "extra_forbidden":
             message = "unknown key (check the spelling)"
         elif item["type"] in ("union_tag_invalid", "union_tag_not_found"):
@@ -271,8 +320,10 @@ def _format_validation_error(error: ValidationError, origin: str) -> str:
             key += ".mode"
             message = f"unknown mode {ctx['tag']!r}" if "tag" in ctx else "missing"
             message += f" (one of: {modes})"
-        lines.append(f"  {key or '(top level)'}: {message}")
-    return "\n".join(lines)
+            where = _where(tuple(loc) + ("mode",), values, origin)
+        lines.append((where, f"{key or '(top level)'}: {message}"))
+    return "\n".join(f"{file}:{line}:{column}: {text}" if line else f"{file}: {text}"
+                     for (file, line, column), text in sorted(lines))
 
 
 def _format_yaml_error(error: yaml.YAMLError, file: Path) -> str:
@@ -292,6 +343,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
     path = path or os.environ.get(CONFIG_ENV)
     data: dict[str, Any] = {}
     origin = "defaults"
+    keys: Where = {}
+    values: Where = {}
     base = Path.cwd()
     if path:
         file = Path(path)
@@ -299,7 +352,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         if not file.is_file():
             raise ConfigError(f"configuration file not found: {file}")
         try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+            data, keys, values = _read_yaml(file.read_text(encoding="utf-8"), file)
+            data = {} if data is None else data
         except UnicodeDecodeError:
             raise ConfigError(f"{file} is not UTF-8 text: is it the settings YAML?") from None
         except yaml.YAMLError as exc:
@@ -317,7 +371,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_format_validation_error(exc, origin)) from None
+        raise ConfigError(_format_validation_error(exc, origin, keys, values)) from None
     return _resolve_paths(settings, base)
 
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import queue
 import tempfile
+import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -85,9 +88,19 @@ def _fail(source: str, what: str, fix: str | None) -> Finding:
 # ---- the run ------------------------------------------------------------------------------------
 
 
-def run_doctor(settings: Settings) -> list[Finding]:
+PROBE_SECONDS = 6.0  # all checks run at once; one that has not answered by then is reported, not waited for
+
+
+def run_doctor(
+    settings: Settings, on_finding: Callable[[Finding], None] | None = None, deadline: float = PROBE_SECONDS
+) -> list[Finding]:
     """Check each enabled source, the sales engineers and the warehouse (settings as
-    se_pipeline.runtime.load_runtime_settings returns them)."""
+    se_pipeline.runtime.load_runtime_settings returns them), all at once.
+
+    `on_finding` gets each finding as its check ends; a check still waiting on the network after
+    `deadline` seconds is reported as unreachable and left behind (its thread dies with the process).
+    The findings are returned in the checks' order.
+    """
     window = Window.for_day(_probe_day(settings), settings.tz)
     checks: list[tuple[str, Callable[[], list[Finding]]]] = [
         (source, partial(_check_source, settings, source, window)) for source in settings.enabled_sources()
@@ -96,27 +109,54 @@ def run_doctor(settings: Settings) -> list[Finding]:
         ("sales_engineers", partial(check_sales_engineers, settings)),
         ("warehouse", partial(check_warehouse, settings)),
     ]
-    findings = [] if settings.enabled_sources() else [
-        _warn("sources", "every source is off: runs will load nothing", "configure at least one source under sources:")
-    ]
+    secrets = _secret_values(settings)
+    tell = on_finding or (lambda finding: None)
+    found: dict[str, list[Finding]] = {}
+    if not settings.enabled_sources():
+        found["sources"] = [_warn("sources", "every source is off: runs will load nothing", "configure at least one source under sources:")]
+        tell(found["sources"][0])
+    answers: queue.Queue[tuple[str, list[Finding]]] = queue.Queue()
     for name, check in checks:
-        findings += _safely(name, check)
-    return _redacted(findings, _secret_values(settings))
+        # Daemon threads: a probe stuck on an unreachable host must not keep the command alive.
+        threading.Thread(target=lambda n=name, c=check: answers.put((n, _safely(n, c))), name=f"doctor-{name}", daemon=True).start()
+    end = time.monotonic() + deadline
+    while len(found) < len(checks) + ("sources" in found):
+        try:
+            name, findings = answers.get(timeout=max(0.0, end - time.monotonic()))
+        except queue.Empty:
+            break
+        found[name] = _redacted(findings, secrets)
+        for finding in found[name]:
+            tell(finding)
+    for name, _ in checks:
+        if name not in found:
+            found[name] = [_fail(name, f"no answer within {deadline:.0f}s", f"check that the host in sources.{name} (base_url) is right and reachable from here (network, proxy, firewall)")]
+            tell(found[name][0])
+    return [f for name in ["sources", *(n for n, _ in checks)] for f in found.get(name, [])]
+
+
+def source_width(settings: Settings) -> int:
+    """The width of the source column, known before any check ends (so lines printed as they come align)."""
+    return max(len(name) for name in [*settings.enabled_sources(), "sales_engineers", "warehouse", "sources"])
+
+
+def format_finding(finding: Finding, width: int) -> str:
+    """A finding's line (and a second, indented, for its fix)."""
+    marks = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
+    line = f"{marks[finding.status]}  {finding.source:<{width}}  {finding.what}"
+    return line + (f"\n{'':<{width + 6}}  fix: {finding.fix}" if finding.fix else "")
+
+
+def format_totals(findings: list[Finding]) -> str:
+    counts = Counter(f.status for f in findings)
+    warnings = f"{counts['warn']} warning" + ("" if counts["warn"] == 1 else "s")
+    return f"{counts['fail']} failed, {warnings}, {counts['ok']} ok"
 
 
 def format_findings(findings: list[Finding]) -> str:
     """One line per finding (a second, indented, for its fix), then the totals."""
-    marks = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
     width = max((len(f.source) for f in findings), default=0)
-    lines = []
-    for finding in findings:
-        lines.append(f"{marks[finding.status]}  {finding.source:<{width}}  {finding.what}")
-        if finding.fix:
-            lines.append(f"{'':<{width + 6}}  fix: {finding.fix}")
-    counts = Counter(f.status for f in findings)
-    warnings = f"{counts['warn']} warning" + ("" if counts["warn"] == 1 else "s")
-    lines.append(f"{counts['fail']} failed, {warnings}, {counts['ok']} ok")
-    return "\n".join(lines)
+    return "\n".join([*(format_finding(f, width) for f in findings), format_totals(findings)])
 
 
 def _probe_day(settings: Settings) -> dt.date:

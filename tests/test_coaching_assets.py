@@ -8,8 +8,8 @@ import duckdb
 import yaml
 from dagster import materialize
 
-from assets.coaching import call_metrics, coaching_assets, coaching_reports, raw_calls, rep_skill_scores
-from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.coaching import call_metrics, coaching_assets, coaching_reports, raw_calls, rep_skill_scores
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.config import CustomerConfig, SalesEngineer
 from se_pipeline.demo.calls import write_calls
 

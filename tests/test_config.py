@@ -77,3 +77,31 @@ def test_notion_api_by_data_source_id(tmp_path):
     path = write(tmp_path, "sources:\n  notion: {mode: api, data_source_id: 7f3c9a2e5b1d4e8f9a0b1c2d3e4f5a6b}\n")
     notion = load_settings(path).sources.notion
     assert (notion.data_source_id, notion.database_id) == ("7f3c9a2e5b1d4e8f9a0b1c2d3e4f5a6b", None)
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("start_date: 2026-13-01\n", "se-pipeline.yaml:1:13: start_date: Input should be a valid date or datetime, month value is outside expected range of 1-12"),
+        ("timezone: UTC\nstart_date: 2026-02-30\n", "se-pipeline.yaml:2:13: start_date: Input should be a valid date or datetime, day value is outside expected range"),
+        ("sales_engineers:\n  - {id: sam, name: Sam Roe}\n", "se-pipeline.yaml:2:5: sales_engineers.0.email: Field required"),
+        ("analysis:\n  slow_response_days: 0\n", "se-pipeline.yaml:2:23: analysis.slow_response_days: Input should be greater than or equal to 1"),
+        ("sources:\n  slack:\n    mode: export\n    paht: x\n", "se-pipeline.yaml:4:5: sources.slack.paht: unknown key (check the spelling)"),
+    ],
+)
+def test_each_settings_error_is_one_line_with_file_line_column_and_key(tmp_path, capsys, monkeypatch, text, line):
+    from se_pipeline.cli import main
+
+    monkeypatch.setenv("SE_PIPELINE_CONFIG", "")
+    config = write(tmp_path, text)
+    assert main(["--config", str(config), "query", "SELECT 1"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert any(l.endswith(line) and l.removeprefix("se-pipeline: ").startswith(str(tmp_path)) for l in err.splitlines()), err
+
+
+def test_several_settings_errors_are_one_line_each_in_the_files_order(tmp_path):
+    path = write(tmp_path, "sources:\n  gmail: {mode: mbox, paths: 3}\ntimezon: UTC\nstart_date: 2026-13-01\n")
+    lines = str(pytest.raises(ConfigError, load_settings, path).value).splitlines()
+    assert [l.split(": ", 2)[1] for l in lines] == ["sources.gmail.paths", "timezon", "start_date"]
+    assert [l.split(":")[1:3] for l in lines] == [["2", "30"], ["3", "1"], ["4", "13"]]

@@ -546,3 +546,36 @@ def test_format_findings_puts_each_fix_under_its_finding(tmp_path):
     assert lines[0].startswith("FAIL  slack") and lines[1].strip() == "fix: put a valid token in X"
     assert lines[2].startswith("ok    warehouse")
     assert lines[-1] == "1 failed, 0 warnings, 1 ok"
+
+
+# ---- hosts that never answer ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def silent_host():
+    """A TCP port on 127.0.0.1 that takes connections (the kernel's backlog) and never answers."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+
+
+def test_silent_hosts_are_reported_by_the_deadline_and_other_results_come_first(tmp_path, monkeypatch, silent_host):
+    monkeypatch.setenv("DOCTOR_SLACK_TOKEN", SLACK_TOKEN)
+    monkeypatch.setenv("DOCTOR_NOTION_TOKEN", NOTION_TOKEN)
+    settings = settings_with(
+        tmp_path,
+        slack=SlackApi(mode="api", token_env="DOCTOR_SLACK_TOKEN", base_url=silent_host + "/api/", max_retries=0),
+        notion=NotionApi(mode="api", token_env="DOCTOR_NOTION_TOKEN", base_url=silent_host, database_id=str(uuid.uuid4())),
+    )
+    heard: list[tuple[str, str]] = []
+    findings = run_doctor(settings, on_finding=lambda f: heard.append((f.source, f.status)), deadline=2)
+    silent = {f.source: f for f in findings if "no answer within 2s" in f.what}
+    assert set(silent) == {"slack", "notion"} and all(f.status == "fail" and "base_url" in f.fix for f in silent.values())
+    assert heard.index(("warehouse", "ok")) < heard.index(("slack", "fail"))  # each result printed as it comes
+    assert [f.source for f in findings] == ["slack", "notion", "sales_engineers", "warehouse"]  # returned in order

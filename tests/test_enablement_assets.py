@@ -9,8 +9,8 @@ import duckdb
 import yaml
 from dagster import materialize
 
-from assets.enablement import enablement_assets
-from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.enablement import enablement_assets
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 
 
 def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):

@@ -22,8 +22,8 @@ from fakes.notion_server import (
     title_property,
 )
 
-from assets.enablement import enablement_board, raw_feedback_files
-from assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.enablement import enablement_board, raw_feedback_files
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.config import NotionApi, OffSource, Settings, Sources, load_settings
 from se_pipeline.connectors.feedback import FeedbackConnector
 from se_pipeline.connectors.notion.feedback import NotionFeedback

@@ -15,10 +15,10 @@ import duckdb
 import pytest
 from dagster import AssetSelection, DagsterInstance, materialize
 
-from assets.checks import digest_items_cite_existing_sources
-from assets.definitions import build_definitions
-from assets.resources import WarehouseResource
-from assets.runner import RANGE_END_TAG, RANGE_START_TAG
+from se_pipeline_assets.checks import digest_items_cite_existing_sources
+from se_pipeline_assets.definitions import build_definitions
+from se_pipeline_assets.resources import WarehouseResource
+from se_pipeline_assets.runner import RANGE_END_TAG, RANGE_START_TAG
 from se_pipeline.cli import main as cli
 from se_pipeline.runtime import load_runtime_settings
 
@@ -190,6 +190,21 @@ def test_the_customer_filter_prints_only_that_customer(demo, last_day, capsys):
     assert cli(["digest", "--se", se_id, "--date", last_day, "--customer", wanted]) == 0
     out = capsys.readouterr().out
     assert f"## {wanted} : " in out and f"## {other} : " not in out
+
+
+def test_run_customer_prints_the_part_of_each_se_that_has_it_and_says_whose(demo, last_day, capsys):
+    """The README's `se-pipeline run --customer acme` when only some SEs have that customer."""
+    settings, _, expected = demo
+    owners = {c: se for se, data in expected["ses"].items() for c in data["customers"]}
+    customer = next(c for c in owners if sum(c in d["customers"] for d in expected["ses"].values()) == 1)
+    owner, others = owners[customer], sorted(se for se in expected["ses"] if se != owners[customer])
+    capsys.readouterr()
+    assert cli(["run", "--date", last_day, "--customer", customer.split()[0].lower()]) == 0
+    out, err = capsys.readouterr()
+    assert f"## {customer} : " in out
+    assert f"in the digest of {owner}; not in that of {', '.join(others)}" in err
+    assert cli(["run", "--date", last_day, "--customer", "no-such-customer-anywhere"]) == 2
+    assert "no customer in the digests of" in capsys.readouterr().err
 
 
 def test_query_is_read_only_and_answers(demo, last_day, capsys):

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from dagster import DagsterInstance, build_schedule_context
 
-from assets.definitions import build_definitions
+from se_pipeline_assets.definitions import build_definitions
 
 TZ = ZoneInfo("America/New_York")  # the demo workspace's timezone
 

@@ -20,14 +20,11 @@ import duckdb
 
 from se_pipeline.artifacts.redact import redact
 from se_pipeline.enablement.items import records
+from se_pipeline.filenames import file_stems
 from se_pipeline.warehouse.schema import table_exists
 
 KINDS = ("product_gaps", "competitor_mentions", "win_criteria")
 OTHER_CUSTOMER = "[another customer]"
-
-
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unknown"
 
 
 class _Scrubber:
@@ -143,9 +140,10 @@ def write_reports(con: duckdb.DuckDBPyConnection, home: Path, kind: str, interna
     for old in folder.glob("*.md"):
         old.unlink()  # a customer with nothing left must not keep last run's report
     written = []
+    stems = file_stems(customers)
     for customer in customers:
         mine = [r for r in rows if r["customer"] == customer]
-        path = folder / f"{slug(customer)}.md"
+        path = folder / f"{stems[customer]}.md"
         path.write_text("\n".join(render(mine, _Scrubber(customer, known, domains), customer)), encoding="utf-8")
         written.append(path)
     if kind == "product_gaps":

@@ -261,8 +261,13 @@ def render_quick_card(rep: RepWeek) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_chart(rep: RepWeek, path: Path) -> None:
-    """A bar chart of the rep's six skill scores beside the team average (an aggregate)."""
+# The thresholds the report uses, drawn on the chart with what each means.
+REFERENCE_LINES = ((CRITICAL, "manager review"), (FOCUS, "focus area"), (STRENGTH, "strength"))
+
+
+def chart_figure(rep: RepWeek):
+    """A bar chart of the rep's six skill scores beside the team average (an aggregate), with the
+    report's thresholds labelled and the legend outside the plot, where it cannot hide a bar."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no display in a pipeline
@@ -271,19 +276,29 @@ def render_chart(rep: RepWeek, path: Path) -> None:
     titles = [a.title for a in AREAS]
     mine = [rep.score(a.name) or 0 for a in AREAS]
     team = [(rep.scores.get(a.name) or {}).get("team_avg") or 0 for a in AREAS]
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(9, 4.8))
     y = range(len(AREAS))
-    ax.barh([i + 0.2 for i in y], mine, height=0.4, label="You", color="#2b6cb0")
-    ax.barh([i - 0.2 for i in y], team, height=0.4, label="Team average", color="#a0aec0")
+    ax.barh([i - 0.2 for i in y], mine, height=0.4, label="You", color="#2b6cb0")
+    ax.barh([i + 0.2 for i in y], team, height=0.4, label="Team average", color="#a0aec0")
     ax.set_yticks(list(y), titles)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    for x in (CRITICAL, FOCUS, STRENGTH):  # the thresholds the report uses
+    for row, (x, meaning) in enumerate(REFERENCE_LINES):
         ax.axvline(x, color="#718096", linestyle=":", linewidth=1)
+        # Above the plot area (x in data, y in axes units), one row each, so no label sits on a bar or another label.
+        ax.text(x, 1.015 + 0.065 * row, f"{x}: {meaning}", transform=ax.get_xaxis_transform(),
+                ha="center", va="bottom", fontsize=8, color="#4a5568")
     ax.set_xlabel("Score (0-100)")
-    ax.set_title(f"Skill scores, week of {rep.week_start}")
-    ax.legend(loc="lower right")
+    ax.set_title(f"Skill scores, week of {rep.week_start}", loc="left", pad=52)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, frameon=False)
     fig.tight_layout()
+    return fig
+
+
+def render_chart(rep: RepWeek, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig = chart_figure(rep)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -8,12 +8,13 @@ real parsing code. The same seed and scale always give byte-identical files.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import random
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from filelock import FileLock
 
 from se_pipeline.config import CustomerConfig, SalesEngineer
 from se_pipeline.demo import cast, routine, scale, story
@@ -141,8 +142,7 @@ def ensure_demo_workspace(home: Path) -> DemoWorkspace:
     root = Path(home) / "demo"
     root.parent.mkdir(parents=True, exist_ok=True)
     # Several processes (Dagster runs) may ask at once: one generates, the others wait and reuse it.
-    with open(root.parent / ".demo.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with FileLock(root.parent / ".demo.lock"):
         existing = load_workspace(root)
         if existing is not None:
             return existing

@@ -44,16 +44,21 @@ def _bullet(item: DigestItem) -> str:
     return line
 
 
-def _overflow(items: list[DigestItem], se_id: str, day: dt.date) -> str | None:
-    hidden = [i for i in items if not i.shown]
-    if not hidden:
-        return None
+def overflow_query(hidden: list[DigestItem], se_id: str, day: dt.date) -> str:
+    """The `se-pipeline query` command that lists a section's items left out of the digest."""
     first = hidden[0]
     customer = (first.customer or "").replace("'", "''")
     where = f"se_id = '{se_id}' AND digest_date = '{day}' AND section = '{first.section}'"
     if first.customer:
         where += f" AND customer = '{customer}'"
-    return f"- …and {len(hidden)} more: `se-pipeline query \"SELECT text, link FROM digest_items WHERE {where} ORDER BY position\"`"
+    return f'se-pipeline query "SELECT text, link FROM digest_items WHERE {where} ORDER BY position"'
+
+
+def _overflow(items: list[DigestItem], se_id: str, day: dt.date) -> str | None:
+    hidden = [i for i in items if not i.shown]
+    if not hidden:
+        return None
+    return f"- …and {len(hidden)} more: `{overflow_query(hidden, se_id, day)}`"
 
 
 def render_markdown(items: Iterable[DigestItem], se_name: str, se_id: str, day: dt.date) -> str:

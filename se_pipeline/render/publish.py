@@ -1,8 +1,10 @@
-"""Writing a window's digests: the digest_items and digests tables, and a Markdown file per SE per day."""
+"""Writing a window's digests: the digest_items and digests tables, a Markdown file and an HTML page
+per SE per day, and each day's index.html listing the day's pages."""
 
 from __future__ import annotations
 
 import re
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.config import Settings
+from se_pipeline.render.html import IndexEntry, render_html, render_index
 from se_pipeline.render.items import DigestItem, build_digest_items, day_inputs
 from se_pipeline.render.markdown import render_markdown
 from se_pipeline.warehouse.connection import transaction
@@ -45,6 +48,7 @@ def publish_digests(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
         for day in window.days:
             inputs = day_inputs(con, day, settings, [se.id for se in settings.sales_engineers])
             day_items: list[DigestItem] = []
+            index: list[IndexEntry] = []
             for se in settings.sales_engineers:
                 items = build_digest_items(con, se.id, day, settings, inputs)
                 day_items.extend(items)
@@ -58,7 +62,13 @@ def publish_digests(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
                 )
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(markdown, encoding="utf-8")
+                path.with_suffix(".html").write_text(render_html(items, se.name, day), encoding="utf-8")
+                index.append(IndexEntry(se.id, se.name, urllib.parse.quote(f"{se.id}.html"), count["todo"], count["know"],
+                                        len({i.customer for i in items if i.customer})))
                 published.append(PublishedDigest(se.id, day.isoformat(), path, count["todo"], count["know"]))
+            if index:
+                (digest_path(settings, day.isoformat(), "index").with_suffix(".html")).write_text(
+                    render_index(day, index), encoding="utf-8")
             if day_items:
                 con.register("_items", _item_frame(day_items))
                 try:

@@ -1,6 +1,12 @@
 """The DuckDB warehouse: connections, raw tables, loading partitions, SQL models."""
 
-from se_pipeline.warehouse.connection import connect, read_only_connection, transaction
+from se_pipeline.warehouse.connection import (
+    connect,
+    publish_snapshot,
+    read_only_connection,
+    snapshot_path,
+    transaction,
+)
 from se_pipeline.warehouse.loader import (
     LoadReport,
     Quarantined,
@@ -29,7 +35,9 @@ __all__ = [
     "connect",
     "ensure_tables",
     "load_records",
+    "publish_snapshot",
     "read_only_connection",
+    "snapshot_path",
     "table_exists",
     "transaction",
 ]

@@ -15,9 +15,11 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import Any
 
+from se_pipeline.connectors.gmail.addresses import TolerantHeaders
 from se_pipeline.connectors.gmail.html_text import html_to_text
 
-_PARSER = BytesParser(policy=policy.default)
+# policy.default, but a header its structured parser breaks on (address groups) is kept as text.
+_PARSER = BytesParser(policy=policy.default.clone(header_factory=TolerantHeaders()))
 _ASCII_LABELS = {"us-ascii", "ascii", "ansi_x3.4-1968"}
 _CP1252_LABELS = {
     "iso-8859-1",

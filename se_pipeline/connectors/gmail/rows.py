@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from se_pipeline.connectors.gmail.addresses import mailboxes
 from se_pipeline.connectors.gmail.automated import automation_reason
 from se_pipeline.connectors.gmail.calendar import calendar_event
 from se_pipeline.connectors.gmail.mime import message_text
@@ -112,7 +113,7 @@ def _build_row(msg: EmailMessage, meta: MailboxMeta, tz: ZoneInfo) -> dict[str, 
     own_id = message_id(msg)
     references = _MSG_ID.findall(str(msg.get("References") or ""))
     in_reply_to = next(iter(_MSG_ID.findall(str(msg.get("In-Reply-To") or ""))), None)
-    sender = _addresses(msg, "From")
+    sender = mailboxes(msg, "From")
     from_name, from_email = sender[0] if sender else (None, None)
     content = message_text(msg)
     split = split_email_text(content.text, from_name, from_email)
@@ -132,8 +133,8 @@ def _build_row(msg: EmailMessage, meta: MailboxMeta, tz: ZoneInfo) -> dict[str, 
         "subject": subject,
         "from_name": from_name,
         "from_email": from_email,
-        "to_emails": [email for _, email in _addresses(msg, "To") if email],
-        "cc_emails": [email for _, email in _addresses(msg, "Cc") if email],
+        "to_emails": [email for _, email in mailboxes(msg, "To") if email],
+        "cc_emails": [email for _, email in mailboxes(msg, "Cc") if email],
         "sent_at": moment,
         "labels": sorted(set(meta.labels)),
         "body_text": split.body,
@@ -152,12 +153,3 @@ def _build_row(msg: EmailMessage, meta: MailboxMeta, tz: ZoneInfo) -> dict[str, 
             "defects": sorted({type(d).__name__ for part in msg.walk() for d in part.defects}),
         },
     }
-
-
-def _addresses(msg: EmailMessage, name: str) -> list[tuple[str | None, str | None]]:
-    found = []
-    for header in msg.get_all(name) or []:
-        for address in getattr(header, "addresses", ()):
-            email = address.addr_spec.lower() if address.username else None
-            found.append((address.display_name or None, email))
-    return found
