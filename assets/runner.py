@@ -113,8 +113,13 @@ def materialize_days(settings: Settings, config_path: str | None, first: dt.date
 
 
 def materialize_reports(settings: Settings, config_path: str | None, week_start: dt.date) -> list[RunOutcome]:
-    """The week's coaching reports, then the enablement board and SE artefacts as of now."""
+    """The week's coaching reports, then the enablement board and SE artefacts as of the week's last
+    day (or the default day, when the week is not over yet)."""
+    from assets.enablement import AS_OF_TAG
+    from se_pipeline.runtime import default_day
+
+    as_of = min(week_start + dt.timedelta(days=6), default_day(settings))
     return [
         run_job(settings, config_path, "weekly_coaching", partition_key=week_start.isoformat()),
-        run_job(settings, config_path, "enablement_and_artifacts"),
+        run_job(settings, config_path, "enablement_and_artifacts", tags={AS_OF_TAG: as_of.isoformat()}),
     ]

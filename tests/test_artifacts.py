@@ -137,22 +137,35 @@ def test_product_gaps_from_unanswered_asks_and_notes(con) -> None:
 # ---- competitor mentions ---------------------------------------------------------------------
 
 
+def _inventory(con, *cards):
+    for asset_id, asset, updated, tags in cards:
+        con.execute(
+            "INSERT INTO raw_content_inventory (asset_id, asset, asset_type, owner, last_updated, tags, source_file, extracted_at) "
+            "VALUES (?, ?, 'battlecard', 'Priya', ?, ?, 'inv.csv', TIMESTAMP '2026-11-01 00:00:00')",
+            [asset_id, asset, updated, tags],
+        )
+
+
 def test_competitor_mentions_per_opportunity_and_month_with_battlecard_freshness(con, tmp_path: Path) -> None:
-    _opportunity(con, "p-acme", "Acme Corp", "POC", True, 100_000, {"Competitors": ["Dynatrace"]})
+    # Names come from data: the opportunity's competition property, a win/loss note, and the configured list.
+    _opportunity(con, "p-acme", "Acme Corp", "POC", True, 100_000, {"Competition": "Dynatrace, Splunk"})
+    _opportunity(con, "p-glob", "Globex", "Discovery", True, 10_000, {"Competitors": None})
+    con.execute(
+        "INSERT INTO raw_win_loss (note_id, decided_on, customer, outcome, competitors, source_file, extracted_at) "
+        "VALUES ('n1', DATE '2026-09-01', 'Hooli', 'lost', ['New Relic'], 'wl.csv', TIMESTAMP '2026-11-01 00:00:00')"
+    )
     _activity(con, "1", dt.date(2026, 9, 30), "Acme Corp", "T1", True, "We also run Datadog and some Grafana dashboards")
     _activity(con, "2", dt.date(2026, 10, 2), "Acme Corp", "T2", False, "How do we compare with datadog APM?", source="gmail")
     _activity(con, "3", dt.date(2026, 10, 3), "Initech", "T3", True, "New Relic quoted us less")  # no opportunity
-    _activity(con, "4", dt.date(2026, 10, 3), "Acme Corp", "T4", True, "our autoscaling is elastic")  # not a competitor
+    _activity(con, "4", dt.date(2026, 10, 3), "Acme Corp", "T4", True, "Sentry is what our devs use")  # named nowhere in the data
     _blocks(con, "p-acme", dt.date(2026, 10, 10), [("paragraph", "Incumbent: Splunk for logs")])
-    con.execute(
-        "INSERT INTO raw_content_inventory (asset_id, asset, asset_type, owner, last_updated, tags, source_file, extracted_at) VALUES "
-        "('a1', 'Datadog battlecard', 'battlecard', 'Priya', DATE '2025-10-01', ['datadog'], 'inv.csv', now()),"
-        "('a2', 'Grafana battlecard', 'battlecard', 'Priya', DATE '2026-10-01', ['grafana'], 'inv.csv', now())"
-    )
-    build_competitor_mentions(con, AS_OF)
+    _inventory(con, ("a1", "Datadog battlecard", dt.date(2025, 10, 1), ["datadog"]),
+               ("a2", "Grafana battlecard", dt.date(2026, 10, 1), ["grafana"]),
+               ("a3", "Splunk battlecard", dt.date(2026, 10, 5), ["splunk"]))
+    build_competitor_mentions(con, AS_OF, configured=("Datadog", "Grafana"))
     rows = con.execute(
         "SELECT competitor, customer, page_id, strftime(month, '%Y-%m'), mentions, sources, battlecard, battlecard_freshness "
-        "FROM competitor_mentions ORDER BY competitor, customer, month"
+        "FROM competitor_mentions ORDER BY competitor, customer, month, sources"
     ).fetchall()
     assert rows == [
         ("Datadog", "Acme Corp", "p-acme", "2026-09", 1, ["slack"], "Datadog battlecard", "stale"),
@@ -160,12 +173,43 @@ def test_competitor_mentions_per_opportunity_and_month_with_battlecard_freshness
         ("Dynatrace", "Acme Corp", "p-acme", "2026-11", 1, ["notion_property"], None, "missing"),
         ("Grafana", "Acme Corp", "p-acme", "2026-09", 1, ["slack"], "Grafana battlecard", "fresh"),
         ("New Relic", "Initech", None, "2026-10", 1, ["slack"], None, "missing"),
-        ("Splunk", "Acme Corp", "p-acme", "2026-10", 1, ["notion"], None, "missing"),
+        ("Splunk", "Acme Corp", "p-acme", "2026-10", 1, ["notion"], "Splunk battlecard", "stale"),
+        ("Splunk", "Acme Corp", "p-acme", "2026-11", 1, ["notion_property"], "Splunk battlecard", "stale"),
     ]
+    reasons = dict(con.execute("SELECT competitor, battlecard_stale_reason FROM competitor_mentions WHERE month = DATE '2026-10-01'").fetchall())
+    assert reasons["Datadog"].startswith("415 days old")
+    assert reasons["Splunk"] == "mentioned on 2026-10-10, after its last update on 2026-10-05"
+    assert "None" not in {r[0] for r in rows}  # an empty Competitors cell names no competitor
 
 
 def test_configured_competitors_are_found_too() -> None:
     assert find_competitors("They trialled Acme Observe last year", ("Acme Observe",)) == ["Acme Observe"]
+    assert find_competitors("They trialled Acme Observe last year", ()) == []  # no built-in list
+
+
+def test_battlecards_quote_the_field_with_where_it_was_heard(con) -> None:
+    _opportunity(con, "p-acme", "Acme Corp", "POC", True, 100_000, {"Competition": ["Rivalry"]})
+    _opportunity(con, "p-glob", "Globex", "Closed Lost", False, 40_000, {"Competition": ["Rivalry"]})
+    _activity(con, "1", dt.date(2026, 10, 6), "Acme Corp", "T1", True, "Thanks for the demo. Rivalry offered us 30% off the list price.")
+    _activity(con, "2", dt.date(2026, 10, 8), "Globex", "T2", True, "We are worried Rivalry's agent is already everywhere.")
+    _activity(con, "3", dt.date(2026, 10, 9), "Acme Corp", "T3", True, "Rivalry came up in the steering meeting.")
+    _inventory(con, ("a1", "Rivalry battlecard", dt.date(2026, 10, 7), ["rivalry"]))
+    build_competitor_mentions(con, AS_OF)
+    card = con.execute(
+        "SELECT mentions, customers, won, lost, open, quotes, pricing_claims, objections, battlecard_freshness, stale_reason, "
+        "mentions_since_update FROM battlecards WHERE competitor = 'Rivalry'"
+    ).fetchone()
+    mentions, customers, won, lost, opened, quotes, pricing, objections, state, why, since = card
+    assert customers == ["Acme Corp", "Globex"] and (won, lost, opened) == (0, 1, 1)
+    assert pricing == ["Rivalry offered us 30% off the list price."]
+    assert objections == ["We are worried Rivalry's agent is already everywhere."]
+    quotes = json.loads(quotes)
+    assert quotes[0]["day"] == "2026-10-09" and quotes[0]["kind"] == "mention"  # newest first
+    lost_quote = next(q for q in quotes if q["customer"] == "Globex")
+    assert lost_quote["outcome"] == "lost" and lost_quote["stage"] == "Closed Lost"
+    assert lost_quote["link"] == "https://acme.slack.com/archives/C1/p2"
+    # Fresh by age (44 days), but the field has heard Rivalry since the card's update.
+    assert state == "stale" and why.startswith("mentioned on") and since >= 2
 
 
 # ---- win criteria ----------------------------------------------------------------------------
@@ -210,7 +254,7 @@ def test_reports_are_per_customer_redacted_and_isolated(con, tmp_path: Path) -> 
     _activity(con, "4", d, "Globex", "T2", False, "No, not currently.", minute=1)
     _blocks(con, "p-glob", d, [("heading_2", "Success criteria"), ("bulleted_list_item", "Dashboards at http://grafana.corp.internal/x load in 2s")])
     build_product_gaps(con)
-    build_competitor_mentions(con, AS_OF)
+    build_competitor_mentions(con, AS_OF, configured=("Datadog",))
     build_win_criteria(con, AS_OF)
     home = tmp_path / "home"
     files = [p for kind in ("product_gaps", "competitor_mentions", "win_criteria") for p in write_reports(con, home, kind, ["example.com"])]

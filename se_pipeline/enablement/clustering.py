@@ -48,7 +48,7 @@ LSA_DIMENSIONS = 50
 MIN_PAIR_SHARE = 0.4  # a word pair names a theme only when this share of its members use it
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     # Plural and -ing forms are the variation short feedback has most ("alert", "alerts", "alerting").
     for suffix in ("ing", "es", "s"):
         if len(word) > 4 and word.endswith(suffix):
@@ -57,7 +57,7 @@ def _stem(word: str) -> str:
 
 
 def _stemmed_terms(text: str) -> list[str]:
-    words = [_stem(w) for w in _WORDS(text)]
+    words = [stem(w) for w in _WORDS(text)]
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 

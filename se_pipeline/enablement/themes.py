@@ -140,7 +140,7 @@ def build_themes(
     con: duckdb.DuckDBPyConnection,
     items: list[Item],
     as_of: dt.date,
-    competitor_list: tuple[str, ...] | None = None,
+    competitor_list: tuple[str, ...] = (),
 ) -> list[Theme]:
     """Cluster `items` (current and previous quarter) into ranked themes."""
     if not items:
