@@ -164,7 +164,7 @@ def test_board_and_plan_from_feedback(tmp_path: Path, con) -> None:
     load_feedback(con, config)
     result = run_enablement(con, config, tmp_path / "home", AS_OF)
 
-    folder = tmp_path / "home" / "reports" / "q4-push" / "sales"
+    folder = tmp_path / "home" / "specs" / "projects" / "q4-push" / "sales"  # the seed's place
     assert result.board_path == folder / "enablement_feedback.md" and result.csv_path == folder / "content_refresh.csv"
     board = result.board_path.read_text(encoding="utf-8")
     themes = {r[0]: r for r in con.execute(

@@ -36,11 +36,12 @@ def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):
     resources = {"settings": SettingsResource(config_path=str(config)), "warehouse": WarehouseResource(database=database)}
     keys = {k.path[-1] for a in enablement_assets for k in a.keys}
     assert keys == {"raw_feedback", "raw_win_loss", "raw_content_inventory", "raw_onboarding_metrics", "feedback_themes",
-                    "content_refresh", "product_gaps", "competitor_mentions", "win_criteria"}
+                    "content_refresh", "product_gaps", "competitor_mentions", "win_criteria", "win_plans",
+                    "technical_qualification"}
 
     assert materialize(enablement_assets, resources=resources).success
 
-    sales = home / "reports" / "field-enablement" / "sales"
+    sales = home / "specs" / "projects" / "field-enablement" / "sales"
     board = (sales / "enablement_feedback.md").read_text(encoding="utf-8")
     assert "## Prioritized themes" in board and "## Ramp risks" in board
     with (sales / "content_refresh.csv").open(encoding="utf-8") as handle:
@@ -54,3 +55,5 @@ def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):
             ("Datadog", "Datadog battlecard", "stale")]
     assert (home / "reports" / "se" / "product_gaps" / "acme-corp.md").is_file()
     assert (home / "reports" / "se" / "win_criteria" / "acme-corp.md").is_file()
+    plan = (home / "reports" / "se" / "win_plans" / "acme-corp.md").read_text(encoding="utf-8")
+    assert "The POC ended on 2026-10-15" in plan and "Product gap (challenge): OTLP over gRPC" in plan

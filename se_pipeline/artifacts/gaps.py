@@ -6,8 +6,8 @@ Two kinds of evidence:
   (an answer mentioning a workaround marks one as available);
 * a note: a Notion page block or one of our messages starting "Gap:", "Product gap:",
   "Feature request:" or "Missing:" (answer `noted`).
-Two wordings are one gap when their content words (stemmed, filler aside) are the same, one holds
-the other's, or they share at least half of all of them ("SAML SSO with Okta" and "SSO via SAML").
+Two wordings are one gap when two thirds of the shorter one's content words (stemmed, filler
+aside) are in the other ("SAML SSO with Okta" and "SSO via SAML for the admin console").
 
 Type, per gap and customer, as presales teams track them:
     deal-breaker  the customer's words say blocker, must-have, required, hard requirement,
@@ -62,10 +62,10 @@ _NICE = re.compile(
     r"down the road|in the future|not a (?:blocker|priority))\b"
 )
 _FILLER = {"a", "an", "the", "any", "your", "for", "of", "to", "with", "native", "natively", "yet", "today", "now",
-           "currently", "support", "supports", "out", "box", "plans", "plan"}
+           "currently", "support", "supports", "out", "box", "plans", "plan", "via", "on", "in", "and", "or"}
 SEVERITIES = ("blocker", "high", "medium", "low")
 GAP_TYPES = ("deal-breaker", "challenge", "nice-to-have")
-MERGE_SHARE = 0.5
+MERGE_SHARE = 2 / 3
 
 
 @dataclass
@@ -100,8 +100,9 @@ def capability_key(capability: str) -> str:
 
 
 def same_capability(a: str, b: str) -> bool:
+    """Two capability keys name one capability: most (two thirds) of the shorter one's words are in the other."""
     x, y = set(a.split()), set(b.split())
-    return bool(x and y) and (x <= y or y <= x or len(x & y) >= MERGE_SHARE * len(x | y))
+    return bool(x and y) and len(x & y) >= MERGE_SHARE * min(len(x), len(y))
 
 
 def gap_type(evidence: list[Evidence]) -> str:

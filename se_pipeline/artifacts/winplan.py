@@ -14,7 +14,7 @@ Risk candidates and their weight (highest three kept, each with a mitigation and
                                                3, + 1 per week open
     negative tone or a slow reply (14 days)    3
     usage drop or trial not started (14 days)  3
-    competitor pressure (mentioned, 30 days)   2, + 1 without a fresh battlecard
+    competitor pressure (mentioned, 30 days)   2, + 0.5 without a fresh battlecard, + 0.1 a mention (at most 1)
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def _competitor_risks(con: duckdb.DuckDBPyConnection, customer: str, page_id: st
             "competitor",
             f"Competitor pressure: {competitor} ({seen['mentions']} mention{'s' if seen['mentions'] != 1 else ''} in {COMPETITOR_DAYS} days)",
             f"{card}, and tie the POC's success criteria to where we differ.", list(dict.fromkeys(seen["links"]))[:3],
-            2.0 + (seen["state"] != "fresh") + seen["mentions"] / 10,
+            2.0 + 0.5 * (seen["state"] != "fresh") + min(1.0, seen["mentions"] / 10),
         ))
     return risks
 
