@@ -192,7 +192,17 @@ def test_board_and_plan_from_feedback(tmp_path: Path, con) -> None:
     assert set(r["theme"] for r in plan) == {t for t, r in themes.items() if r[1] > 0}
 
 
-def test_quiet_repeating_and_single_segment_themes(tmp_path: Path, con) -> None:
+def test_output_folder_is_configurable(tmp_path: Path, con) -> None:
+    (tmp_path / "in").mkdir()
+    config = _inputs(tmp_path / "in").model_copy(update={"output_dir": tmp_path / "shared" / "enablement"})
+    load_feedback(con, config)
+    result = run_enablement(con, config, tmp_path / "home", AS_OF)
+    assert result.board_path == tmp_path / "shared" / "enablement" / "enablement_feedback.md" and result.board_path.is_file()
+    assert result.csv_path == tmp_path / "shared" / "enablement" / "content_refresh.csv" and result.csv_path.is_file()
+    assert not (tmp_path / "home" / "specs").exists()
+
+
+def test_quiet_repeating_single_segment_and_single_region_themes(tmp_path: Path, con) -> None:
     groups = {
         # label: (quarters heard, segments)
         "demo environment down again during the customer call": ((dt.date(2026, 8, 3),), ("Enterprise", "Commercial")),
@@ -202,7 +212,8 @@ def test_quiet_repeating_and_single_segment_themes(tmp_path: Path, con) -> None:
     rows = []
     for text, (days, segments) in groups.items():
         for n in range(6):
-            rows.append([f"{text[:4]}{n}", days[n % len(days)].isoformat(), "alice", "NA", segments[n % len(segments)],
+            region = ["NA", "EMEA"][n % 2] if text.startswith("Kubernetes") else "NA"
+            rows.append([f"{text[:4]}{n}", days[n % len(days)].isoformat(), "alice", region, segments[n % len(segments)],
                          "Acme Corp", "", "call", "", f"{text} (case {n})"])
     (tmp_path / "in").mkdir()
     config = _inputs(tmp_path / "in", feedback_rows=rows)
@@ -214,11 +225,14 @@ def test_quiet_repeating_and_single_segment_themes(tmp_path: Path, con) -> None:
     demo, eu, kubernetes = by_first_word["demo"], by_first_word["EU"], by_first_word["Kubernetes"]
     assert not demo.current and len(demo.previous) == 6 and not demo.repeats
     assert eu.single_segment and not eu.repeats and not kubernetes.single_segment
+    assert eu.single_region and not kubernetes.single_region
     assert kubernetes.repeats and len(kubernetes.current) == len(kubernetes.previous) == 3
     board = result.board_path.read_text(encoding="utf-8")
     quiet = board.split("## Quiet this quarter")[1]
     assert demo.theme in quiet and eu.theme not in quiet
-    assert f"Heard only in Enterprise" in board and "Repeats from last quarter" in board
+    assert "Heard only in Enterprise" in board and "Repeats from last quarter" in board
+    assert "Heard only in NA: confirm with other regions" in board and "(**one region only**)" in board
+    assert con.execute("SELECT bool_or(single_region), bool_and(single_region) FROM feedback_themes").fetchone() == (True, False)
     assert {t["theme"] for t in map(vars, result.tasks)} == {eu.theme, kubernetes.theme}
 
 

@@ -9,7 +9,7 @@ import duckdb
 import yaml
 from dagster import materialize
 
-from assets.enablement import enablement_assets
+from assets.enablement import AS_OF_TAG, enablement_assets
 from assets.resources import SettingsResource, WarehouseResource
 
 
@@ -39,11 +39,13 @@ def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):
                     "content_refresh", "product_gaps", "competitor_mentions", "win_criteria", "win_plans",
                     "technical_qualification"}
 
-    assert materialize(enablement_assets, resources=resources).success
+    # `reports --week` tags the run with the week's last day: the board and the artefacts are as of that day.
+    assert materialize(enablement_assets, resources=resources, tags={AS_OF_TAG: "2026-10-25"}).success
 
     sales = home / "specs" / "projects" / "field-enablement" / "sales"
     board = (sales / "enablement_feedback.md").read_text(encoding="utf-8")
     assert "## Prioritized themes" in board and "## Ramp risks" in board
+    assert board.splitlines()[2].startswith("As of 2026-10-25 ")
     with (sales / "content_refresh.csv").open(encoding="utf-8") as handle:
         plan = list(csv.DictReader(handle))
     assert plan and len({(r["theme"], r["asset"]) for r in plan}) == len(plan)
@@ -56,4 +58,4 @@ def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):
     assert (home / "reports" / "se" / "product_gaps" / "acme-corp.md").is_file()
     assert (home / "reports" / "se" / "win_criteria" / "acme-corp.md").is_file()
     plan = (home / "reports" / "se" / "win_plans" / "acme-corp.md").read_text(encoding="utf-8")
-    assert "The POC ended on 2026-10-15" in plan and "Product gap (challenge): OTLP over gRPC" in plan
+    assert "The POC ended on 2026-10-15 (10 days ago)" in plan and "Product gap (challenge): OTLP over gRPC" in plan

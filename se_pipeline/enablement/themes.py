@@ -1,7 +1,7 @@
 """feedback_themes: the current and previous quarter's feedback items clustered into themes.
 
 For each theme: a readable label, members this quarter and last (a theme with both *repeats*),
-regions and segments (a theme from a single segment is flagged), customers and the linked active
+regions and segments (a theme from a single segment or a single region is flagged), customers and the linked active
 opportunities' revenue, competitors, proof points and customer stories from win/loss notes, and a
 suggested content format by rule:
 
@@ -84,6 +84,10 @@ class Theme:
     @property
     def single_segment(self) -> bool:
         return len(self.segments) == 1
+
+    @property
+    def single_region(self) -> bool:
+        return len(self.regions) == 1
 
     def examples(self, n: int = 3) -> list[str]:
         # This quarter's first, then last quarter's; no text twice.
@@ -202,6 +206,14 @@ def _unique_labels(themes: list[Theme]) -> None:
             theme.theme = f"{theme.theme} ({seen[theme.theme]})"
 
 
+THEME_COLUMNS = (
+    "initiative", "theme", "theme_rank", "quarter", "top_terms", "member_count", "current_quarter_count",
+    "previous_quarter_count", "repeats_from_previous_quarter", "regions", "segments", "single_segment", "single_region",
+    "customers", "opportunity_ids", "revenue_at_stake", "competitors", "proof_points", "customer_stories", "origins",
+    "suggested_format", "priority", "examples", "item_ids", "computed_at",
+)
+
+
 def write_themes(
     con: duckdb.DuckDBPyConnection, initiative: str, themes: list[Theme], as_of: dt.date
 ) -> int:
@@ -211,7 +223,7 @@ def write_themes(
     rows = [
         (
             initiative, t.theme, t.rank, quarter, t.top_terms, len(t.items), len(t.current), len(t.previous),
-            t.repeats, t.regions, t.segments, t.single_segment, t.customers, t.opportunity_ids,
+            t.repeats, t.regions, t.segments, t.single_segment, t.single_region, t.customers, t.opportunity_ids,
             t.revenue_at_stake, t.competitors, t.proof_points, t.customer_stories, t.origins,
             t.suggested_format, t.priority, t.examples(), [i.item_id for i in t.items], now,
         )
@@ -220,5 +232,5 @@ def write_themes(
     with transaction(con):
         con.execute("DELETE FROM feedback_themes WHERE initiative = ?", [initiative])
         if rows:
-            con.executemany(f"INSERT INTO feedback_themes VALUES ({', '.join('?' * len(rows[0]))})", rows)
+            con.executemany(f"INSERT INTO feedback_themes ({', '.join(THEME_COLUMNS)}) VALUES ({', '.join('?' * len(THEME_COLUMNS))})", rows)
     return len(rows)
