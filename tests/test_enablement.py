@@ -347,7 +347,8 @@ def test_demo_inputs_are_deterministic_and_load_cleanly(tmp_path: Path, con) -> 
 
 
 def test_clustering_recovers_the_hand_labelled_themes() -> None:
-    """Floor under the figures bench/feedback_clustering.py prints (ARI 0.46, purity 0.68 at this commit)."""
+    """Floor under the figures bench/feedback_clustering.py prints (ARI 0.59, purity 0.79 at this commit;
+    0.46 and 0.68 with the k-means of LSA vectors before)."""
     from sklearn.metrics import adjusted_rand_score
 
     from se_pipeline.enablement.clustering import cluster_texts
@@ -360,5 +361,33 @@ def test_clustering_recovers_the_hand_labelled_themes() -> None:
         for cluster in set(result.labels.tolist())
     )
     assert 5 <= result.k <= 12
-    assert adjusted_rand_score(truth, result.labels) >= 0.4 and majority / len(rows) >= 0.6
+    assert adjusted_rand_score(truth, result.labels) >= 0.5 and majority / len(rows) >= 0.72
     assert all(name and name[0].isupper() for name in result.names)
+
+
+def test_theme_labels_are_the_members_phrases_without_repeated_words() -> None:
+    from se_pipeline.enablement.clustering import cluster_texts
+
+    provisioning = [
+        "SCIM provisioning from their identity provider is required before rollout.",
+        "They asked whether SCIM provisioning handles nested groups.",
+        "SCIM provisioning broke when a user was renamed in the directory.",
+        "Security wants SSO enforced and SCIM provisioning for every team.",
+        "Without SCIM provisioning the admins add users by hand; SSO alone is not enough.",
+        "SSO login works but SCIM provisioning of groups does not.",
+    ]
+    invoices = [
+        "Finance needs the invoice export as CSV every month.",
+        "The invoice export misses the cost centre column.",
+        "Can the invoice export run on a schedule for accounting?",
+        "Invoice export totals do not match the billing page.",
+        "They want the invoice export in their own currency.",
+        "Accounting asked for an API for the invoice export.",
+    ]
+    result = cluster_texts(provisioning + invoices, k=2)
+    assert len(set(result.labels[:6].tolist())) == 1 and len(set(result.labels[6:].tolist())) == 1
+    assert result.names[result.labels[0]] == "SCIM provisioning and SSO"  # as written, the longer phrase first
+    assert result.names[result.labels[6]].startswith("Invoice export")
+    for name in result.names:
+        words = [w.lower() for w in name.replace(" and ", " ").split()]
+        assert len(words) == len(set(words))

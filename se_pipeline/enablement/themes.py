@@ -28,6 +28,7 @@ from se_pipeline.enablement.items import Item, latest
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import table_exists
 
+BATTLECARD_SHARE = 0.3
 _QUESTION = re.compile(r"\?\s*$|^\s*(can|could|does|do|is|are|how|what|why|when|where|which|will)\b", re.IGNORECASE)
 
 
@@ -82,6 +83,12 @@ class Theme:
         return self._distinct("origin")
 
     @property
+    def main_competitors(self) -> list[str]:
+        """Competitors named by at least BATTLECARD_SHARE of the members: the ones the theme is about."""
+        counts = Counter(c for i in self.items for c in i.competitors)
+        return [c for c in self.competitors if counts[c] >= BATTLECARD_SHARE * len(self.items)]
+
+    @property
     def single_segment(self) -> bool:
         return len(self.segments) == 1
 
@@ -90,7 +97,7 @@ class Theme:
         return len(self.regions) == 1
 
     def examples(self, n: int = 3) -> list[str]:
-        # This quarter's first, then last quarter's; no text twice.
+        # This quarter's first, then last quarter's, each most typical of the theme first; no text twice.
         seen: list[str] = []
         for item in self.current + self.previous:
             if item.text not in seen:
@@ -101,7 +108,7 @@ class Theme:
 def suggest_format(items: list[Item], segments: list[str]) -> str:
     if not items:
         return "one-pager"
-    if sum(1 for i in items if i.competitors) >= 0.3 * len(items):
+    if sum(1 for i in items if i.competitors) >= BATTLECARD_SHARE * len(items):
         return "battlecard"
     if sum(1 for i in items if _QUESTION.search(i.text)) >= 0.5 * len(items):
         return "snippet"
@@ -158,7 +165,9 @@ def build_themes(
     notes = _win_loss_notes(con)
     themes: list[Theme] = []
     for cluster, label in enumerate(clustering.names):
-        members = [item for item, c in zip(items, clustering.labels) if c == cluster]
+        # Most typical first, so the quotes the board shows are the theme's own.
+        ranked = sorted(zip(items, clustering.labels, clustering.strength), key=lambda x: -x[2])
+        members = [item for item, c, _ in ranked if c == cluster]
         if not members:
             continue
         theme = Theme(
