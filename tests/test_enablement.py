@@ -391,3 +391,20 @@ def test_theme_labels_are_the_members_phrases_without_repeated_words() -> None:
     for name in result.names:
         words = [w.lower() for w in name.replace(" and ", " ").split()]
         assert len(words) == len(set(words))
+
+
+def test_a_theme_is_matched_to_its_own_assets_not_to_a_passing_competitors_battlecard() -> None:
+    from se_pipeline.enablement.refresh import Asset, match_assets
+    from se_pipeline.enablement.themes import Theme
+
+    texts = ["The helm chart install of the agent failed on their cluster."] * 6 + [
+        "Helm install failed again; they compared it with Rivalry's one-line installer."]
+    items = [Item(f"k{n}", "feedback", AS_OF, t, competitors=["Rivalry"] if "Rivalry" in t else []) for n, t in enumerate(texts)]
+    theme = Theme("Helm chart install", ["helm chart", "install"], items, items, [], competitors=["Rivalry"])
+    inventory = [
+        Asset("a1", "Rivalry battlecard", "battlecard", "PMM", AS_OF, ("rivalry",)),
+        Asset("a2", "Helm chart install guide", "guide", "Docs", AS_OF, ("helm", "install")),
+    ]
+    assert [a.asset for a in match_assets(theme, inventory)] == ["Helm chart install guide"]
+    theme.items = theme.current = [Item(f"r{n}", "feedback", AS_OF, "Rivalry undercut us.", competitors=["Rivalry"]) for n in range(3)]
+    assert match_assets(theme, inventory)[0].asset == "Rivalry battlecard"  # a theme about Rivalry gets its card
