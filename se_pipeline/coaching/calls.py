@@ -66,6 +66,7 @@ def compute_call_metrics(con: duckdb.DuckDBPyConnection, week_start: dt.date) ->
                 "has_next_steps": bool(m.next_steps), "trial_closes": m.trial_closes,
                 "value_statements": m.value_statements, "personalization": m.personalization,
                 "bant_coverage": m.bant_coverage, "customer_sentiment": m.customer_sentiment,
+                "words_per_minute": m.words_per_minute, "pace_variation": m.pace_variation,
                 "highlights": json.dumps(m.highlights),
             }
         )
