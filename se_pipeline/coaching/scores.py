@@ -8,7 +8,8 @@ Call components come from the rep's calls of the week; when there are fewer than
 latest calls of the LOOKBACK_WEEKS before top them up to MIN_CALLS (a week of two calls is too
 little to judge). A component needs its evidence: MIN_CALLS calls, MIN_OBJECTIONS objections (for
 objection handling), MIN_OBJECTIONS price objections (for value defense); without it, it is left
-out, and an area with nothing left has no score ("not enough calls") rather than a 0. Each area
+out (objections count only on MIN_CALLS calls too), and an area with nothing left has no score
+("not enough calls") rather than a 0. Each area
 records the calls behind it (evidence_calls).
 
 Deal components and the performance figures come from `opportunities` over the 90 days ending
@@ -17,7 +18,8 @@ the amount of opportunities created in those days; stage conversion and forecast
 the opportunity database's daily snapshots (raw_notion_opportunities):
     stage_conversion   of the rep's opportunities open at their first read in the period and read
                        on two days or more, the share whose stage changed to another that is not lost
-    forecast_accuracy  of those whose close date at their first read fell in the period, the share won
+    forecast_accuracy  of those whose close date at their first read fell in the period, after that
+                       read (a forecast, not a record), the share won
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from se_pipeline.coaching.calls import WEEK, write_frame
+from se_pipeline.coaching.calls import WEEK, measure_week, write_frame
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 
@@ -179,15 +181,16 @@ def _history(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> 
         ), span AS (
             SELECT page_id, se_id, count(DISTINCT partition_date) AS days,
                    arg_min(stage, partition_date) AS first_stage, arg_max(stage, partition_date) AS last_stage,
-                   arg_min(close_date, partition_date) AS first_close
+                   arg_min(close_date, partition_date) AS first_close, min(partition_date) AS first_read
             FROM snaps GROUP BY page_id, se_id
         )
         SELECT se_id,
                count(*) FILTER (WHERE days > 1 AND lower(first_stage) NOT IN {WON + LOST}),
                count(*) FILTER (WHERE days > 1 AND lower(first_stage) NOT IN {WON + LOST}
                                 AND last_stage IS DISTINCT FROM first_stage AND lower(last_stage) NOT IN {LOST}),
-               count(*) FILTER (WHERE first_close BETWEEN $since AND $until),
-               count(*) FILTER (WHERE first_close BETWEEN $since AND $until AND lower(last_stage) IN {WON})
+               count(*) FILTER (WHERE first_close BETWEEN $since AND $until AND first_read < first_close),
+               count(*) FILTER (WHERE first_close BETWEEN $since AND $until AND first_read < first_close
+                                AND lower(last_stage) IN {WON})
         FROM span GROUP BY se_id
         """,
         {"since": since, "until": until},
@@ -204,6 +207,8 @@ def call_aggregates(calls: pd.DataFrame, min_calls: int = MIN_CALLS, min_objecti
     asked_in = discovery if len(discovery) else calls  # the questions target is for discovery calls
     shown_in = demo if len(demo) else calls
     enough = len(calls) >= min_calls
+    handled = enough and len(objections) >= min_objections
+    price_handled = enough and len(price) >= min_objections
 
     def when(ok: bool, value: Any) -> Any:
         return value if ok else None
@@ -218,11 +223,10 @@ def call_aggregates(calls: pd.DataFrame, min_calls: int = MIN_CALLS, min_objecti
         "value_statements": when(enough, _mean(list(shown_in["value_statements"]))),
         "personalization": when(enough, _mean(list(shown_in["personalization"]))),
         "customer_questions": when(enough, _mean(list(shown_in["customer_questions"]))),
-        "asked": when(len(objections) >= min_objections, _share([o["asked"] for o in objections])),
-        "acknowledged": when(len(objections) >= min_objections, _share([o["acknowledged"] for o in objections])),
-        "paused": when(len(objections) >= min_objections,
-                       _share([o["pause_s"] is not None and o["pause_s"] >= OBJECTION_PAUSE_TARGET_S for o in objections])),
-        "price_handled": when(len(price) >= min_objections, _share([o["handled"] for o in price])),
+        "asked": when(handled, _share([o["asked"] for o in objections])),
+        "acknowledged": when(handled, _share([o["acknowledged"] for o in objections])),
+        "paused": when(handled, _share([o["pause_s"] is not None and o["pause_s"] >= OBJECTION_PAUSE_TARGET_S for o in objections])),
+        "price_handled": when(price_handled, _share([o["handled"] for o in price])),
         "next_steps": when(enough, _share(list(calls["has_next_steps"]))),
         "trial_close": when(enough, _share([n > 0 for n in calls["trial_closes"]])),
     }
@@ -288,6 +292,19 @@ def _trend(now: float | None, before: float | None) -> str | None:
     return "↑" if now - before >= 1 else "↓" if before - now >= 1 else "→"
 
 
+def _recent_calls(con: duckdb.DuckDBPyConnection, week_start: dt.date) -> pd.DataFrame:
+    """call_metrics of the week and the LOOKBACK_WEEKS before it; an earlier week not measured yet
+    (a first run) is measured from its transcripts, without being written."""
+    first = week_start - (LOOKBACK_WEEKS - 1) * WEEK
+    stored = con.execute("SELECT * FROM call_metrics WHERE week_start BETWEEN ? AND ?", [first, week_start]).df()
+    have = set(pd.to_datetime(stored["week_start"]).dt.date) if len(stored) else set()
+    extra = [row for w in range(1, LOOKBACK_WEEKS) if (week := week_start - w * WEEK) not in have
+             for row in measure_week(con, week)]
+    if not extra:
+        return stored
+    return pd.concat([stored, pd.DataFrame(extra)], ignore_index=True) if len(stored) else pd.DataFrame(extra)
+
+
 def _rep_calls(calls: pd.DataFrame, week_start: dt.date) -> dict[str, pd.DataFrame]:
     """Per rep with calls this week: those calls, topped up with their latest earlier ones to MIN_CALLS."""
     if not len(calls):
@@ -311,10 +328,7 @@ def compute_skill_scores(
     """
     ensure_tables(con)
     week_end = week_start + WEEK - dt.timedelta(days=1)
-    calls = con.execute(
-        "SELECT * FROM call_metrics WHERE week_start BETWEEN ? AND ?", [week_start - (LOOKBACK_WEEKS - 1) * WEEK, week_start]
-    ).df()
-    used = _rep_calls(calls, week_start)
+    used = _rep_calls(_recent_calls(con, week_start), week_start)
     by_rep = {se: call_aggregates(group) for se, group in used.items()}
     deals = deal_outcomes(con, week_end, quotas or {})
     reps = sorted(set(by_rep) | set(deals))
