@@ -106,19 +106,26 @@ def _mentions_report(rows: list[dict], clean: _Scrubber, customer: str) -> list[
     return lines + [""]
 
 
+def _opportunity(r: dict, clean: _Scrubber) -> list[str]:
+    return [f"## {clean(r['opportunity'] or r['page_id'])}", "", f"- Stage: {clean(r['stage'] or '-')}"]
+
+
+def _section(title: str, items: list[str], empty: str = "- not documented") -> list[str]:
+    return ["", f"### {title}", ""] + (items or [empty])
+
+
 def _criteria_report(rows: list[dict], clean: _Scrubber, customer: str) -> list[str]:
     lines = [f"# Technical win criteria: {clean(customer)}", ""]
     if not rows:
         return lines + ["No active opportunity.", ""]
     for r in rows:
-        lines += [f"## {clean(r['opportunity'] or r['page_id'])}", "", f"- Stage: {clean(r['stage'] or '-')}"]
+        lines += _opportunity(r, clean)
         if r["is_poc"]:
             lines.append(f"- POC: {r['poc_start'] or 'start not set'} to {r['poc_end'] or 'end not set'}")
         if r["flags"]:
             lines.append(f"- **Attention**: {', '.join(r['flags'])}")
         for title, key in (("Success criteria", "success_criteria"), ("Decision framework", "decision_framework"), ("Timeline", "timeline")):
-            items = r[key] or []
-            lines += ["", f"### {title}", ""] + ([f"- {clean(i)}" for i in items] or ["- not documented"])
+            lines += _section(title, [f"- {clean(i)}" for i in r[key] or []])
         lines.append("")
     return lines
 
@@ -128,12 +135,11 @@ def _plans_report(rows: list[dict], clean: _Scrubber, customer: str) -> list[str
     if not rows:
         return lines + ["No active opportunity.", ""]
     for r in rows:
-        lines += [f"## {clean(r['opportunity'] or r['page_id'])}", "", f"- Stage: {clean(r['stage'] or '-')}"]
-        criteria = _json(r["criteria"])
-        lines += ["", "### Success criteria", ""]
-        lines += [f"- [{c['status']}] {clean(c['criterion'])}" for c in criteria] or ["- not documented: agree them before more work"]
+        lines += _opportunity(r, clean)
+        lines += _section("Success criteria", [f"- [{c['status']}] {clean(c['criterion'])}" for c in _json(r["criteria"])],
+                          "- not documented: agree them before more work")
         for title, key in (("Decision framework", "decision_framework"), ("Timeline", "timeline")):
-            lines += ["", f"### {title}", ""] + ([f"- {clean(i)}" for i in r[key] or []] or ["- not documented"])
+            lines += _section(title, [f"- {clean(i)}" for i in r[key] or []])
         lines += ["", "### Top technical risks", ""]
         risks = _json(r["risks"])
         for i, risk in enumerate(risks, 1):

@@ -97,20 +97,16 @@ def _signal_risks(signals: list[dict], as_of: dt.date) -> list[Risk]:
                 "Answer or deliver it, or agree a date with the customer and say who owns it.", [s["link"]] if s["link"] else [],
                 3.0 + age // 7,
             ))
-    tone = [s for s in recent if s["kind"] in ("negative_tone", "slow_response")]
-    if tone:
-        risks.append(Risk(
-            "negative_tone", f"Negative tone or slow replies ({len(tone)} in the last {RECENT_DAYS} days): {tone[-1]['summary']}",
-            "Call the customer's lead to hear the concern directly and agree what would resolve it.",
-            [s["link"] for s in tone if s["link"]][-3:], 3.0,
-        ))
-    usage = [s for s in recent if s["kind"] in ("usage_drop", "trial_not_started")]
-    if usage:
-        risks.append(Risk(
-            "usage", f"Usage: {usage[-1]['summary']}",
-            "Offer a working session to unblock adoption, and check the evaluation plan still fits their team.",
-            [s["link"] for s in usage if s["link"]][-3:], 3.0,
-        ))
+    for kind, kinds, what, mitigation in (
+        ("negative_tone", ("negative_tone", "slow_response"), "Negative tone or slow replies",
+         "Call the customer's lead to hear the concern directly and agree what would resolve it."),
+        ("usage", ("usage_drop", "trial_not_started"), "Usage",
+         "Offer a working session to unblock adoption, and check the evaluation plan still fits their team."),
+    ):
+        found = [s for s in recent if s["kind"] in kinds]
+        if found:
+            risks.append(Risk(kind, f"{what} ({len(found)} in the last {RECENT_DAYS} days): {found[-1]['summary']}",
+                              mitigation, [s["link"] for s in found if s["link"]][-3:], 3.0))
     return risks
 
 
