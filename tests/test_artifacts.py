@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from se_pipeline.artifacts.competitors import find_competitors
+from se_pipeline.artifacts.competitors import find_competitors, split_names
 from se_pipeline.artifacts.criteria import build_win_criteria
 from se_pipeline.artifacts.gaps import build_product_gaps
 from se_pipeline.artifacts.mentions import build_competitor_mentions
-from se_pipeline.artifacts.qualification import build_qualifications, role_from_signature
+from se_pipeline.artifacts.qualification import build_qualifications, role_from_signature, role_under_name
 from se_pipeline.artifacts.redact import redact
 from se_pipeline.artifacts.reports import write_reports
 from se_pipeline.artifacts.winplan import build_win_plans
@@ -333,7 +333,7 @@ def test_technical_qualification_maps_a_new_customers_asks(con) -> None:
     con.execute("UPDATE activity SET author_email = 'ann@acme.com' WHERE customer = 'Acme Corp'")
     _activity(con, "3", d, "Wayfarer Labs", "W1", True, "Hi! Do you support SSO with SAML? Can you also run on ARM nodes?")
     _activity(con, "4", d, "Wayfarer Labs", "W1", False, "Yes, we support ARM64 out of the box.", minute=1)
-    _activity(con, "5", d, "Wayfarer Labs", "W2", True, "Is there a Terraform provider?", minute=2)
+    _activity(con, "5", d, "Wayfarer Labs", "W2", True, "Is there a Terraform provider? Let me know if anything is unclear.", minute=2)
     con.execute("UPDATE activity SET author_name = 'Rosa Vidal', author_email = 'rosa@wayfarer.dev' WHERE customer = 'Wayfarer Labs' AND author_is_external")
     con.execute(
         "INSERT INTO raw_gmail_messages (message_key, partition_date, se_id, thread_id, message_id, from_email, sent_at, signature, "
@@ -354,6 +354,15 @@ def test_technical_qualification_maps_a_new_customers_asks(con) -> None:
 def test_role_from_signature_skips_the_name_and_contact_lines() -> None:
     assert role_from_signature("Jo Park\njo@x.io\nVP, Data Engineering | Example Co", "Jo Park") == "VP, Data Engineering | Example Co"
     assert role_from_signature("Jo Park\n+1 555 0100", "Jo Park") is None
+    # A forwarded or quoted signature block names the role under the full name.
+    assert role_under_name("Forwarding this.\n> Thanks,\n> Jo Park\n> CTO, Example Co\n", "Jo Park") == "CTO, Example Co"
+    assert role_under_name("Jo Park will join.\nSee you then", "Jo Park") is None
+
+
+def test_competition_cells_are_names_without_qualifiers_or_placeholders() -> None:
+    assert split_names("Airbyte (self-hosted), Rivalry; n/a") == ["Airbyte", "Rivalry"]
+    assert split_names(["Rivalry", {"name": "Other Co"}, "None"]) == ["Rivalry", "Other Co"]
+    assert split_names(None) == [] and split_names("") == []
 
 
 # ---- reports ---------------------------------------------------------------------------------

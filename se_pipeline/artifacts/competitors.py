@@ -20,18 +20,21 @@ from se_pipeline.warehouse.schema import table_exists
 
 COMPETITION_PROPERTY = re.compile(r"(?i)^\s*(?:competitors?|competition|competing vendors?|incumbents?)\s*$")
 # Cells that say there is no competitor.
+_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 _NONE = {"", "none", "n/a", "na", "-", "—", "null", "unknown", "tbd", "no competition"}
 
 
 def split_names(value: object) -> list[str]:
     """A property or cell as names: a list's items, or text split at commas, semicolons and new
-    lines; empty cells and 'None' / 'n/a' give no name."""
+    lines, a trailing "(qualifier)" dropped; empty cells and 'None' / 'n/a' give no name."""
     if value is None:
         return []
     parts = value if isinstance(value, list) else re.split(r"[,;\n]", str(value))
     names = []
     for part in parts:
         text = str(part.get("name") if isinstance(part, dict) else part).strip(" \t-•*")
+        # "Airbyte (self-hosted)": the qualifier says how they would run it; the competitor is Airbyte.
+        text = _QUALIFIER.sub("", text).strip()
         if text.lower() not in _NONE and text not in names:
             names.append(text)
     return names

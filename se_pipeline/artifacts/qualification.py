@@ -9,7 +9,8 @@ For each New customer (customers.is_new):
   our side replied otherwise, else *open*;
 * the questions still open: open asks, and open owed questions in signals;
 * the stakeholders seen: each of their people who wrote (name, email, domain), with a role from
-  their email signature (the first line naming a job title), and how many messages.
+  their email signature (the first line naming a job title), else from the line under their full
+  name in any mail (a forwarded or quoted signature block), and how many messages.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import re
 
 import duckdb
 
-from se_pipeline.analysis.text import is_question, sentences
+from se_pipeline.analysis.text import is_courtesy, is_question, sentences
 from se_pipeline.artifacts.gaps import ASK, NO_ANSWER, clean_capability, same_capability, capability_key
 from se_pipeline.artifacts.warehouse import name_key
 from se_pipeline.artifacts.winplan import signals_by_customer
@@ -41,9 +42,19 @@ _ROLE = re.compile(
 def role_from_signature(signature: str | None, name: str | None) -> str | None:
     """The first signature line that names a job title (not the person's name line)."""
     for line in (signature or "").splitlines():
-        line = line.strip(" -|·•\t")
+        line = line.strip(" -|·•\t>")
         if line and len(line) <= 80 and (not name or line.lower() != name.lower()) and _ROLE.search(line) and "@" not in line:
             return line
+    return None
+
+
+def role_under_name(text: str | None, name: str) -> str | None:
+    """The job title on the line under the person's full name, as a signature block writes it
+    (also in a forwarded or quoted mail)."""
+    for match in re.finditer(rf"(?im)^[>\s]*{re.escape(name)}\s*,?\s*\n([^\n]+)", text or ""):
+        role = role_from_signature(match.group(1), name)
+        if role:
+            return role
     return None
 
 
@@ -81,7 +92,7 @@ def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict]) -> li
         "WHERE customer = ? AND author_is_external AND NOT coalesce(is_bot, FALSE) ORDER BY sent_at, activity_id",
         [customer],
     ):
-        questions = [s for s in sentences(r["text"]) if is_question(s)]
+        questions = [s for s in sentences(r["text"]) if is_question(s) and not is_courtesy(s)]
         if not questions:
             continue
         reply = _reply(con, r)
@@ -94,11 +105,23 @@ def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict]) -> li
     return asks
 
 
+def _role(con: duckdb.DuckDBPyConnection, name: str | None, email: str | None) -> str | None:
+    """From their own signatures, else from a signature block under their name in any mail."""
+    if not table_exists(con, "raw_gmail_messages"):
+        return None
+    mails = records(
+        con,
+        "SELECT lower(from_email) = ? AS theirs, signature, body_text, quoted_text FROM raw_gmail_messages "
+        "WHERE lower(from_email) = ? OR (? IS NOT NULL AND (body_text ILIKE '%' || ? || '%' OR quoted_text ILIKE '%' || ? || '%')) "
+        "ORDER BY sent_at",
+        [email, email, name, name, name],
+    )
+    own = (role_from_signature(m["signature"], name) for m in mails if m["theirs"])
+    found = (role_under_name(f"{m['signature'] or ''}\n{m['body_text'] or ''}\n{m['quoted_text'] or ''}", name) for m in mails if name)
+    return next((role for role in (*own, *found) if role), None)
+
+
 def _stakeholders(con: duckdb.DuckDBPyConnection, customer: str) -> list[dict]:
-    signatures: dict[str, str] = {}
-    if table_exists(con, "raw_gmail_messages"):
-        for r in records(con, "SELECT lower(from_email) AS email, signature FROM raw_gmail_messages WHERE signature IS NOT NULL ORDER BY sent_at"):
-            signatures[r["email"]] = r["signature"]
     people = []
     for r in records(
         con,
@@ -109,7 +132,7 @@ def _stakeholders(con: duckdb.DuckDBPyConnection, customer: str) -> list[dict]:
     ):
         people.append({
             "name": r["name"], "email": r["email"], "domain": r["email"].split("@")[-1] if r["email"] and "@" in r["email"] else None,
-            "role": role_from_signature(signatures.get(r["email"] or ""), r["name"]), "messages": r["messages"],
+            "role": _role(con, r["name"], r["email"]), "messages": r["messages"],
             "first_seen": r["first_seen"].isoformat(),
         })
     return people

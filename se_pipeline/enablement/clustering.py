@@ -180,9 +180,9 @@ def distinctive_terms(texts: Sequence[str], labels: np.ndarray, top: int = 4) ->
     length_bonus = np.array([1 + 0.25 * (len(v.split()) - 1) for v in vocabulary])
     result = []
     for cluster in range(clusters):
-        need = max(2, math.ceil(LABEL_MIN_SHARE * sizes[cluster])) if sizes[cluster] > 2 else 1
-        if not (per_class[cluster] >= need).any():
-            need = min(need, 2)  # a mixed theme: name it by what at least two of its members say
+        # A third of the members (at least two); a mixed theme, by what two say; else, by what one says.
+        need = next((n for n in (max(2, math.ceil(LABEL_MIN_SHARE * sizes[cluster])), 2, 1)
+                     if (per_class[cluster] >= n).any()), 1)
         scores = per_class[cluster] / max(sizes[cluster], 1) * idf * length_bonus
         chosen: list[str] = []
         used: set[str] = set()
