@@ -2,7 +2,8 @@
 
 For each New customer (customers.is_new):
 * what they asked for: every question their people wrote (a sentence analysis.text.is_question
-  accepts), with the capability it names when it asks for one ("Do you support …", "Is there …");
+  accepts that ends in "?" or asks for a capability), with the capability it names when it asks
+  for one ("Do you support …", "Is there …");
 * each ask mapped to what we know: a *recorded gap* when the capability is one of product_gaps
   (any customer's: the gap is the product's, not theirs), *supported* when our side replied in
   the thread with a yes ("yes", "we support", "is supported", "out of the box"), *answered* when
@@ -21,7 +22,7 @@ import re
 
 import duckdb
 
-from se_pipeline.analysis.text import is_courtesy, is_question, sentences
+from se_pipeline.analysis.text import is_question, sentences
 from se_pipeline.artifacts.gaps import ASK, NO_ANSWER, clean_capability, same_capability, capability_key
 from se_pipeline.artifacts.warehouse import name_key
 from se_pipeline.artifacts.winplan import signals_by_customer
@@ -92,7 +93,8 @@ def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict]) -> li
         "WHERE customer = ? AND author_is_external AND NOT coalesce(is_bot, FALSE) ORDER BY sent_at, activity_id",
         [customer],
     ):
-        questions = [s for s in sentences(r["text"]) if is_question(s) and not is_courtesy(s)]
+        # Questions they wrote as questions, or asks for a capability; not "let me know if …" closes.
+        questions = [s for s in sentences(r["text"]) if is_question(s) and (s.rstrip().endswith("?") or ASK.search(s))]
         if not questions:
             continue
         reply = _reply(con, r)
