@@ -142,14 +142,24 @@ _ORIGINAL = re.compile(_TOKEN)
 _STOP = frozenset(STOP_WORDS)
 
 
+_BREAK = re.compile(r"[^\w\s+#.'-]|\.\s")  # punctuation that ends a phrase (not the dot inside "logz.io")
+
+
 def _phrases(text: str) -> list[tuple[str, str]]:
-    """(stemmed, as written) for each run of one to three content words in `text`."""
-    words = [w for w in _ORIGINAL.findall(text) if w.lower() not in _STOP]
+    """(stemmed, as written) for each one to three content words that stand together in `text`
+    (a stop word or punctuation between two words keeps them out of one phrase)."""
     found = []
-    for n in (1, 2, 3):
-        for i in range(len(words) - n + 1):
-            part = words[i:i + n]
-            found.append((" ".join(stem(w.lower()) for w in part), " ".join(part)))
+    for chunk in _BREAK.split(text):
+        run: list[str] = []
+        for word in [*_ORIGINAL.findall(chunk), ""]:
+            if word and word.lower() not in _STOP:
+                run.append(word)
+                continue
+            for n in (1, 2, 3):
+                for i in range(len(run) - n + 1):
+                    part = run[i:i + n]
+                    found.append((" ".join(stem(w.lower()) for w in part), " ".join(part)))
+            run = []
     return found
 
 
