@@ -408,3 +408,13 @@ def test_a_theme_is_matched_to_its_own_assets_not_to_a_passing_competitors_battl
     assert [a.asset for a in match_assets(theme, inventory)] == ["Helm chart install guide"]
     theme.items = theme.current = [Item(f"r{n}", "feedback", AS_OF, "Rivalry undercut us.", competitors=["Rivalry"]) for n in range(3)]
     assert match_assets(theme, inventory)[0].asset == "Rivalry battlecard"  # a theme about Rivalry gets its card
+
+
+def test_a_label_phrase_never_joins_words_a_stop_word_keeps_apart() -> None:
+    import numpy as np
+
+    from se_pipeline.enablement.clustering import distinctive_terms
+
+    texts = ["I'm not sure about another tool for this.", "Not sure we need a tool, honestly.", "They are not sure the tool fits."]
+    terms = distinctive_terms(texts, np.zeros(3, dtype=int))[0]
+    assert "sure tool" not in {t.lower() for t in terms} and {"sure", "tool"} <= {t.lower() for t in terms}
