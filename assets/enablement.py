@@ -1,12 +1,13 @@
 """Enablement and SE-artefact assets: feedback files (and a Notion feedback database) → raw tables →
 feedback_themes + content_refresh (and the board); activity/opportunities/Notion blocks → product_gaps,
 competitor_mentions, win_criteria (and their per-customer reports). Unpartitioned: each run reads the
-inputs whole, as of the run day.
+inputs whole, as of the run's `se_pipeline/as_of` tag (`reports --week` sets it), else the default day.
 
 Thin: every asset calls one se_pipeline function.
 """
 
 
+import datetime as dt
 from collections.abc import Iterator
 
 from dagster import (
@@ -22,17 +23,22 @@ from dagster import (
 from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline.artifacts.competitors import configured_competitors
 from se_pipeline.artifacts.criteria import build_win_criteria
 from se_pipeline.artifacts.gaps import build_product_gaps
 from se_pipeline.artifacts.mentions import build_competitor_mentions
+from se_pipeline.artifacts.qualification import build_qualifications
 from se_pipeline.artifacts.reports import write_reports
+from se_pipeline.artifacts.winplan import build_win_plans
 from se_pipeline.connectors.feedback import FeedbackConnector
 from se_pipeline.enablement.run import load_feedback, run_enablement
 from se_pipeline.enablement.settings import feedback_settings
+from se_pipeline.config import Settings
 from se_pipeline.runtime import default_day
 from se_pipeline.warehouse.docs import table_doc
 
 FEEDBACK_TABLES = FeedbackConnector.tables
+AS_OF_TAG = "se_pipeline/as_of"
 _ACTIVITY_INPUTS = [AssetKey("activity"), AssetKey("opportunities")]
 
 
@@ -60,6 +66,11 @@ def raw_feedback_files(settings: SettingsResource, warehouse: WarehouseResource)
             )
 
 
+def _as_of(context: AssetExecutionContext, config: Settings) -> dt.date:
+    tag = context.run.tags.get(AS_OF_TAG)
+    return dt.date.fromisoformat(tag) if tag else default_day(config)
+
+
 @multi_asset(
     name="enablement_board",
     specs=[
@@ -68,14 +79,14 @@ def raw_feedback_files(settings: SettingsResource, warehouse: WarehouseResource)
                   description="Feedback clustered into prioritized themes (this and last quarter)"),
         AssetSpec("content_refresh", group_name="enablement", kinds={"duckdb", "csv", "markdown"},
                   deps=["feedback_themes"],
-                  description="Content refresh plan and action board: <home>/reports/<initiative>/sales/"),
+                  description="Content refresh plan and action board: <home>/specs/projects/<initiative>/sales/"),
     ],
     pool=WAREHOUSE_POOL,
 )
 def enablement_board(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
     config = settings.load()
     feedback = feedback_settings(config)
-    as_of = default_day(config)
+    as_of = _as_of(context, config)
     with warehouse.connect() as con:
         result = run_enablement(con, feedback, config.home, as_of)
         if result.missing:
@@ -95,10 +106,10 @@ def enablement_board(context: AssetExecutionContext, settings: SettingsResource,
 
 def _artifact_asset(kind: str, deps: list, description: str, build):
     @asset(name=kind, deps=deps, pool=WAREHOUSE_POOL, group_name="se_artifacts", kinds={"duckdb", "markdown"}, description=description)
-    def _artifact(settings: SettingsResource, warehouse: WarehouseResource) -> MaterializeResult:
+    def _artifact(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> MaterializeResult:
         config = settings.load()
         with warehouse.connect() as con:
-            rows = build(con, config)
+            rows = build(con, config, _as_of(context, config))
             files = write_reports(con, config.home, kind, config.company_domains)
             return MaterializeResult(
                 metadata={"rows_written": MetadataValue.int(rows), "reports": MetadataValue.int(len(files)),
@@ -110,20 +121,32 @@ def _artifact_asset(kind: str, deps: list, description: str, build):
 
 product_gaps = _artifact_asset(
     "product_gaps", [*_ACTIVITY_INPUTS, AssetKey("raw_notion_blocks")],
-    "Capabilities customers asked for that the product lacks, per customer, with severity and revenue at stake",
-    lambda con, config: build_product_gaps(con),
+    "Capabilities customers asked for that the product lacks, per customer: type, revenue share, their words",
+    lambda con, config, as_of: build_product_gaps(con),
 )
 competitor_mentions = _artifact_asset(
-    "competitor_mentions", [*_ACTIVITY_INPUTS, AssetKey("raw_notion_blocks"), AssetKey("raw_content_inventory")],
-    "Competitors per customer, opportunity and month, with battlecard freshness",
-    lambda con, config: build_competitor_mentions(
-        con, default_day(config), tuple(feedback_settings(config).competitors), feedback_settings(config).stale_after_days
+    "competitor_mentions", [*_ACTIVITY_INPUTS, AssetKey("raw_notion_blocks"), AssetKey("raw_content_inventory"), AssetKey("raw_win_loss")],
+    "Competitors per customer, opportunity and month, and battlecards from the field (quotes, deals, freshness)",
+    lambda con, config, as_of: build_competitor_mentions(
+        con, as_of, configured_competitors(config), feedback_settings(config).stale_after_days
     ),
 )
 win_criteria = _artifact_asset(
     "win_criteria", [AssetKey("opportunities"), AssetKey("raw_notion_blocks"), AssetKey("raw_notion_opportunities")],
     "Technical-win / POC criteria per active opportunity; flags POCs without exit criteria, overdue or grown",
-    lambda con, config: build_win_criteria(con, default_day(config)),
+    lambda con, config, as_of: build_win_criteria(con, as_of),
+)
+win_plans = _artifact_asset(
+    "win_plans", [win_criteria, product_gaps, competitor_mentions, AssetKey("signals")],
+    "Technical win plan per active opportunity: criteria and status, decision framework, timeline, top 3 risks, next steps",
+    lambda con, config, as_of: build_win_plans(con, as_of),
+)
+technical_qualification = _artifact_asset(
+    "technical_qualification", [product_gaps, AssetKey("customers"), AssetKey("signals"), AssetKey("raw_gmail_messages")],
+    "Per New customer: their asks mapped to what we support and to recorded gaps, open questions, stakeholders",
+    lambda con, config, as_of: build_qualifications(con),
 )
 
-enablement_assets = [raw_feedback_files, enablement_board, product_gaps, competitor_mentions, win_criteria]
+enablement_assets = [
+    raw_feedback_files, enablement_board, product_gaps, competitor_mentions, win_criteria, win_plans, technical_qualification,
+]

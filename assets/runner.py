@@ -179,8 +179,13 @@ def materialize_days(
 def materialize_reports(
     settings: Settings, config_path: str | None, week_start: dt.date, log_level: str = QUIET
 ) -> list[RunOutcome]:
-    """The week's coaching reports, then the enablement board and SE artefacts as of now."""
+    """The week's coaching reports, then the enablement board and SE artefacts as of the week's last
+    day (or the default day, when the week is not over yet)."""
+    from se_pipeline.runtime import default_day
+    from se_pipeline_assets.enablement import AS_OF_TAG
+
+    as_of = min(week_start + dt.timedelta(days=6), default_day(settings))
     return [
         run_job(settings, config_path, "weekly_coaching", partition_key=week_start.isoformat(), log_level=log_level),
-        run_job(settings, config_path, "enablement_and_artifacts", log_level=log_level),
+        run_job(settings, config_path, "enablement_and_artifacts", tags={AS_OF_TAG: as_of.isoformat()}, log_level=log_level),
     ]

@@ -315,10 +315,12 @@ def cmd_reports(args: argparse.Namespace) -> None:
     if failures:
         details = "\n".join(f"  {e}" for o in failures for e in o.errors) or "  (see the run's logs)"
         raise SePipelineError(f"reports failed:\n{details}")
+    from se_pipeline.enablement.settings import feedback_settings, report_dir
+
     reports = settings.home / "reports"
     print(f"coaching for the week of {week_start}: {reports / 'coaching' / week_start.isoformat()}")
-    print(f"enablement board and content refresh plan: {reports}/<initiative>/sales/")
-    print(f"product gaps, competitor mentions, win criteria: {reports / 'se'}")
+    print(f"enablement board and content refresh plan: {report_dir(settings.home, feedback_settings(settings))}")
+    print(f"product gaps, competitor mentions and battlecards, win criteria and plans, qualification: {reports / 'se'}")
 
 
 def cmd_doctor(args: argparse.Namespace) -> None:

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 from se_pipeline.analysis.addressing import People, address, greeted
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.sentences import units
-from se_pipeline.analysis.text import DEFAULT_COMPETITORS, competitor_pattern
+from se_pipeline.analysis.text import competitor_pattern
+
+RIVALS = ("Datadog", "New Relic", "Honeycomb", "Dynatrace")  # the competitors these tests configure
 
 TZ = ZoneInfo("Europe/Madrid")
 MAYA = SalesEngineerRef("maya", "Maya Lind", "maya@ourco.io", "U1MAYA")
@@ -17,7 +19,7 @@ PEOPLE = People.of([("maya", "Maya Lind")], ["Theo Park", "Dr. Rina Voss", "Paul
 
 
 def ctx(**extra) -> RuleContext:
-    return RuleContext([MAYA], competitor_pattern(DEFAULT_COMPETITORS), people=PEOPLE, **extra)
+    return RuleContext([MAYA], competitor_pattern(RIVALS), people=PEOPLE, **extra)
 
 
 def row(body: str, **overrides) -> dict:

@@ -78,3 +78,17 @@ def test_a_rep_who_only_talks_has_no_patience_and_full_talk_ratio():
     utts = [Utterance("R", "Rep", True, 0, 30000, "So basically this is our platform."), Utterance("R", "Rep", True, 30000, 60000, "It saves 5 hours a week.")]
     m = measure(utts, "R")
     assert (m.talk_ratio, m.patience_s, m.longest_monologue_s, m.value_statements, m.filler_words) == (100.0, None, 60.0, 1, 1)
+
+
+def test_energy_is_pace_and_its_variation_from_sentence_timings():
+    rep = [
+        Utterance("R", "Rep", True, 0, 6000, "one two three four five six seven eight nine ten"),  # 100 wpm
+        Utterance("C", "Cust", False, 6000, 9000, "Fine."),
+        Utterance("R", "Rep", True, 9000, 12000, "one two three four five six seven eight nine ten"),  # 200 wpm
+        Utterance("R", "Rep", True, 12000, 13000, "Right."),  # under 2 s: in the pace, not in its variation
+    ]
+    m = measure(rep, "R")
+    assert m.words_per_minute == pytest.approx(21 / (10 / 60), abs=0.1)  # 21 words in 10 s of talk: 126 wpm
+    assert m.pace_variation == pytest.approx(100 * 70.71 / 150, abs=0.1)  # the two rates' standard deviation / mean
+    flat = measure([rep[0], rep[1], Utterance("R", "Rep", True, 9000, 15000, rep[0].text)], "R")
+    assert flat.pace_variation == 0.0

@@ -164,7 +164,7 @@ def test_board_and_plan_from_feedback(tmp_path: Path, con) -> None:
     load_feedback(con, config)
     result = run_enablement(con, config, tmp_path / "home", AS_OF)
 
-    folder = tmp_path / "home" / "reports" / "q4-push" / "sales"
+    folder = tmp_path / "home" / "specs" / "projects" / "q4-push" / "sales"  # the seed's place
     assert result.board_path == folder / "enablement_feedback.md" and result.csv_path == folder / "content_refresh.csv"
     board = result.board_path.read_text(encoding="utf-8")
     themes = {r[0]: r for r in con.execute(
@@ -192,7 +192,17 @@ def test_board_and_plan_from_feedback(tmp_path: Path, con) -> None:
     assert set(r["theme"] for r in plan) == {t for t, r in themes.items() if r[1] > 0}
 
 
-def test_quiet_repeating_and_single_segment_themes(tmp_path: Path, con) -> None:
+def test_output_folder_is_configurable(tmp_path: Path, con) -> None:
+    (tmp_path / "in").mkdir()
+    config = _inputs(tmp_path / "in").model_copy(update={"output_dir": tmp_path / "shared" / "enablement"})
+    load_feedback(con, config)
+    result = run_enablement(con, config, tmp_path / "home", AS_OF)
+    assert result.board_path == tmp_path / "shared" / "enablement" / "enablement_feedback.md" and result.board_path.is_file()
+    assert result.csv_path == tmp_path / "shared" / "enablement" / "content_refresh.csv" and result.csv_path.is_file()
+    assert not (tmp_path / "home" / "specs").exists()
+
+
+def test_quiet_repeating_single_segment_and_single_region_themes(tmp_path: Path, con) -> None:
     groups = {
         # label: (quarters heard, segments)
         "demo environment down again during the customer call": ((dt.date(2026, 8, 3),), ("Enterprise", "Commercial")),
@@ -202,7 +212,8 @@ def test_quiet_repeating_and_single_segment_themes(tmp_path: Path, con) -> None:
     rows = []
     for text, (days, segments) in groups.items():
         for n in range(6):
-            rows.append([f"{text[:4]}{n}", days[n % len(days)].isoformat(), "alice", "NA", segments[n % len(segments)],
+            region = ["NA", "EMEA"][n % 2] if text.startswith("Kubernetes") else "NA"
+            rows.append([f"{text[:4]}{n}", days[n % len(days)].isoformat(), "alice", region, segments[n % len(segments)],
                          "Acme Corp", "", "call", "", f"{text} (case {n})"])
     (tmp_path / "in").mkdir()
     config = _inputs(tmp_path / "in", feedback_rows=rows)
@@ -214,11 +225,14 @@ def test_quiet_repeating_and_single_segment_themes(tmp_path: Path, con) -> None:
     demo, eu, kubernetes = by_first_word["demo"], by_first_word["EU"], by_first_word["Kubernetes"]
     assert not demo.current and len(demo.previous) == 6 and not demo.repeats
     assert eu.single_segment and not eu.repeats and not kubernetes.single_segment
+    assert eu.single_region and not kubernetes.single_region
     assert kubernetes.repeats and len(kubernetes.current) == len(kubernetes.previous) == 3
     board = result.board_path.read_text(encoding="utf-8")
     quiet = board.split("## Quiet this quarter")[1]
     assert demo.theme in quiet and eu.theme not in quiet
-    assert f"Heard only in Enterprise" in board and "Repeats from last quarter" in board
+    assert "Heard only in Enterprise" in board and "Repeats from last quarter" in board
+    assert "Heard only in NA: confirm with other regions" in board and "(**one region only**)" in board
+    assert con.execute("SELECT bool_or(single_region), bool_and(single_region) FROM feedback_themes").fetchone() == (True, False)
     assert {t["theme"] for t in map(vars, result.tasks)} == {eu.theme, kubernetes.theme}
 
 
@@ -333,7 +347,8 @@ def test_demo_inputs_are_deterministic_and_load_cleanly(tmp_path: Path, con) -> 
 
 
 def test_clustering_recovers_the_hand_labelled_themes() -> None:
-    """Floor under the figures bench/feedback_clustering.py prints (ARI 0.46, purity 0.68 at this commit)."""
+    """Floor under the figures bench/feedback_clustering.py prints (ARI 0.59, purity 0.79 at this commit;
+    0.46 and 0.68 with the k-means of LSA vectors before)."""
     from sklearn.metrics import adjusted_rand_score
 
     from se_pipeline.enablement.clustering import cluster_texts
@@ -346,5 +361,60 @@ def test_clustering_recovers_the_hand_labelled_themes() -> None:
         for cluster in set(result.labels.tolist())
     )
     assert 5 <= result.k <= 12
-    assert adjusted_rand_score(truth, result.labels) >= 0.4 and majority / len(rows) >= 0.6
+    assert adjusted_rand_score(truth, result.labels) >= 0.5 and majority / len(rows) >= 0.72
     assert all(name and name[0].isupper() for name in result.names)
+
+
+def test_theme_labels_are_the_members_phrases_without_repeated_words() -> None:
+    from se_pipeline.enablement.clustering import cluster_texts
+
+    provisioning = [
+        "SCIM provisioning from their identity provider is required before rollout.",
+        "They asked whether SCIM provisioning handles nested groups.",
+        "SCIM provisioning broke when a user was renamed in the directory.",
+        "Security wants SSO enforced and SCIM provisioning for every team.",
+        "Without SCIM provisioning the admins add users by hand; SSO alone is not enough.",
+        "SSO login works but SCIM provisioning of groups does not.",
+    ]
+    invoices = [
+        "Finance needs the invoice export as CSV every month.",
+        "The invoice export misses the cost centre column.",
+        "Can the invoice export run on a schedule for accounting?",
+        "Invoice export totals do not match the billing page.",
+        "They want the invoice export in their own currency.",
+        "Accounting asked for an API for the invoice export.",
+    ]
+    result = cluster_texts(provisioning + invoices, k=2)
+    assert len(set(result.labels[:6].tolist())) == 1 and len(set(result.labels[6:].tolist())) == 1
+    assert result.names[result.labels[0]] == "SCIM provisioning and SSO"  # as written, the longer phrase first
+    assert result.names[result.labels[6]].startswith("Invoice export")
+    for name in result.names:
+        words = [w.lower() for w in name.replace(" and ", " ").split()]
+        assert len(words) == len(set(words))
+
+
+def test_a_theme_is_matched_to_its_own_assets_not_to_a_passing_competitors_battlecard() -> None:
+    from se_pipeline.enablement.refresh import Asset, match_assets
+    from se_pipeline.enablement.themes import Theme
+
+    texts = ["The helm chart install of the agent failed on their cluster."] * 6 + [
+        "Helm install failed again; they compared it with Rivalry's one-line installer."]
+    items = [Item(f"k{n}", "feedback", AS_OF, t, competitors=["Rivalry"] if "Rivalry" in t else []) for n, t in enumerate(texts)]
+    theme = Theme("Helm chart install", ["helm chart", "install"], items, items, [], competitors=["Rivalry"])
+    inventory = [
+        Asset("a1", "Rivalry battlecard", "battlecard", "PMM", AS_OF, ("rivalry",)),
+        Asset("a2", "Helm chart install guide", "guide", "Docs", AS_OF, ("helm", "install")),
+    ]
+    assert [a.asset for a in match_assets(theme, inventory)] == ["Helm chart install guide"]
+    theme.items = theme.current = [Item(f"r{n}", "feedback", AS_OF, "Rivalry undercut us.", competitors=["Rivalry"]) for n in range(3)]
+    assert match_assets(theme, inventory)[0].asset == "Rivalry battlecard"  # a theme about Rivalry gets its card
+
+
+def test_a_label_phrase_never_joins_words_a_stop_word_keeps_apart() -> None:
+    import numpy as np
+
+    from se_pipeline.enablement.clustering import distinctive_terms
+
+    texts = ["I'm not sure about another tool for this.", "Not sure we need a tool, honestly.", "They are not sure the tool fits."]
+    terms = distinctive_terms(texts, np.zeros(3, dtype=int))[0]
+    assert "sure tool" not in {t.lower() for t in terms} and {"sure", "tool"} <= {t.lower() for t in terms}

@@ -9,7 +9,7 @@ import duckdb
 import yaml
 from dagster import materialize
 
-from se_pipeline_assets.enablement import enablement_assets
+from se_pipeline_assets.enablement import AS_OF_TAG, enablement_assets
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 
 
@@ -36,13 +36,16 @@ def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):
     resources = {"settings": SettingsResource(config_path=str(config)), "warehouse": WarehouseResource(database=database)}
     keys = {k.path[-1] for a in enablement_assets for k in a.keys}
     assert keys == {"raw_feedback", "raw_win_loss", "raw_content_inventory", "raw_onboarding_metrics", "feedback_themes",
-                    "content_refresh", "product_gaps", "competitor_mentions", "win_criteria"}
+                    "content_refresh", "product_gaps", "competitor_mentions", "win_criteria", "win_plans",
+                    "technical_qualification"}
 
-    assert materialize(enablement_assets, resources=resources).success
+    # `reports --week` tags the run with the week's last day: the board and the artefacts are as of that day.
+    assert materialize(enablement_assets, resources=resources, tags={AS_OF_TAG: "2026-10-25"}).success
 
-    sales = home / "reports" / "field-enablement" / "sales"
+    sales = home / "specs" / "projects" / "field-enablement" / "sales"
     board = (sales / "enablement_feedback.md").read_text(encoding="utf-8")
     assert "## Prioritized themes" in board and "## Ramp risks" in board
+    assert board.splitlines()[2].startswith("As of 2026-10-25 ")
     with (sales / "content_refresh.csv").open(encoding="utf-8") as handle:
         plan = list(csv.DictReader(handle))
     assert plan and len({(r["theme"], r["asset"]) for r in plan}) == len(plan)
@@ -54,3 +57,5 @@ def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):
             ("Datadog", "Datadog battlecard", "stale")]
     assert (home / "reports" / "se" / "product_gaps" / "acme-corp.md").is_file()
     assert (home / "reports" / "se" / "win_criteria" / "acme-corp.md").is_file()
+    plan = (home / "reports" / "se" / "win_plans" / "acme-corp.md").read_text(encoding="utf-8")
+    assert "The POC ended on 2026-10-15 (10 days ago)" in plan and "Product gap (challenge): OTLP over gRPC" in plan

@@ -255,9 +255,16 @@ def test_reports_write_coaching_enablement_and_se_artefacts(demo, last_day, caps
     reports = settings.home / "reports"
     coaching = sorted(p.name for p in (reports / "coaching" / week.isoformat()).glob("*.md"))
     assert coaching == sorted(f"{se.id}.md" for se in settings.sales_engineers)
-    assert (reports / "field-enablement" / "sales" / "enablement_feedback.md").read_text().startswith("# ")
-    assert (reports / "field-enablement" / "sales" / "content_refresh.csv").exists()
-    assert any((reports / "se" / "win_criteria").glob("*.md"))
+    sales = settings.home / "specs" / "projects" / "field-enablement" / "sales"
+    board = (sales / "enablement_feedback.md").read_text()
+    assert board.startswith("# ") and f"As of {last_day} " in board  # the week's last day on the demo
+    assert (sales / "content_refresh.csv").exists()
+    for kind in ("win_criteria", "win_plans", "battlecards"):
+        assert any((reports / "se" / kind).glob("*.md")), kind
+    printed = capsys.readouterr().out
+    assert f"enablement board and content refresh plan: {sales}" in printed and "<initiative>" not in printed
+    alice = (reports / "coaching" / week.isoformat() / "alice.md").read_text()
+    assert "| Quota Attainment | — |" not in alice  # the demo sets quotas
 
 
 def test_usage_facts_reach_the_digest_on_their_day(demo, last_day):

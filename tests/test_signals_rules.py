@@ -10,7 +10,9 @@ import pytest
 from se_pipeline.analysis import text
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.summaries import short_customer
-from se_pipeline.analysis.text import DEFAULT_COMPETITORS, competitor_pattern
+from se_pipeline.analysis.text import competitor_pattern
+
+RIVALS = ("Datadog", "New Relic", "Honeycomb", "Dynatrace")  # the competitors these tests configure
 
 TZ = ZoneInfo("America/New_York")
 ALICE = SalesEngineerRef("alice", "Alice Chen", "alice@tracelight.io", "U01ALICE")
@@ -18,7 +20,7 @@ BEN = SalesEngineerRef("ben", "Ben Okafor", "ben@tracelight.io", "U01BEN")
 
 
 def ctx() -> RuleContext:
-    return RuleContext([ALICE, BEN], competitor_pattern(DEFAULT_COMPETITORS))
+    return RuleContext([ALICE, BEN], competitor_pattern(RIVALS))
 
 
 def row(body: str, **overrides) -> dict:

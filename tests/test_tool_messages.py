@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from se_pipeline.analysis.context import RuleContext, SalesEngineerRef
 from se_pipeline.analysis.messages import message_signals
 from se_pipeline.analysis.signal import DELIVER, FOLLOW_UP
-from se_pipeline.analysis.text import DEFAULT_COMPETITORS, competitor_pattern
+from se_pipeline.analysis.text import competitor_pattern
+
+RIVALS = ("Datadog", "New Relic", "Honeycomb", "Dynatrace")  # the competitors these tests configure
 from se_pipeline.analysis.tools import MailFacts, merge_repeats, tool_signals
 
 TZ = ZoneInfo("Europe/Madrid")
@@ -20,7 +22,7 @@ TUESDAY = dt.date(2026, 3, 10)
 
 
 def ctx(mail: dict[str, MailFacts] | None = None) -> RuleContext:
-    return RuleContext([ALICE, MARCO], competitor_pattern(DEFAULT_COMPETITORS), mail=mail or {}, tz=TZ)
+    return RuleContext([ALICE, MARCO], competitor_pattern(RIVALS), mail=mail or {}, tz=TZ)
 
 
 def bot_post(body: str, bot: str, **overrides) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,8 @@ from se_pipeline.analysis import accounts, chases, resolution, usage_facts
 from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.signal import Signal, truthy
-from se_pipeline.analysis.text import DEFAULT_COMPETITORS, competitor_pattern
+from se_pipeline.analysis.text import competitor_pattern
+from se_pipeline.artifacts.competitors import configured_competitors, known_competitors
 from se_pipeline.analysis.tools import mail_facts, merge_repeats
 from se_pipeline.config import AnalysisSettings, Settings
 from se_pipeline.paths import DDL_SQL_DIR
@@ -99,7 +99,8 @@ def _activity(con: duckdb.DuckDBPyConnection, since: dt.date) -> pd.DataFrame:
 def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: AnalysisSettings, since: dt.date,
              activity: pd.DataFrame) -> RuleContext:
     ses = [SalesEngineerRef(se.id, se.name, se.email, se.slack_user_id) for se in settings.sales_engineers]
-    competitors = competitor_pattern(tuple(options.competitors) or DEFAULT_COMPETITORS + _named_competitors(con))
+    # The rivals the team named: settings, the opportunity database's competition property, feedback.
+    competitors = competitor_pattern(known_competitors(con, configured_competitors(settings)))
     files: dict[str, list[str]] = {}
     recipients: dict[str, list[str]] = {}
     # Shared files and email recipients live only in the raw tables.
@@ -144,28 +145,6 @@ def _people_names(con: duckdb.DuckDBPyConnection, activity: pd.DataFrame) -> tup
             if name and not truthy(bot) and "@" not in name:
                 names.setdefault(name, not truthy(external))
     return sorted(names), sorted(n for n, ours in names.items() if ours)
-
-
-def _named_competitors(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
-    """Competitor names the opportunity database records (a property named for the competition)."""
-    if not table_exists(con, "opportunities"):
-        return ()
-    rows = con.execute(
-        """
-        SELECT DISTINCT trim(unnest(string_split(regexp_replace(coalesce(
-                   CASE WHEN json_type(properties -> k) = 'ARRAY' THEN array_to_string(CAST(properties -> k AS VARCHAR[]), ',')
-                        ELSE properties ->> k END, ''), '\(.*?\)', '', 'g'), ',')))
-        FROM opportunities, unnest(json_keys(properties)) AS t(k)
-        WHERE regexp_matches(lower(k), 'compet|rival')
-        """
-    ).fetchall()
-    names = set()
-    for (value,) in rows:
-        for part in re.split(r"\s*(?:\+|/|;| and )\s*", value or ""):
-            part = part.strip(" .")
-            if len(part) >= 3 and part.lower() not in ("none", "n/a", "unknown", "other", "in-house", "diy"):
-                names.add(part)
-    return tuple(sorted(names))
 
 
 def _extract(recent: pd.DataFrame, window: Window, ctx: RuleContext, con: duckdb.DuckDBPyConnection,

@@ -285,12 +285,6 @@ _CRITERIA_CHANGE = re.compile(
 )
 NEGATIVE_COMPOUND = -0.5  # vader compound at or below this is negative on its own
 
-DEFAULT_COMPETITORS = (
-    "Datadog", "New Relic", "Dynatrace", "Splunk", "Honeycomb", "Grafana", "AppDynamics", "Lightstep",
-    "Sumo Logic", "Chronosphere", "Elastic APM", "Rollbar", "Bugsnag", "Raygun", "LogRocket", "Instana",
-    "Coralogix", "Logz.io", "SigNoz", "Lumigo",
-)
-
 def is_question(sentence: str) -> bool:
     """A real question: ends with '?', starts like one ("Are you free Thursday."), or asks indirectly;
     not rhetorical, not a chaser."""
@@ -465,6 +459,9 @@ def tone(text: str | None) -> float:
 
 
 def competitor_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of `names` as whole words; with no names, a pattern that finds nothing."""
+    if not names:
+        return re.compile(r"(?!x)x")
     return re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.I)
 
 

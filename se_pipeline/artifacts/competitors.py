@@ -1,69 +1,97 @@
-"""Competitor names: a built-in list for an observability / developer-tools company plus configured
-ones, and finding them in text (whole words, case-insensitive, aliases folded to one name)."""
+"""Competitor names, from data only, and finding them in text.
+
+The names are the configured ones (`analysis.competitors`, `sources.feedback.competitors`) plus
+every value of a competition property in the opportunity database (Competitor, Competitors,
+Competition; a multi-select, or text separated by commas or semicolons) and of the competitor
+columns of field feedback and win/loss notes. There is no built-in list: what counts as a
+competitor is what the team wrote down. Matching is whole words, case-insensitive.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
-# name -> aliases (the name itself always matches)
-BUILT_IN_COMPETITORS: dict[str, tuple[str, ...]] = {
-    "Datadog": ("DDog",),
-    "New Relic": ("NewRelic",),
-    "Dynatrace": (),
-    "Splunk": ("SignalFx",),
-    "Honeycomb": ("honeycomb.io",),
-    "Grafana": ("Grafana Cloud", "Grafana Labs"),
-    "Elastic": ("Elasticsearch", "Elastic APM", "ELK"),
-    "Sentry": (),
-    "Rollbar": (),
-    "Bugsnag": (),
-    "AppDynamics": ("AppD",),
-    "Chronosphere": (),
-    "Lightstep": ("ServiceNow Cloud Observability",),
-    "Sumo Logic": ("SumoLogic",),
-    "Logz.io": (),
-    "Instana": (),
-    "Coralogix": (),
-    "Prometheus": (),
-    "SigNoz": (),
-}
+import duckdb
+
+from se_pipeline.warehouse.schema import table_exists
+
+COMPETITION_PROPERTY = re.compile(r"(?i)^\s*(?:competitors?|competition|competing vendors?|incumbents?)\s*$")
+# Cells that say there is no competitor.
+_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
+_NONE = {"", "none", "n/a", "na", "-", "—", "null", "unknown", "tbd", "no competition"}
 
 
-# Names that are also ordinary words match only as written with a capital ("elastic scaling" is no
-# competitor).
-_COMMON_WORDS = {"elastic", "sentry", "honeycomb", "prometheus"}
+def split_names(value: object) -> list[str]:
+    """A property or cell as names: a list's items, or text split at commas, semicolons and new
+    lines, a trailing "(qualifier)" dropped; empty cells and 'None' / 'n/a' give no name."""
+    if value is None:
+        return []
+    parts = value if isinstance(value, list) else re.split(r"[,;\n]", str(value))
+    names = []
+    for part in parts:
+        text = str(part.get("name") if isinstance(part, dict) else part).strip(" \t-•*")
+        # "Airbyte (self-hosted)": the qualifier says how they would run it; the competitor is Airbyte.
+        text = _QUALIFIER.sub("", text).strip()
+        if text.lower() not in _NONE and text not in names:
+            names.append(text)
+    return names
+
+
+def competition_values(properties: dict) -> list[str]:
+    """The names in an opportunity's competition property (empty when it has none)."""
+    return [name for key, value in properties.items() if COMPETITION_PROPERTY.match(key) for name in split_names(value)]
+
+
+def _unique(names: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for name in names:
+        name = name.strip()
+        if name and name.lower() not in seen:
+            seen[name.lower()] = name
+    return tuple(seen.values())
+
+
+def configured_competitors(settings: Any) -> tuple[str, ...]:
+    """`analysis.competitors` and `sources.feedback.competitors`, without repeats."""
+    from se_pipeline.enablement.settings import feedback_settings
+
+    return _unique([*settings.analysis.competitors, *feedback_settings(settings).competitors])
+
+
+def known_competitors(con: duckdb.DuckDBPyConnection, configured: Iterable[str] = ()) -> tuple[str, ...]:
+    """The configured names, then those the warehouse's data names (opportunities' competition
+    property, feedback's competitor column, win/loss notes' competitors), without repeats."""
+    # Imported here: enablement.items finds competitors with this module.
+    from se_pipeline.artifacts.warehouse import opportunities
+    from se_pipeline.enablement.items import latest, records
+
+    found = list(configured)
+    found += [name for opp in opportunities(con) for name in competition_values(opp.properties)]
+    if table_exists(con, "raw_feedback"):
+        found += [n for r in records(con, f"SELECT competitor FROM {latest('raw_feedback')}") for n in split_names(r["competitor"])]
+    if table_exists(con, "raw_win_loss"):
+        found += [n for r in records(con, f"SELECT competitors FROM {latest('raw_win_loss')}") for n in split_names(r["competitors"])]
+    return _unique(found)
 
 
 @lru_cache(maxsize=32)
 def _pattern(names: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
-    canonical: dict[str, str] = {}
-    for name in names:
-        canonical[name.lower()] = name
-        for alias in BUILT_IN_COMPETITORS.get(name, ()):
-            canonical[alias.lower()] = name
-    # Longest first so "Grafana Cloud" wins over "Grafana".
+    canonical = {name.lower(): name for name in names}
+    # Longest first, so "Grafana Cloud" wins over "Grafana".
     alternatives = sorted(canonical, key=len, reverse=True)
-    parts = [f"(?-i:{re.escape(canonical[a])})" if a in _COMMON_WORDS else re.escape(a) for a in alternatives]
-    regex = re.compile(r"(?<![\w.])(" + "|".join(parts) + r")(?![\w])", re.IGNORECASE)
+    regex = re.compile(r"(?<![\w.])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])", re.IGNORECASE)
     return regex, canonical
 
 
-def competitor_names(configured: Iterable[str] = ()) -> tuple[str, ...]:
-    """The built-in names plus configured ones, without repeats (case-insensitive)."""
-    seen: dict[str, str] = {n.lower(): n for n in BUILT_IN_COMPETITORS}
-    for name in configured:
-        if name.strip() and name.strip().lower() not in seen:
-            seen[name.strip().lower()] = name.strip()
-    return tuple(seen.values())
-
-
-def find_competitors(text: str | None, names: tuple[str, ...] | None = None) -> list[str]:
-    """Competitors named in `text`, each once, in order of first mention."""
-    if not text:
+def find_competitors(text: str | None, names: tuple[str, ...]) -> list[str]:
+    """Which of `names` `text` names, each once, in order of first mention."""
+    names = _unique(names)
+    if not text or not names:
         return []
-    regex, canonical = _pattern(names or competitor_names())
+    regex, canonical = _pattern(names)
     found: list[str] = []
     for match in regex.finditer(text):
         name = canonical[match.group(1).lower()]

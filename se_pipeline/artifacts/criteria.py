@@ -6,8 +6,10 @@ ending in ':', names a section; the blocks under it are its items):
     decision framework Decision framework / criteria / process / makers
     timeline           Timeline, POC timeline, POC dates (also gives POC start and end)
 POC start and end come from properties named POC/Trial/Pilot/Evaluation start|end (or a POC
-dates range), else from timeline lines ("Start: 2026-10-01", "2026-10-01 to 2026-10-31").
-An opportunity is a POC when its stage says POC/POV/trial/pilot/evaluation or it has POC dates.
+dates range), else from timeline lines ("Start: 2026-10-01", "2026-10-01 to 2026-10-31"); dates
+are ISO or as Notion exports them ("November 20, 2026"). A Success Criteria cell of numbered lines
+("1) … 2) …") gives one criterion a line. An opportunity is a POC when its stage or a tag
+(Tags / Labels / Type property) says POC/POV/trial/pilot/evaluation, or it has POC dates.
 Flags (POCs only): no exit criteria documented; past its end date (as of the run day); scope grew
 (more criteria now than in the first page snapshot on or after the POC start).
 """
@@ -21,7 +23,9 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from se_pipeline.artifacts.competitors import split_names
 from se_pipeline.artifacts.warehouse import Opportunity, opportunities
+from se_pipeline.connectors.notion.properties import FieldError, parse_date
 from se_pipeline.enablement.items import records
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
@@ -35,7 +39,9 @@ _START_PROPERTY = re.compile(r"(?i)^(?:poc|pov|trial|pilot|evaluation)\s*(?:star
 _END_PROPERTY = re.compile(r"(?i)^(?:poc|pov|trial|pilot|evaluation)\s*(?:end|due|deadline)(?:\s+date)?$")
 _RANGE_PROPERTY = re.compile(r"(?i)^(?:poc|pov|trial|pilot|evaluation)(?:\s+(?:dates|period|window))?$")
 _POC_STAGE = re.compile(r"(?i)\b(?:poc|pov|trial|pilot|evaluation|proof)\b")
-_DATE = r"(\d{4}-\d{2}-\d{2})"
+_TAG_PROPERTY = re.compile(r"(?i)^(?:tags?|labels?|type|deal type|motion)$")
+# ISO, or as Notion exports it ("November 20, 2026", "Nov 20, 2026").
+_DATE = r"(\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})"
 _START_TEXT = re.compile(r"(?i)\b(?:start|starts|kick-?off|begin|begins)\b\D{0,20}" + _DATE)
 _END_TEXT = re.compile(r"(?i)\b(?:end|ends|finish|close|due|deadline|decision)\b\D{0,20}" + _DATE)
 _RANGE_TEXT = re.compile(_DATE + r"\s*(?:to|until|through|-|–|→)\s*" + _DATE)
@@ -51,21 +57,41 @@ class Criteria:
     poc_end: dt.date | None = None
 
 
+_NUMBERED = re.compile(r"(?:^|\s)(?:\d{1,2}[).]|[a-z][)])\s+")
+
+
 def _date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
-        return value if not isinstance(value, dt.datetime) else value.date()
+        return value
+    if isinstance(value, dict):  # a Notion date {start, end}
+        value = value.get("start")
+    if not value:
+        return None
     try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
+        return parse_date(str(value))
+    except FieldError:
         return None
 
 
 def _values(value: object) -> list[str]:
+    """A criteria property as items: a list's items, else lines (or ';' parts), and numbered
+    items ("1) … 2) …") apart even when they share a line."""
     if value is None:
         return []
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
-    return [line.strip(" -•*\t") for line in re.split(r"[\n;]", str(value)) if line.strip(" -•*\t")]
+    parts = [p for line in re.split(r"[\n;]", str(value)) for p in _NUMBERED.split(line)]
+    return [p.strip(" -•*\t") for p in parts if p.strip(" -•*\t")]
+
+
+def is_poc(opp: Opportunity, criteria: "Criteria") -> bool:
+    """The stage or a tag says POC (or trial, pilot, evaluation), or POC dates are set."""
+    tags = [t for key, value in opp.properties.items() if _TAG_PROPERTY.match(key.strip()) for t in split_names(value)]
+    return bool(
+        _POC_STAGE.search(opp.stage or "") or any(_POC_STAGE.search(t) for t in tags) or criteria.poc_start or criteria.poc_end
+    )
 
 
 def _section_of(text: str) -> str | None:
@@ -84,9 +110,9 @@ def from_properties(properties: dict, criteria: Criteria) -> None:
             criteria.poc_start = criteria.poc_start or _date(value.get("start"))
             criteria.poc_end = criteria.poc_end or _date(value.get("end"))
         elif _START_PROPERTY.match(key):
-            criteria.poc_start = criteria.poc_start or _date(value.get("start") if isinstance(value, dict) else value)
+            criteria.poc_start = criteria.poc_start or _date(value)
         elif _END_PROPERTY.match(key):
-            criteria.poc_end = criteria.poc_end or _date(value.get("start") if isinstance(value, dict) else value)
+            criteria.poc_end = criteria.poc_end or _date(value)
 
 
 def from_blocks(blocks: list[tuple[str | None, str | None]], criteria: Criteria) -> None:
@@ -173,13 +199,13 @@ def build_win_criteria(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int:
         if not opp.is_active:
             continue
         criteria, at_start = criteria_for(con, opp)
-        is_poc = bool(_POC_STAGE.search(opp.stage or "") or criteria.poc_start or criteria.poc_end)
-        no_exit = is_poc and not criteria.success_criteria
-        past_end = is_poc and criteria.poc_end is not None and criteria.poc_end < as_of
-        grew = is_poc and at_start is not None and len(criteria.success_criteria) > at_start
+        poc = is_poc(opp, criteria)
+        no_exit = poc and not criteria.success_criteria
+        past_end = poc and criteria.poc_end is not None and criteria.poc_end < as_of
+        grew = poc and at_start is not None and len(criteria.success_criteria) > at_start
         flags = [name for name, on in (("no exit criteria", no_exit), ("past end date", past_end), ("scope grew", grew)) if on]
         rows.append((
-            opp.page_id, opp.customer, opp.name, opp.stage, opp.se_id, opp.amount, is_poc,
+            opp.page_id, opp.customer, opp.name, opp.stage, opp.se_id, opp.amount, poc,
             criteria.success_criteria, criteria.decision_framework, criteria.timeline, criteria.poc_start,
             criteria.poc_end, at_start, len(criteria.success_criteria), no_exit, past_end, grew, flags, opp.url, now_ts,
         ))

@@ -52,6 +52,17 @@ def opportunities(con: duckdb.DuckDBPyConnection) -> list[Opportunity]:
     return result
 
 
+_WON = re.compile(r"(?i)\b(?:won|win)\b")
+_LOST = re.compile(r"(?i)\blost\b")
+
+
+def outcome(opp: Opportunity) -> str:
+    """open (active), won, lost, or closed (another terminal stage, such as Transferred)."""
+    if opp.is_active:
+        return "open"
+    return "won" if _WON.search(opp.stage or "") else "lost" if _LOST.search(opp.stage or "") else "closed"
+
+
 def revenue_by_customer(opps: list[Opportunity]) -> dict[str, float]:
     """name_key(customer) -> the amount of its active opportunities."""
     totals: dict[str, float] = {}

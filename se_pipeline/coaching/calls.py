@@ -32,6 +32,13 @@ def compute_call_metrics(con: duckdb.DuckDBPyConnection, week_start: dt.date) ->
     """Measure the calls of [week_start, week_start + 6 days] that have an SE and a transcript;
     replace that week in call_metrics. Returns the number of calls measured."""
     ensure_tables(con)
+    rows = measure_week(con, week_start)
+    write_frame(con, "call_metrics", pd.DataFrame(rows), "week_start = ?", [week_start])
+    return len(rows)
+
+
+def measure_week(con: duckdb.DuckDBPyConnection, week_start: dt.date) -> list[dict]:
+    """call_metrics rows for the week's calls that have an SE and a transcript (nothing written)."""
     last = week_start + WEEK - dt.timedelta(days=1)
     calls = con.execute(
         """SELECT call_id, partition_date, started, se_id, title, url, duration_s, rep_speaker_id
@@ -66,8 +73,8 @@ def compute_call_metrics(con: duckdb.DuckDBPyConnection, week_start: dt.date) ->
                 "has_next_steps": bool(m.next_steps), "trial_closes": m.trial_closes,
                 "value_statements": m.value_statements, "personalization": m.personalization,
                 "bant_coverage": m.bant_coverage, "customer_sentiment": m.customer_sentiment,
+                "words_per_minute": m.words_per_minute, "pace_variation": m.pace_variation,
                 "highlights": json.dumps(m.highlights),
             }
         )
-    write_frame(con, "call_metrics", pd.DataFrame(rows), "week_start = ?", [week_start])
-    return len(rows)
+    return rows

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,20 @@ import pandas as pd
 
 from se_pipeline.coaching.advice import AREA_ADVICE, COMPONENTS
 from se_pipeline.coaching.calls import WEEK, write_frame
+from se_pipeline.coaching.examples import Example, best_examples
+from se_pipeline.coaching.progress import (
+    CHANGE_TARGET,
+    OPENED_NOT_TRACKED,
+    PROFICIENCY_TARGET_WEEKS,
+    QUARTER_WEEKS,
+    Progress,
+    rep_progress,
+)
 from se_pipeline.coaching.scores import (
     AREAS,
     CRITICAL,
+    LOOKBACK_WEEKS,
+    MIN_CALLS,
     REFERENCES,
     TALK_RATIO_TARGET,
     level,
@@ -37,6 +48,20 @@ FILLER_TARGET = 3.0
 QUESTIONS_PER_CALL_TARGET = 10
 
 
+# Performance figures: (name, label, unit, money, the input that provides it).
+PERFORMANCE = [
+    ("win_rate", "Win Rate", "%", False, "deals won or lost in the last 90 days (a closed stage and a close date)"),
+    ("avg_deal_size", "Avg Deal Size", "", True, "won deals with an amount in the last 90 days"),
+    ("sales_cycle_days", "Sales Cycle", " days", False, "won deals with a created time and a close date"),
+    ("quota_attainment", "Quota Attainment", "%", False, "a quota for the rep: `quota` under `sales_engineers` in the settings"),
+    ("pipeline_generated", "Pipeline Generated", "", True, "opportunities created in the last 90 days, with an amount"),
+    ("stage_conversion", "Stage Conversion", "%", False,
+     "the opportunity database read on more than one day (its stage history), with open deals"),
+    ("forecast_accuracy", "Forecast Accuracy", "%", False,
+     "opportunities whose close date fell in the last 90 days, in the database's daily history"),
+]
+
+
 @dataclass
 class RepWeek:
     se_id: str
@@ -45,6 +70,9 @@ class RepWeek:
     scores: dict[str, dict[str, Any]]  # name -> rep_skill_scores row
     calls: pd.DataFrame  # the rep's call_metrics rows this week
     last_focus: tuple[str, float | None] | None  # last week's first focus area and its score then
+    examples: dict[str, Example] = field(default_factory=dict)  # area -> the team's best call quote on it
+    team_energy: tuple[float | None, float | None] = (None, None)  # team average pace, pace variation
+    progress: Progress | None = None
 
     def score(self, name: str) -> float | None:
         row = self.scores.get(name)
@@ -57,6 +85,32 @@ def _fmt(value: float | None, unit: str = "", money: bool = False) -> str:
     if money:
         return f"${value / 1000:,.1f}K"
     return f"{value:,.0f}{unit}"
+
+
+def _score(score: float | None) -> str:
+    return "—" if score is None else f"{score:,.0f}/100"
+
+
+def _evidence(rep: RepWeek, area: str) -> int:
+    value = (rep.scores.get(area) or {}).get("evidence_calls")
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
+def _level(rep: RepWeek, area: str) -> str:
+    """The level with the calls behind it, or why there is none."""
+    score, calls = rep.score(area), _evidence(rep, area)
+    if score is None:
+        return f"not enough calls ({len(rep.calls)} of {MIN_CALLS})"
+    return f"{level(score)} ({calls} calls)" if calls else f"{level(score)} (from deals)"
+
+
+def _example(rep: RepWeek, area: str) -> str | None:
+    example = rep.examples.get(area)
+    if example is None:
+        return None
+    if example.se_id == rep.se_id:
+        return f'> 📞 **From one of your calls**: "{example.quote}"\n> — [{example.title}]({example.url}), {example.call_date}'
+    return f'> 📞 "{example.quote}"\n> — a teammate\'s call, {example.call_date} (the team\'s best on this area lately)'
 
 
 def _quote(calls: pd.DataFrame, area: str) -> str | None:
@@ -112,33 +166,35 @@ def render_report(rep: RepWeek, chart_name: str | None) -> str:
         "",
         f"**Rep**: {rep.name}",
         f"**Period**: {rep.week_start} – {week_end}",
-        f"**Calls Analyzed**: {len(calls)}",
+        f"**Calls Analyzed**: {len(calls)}" + (
+            f" (skill scores use your latest {scored} calls)" if (scored := int(rep.score("calls_analyzed") or 0)) > len(calls) else ""
+        ),
         f"**Deals Reviewed**: {_fmt(rep.score('deals_reviewed'))}",
         "",
         "### Performance Summary",
         "",
-        f"**Overall Score**: {_fmt(overall)}/100 ({level(overall) or 'not enough data'})",
+        f"**Overall Score**: {_score(overall)} ({level(overall) or 'not enough calls or deals to score'})",
         "",
         "| Metric | You | Team Avg | Top Performer | Trend |",
         "|--------|-----|----------|---------------|-------|",
     ]
-    for name, label, unit, money in [
-        ("win_rate", "Win Rate", "%", False),
-        ("avg_deal_size", "Avg Deal Size", "", True),
-        ("sales_cycle_days", "Sales Cycle", " days", False),
-        ("quota_attainment", "Quota Attainment", "%", False),
-    ]:
+    missing = []
+    for name, label, unit, money, needs in PERFORMANCE:
         row = rep.scores.get(name, {})
         lines.append(
             f"| {label} | {_fmt(row.get('score'), unit, money)} | {_fmt(row.get('team_avg'), unit, money)} | "
             f"{_fmt(row.get('top_performer'), unit, money)} | {row.get('trend') or '—'} |"
         )
+        if rep.score(name) is None:
+            missing.append(f"- *{label}*: needs {needs}.")
+    if missing:
+        lines += ["", "Figures shown as — need data the warehouse does not hold yet:"] + missing
     lines += ["", "### Skill Assessment", "", "| Skill Area | Score | Level | Trend | Team Avg |", "|------------|-------|-------|-------|----------|"]
     for area in AREAS:
         row = rep.scores.get(area.name, {})
         score = rep.score(area.name)
         lines.append(
-            f"| {area.title} | {_fmt(score)}/100 | {level(score) or 'not enough data'} | {row.get('trend') or '—'} | {_fmt(row.get('team_avg'))} |"
+            f"| {area.title} | {_score(score)} | {_level(rep, area.name)} | {row.get('trend') or '—'} | {_fmt(row.get('team_avg'))} |"
         )
     if chart_name:
         lines += ["", f"![Your skill scores against the team average]({chart_name})"]
@@ -177,7 +233,7 @@ def render_report(rep: RepWeek, chart_name: str | None) -> str:
         lines.append(f"No area is below {FOCUS} this week. Keep it up; pick your lowest area as a stretch goal.")
     for i, (area, score, weakest) in enumerate(focus, 1):
         why, tip, model, practice = AREA_ADVICE[area]
-        own = _quote(calls, area)
+        example = _example(rep, area)
         lines += [
             f"#### {i}. {_title(area)} - Current: {_fmt(score)}/100 → Target: {TARGET}/100",
             "",
@@ -189,7 +245,7 @@ def render_report(rep: RepWeek, chart_name: str | None) -> str:
             tip,
             "",
             "**Example to Study**:",
-            own.replace("**Call Highlight**", "**From one of your calls**") if own else f'> 📞 "{model}"',
+            example or f'> 📞 "{model}"\n> — a model line: no call of the last {LOOKBACK_WEEKS} weeks showed this yet',
             "",
             "**Practice Activity**:",
             f"- {practice}",
@@ -209,6 +265,7 @@ def render_report(rep: RepWeek, chart_name: str | None) -> str:
             f"(Target: 40/60; {REFERENCES['talk_ratio']})",
             f"**Questions Asked**: {calls['questions'].mean():.1f} avg per call (Target: {QUESTIONS_PER_CALL_TARGET}+; {REFERENCES['questions']})",
             f"**Filler Words**: {_fmt(calls['filler_per_min'].mean())} per minute (Target: < {FILLER_TARGET:.0f}; {REFERENCES['filler_per_min']})",
+            _energy(rep),
         ]
         ranked = sorted(calls.itertuples(), key=_call_score)
         best, worst = ranked[-1], ranked[0]
@@ -237,7 +294,40 @@ def render_report(rep: RepWeek, chart_name: str | None) -> str:
         lines.append(f"| Last Week | {_title(area)} | {_fmt(start)} | {_fmt(end)} | {delta} |")
     if focus:
         lines.append(f"| This Week | {_title(focus[0][0])} | {_fmt(focus[0][1])} | - | - |")
+    lines += _progress_lines(rep.progress) if rep.progress else []
     return "\n".join(lines) + "\n"
+
+
+def _energy(rep: RepWeek) -> str:
+    pace, variation = rep.calls["words_per_minute"].mean(), rep.calls["pace_variation"].mean()
+    team_pace, team_variation = rep.team_energy
+    return (
+        f"**Energy**: pace {_fmt(pace)} words/min (team {_fmt(team_pace)}), pace variation {_fmt(variation, '%')} "
+        f"(team {_fmt(team_variation, '%')}); pitch and loudness are not measured: they need the call's audio, "
+        "and a transcript has only words and timings"
+    )
+
+
+def _progress_lines(progress: Progress) -> list[str]:
+    lines = ["", "**Week over week**", "", "| Week | Overall | " + " | ".join(a.title for a in AREAS) + " |",
+             "|---|---|" + "---|" * len(AREAS)]
+    for week in progress.weeks[-6:]:
+        scores = progress.scores[week]
+        lines.append(f"| {week} | {_fmt(scores.get('overall'))} | " + " | ".join(_fmt(scores.get(a.name)) for a in AREAS) + " |")
+    lines += ["", "**Outcome metrics**", ""]
+    if progress.change_per_quarter is None:
+        lines.append(f"- Skill score change per quarter: needs two scored weeks (target: +{CHANGE_TARGET} a quarter)")
+    else:
+        lines.append(f"- Skill score change per quarter: {progress.change_per_quarter:+.0f} (over {progress.change_weeks} weeks, "
+                     f"scaled to {QUARTER_WEEKS}; target: +{CHANGE_TARGET})")
+    if not progress.proficiency:
+        lines.append(f"- Time to proficiency: no focus area yet (target: under {PROFICIENCY_TARGET_WEEKS} weeks)")
+    for p in progress.proficiency:
+        state = f"proficient after {p.weeks} weeks" if p.reached else f"not yet, {p.weeks} weeks so far"
+        lines.append(f"- Time to proficiency, {_title(p.area)} (a focus area since {p.since}): {state} "
+                     f"(target: under {PROFICIENCY_TARGET_WEEKS} weeks)")
+    lines.append(f"- Coaching reports opened: {OPENED_NOT_TRACKED}")
+    return lines
 
 
 def _references_for(area: str) -> list[str]:
@@ -309,6 +399,12 @@ def _rep_weeks(con: duckdb.DuckDBPyConnection, week_start: dt.date, names: dict[
     scores = scores.astype(object).where(scores.notna(), None)  # NaN would print as 'nan'
     calls = con.execute("SELECT * FROM call_metrics WHERE week_start = ? ORDER BY started", [week_start]).df()
     calls["call_date"] = pd.to_datetime(calls["call_date"]).dt.date
+    recent = con.execute(
+        "SELECT * FROM call_metrics WHERE week_start BETWEEN ? AND ? ORDER BY started",
+        [week_start - (LOOKBACK_WEEKS - 1) * WEEK, week_start],
+    ).df()
+    examples = best_examples(recent)
+    team_energy = (calls["words_per_minute"].mean(), calls["pace_variation"].mean()) if len(calls) else (None, None)
     last = {
         se: (focus[0], start)
         for se, focus, start in con.execute(
@@ -328,6 +424,9 @@ def _rep_weeks(con: duckdb.DuckDBPyConnection, week_start: dt.date, names: dict[
                 scores={r["name"]: r for r in rows.to_dict("records")},
                 calls=calls[calls["se_id"] == se_id],
                 last_focus=last.get(se_id),
+                examples=examples,
+                team_energy=team_energy,
+                progress=rep_progress(con, se_id, week_start),
             )
         )
     return reps

@@ -4,8 +4,22 @@ Every component is a 0-100 score; an area's score is the mean of its components 
 measured this week (a rep with no objections this week has no objection-handling score, rather
 than a made-up one). The overall score is the weighted mean of the areas that have a score.
 
-Call components come from the week's call_metrics; deal components from `opportunities` over the
-90 days ending with the week (won/lost by stage name, cycle = close_date - created day).
+Call components come from the rep's calls of the week; when there are fewer than MIN_CALLS, their
+latest calls of the LOOKBACK_WEEKS before top them up to MIN_CALLS (a week of two calls is too
+little to judge). A component needs its evidence: MIN_CALLS calls, MIN_OBJECTIONS objections (for
+objection handling), MIN_OBJECTIONS price objections (for value defense); without it, it is left
+out (objections count only on MIN_CALLS calls too), and an area with nothing left has no score
+("not enough calls") rather than a 0. Each area
+records the calls behind it (evidence_calls).
+
+Deal components and the performance figures come from `opportunities` over the 90 days ending
+with the week (won/lost by stage name, cycle = close_date - created day); pipeline generated is
+the amount of opportunities created in those days; stage conversion and forecast accuracy read
+the opportunity database's daily snapshots (raw_notion_opportunities):
+    stage_conversion   of the rep's opportunities open at their first read in the period and read
+                       on two days or more, the share whose stage changed to another that is not lost
+    forecast_accuracy  of those whose close date at their first read fell in the period, after that
+                       read (a forecast, not a record), the share won
 """
 
 from __future__ import annotations
@@ -19,7 +33,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from se_pipeline.coaching.calls import WEEK, write_frame
+from se_pipeline.coaching.calls import WEEK, measure_week, write_frame
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 
@@ -56,6 +70,12 @@ REFERENCES = {
 WON = ("win", "won", "closed won")
 LOST = ("lost", "closed lost")
 DEAL_PERIOD_DAYS = 90
+MIN_CALLS = 3
+MIN_OBJECTIONS = 2
+LOOKBACK_WEEKS = 4
+OUTCOMES = ["win_rate", "avg_deal_size", "sales_cycle_days", "quota_attainment", "pipeline_generated",
+            "stage_conversion", "forecast_accuracy"]
+LOWER_IS_BETTER = {"sales_cycle_days"}
 LEVELS = [(90, "Expert"), (75, "Proficient"), (60, "Developing"), (40, "Needs Coaching"), (0, "Critical")]
 CRITICAL = 40
 
@@ -125,45 +145,107 @@ def deal_outcomes(con: duckdb.DuckDBPyConnection, week_end: dt.date, quotas: dic
         """,
         {"since": since, "until": week_end},
     ).fetchall()
+    pipeline = dict(con.execute(
+        "SELECT se_id, sum(amount) FROM opportunities WHERE se_id IS NOT NULL AND CAST(created_time AS DATE) BETWEEN ? AND ? "
+        "GROUP BY se_id", [since, week_end],
+    ).fetchall())
+    history = _history(con, since, week_end)
     out = {}
     for se_id, won, lost, avg_won, won_amount, cycle, active, on_time in rows:
         quota = quotas.get(se_id)
+        tracked, advanced, forecast, forecast_won = history.get(se_id, (0, 0, 0, 0))
         out[se_id] = {
             "win_rate": 100 * won / (won + lost) if won + lost else None,
             "avg_deal_size": float(avg_won) if avg_won is not None else None,
             "sales_cycle_days": float(cycle) if cycle is not None else None,
             "quota_attainment": 100 * float(won_amount or 0) / quota if quota else None,
+            "pipeline_generated": float(pipeline[se_id]) if pipeline.get(se_id) is not None else None,
+            "stage_conversion": 100 * advanced / tracked if tracked else None,
+            "forecast_accuracy": 100 * forecast_won / forecast if forecast else None,
             "pipeline_hygiene": 100 * on_time / active if active else None,
             "deals_reviewed": won + lost + active,
         }
     return out
 
 
-def _call_aggregates(calls: pd.DataFrame) -> dict[str, Any]:
+def _history(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> dict[str, tuple[int, int, int, int]]:
+    """Per SE from the daily snapshots: (opportunities tracked, advanced, forecast to close, of those won)."""
+    if not table_exists(con, "raw_notion_opportunities"):
+        return {}
+    rows = con.execute(
+        f"""
+        WITH snaps AS (
+            SELECT r.page_id, o.se_id, r.partition_date, r.stage, r.close_date
+            FROM raw_notion_opportunities r JOIN opportunities o USING (page_id)
+            WHERE r.partition_date BETWEEN $since AND $until AND o.se_id IS NOT NULL
+        ), span AS (
+            SELECT page_id, se_id, count(DISTINCT partition_date) AS days,
+                   arg_min(stage, partition_date) AS first_stage, arg_max(stage, partition_date) AS last_stage,
+                   arg_min(close_date, partition_date) AS first_close, min(partition_date) AS first_read
+            FROM snaps GROUP BY page_id, se_id
+        )
+        SELECT se_id,
+               count(*) FILTER (WHERE days > 1 AND lower(first_stage) NOT IN {WON + LOST}),
+               count(*) FILTER (WHERE days > 1 AND lower(first_stage) NOT IN {WON + LOST}
+                                AND last_stage IS DISTINCT FROM first_stage AND lower(last_stage) NOT IN {LOST}),
+               count(*) FILTER (WHERE first_close BETWEEN $since AND $until AND first_read < first_close),
+               count(*) FILTER (WHERE first_close BETWEEN $since AND $until AND first_read < first_close
+                                AND lower(last_stage) IN {WON})
+        FROM span GROUP BY se_id
+        """,
+        {"since": since, "until": until},
+    ).fetchall()
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def call_aggregates(calls: pd.DataFrame, min_calls: int = MIN_CALLS, min_objections: int = MIN_OBJECTIONS) -> dict[str, Any]:
+    """The call components' inputs over `calls`; those without their evidence (see the module) are None."""
     objections = [o for details in calls["objection_details"] for o in json.loads(details)]
+    price = [o for o in objections if o["kind"] == "price"]
     discovery = calls[calls["call_type"] == "discovery"]
     demo = calls[calls["call_type"] == "demo"]
     asked_in = discovery if len(discovery) else calls  # the questions target is for discovery calls
     shown_in = demo if len(demo) else calls
+    enough = len(calls) >= min_calls
+    handled = enough and len(objections) >= min_objections
+    price_handled = enough and len(price) >= min_objections
+
+    def when(ok: bool, value: Any) -> Any:
+        return value if ok else None
+
     return {
         "calls": len(calls),
-        "talk_ratio": _mean(list(calls["talk_ratio"])),
-        "questions": _mean(list(asked_in["questions"])),
-        "question_spread": _mean(list(calls["question_spread"])),
-        "bant_coverage": _mean(list(calls["bant_coverage"])),
-        "value_statements": _mean(list(shown_in["value_statements"])),
-        "personalization": _mean(list(shown_in["personalization"])),
-        "customer_questions": _mean(list(shown_in["customer_questions"])),
-        "asked": _share([o["asked"] for o in objections]),
-        "acknowledged": _share([o["acknowledged"] for o in objections]),
-        "paused": _share([o["pause_s"] is not None and o["pause_s"] >= OBJECTION_PAUSE_TARGET_S for o in objections]),
-        "price_handled": _share([o["handled"] for o in objections if o["kind"] == "price"]),
-        "next_steps": _share(list(calls["has_next_steps"])),
-        "trial_close": _share([n > 0 for n in calls["trial_closes"]]),
+        "objection_calls": sum(1 for details in calls["objection_details"] if json.loads(details)),
+        "talk_ratio": when(enough, _mean(list(calls["talk_ratio"]))),
+        "questions": when(enough, _mean(list(asked_in["questions"]))),
+        "question_spread": when(enough, _mean(list(calls["question_spread"]))),
+        "bant_coverage": when(enough, _mean(list(calls["bant_coverage"]))),
+        "value_statements": when(enough, _mean(list(shown_in["value_statements"]))),
+        "personalization": when(enough, _mean(list(shown_in["personalization"]))),
+        "customer_questions": when(enough, _mean(list(shown_in["customer_questions"]))),
+        "asked": when(handled, _share([o["asked"] for o in objections])),
+        "acknowledged": when(handled, _share([o["acknowledged"] for o in objections])),
+        "paused": when(handled, _share([o["pause_s"] is not None and o["pause_s"] >= OBJECTION_PAUSE_TARGET_S for o in objections])),
+        "price_handled": when(price_handled, _share([o["handled"] for o in price])),
+        "next_steps": when(enough, _share(list(calls["has_next_steps"]))),
+        "trial_close": when(enough, _share([n > 0 for n in calls["trial_closes"]])),
     }
 
 
-def _components(c: dict[str, Any] | None, d: dict[str, Any], team: dict[str, float | None]) -> dict[str, dict[str, float | None]]:
+CALL_COMPONENTS = frozenset({
+    "question_quality", "question_spread", "active_listening", "framework_coverage", "value_articulation",
+    "personalization", "engagement", "response_quality", "empathy", "patience", "value_defense", "next_steps", "trial_close",
+})
+
+
+def evidence_calls(area: str, aggregates: dict[str, Any], measured: dict[str, float | None]) -> int:
+    """The calls behind an area's call components (0 when none of them was measured)."""
+    if not any(v is not None for k, v in measured.items() if k in CALL_COMPONENTS):
+        return 0
+    return aggregates["objection_calls"] if area in ("objection_handling", "negotiation") else aggregates["calls"]
+
+
+def components(c: dict[str, Any] | None, d: dict[str, Any], team: dict[str, float | None]) -> dict[str, dict[str, float | None]]:
     c = c or {}
 
     def opt(value, fn, *args):
@@ -210,6 +292,33 @@ def _trend(now: float | None, before: float | None) -> str | None:
     return "↑" if now - before >= 1 else "↓" if before - now >= 1 else "→"
 
 
+def _recent_calls(con: duckdb.DuckDBPyConnection, week_start: dt.date) -> pd.DataFrame:
+    """call_metrics of the week and the LOOKBACK_WEEKS before it; an earlier week not measured yet
+    (a first run) is measured from its transcripts, without being written."""
+    first = week_start - (LOOKBACK_WEEKS - 1) * WEEK
+    stored = con.execute("SELECT * FROM call_metrics WHERE week_start BETWEEN ? AND ?", [first, week_start]).df()
+    have = set(pd.to_datetime(stored["week_start"]).dt.date) if len(stored) else set()
+    extra = [row for w in range(1, LOOKBACK_WEEKS) if (week := week_start - w * WEEK) not in have
+             for row in measure_week(con, week)]
+    if not extra:
+        return stored
+    return pd.concat([stored, pd.DataFrame(extra)], ignore_index=True) if len(stored) else pd.DataFrame(extra)
+
+
+def _rep_calls(calls: pd.DataFrame, week_start: dt.date) -> dict[str, pd.DataFrame]:
+    """Per rep with calls this week: those calls, topped up with their latest earlier ones to MIN_CALLS."""
+    if not len(calls):
+        return {}
+    calls = calls.sort_values("started", ascending=False)
+    this_week = pd.to_datetime(calls["week_start"]).dt.date == week_start
+    found = {}
+    for se, group in calls.groupby("se_id"):
+        mine = this_week[group.index]
+        if mine.any():
+            found[se] = group.head(max(int(mine.sum()), MIN_CALLS))
+    return found
+
+
 def compute_skill_scores(
     con: duckdb.DuckDBPyConnection, week_start: dt.date, quotas: dict[str, float] | None = None
 ) -> int:
@@ -219,27 +328,28 @@ def compute_skill_scores(
     """
     ensure_tables(con)
     week_end = week_start + WEEK - dt.timedelta(days=1)
-    calls = con.execute("SELECT * FROM call_metrics WHERE week_start = ?", [week_start]).df()
-    by_rep = {se: _call_aggregates(group) for se, group in calls.groupby("se_id")} if len(calls) else {}
+    used = _rep_calls(_recent_calls(con, week_start), week_start)
+    by_rep = {se: call_aggregates(group) for se, group in used.items()}
     deals = deal_outcomes(con, week_end, quotas or {})
     reps = sorted(set(by_rep) | set(deals))
-    outcome_names = ["win_rate", "avg_deal_size", "sales_cycle_days", "quota_attainment"]
-    team = {n: _mean([deals.get(r, {}).get(n) for r in reps]) for n in outcome_names}
+    team = {n: _mean([deals.get(r, {}).get(n) for r in reps]) for n in OUTCOMES}
 
-    values: dict[str, dict[str, tuple[float | None, dict | None]]] = {}
+    values: dict[str, dict[str, tuple[float | None, dict | None, int | None]]] = {}
     for rep in reps:
-        comps = _components(by_rep.get(rep), deals.get(rep, {}), team)
-        row: dict[str, tuple[float | None, dict | None]] = {}
+        comps = components(by_rep.get(rep), deals.get(rep, {}), team)
+        row: dict[str, tuple[float | None, dict | None, int | None]] = {}
         for area in AREAS:
             measured = [v for v in comps[area.name].values() if v is not None]
-            row[area.name] = (round(mean(measured)) if measured else None, comps[area.name])
-        scored = [(AREA_BY_NAME[n].weight, s) for n, (s, _) in row.items() if s is not None]
-        row["overall"] = (round(sum(w * s for w, s in scored) / sum(w for w, _ in scored)) if scored else None, None)
+            evidence = evidence_calls(area.name, by_rep[rep], comps[area.name]) if rep in by_rep else 0
+            row[area.name] = (round(mean(measured)) if measured else None, comps[area.name], evidence)
+        scored = [(AREA_BY_NAME[n].weight, s) for n, (s, _, _) in row.items() if s is not None]
+        row["overall"] = (round(sum(w * s for w, s in scored) / sum(w for w, _ in scored)) if scored else None, None,
+                          by_rep.get(rep, {}).get("calls", 0))
         d = deals.get(rep, {})
-        for name in outcome_names:
-            row[name] = (round(d[name], 1) if d.get(name) is not None else None, None)
-        row["calls_analyzed"] = (float(by_rep.get(rep, {}).get("calls", 0)), None)
-        row["deals_reviewed"] = (float(d.get("deals_reviewed", 0)), None)
+        for name in OUTCOMES:
+            row[name] = (round(d[name], 1) if d.get(name) is not None else None, None, None)
+        row["calls_analyzed"] = (float(len(used[rep])) if rep in used else 0.0, None, None)
+        row["deals_reviewed"] = (float(d.get("deals_reviewed", 0)), None, None)
         values[rep] = row
 
     previous = {
@@ -249,14 +359,13 @@ def compute_skill_scores(
         ).fetchall()
     }
     records = []
-    names = [a.name for a in AREAS] + ["overall"] + outcome_names + ["calls_analyzed", "deals_reviewed"]
+    names = [a.name for a in AREAS] + ["overall"] + OUTCOMES + ["calls_analyzed", "deals_reviewed"]
     for name in names:
         scores = [values[r][name][0] for r in reps if values[r][name][0] is not None]
-        lower_better = name == "sales_cycle_days"
         team_avg = round(mean(scores), 1) if scores else None
-        top = (min(scores) if lower_better else max(scores)) if scores else None
+        top = (min(scores) if name in LOWER_IS_BETTER else max(scores)) if scores else None
         for rep in reps:
-            score, comps = values[rep][name]
+            score, comps, evidence = values[rep][name]
             kind = "skill" if name in AREA_BY_NAME else "overall" if name == "overall" else "outcome"
             measured = {k: v for k, v in (comps or {}).items() if v is not None}
             records.append(
@@ -270,6 +379,7 @@ def compute_skill_scores(
                     "trend": _trend(score, previous.get((rep, name))),
                     "team_avg": team_avg, "top_performer": top,
                     "needs_manager_review": kind == "skill" and score is not None and score < CRITICAL,
+                    "evidence_calls": evidence,
                 }
             )
     write_frame(con, "rep_skill_scores", pd.DataFrame(records), "week_start = ?", [week_start])

@@ -98,6 +98,8 @@ class CallMetrics:
     personalization: int = 0
     bant_coverage: float = 0.0
     customer_sentiment: float | None = None
+    words_per_minute: float | None = None
+    pace_variation: float | None = None
     highlights: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -159,6 +161,10 @@ def measure(utts: list[Utterance], rep_speaker_id: str) -> CallMetrics:
     next_steps           sentences in the last quarter of the span with an action (NEXT_STEP_ACTION)
                          and a commitment (NEXT_STEP_COMMIT): who said it, what, when (WHEN or null).
     customer_sentiment   mean VADER compound score of the customer's sentences (−1 … 1).
+    words_per_minute     energy, pace: the rep's words / the rep's talk time in minutes.
+    pace_variation       energy, variety: the coefficient of variation (%) of the words per minute
+                         of the rep's sentences of 2 s or more (a flat delivery varies little).
+                         Pitch and loudness need the call's audio, which a transcript does not carry.
     """
     if not utts:
         raise ValueError("a call without transcript sentences has no metrics")
@@ -199,6 +205,7 @@ def measure(utts: list[Utterance], rep_speaker_id: str) -> CallMetrics:
         personalization=sum(1 for u in rep if PERSONAL.search(u.text)),
         bant_coverage=sum(1 for p in BANT.values() if any(p.search(u.text) for u in rep_questions)) / len(BANT),
     )
+    metrics.words_per_minute, metrics.pace_variation = _pace(rep)
     metrics.objections = _objections(utts, rep_speaker_id)
     tail_start = first + (1 - NEXT_STEP_TAIL) * span_ms
     metrics.next_steps = [
@@ -211,6 +218,25 @@ def measure(utts: list[Utterance], rep_speaker_id: str) -> CallMetrics:
         metrics.customer_sentiment = round(sum(vader.polarity_scores(u.text)["compound"] for u in customer) / len(customer), 4)
     metrics.highlights = _highlights(rep, metrics)
     return metrics
+
+
+WORD = re.compile(r"\b[\w'-]+\b")
+PACE_MIN_SENTENCE_MS = 2000
+
+
+def _pace(rep: list[Utterance]) -> tuple[float | None, float | None]:
+    """(words per minute, variation %) of the rep's speech, from sentence timings."""
+    talk_ms = sum(u.end_ms - u.start_ms for u in rep)
+    if not talk_ms:
+        return None, None
+    words = sum(len(WORD.findall(u.text)) for u in rep)
+    rates = [len(WORD.findall(u.text)) / ((u.end_ms - u.start_ms) / 60000) for u in rep if u.end_ms - u.start_ms >= PACE_MIN_SENTENCE_MS]
+    variation = None
+    if len(rates) >= 2:
+        average = sum(rates) / len(rates)
+        spread = (sum((r - average) ** 2 for r in rates) / (len(rates) - 1)) ** 0.5
+        variation = round(100 * spread / average, 1) if average else None
+    return round(words / (talk_ms / 60000), 1), variation
 
 
 def _objections(utts: list[Utterance], rep_speaker_id: str) -> list[dict[str, Any]]:

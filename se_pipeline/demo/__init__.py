@@ -28,7 +28,7 @@ from se_pipeline.demo.notion_export import database_id, write_notion_export
 from se_pipeline.demo.slack_export import write_slack_export
 from se_pipeline.demo.usage import write_usage
 
-GENERATOR_VERSION = 2  # bump when the output changes, so existing demo workspaces are rebuilt
+GENERATOR_VERSION = 3  # bump when the output changes, so existing demo workspaces are rebuilt
 DEFAULT_SEED = 20261001
 PERIOD_END = story.PERIOD_END
 # What generate() writes inside the root (and so removes before writing again).
@@ -175,7 +175,7 @@ def _workspace(root: Path, result: Story) -> DemoWorkspace:
         period_start=result.period_start,
         period_end=result.period_end,
         sales_engineers=[SalesEngineer(id=se, name=people[se].name, email=people[se].email,
-                                       slack_user_id=people[se].slack_id) for se in result.ses],
+                                       slack_user_id=people[se].slack_id, quota=cast.QUOTA) for se in result.ses],
         customers=[CustomerConfig(name=c.name, aliases=[c.key], domains=[c.domain])
                    for c in result.customers.values()],
         company_domains=[cast.COMPANY_DOMAIN],

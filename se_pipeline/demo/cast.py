@@ -7,6 +7,7 @@ from se_pipeline.demo.model import Customer, upper_id
 
 COMPANY = "Example Co"
 COMPANY_DOMAIN = "example.com"
+QUOTA = 400_000  # each SE's bookings target per 90 days, so coaching shows quota attainment
 TEAM_ID = "T01EXAMPLE"
 SLACK_WORKSPACE = "exampleco"
 

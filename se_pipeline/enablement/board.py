@@ -45,6 +45,8 @@ def _next_actions(theme: Theme, tasks: list[Task]) -> list[str]:
         )
     if theme.single_segment:
         actions.append(f"Heard only in {theme.segments[0]}: confirm with other segments before changing global plays.")
+    if theme.single_region:
+        actions.append(f"Heard only in {theme.regions[0]}: confirm with other regions before changing global plays.")
     return actions
 
 
@@ -56,7 +58,9 @@ def _theme_section(theme: Theme, tasks: list[Task]) -> list[str]:
         + f"; from {_list(theme.origins)}"
     )
     segment_note = " (**one segment only**)" if theme.single_segment else ""
-    lines.append(f"- **Segments**: {_list(theme.segments, 'unknown')}{segment_note}; **regions**: {_list(theme.regions, 'unknown')}")
+    region_note = " (**one region only**)" if theme.single_region else ""
+    lines.append(f"- **Segments**: {_list(theme.segments, 'unknown')}{segment_note}; "
+                 f"**regions**: {_list(theme.regions, 'unknown')}{region_note}")
     lines.append(
         f"- **Revenue at stake**: {_money(theme.revenue_at_stake)} across {len(theme.opportunity_ids)} active "
         f"opportunities; customers: {_list(theme.customers)}"

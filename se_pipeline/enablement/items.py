@@ -28,9 +28,9 @@ OBJECTION_CUES = re.compile(
 )
 
 
-def is_objection(text: str | None) -> bool:
-    """An objection cue, or a competitor named (a comparison is an objection to handle)."""
-    return bool(text) and bool(OBJECTION_CUES.search(text) or find_competitors(text))
+def is_objection(text: str | None, competitors: tuple[str, ...] = ()) -> bool:
+    """An objection cue, or one of `competitors` named (a comparison is an objection to handle)."""
+    return bool(text) and bool(OBJECTION_CUES.search(text) or find_competitors(text, competitors))
 
 
 @dataclass
@@ -107,7 +107,9 @@ def win_loss_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.dat
     return items
 
 
-def call_objection_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> list[Item]:
+def call_objection_items(
+    con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date, competitors: tuple[str, ...] = ()
+) -> list[Item]:
     """Objections customers voiced on calls: external speakers' utterances with an objection cue.
 
     Day, customer, SE and link come from the call's `activity` row (`call:<call_id>`) when there is
@@ -137,10 +139,12 @@ def call_objection_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: 
         """,
         [since, until],
     )
-    return _objections(rows, "call")
+    return _objections(rows, "call", competitors)
 
 
-def opp_channel_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> list[Item]:
+def opp_channel_items(
+    con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date, competitors: tuple[str, ...] = ()
+) -> list[Item]:
     """Objections the team discussed in internal opp- channels."""
     if not table_exists(con, "activity"):
         return []
@@ -155,12 +159,12 @@ def opp_channel_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.
         """,
         [since, until],
     )
-    return _objections(rows, "opp_channel")
+    return _objections(rows, "opp_channel", competitors)
 
 
-def _objections(rows: list[dict], origin: str) -> list[Item]:
+def _objections(rows: list[dict], origin: str, competitors: tuple[str, ...]) -> list[Item]:
     """Items for the rows (item_id, day, text, customer, rep, link) that voice an objection."""
-    return [Item(origin=origin, **r) for r in rows if is_objection(r["text"])]
+    return [Item(origin=origin, **r) for r in rows if is_objection(r["text"], competitors)]
 
 
 def _fill_region_segment(items: list[Item]) -> None:
@@ -180,13 +184,16 @@ def _fill_region_segment(items: list[Item]) -> None:
                 setattr(item, attr, max(sorted(known[attr]), key=known[attr].get))
 
 
-def collect_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> dict[str, list[Item]]:
-    """Every item from `since` to `until`, by origin (an origin with nothing is an empty list)."""
+def collect_items(
+    con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date, competitors: tuple[str, ...] = ()
+) -> dict[str, list[Item]]:
+    """Every item from `since` to `until`, by origin (an origin with nothing is an empty list).
+    `competitors`: names that make a call or channel message an objection (a comparison)."""
     by_origin = {
         "feedback": feedback_items(con, since, until) if table_exists(con, "raw_feedback") else [],
         "win_loss": win_loss_items(con, since, until) if table_exists(con, "raw_win_loss") else [],
-        "call": call_objection_items(con, since, until),
-        "opp_channel": opp_channel_items(con, since, until),
+        "call": call_objection_items(con, since, until, competitors),
+        "opp_channel": opp_channel_items(con, since, until, competitors),
     }
     _fill_region_segment([item for items in by_origin.values() for item in items])
     return by_origin

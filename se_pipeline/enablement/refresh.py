@@ -1,8 +1,9 @@
 """content_refresh: one task per (theme, asset), the plan's dedupe key.
 
-Each theme is matched to up to two inventory assets (a battlecard naming one of the theme's
-competitors, or TF-IDF similarity of the asset's name, type and tags to the theme's terms and
-examples). A stale asset (older than `stale_after_days`) is to *refresh*, a fresh one to *review*
+Each theme is matched to up to two inventory assets: a battlecard naming a competitor the theme
+is about (named by 30% of its members: one passing mention does not make a Kubernetes theme a
+battlecard's), or another asset by TF-IDF similarity of its name, type and tags to the theme's
+terms and examples. A stale asset (older than `stale_after_days`) is to *refresh*, a fresh one to *review*
 against the theme; a theme with no asset gets a *create* task for its suggested format. Due dates
 follow rank (top 3: one week, next 3: two weeks, the rest: four). Status is `open`, or whatever a
 person has since written in the CSV for the same theme and asset (it survives re-runs).
@@ -71,7 +72,7 @@ def match_assets(theme: Theme, inventory: list[Asset], limit: int = 2) -> list[A
     """The inventory assets that cover `theme`, best first."""
     if not inventory:
         return []
-    competitors = {c.lower() for c in theme.competitors}
+    competitors = {c.lower() for c in theme.main_competitors}
     battlecards = [
         a for a in inventory
         if (a.asset_type or "") == "battlecard" and any(c in a.text.lower() for c in competitors)
@@ -80,7 +81,10 @@ def match_assets(theme: Theme, inventory: list[Asset], limit: int = 2) -> list[A
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
     matrix = vectorizer.fit_transform([theme_text] + [a.text for a in inventory])
     scores = cosine_similarity(matrix[0], matrix[1:]).ravel()
-    similar = [inventory[i] for i in scores.argsort()[::-1] if scores[i] >= MIN_SIMILARITY]
+    similar = [
+        inventory[i] for i in scores.argsort()[::-1]
+        if scores[i] >= MIN_SIMILARITY and (inventory[i].asset_type or "") != "battlecard"
+    ]
     return list(dict.fromkeys(battlecards + similar))[:limit]
 
 

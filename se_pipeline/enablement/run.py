@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from se_pipeline.artifacts.competitors import competitor_names
+from se_pipeline.artifacts.competitors import known_competitors
 from se_pipeline.connectors.feedback import FeedbackConnector
 from se_pipeline.enablement import onboarding, refresh
 from se_pipeline.enablement.board import render_board
 from se_pipeline.enablement.items import collect_items, latest
-from se_pipeline.enablement.settings import FeedbackSettings
+from se_pipeline.enablement.settings import FeedbackSettings, report_dir
 from se_pipeline.enablement.themes import (
     Theme,
     build_themes,
@@ -38,11 +38,6 @@ class EnablementResult:
     missing: list[str]
 
 
-def report_dir(home: Path, initiative: str) -> Path:
-    """<home>/reports/<initiative>/sales/"""
-    return Path(home) / "reports" / initiative / "sales"
-
-
 def load_feedback(con: duckdb.DuckDBPyConnection, config: FeedbackSettings) -> LoadReport:
     """Read every enablement input file into its raw table (bad rows to quarantine)."""
     connector = FeedbackConnector(config)
@@ -60,7 +55,8 @@ def run_enablement(
     """Theme the feedback of this and the previous quarter (up to `as_of`) from the warehouse;
     write feedback_themes, content_refresh and the two report files. Re-running overwrites them."""
     ensure_tables(con)
-    by_origin = collect_items(con, previous_quarter_start(as_of), as_of)
+    competitors = known_competitors(con, config.competitors)
+    by_origin = collect_items(con, previous_quarter_start(as_of), as_of, competitors)
     items = [item for origin_items in by_origin.values() for item in origin_items]
     missing = [name for name, present in (
         ("feedback_stream", bool(items)),
@@ -68,9 +64,9 @@ def run_enablement(
         ("content_inventory", _has_rows(con, "raw_content_inventory")),
         ("onboarding_metrics", _has_rows(con, "raw_onboarding_metrics")),
     ) if not present]
-    themes = build_themes(con, items, as_of, competitor_names(config.competitors))
+    themes = build_themes(con, items, as_of, competitors)
     inventory = refresh.read_inventory(con)
-    folder = report_dir(home, config.initiative)
+    folder = report_dir(home, config)
     csv_path = folder / CSV_FILE
     tasks = refresh.plan_tasks(themes, inventory, as_of, config.stale_after_days) if items else []
     refresh.keep_statuses(tasks, csv_path)

@@ -8,8 +8,9 @@ sources:
     win_loss: feedback/win_loss.csv
     content_inventory: feedback/content_inventory.csv           # optional
     onboarding_metrics: feedback/onboarding_metrics.csv         # optional
-    initiative: field-enablement        # reports go to <home>/reports/<initiative>/sales/
-    competitors: [Acme Observability]   # added to the built-in list
+    initiative: field-enablement        # reports go to <home>/specs/projects/<initiative>/sales/
+    output_dir: null                    # optional: another folder for the board and the CSV
+    competitors: [Acme Observability]   # added to the names the data gives (opportunities' competition property, …)
     stale_after_days: 90                # an asset older than this is stale
     notion_database:                    # optional: rep feedback from a Notion database too
       database_id: 0123abcd…            # the id, or the database's link
@@ -75,6 +76,7 @@ class FeedbackSettings(_Strict):
     content_inventory: Path | None = None
     onboarding_metrics: Path | None = None
     initiative: str = Field(DEFAULT_INITIATIVE, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    output_dir: Path | None = None  # None: <home>/specs/projects/<initiative>/sales/ (the seed's place)
     competitors: list[str] = []
     stale_after_days: int = Field(90, ge=1)
 
@@ -109,6 +111,7 @@ class FeedbackSettings(_Strict):
                 "win_loss": fix(self.win_loss),
                 "content_inventory": fix(self.content_inventory),
                 "onboarding_metrics": fix(self.onboarding_metrics),
+                "output_dir": fix(self.output_dir),
             }
         )
 
@@ -118,8 +121,13 @@ class FeedbackSettings(_Strict):
         """No feedback source (turned off): no files, default initiative; the board says what is missing."""
         return cls.model_construct(
             mode="export", feedback=[], win_loss=None, content_inventory=None, onboarding_metrics=None,
-            initiative=DEFAULT_INITIATIVE, competitors=[], stale_after_days=90,
+            initiative=DEFAULT_INITIATIVE, output_dir=None, competitors=[], stale_after_days=90,
         )
+
+
+def report_dir(home: Path, config: FeedbackSettings) -> Path:
+    """Where the board and the refresh plan go: `output_dir`, else <home>/specs/projects/<initiative>/sales/."""
+    return config.output_dir or Path(home) / "specs" / "projects" / config.initiative / "sales"
 
 
 def feedback_settings(settings: Any) -> FeedbackSettings:

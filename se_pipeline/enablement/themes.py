@@ -1,7 +1,7 @@
 """feedback_themes: the current and previous quarter's feedback items clustered into themes.
 
 For each theme: a readable label, members this quarter and last (a theme with both *repeats*),
-regions and segments (a theme from a single segment is flagged), customers and the linked active
+regions and segments (a theme from a single segment or a single region is flagged), customers and the linked active
 opportunities' revenue, competitors, proof points and customer stories from win/loss notes, and a
 suggested content format by rule:
 
@@ -28,6 +28,7 @@ from se_pipeline.enablement.items import Item, latest
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import table_exists
 
+BATTLECARD_SHARE = 0.3
 _QUESTION = re.compile(r"\?\s*$|^\s*(can|could|does|do|is|are|how|what|why|when|where|which|will)\b", re.IGNORECASE)
 
 
@@ -82,11 +83,21 @@ class Theme:
         return self._distinct("origin")
 
     @property
+    def main_competitors(self) -> list[str]:
+        """Competitors named by at least BATTLECARD_SHARE of the members: the ones the theme is about."""
+        counts = Counter(c for i in self.items for c in i.competitors)
+        return [c for c in self.competitors if counts[c] >= BATTLECARD_SHARE * len(self.items)]
+
+    @property
     def single_segment(self) -> bool:
         return len(self.segments) == 1
 
+    @property
+    def single_region(self) -> bool:
+        return len(self.regions) == 1
+
     def examples(self, n: int = 3) -> list[str]:
-        # This quarter's first, then last quarter's; no text twice.
+        # This quarter's first, then last quarter's, each most typical of the theme first; no text twice.
         seen: list[str] = []
         for item in self.current + self.previous:
             if item.text not in seen:
@@ -97,7 +108,7 @@ class Theme:
 def suggest_format(items: list[Item], segments: list[str]) -> str:
     if not items:
         return "one-pager"
-    if sum(1 for i in items if i.competitors) >= 0.3 * len(items):
+    if sum(1 for i in items if i.competitors) >= BATTLECARD_SHARE * len(items):
         return "battlecard"
     if sum(1 for i in items if _QUESTION.search(i.text)) >= 0.5 * len(items):
         return "snippet"
@@ -140,7 +151,7 @@ def build_themes(
     con: duckdb.DuckDBPyConnection,
     items: list[Item],
     as_of: dt.date,
-    competitor_list: tuple[str, ...] | None = None,
+    competitor_list: tuple[str, ...] = (),
 ) -> list[Theme]:
     """Cluster `items` (current and previous quarter) into ranked themes."""
     if not items:
@@ -154,7 +165,9 @@ def build_themes(
     notes = _win_loss_notes(con)
     themes: list[Theme] = []
     for cluster, label in enumerate(clustering.names):
-        members = [item for item, c in zip(items, clustering.labels) if c == cluster]
+        # Most typical first, so the quotes the board shows are the theme's own.
+        ranked = sorted(zip(items, clustering.labels, clustering.strength), key=lambda x: -x[2])
+        members = [item for item, c, _ in ranked if c == cluster]
         if not members:
             continue
         theme = Theme(
@@ -202,6 +215,14 @@ def _unique_labels(themes: list[Theme]) -> None:
             theme.theme = f"{theme.theme} ({seen[theme.theme]})"
 
 
+THEME_COLUMNS = (
+    "initiative", "theme", "theme_rank", "quarter", "top_terms", "member_count", "current_quarter_count",
+    "previous_quarter_count", "repeats_from_previous_quarter", "regions", "segments", "single_segment", "single_region",
+    "customers", "opportunity_ids", "revenue_at_stake", "competitors", "proof_points", "customer_stories", "origins",
+    "suggested_format", "priority", "examples", "item_ids", "computed_at",
+)
+
+
 def write_themes(
     con: duckdb.DuckDBPyConnection, initiative: str, themes: list[Theme], as_of: dt.date
 ) -> int:
@@ -211,7 +232,7 @@ def write_themes(
     rows = [
         (
             initiative, t.theme, t.rank, quarter, t.top_terms, len(t.items), len(t.current), len(t.previous),
-            t.repeats, t.regions, t.segments, t.single_segment, t.customers, t.opportunity_ids,
+            t.repeats, t.regions, t.segments, t.single_segment, t.single_region, t.customers, t.opportunity_ids,
             t.revenue_at_stake, t.competitors, t.proof_points, t.customer_stories, t.origins,
             t.suggested_format, t.priority, t.examples(), [i.item_id for i in t.items], now,
         )
@@ -220,5 +241,5 @@ def write_themes(
     with transaction(con):
         con.execute("DELETE FROM feedback_themes WHERE initiative = ?", [initiative])
         if rows:
-            con.executemany(f"INSERT INTO feedback_themes VALUES ({', '.join('?' * len(rows[0]))})", rows)
+            con.executemany(f"INSERT INTO feedback_themes ({', '.join(THEME_COLUMNS)}) VALUES ({', '.join('?' * len(THEME_COLUMNS))})", rows)
     return len(rows)

@@ -33,5 +33,9 @@ CREATE TABLE IF NOT EXISTS call_metrics (
     personalization     INTEGER,               -- rep sentences tied to the customer ("you mentioned", "your team")
     bant_coverage       DOUBLE,                -- share of budget, authority, need, timeline the rep asked about
     customer_sentiment  DOUBLE,                -- mean VADER compound of the customer's sentences (-1 … 1)
-    highlights          JSON                   -- skill area -> a quote of the rep from this call
+    highlights          JSON,                  -- skill area -> a quote of the rep from this call
+    words_per_minute    DOUBLE,                -- energy: the rep's pace (words / minute of their talk)
+    pace_variation      DOUBLE                 -- energy: variation (%) of the pace between the rep's sentences; pitch needs audio
 );
+ALTER TABLE call_metrics ADD COLUMN IF NOT EXISTS words_per_minute DOUBLE;
+ALTER TABLE call_metrics ADD COLUMN IF NOT EXISTS pace_variation DOUBLE;

@@ -1,5 +1,6 @@
 -- Competitors named per customer, opportunity and month, with the matching battlecard's freshness.
--- Rebuilt whole; unique by (competitor, customer, page_id, month).
+-- Rebuilt whole; unique by (competitor, customer, page_id, month). page_id: an active opportunity of the
+-- customer, else a closed one, else null.
 CREATE TABLE IF NOT EXISTS competitor_mentions (
     competitor          VARCHAR NOT NULL,
     customer            VARCHAR NOT NULL,
@@ -15,5 +16,7 @@ CREATE TABLE IF NOT EXISTS competitor_mentions (
     battlecard_updated  DATE,
     battlecard_age_days INTEGER,
     battlecard_freshness VARCHAR NOT NULL, -- fresh | stale | missing
-    computed_at         TIMESTAMPTZ NOT NULL
+    computed_at         TIMESTAMPTZ NOT NULL,
+    battlecard_stale_reason VARCHAR        -- older than the limit, or the competitor was mentioned after its update
 );
+ALTER TABLE competitor_mentions ADD COLUMN IF NOT EXISTS battlecard_stale_reason VARCHAR;

@@ -24,5 +24,7 @@ CREATE TABLE IF NOT EXISTS feedback_themes (
     examples                VARCHAR[],
     item_ids                VARCHAR[],
     computed_at             TIMESTAMPTZ NOT NULL,
+    single_region           BOOLEAN,           -- every member comes from one region: do not overfit
     PRIMARY KEY (initiative, theme)
 );
+ALTER TABLE feedback_themes ADD COLUMN IF NOT EXISTS single_region BOOLEAN;

@@ -1,0 +1,177 @@
+"""technical_qualification: the SE's first artefact for a New customer (activity, no opportunity yet).
+
+For each New customer (customers.is_new):
+* what they asked for: every question their people wrote (a sentence analysis.text.is_question
+  accepts that ends in "?" or asks for a capability), with the capability it names when it asks
+  for one ("Do you support …", "Is there …");
+* each ask mapped to what we know: a *recorded gap* when the capability is one of product_gaps
+  (any customer's: the gap is the product's, not theirs), *supported* when our side replied in
+  the thread with a yes ("yes", "we support", "is supported", "out of the box"), *answered* when
+  our side replied otherwise, else *open*;
+* the questions still open: open asks, and open owed questions in signals;
+* the stakeholders seen: each of their people who wrote (name, email, domain), with a role from
+  their email signature (the first line naming a job title), else from the line under their full
+  name in any mail (a forwarded or quoted signature block), and how many messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import duckdb
+
+from se_pipeline.analysis.text import is_question, sentences
+from se_pipeline.artifacts.gaps import ASK, NO_ANSWER, clean_capability, same_capability, capability_key
+from se_pipeline.artifacts.warehouse import name_key
+from se_pipeline.artifacts.winplan import signals_by_customer
+from se_pipeline.enablement.items import records
+from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse.schema import ensure_tables, table_exists
+
+_YES = re.compile(
+    r"(?i)(?:^\s*(?:yes|yep|yeah|absolutely|definitely|correct|it does|we do|sure)\b|\b(?:we support|is supported|are supported|"
+    r"supports? (?:it|that|this)|out of the box|works with|we have (?:a|an|native)|natively)\b)"
+)
+_ROLE = re.compile(
+    r"(?i)\b(?:chief|c[tiefo]o|ciso|vp|vice president|head of|director|manager|lead|architect|engineer|analyst|"
+    r"admin(?:istrator)?|officer|specialist|consultant|founder|president|owner|developer|scientist|procurement|buyer)\b"
+)
+
+
+def role_from_signature(signature: str | None, name: str | None) -> str | None:
+    """The first signature line that names a job title (not the person's name line)."""
+    for line in (signature or "").splitlines():
+        line = line.strip(" -|·•\t>")
+        if line and len(line) <= 80 and (not name or line.lower() != name.lower()) and _ROLE.search(line) and "@" not in line:
+            return line
+    return None
+
+
+def role_under_name(text: str | None, name: str) -> str | None:
+    """The job title on the line under the person's full name, as a signature block writes it
+    (also in a forwarded or quoted mail)."""
+    for match in re.finditer(rf"(?im)^[>\s]*{re.escape(name)}\s*,?\s*\n([^\n]+)", text or ""):
+        role = role_from_signature(match.group(1), name)
+        if role:
+            return role
+    return None
+
+
+def _reply(con: duckdb.DuckDBPyConnection, ask: dict) -> dict | None:
+    found = records(
+        con,
+        "SELECT text, link FROM activity WHERE thread_key = ? AND sent_at > ? AND NOT coalesce(author_is_external, FALSE) "
+        "AND NOT coalesce(is_bot, FALSE) ORDER BY sent_at LIMIT 1",
+        [ask["thread_key"], ask["sent_at"]],
+    )
+    return found[0] if found else None
+
+
+def map_ask(question: str, reply: str | None, gaps: list[dict]) -> tuple[str | None, str, str | None]:
+    """(capability, mapping, detail): mapping is recorded gap | supported | answered | open."""
+    match = ASK.search(question)
+    capability = clean_capability(match.group("capability")) if match else None
+    if capability:
+        key = capability_key(capability)
+        gap = next((g for g in gaps if key and same_capability(capability_key(g["capability"]), key)), None)
+        if gap:
+            return capability, "recorded gap", f"{gap['capability']} ({gap.get('gap_type') or gap['severity']}; answered {gap['answer']})"
+    if reply is None:
+        return capability, "open", None
+    if _YES.search(reply) and not NO_ANSWER.search(reply):
+        return capability, "supported", reply
+    return capability, "answered", reply
+
+
+def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict]) -> list[dict]:
+    asks = []
+    for r in records(
+        con,
+        "SELECT activity_date, sent_at, thread_key, author_name, text, link FROM activity "
+        "WHERE customer = ? AND author_is_external AND NOT coalesce(is_bot, FALSE) ORDER BY sent_at, activity_id",
+        [customer],
+    ):
+        # Questions they wrote as questions, or asks for a capability; not "let me know if …" closes.
+        questions = [s for s in sentences(r["text"]) if is_question(s) and (s.rstrip().endswith("?") or ASK.search(s))]
+        if not questions:
+            continue
+        reply = _reply(con, r)
+        for question in questions:
+            capability, mapping, detail = map_ask(question, reply["text"] if reply else None, gaps)
+            asks.append({
+                "day": r["activity_date"].isoformat(), "who": r["author_name"], "question": question, "capability": capability,
+                "mapping": mapping, "detail": detail, "link": r["link"],
+            })
+    return asks
+
+
+def _role(con: duckdb.DuckDBPyConnection, name: str | None, email: str | None) -> str | None:
+    """From their own signatures, else from a signature block under their name in any mail."""
+    if not table_exists(con, "raw_gmail_messages"):
+        return None
+    mails = records(
+        con,
+        "SELECT lower(from_email) = ? AS theirs, signature, body_text, quoted_text FROM raw_gmail_messages "
+        "WHERE lower(from_email) = ? OR (? IS NOT NULL AND (body_text ILIKE '%' || ? || '%' OR quoted_text ILIKE '%' || ? || '%')) "
+        "ORDER BY sent_at",
+        [email, email, name, name, name],
+    )
+    own = (role_from_signature(m["signature"], name) for m in mails if m["theirs"])
+    found = (role_under_name(f"{m['signature'] or ''}\n{m['body_text'] or ''}\n{m['quoted_text'] or ''}", name) for m in mails if name)
+    return next((role for role in (*own, *found) if role), None)
+
+
+def _stakeholders(con: duckdb.DuckDBPyConnection, customer: str) -> list[dict]:
+    people = []
+    for r in records(
+        con,
+        "SELECT author_name AS name, lower(author_email) AS email, count(*) AS messages, min(activity_date) AS first_seen "
+        "FROM activity WHERE customer = ? AND author_is_external AND NOT coalesce(is_bot, FALSE) "
+        "GROUP BY ALL ORDER BY messages DESC, name",
+        [customer],
+    ):
+        people.append({
+            "name": r["name"], "email": r["email"], "domain": r["email"].split("@")[-1] if r["email"] and "@" in r["email"] else None,
+            "role": _role(con, r["name"], r["email"]), "messages": r["messages"],
+            "first_seen": r["first_seen"].isoformat(),
+        })
+    return people
+
+
+COLUMNS = ("customer", "se_id", "first_seen", "last_seen", "asks", "open_questions", "stakeholders", "computed_at")
+
+
+def build_qualifications(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild technical_qualification for the New customers; returns the rows written."""
+    ensure_tables(con)
+    if not (table_exists(con, "customers") and table_exists(con, "activity")):
+        with transaction(con):
+            con.execute("DELETE FROM technical_qualification")
+        return 0
+    gaps = records(con, "SELECT * FROM product_gaps") if table_exists(con, "product_gaps") else []
+    by_customer = signals_by_customer(con)
+    now = dt.datetime.now(dt.timezone.utc)
+    rows = []
+    for c in records(
+        con,
+        "SELECT c.customer, c.se_id, min(a.activity_date) AS first_seen, max(a.activity_date) AS last_seen FROM customers c "
+        "JOIN activity a ON a.customer = c.customer WHERE c.is_new GROUP BY ALL ORDER BY c.customer",
+    ):
+        asks = _asks(con, c["customer"], gaps)
+        owed = [s for s in by_customer.get(name_key(c["customer"]), [])
+                if s["owed"] and s["status"] == "open" and s["kind"] in ("customer_question", "technical_question")]
+        open_questions = [{"question": a["question"], "day": a["day"], "link": a["link"]} for a in asks if a["mapping"] == "open"]
+        known = {q["link"] for q in open_questions}
+        open_questions += [{"question": s["summary"], "day": s["activity_date"].isoformat(), "link": s["link"]}
+                           for s in owed if s["link"] not in known]
+        rows.append((c["customer"], c["se_id"], c["first_seen"], c["last_seen"], json.dumps(asks), json.dumps(open_questions),
+                     json.dumps(_stakeholders(con, c["customer"])), now))
+    with transaction(con):
+        con.execute("DELETE FROM technical_qualification")
+        if rows:
+            con.executemany(
+                f"INSERT INTO technical_qualification ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows
+            )
+    return len(rows)
