@@ -12,8 +12,9 @@ from se_pipeline.analysis.messages import message_signals
 from se_pipeline.analysis.signal import DELIVER, FOLLOW_UP
 from se_pipeline.analysis.text import competitor_pattern
 
-RIVALS = ("Datadog", "New Relic", "Honeycomb", "Dynatrace")  # the competitors these tests configure
 from se_pipeline.analysis.tools import MailFacts, merge_repeats, tool_signals
+
+RIVALS = ("Datadog", "New Relic", "Honeycomb", "Dynatrace")  # the competitors these tests configure
 
 TZ = ZoneInfo("Europe/Madrid")
 ALICE = SalesEngineerRef("alice", "Alice Chen", "alice@tracelight.io", "U01ALICE")
