@@ -120,7 +120,8 @@ def con():
 def settings_for(provider: str, url: str) -> SettingsWithAnalysis:
     return SettingsWithAnalysis(
         sales_engineers=[SalesEngineer(id="alice", name="Alice Chen", email="alice@tracelight.io")],
-        analysis=AnalysisSettings(llm=LlmSettings(provider=provider, base_url=url, model="fake-1", api_key_env=KEY_ENV)),
+        analysis=AnalysisSettings(competitors=["Datadog"],
+                                  llm=LlmSettings(provider=provider, base_url=url, model="fake-1", api_key_env=KEY_ENV)),
     )
 
 
