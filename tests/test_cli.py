@@ -154,7 +154,7 @@ def test_dagster_commands_under_se_pipeline_env_share_the_home_from_another_dire
     script = (
         f'cd {project} && eval "$({bin_dir / "se-pipeline"} env)" && cd {elsewhere} && '
         f"{bin_dir / 'dagster'} asset materialize -m se_pipeline_assets.definitions -a defs "
-        "--select raw_usage --partition 2026-10-05"
+        "--select raw_usage,raw_usage_reads --partition 2026-10-05"
     )
     done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]

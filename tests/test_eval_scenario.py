@@ -82,8 +82,8 @@ def test_a_failed_run_is_one_line_and_falls_short_of_any_floor(tmp_path, capsys)
 
     assert bench.main([str(tmp_path), "--mode", "export", "--min-owed-recall", "0.5"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1].startswith("export: run failed (exit 2): se-pipeline: invalid configuration in ")
-    assert "sources.slack.pth: unknown key" in lines[1]
+    assert lines[1].startswith("export: run failed (exit 2): se-pipeline: ")
+    assert "config.yaml:3:" in lines[1] and "sources.slack." in lines[1]
     assert lines[2:] == ["below the floor: export: the run failed"]
     assert bench.Floors().broken(bench.EvalResult("export", failure="run failed")) == []  # no floors: a report only
 

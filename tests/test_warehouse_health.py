@@ -47,7 +47,7 @@ def test_metadata_has_row_count_documented_columns_and_a_preview_table(con):
 
 
 def test_descriptions_come_from_each_sql_files_header():
-    assert table_doc("raw_usage").description.startswith("Product usage per customer per day")
+    assert table_doc("raw_usage").description.startswith("Product usage per account per day")
     assert header_comment("-- materialized: table\n-- Who owns what.\n-- key: id; written per day\n-- (continued)\nSELECT 1") == "Who owns what. (continued)"
     defs = build_definitions()
     usage = defs.resolve_assets_def("raw_usage").specs_by_key
