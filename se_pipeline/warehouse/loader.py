@@ -57,28 +57,81 @@ class LoadReport:
         return meta
 
 
+_JSON_COLUMNS = ("payload", "properties", "calendar")
+
+
+def clean_text(text: str) -> str:
+    """`text` as UTF-8 can store it: a lone surrogate (from undecodable bytes, or a broken \\ud83d escape
+    in JSON) becomes U+FFFD; a surrogate pair written as two escapes becomes its character."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
 def _json_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return value
-    return json.dumps(value, default=str, sort_keys=True)
+        return clean_text(value)
+    try:
+        text = json.dumps(value, default=str, sort_keys=True)
+    except (ValueError, RecursionError):  # nested deeper than json can write, or a cycle
+        return json.dumps({"unwritable": repr(value)[:_MAX_PAYLOAD]})
+    # ensure_ascii escapes every non-ASCII character: a lone surrogate shows as one such escape.
+    return json.dumps(_clean(value), default=str, sort_keys=True) if "\\ud" in text else text
 
 
-def _insert_page(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> int:
-    spec = RAW_TABLES[table]
-    frame = pd.DataFrame(rows)
-    for column in ("payload", "properties", "calendar"):
-        if column in frame:
-            frame[column] = frame[column].map(_json_text)
-    # A page may repeat a record (a reply seen in history and in its thread): keep the last.
-    frame = frame.drop_duplicates(subset=list(spec.key), keep="last")
+def _clean_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        column: _json_text(value) if column in _JSON_COLUMNS else _clean(value)
+        for column, value in row.items()
+    }
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     con.register("_page", frame)
     try:
         con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM _page")
     finally:
         con.unregister("_page")
-    return len(frame)
+
+
+def _insert_page(con: duckdb.DuckDBPyConnection, source: str, table: str, rows: list[dict[str, Any]]) -> list[Quarantined]:
+    """Insert the page; a row the table cannot hold (a number out of range, a wrong type) is returned
+    as Quarantined instead, and the page's other rows are inserted."""
+    spec = RAW_TABLES[table]
+    # A page may repeat a record (a reply seen in history and in its thread): keep the last.
+    frame = pd.DataFrame([_clean_row(row) for row in rows]).drop_duplicates(subset=list(spec.key), keep="last")
+    try:
+        _insert_frame(con, table, frame)
+        return []
+    except (duckdb.Error, ValueError, TypeError, OverflowError):
+        pass  # one bad row fails the whole page: find it, row by row
+    bad = []
+    for record in frame.to_dict("records"):
+        try:
+            _insert_frame(con, table, pd.DataFrame([record]))
+        except (duckdb.Error, ValueError, TypeError, OverflowError) as exc:
+            key = ":".join(str(record.get(column)) for column in spec.key)
+            reason = str(exc).strip().splitlines()[0][:300]
+            day = record.get("partition_date")
+            bad.append(Quarantined(source, f"{table}:{key}", f"unloadable: {reason}", record,
+                                   day if isinstance(day, dt.date) else None))
+    return bad
 
 
 PAGE_SIZE = 1000
@@ -105,10 +158,11 @@ def _insert_quarantine(con: duckdb.DuckDBPyConnection, item: Quarantined) -> Non
     payload = _json_text(item.payload)
     if payload is not None and len(payload) > _MAX_PAYLOAD:
         payload = payload[:_MAX_PAYLOAD]
-    con.execute("DELETE FROM quarantine WHERE source = ? AND record_key = ?", [item.source, item.key])
+    key, reason = clean_text(item.key), clean_text(item.reason)
+    con.execute("DELETE FROM quarantine WHERE source = ? AND record_key = ?", [item.source, key])
     con.execute(
         "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, now())",
-        [item.source, item.key, item.partition_date, item.reason, payload],
+        [item.source, key, item.partition_date, reason, payload],
     )
 
 
@@ -148,12 +202,15 @@ def stage_records(
             for record in records:
                 if isinstance(record, Quarantined):
                     _insert_quarantine(con, record)
-                    staged.report.quarantined += 1
-                    staged.report.quarantine_reasons[record.reason.split(":")[0]] += 1
                 elif record.rows:
-                    _insert_page(con, record.table, record.rows)
+                    for bad in _insert_page(con, source, record.table, record.rows):
+                        _insert_quarantine(con, bad)
             for table in staged.tables:
                 staged.report.rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+            # Counted from what is stored (one row per key), so the count told equals the table's.
+            reasons = con.execute("SELECT split_part(reason, ':', 1), count(*) FROM quarantine GROUP BY ALL").fetchall()
+            staged.report.quarantine_reasons.update(dict(reasons))
+            staged.report.quarantined = sum(staged.report.quarantine_reasons.values())
     except BaseException:
         staged.discard()
         raise

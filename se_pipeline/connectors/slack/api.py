@@ -32,12 +32,14 @@ from se_pipeline.connectors.slack.records import (
     Directory,
     channel_row,
     conversation,
+    conversation_problem,
     home_team,
     is_thread_parent,
     message_row,
     parse_ts,
     ts_of,
     ts_value,
+    user_problem,
     user_row,
 )
 from se_pipeline.errors import SourceError
@@ -117,17 +119,24 @@ class SlackApiConnector:
     # ---- the run --------------------------------------------------------------------------
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
-        users = list(self._paginate("users.list", self.client.users_list, "members"))
+        users = []
+        for index, user in enumerate(self._paginate("users.list", self.client.users_list, "members")):
+            problem = user_problem(user)
+            if problem:
+                yield Quarantined("slack", f"users.list[{index}]", problem, user, window.last_day)
+            else:
+                users.append(user)
         team = home_team(users)
-        yield from paged(USERS, (user_row(u, team) for u in users if u.get("id")))
+        yield from paged(USERS, (user_row(u, team) for u in users))
         directory = Directory(users, self.own_user_ids)
-        conversations = [
-            conversation(c)
-            for c in self._paginate(
-                "conversations.list", self.client.conversations_list, "channels", types=self.channel_types
-            )
-            if c.get("id")
-        ]
+        conversations = []
+        listed = self._paginate("conversations.list", self.client.conversations_list, "channels", types=self.channel_types)
+        for index, payload in enumerate(listed):
+            problem = conversation_problem(payload)
+            if problem:
+                yield Quarantined("slack", f"conversations.list[{index}]", problem, payload, window.last_day)
+            else:
+                conversations.append(conversation(payload))
         for conv in conversations:
             directory.add_conversation(conv)
         yield from paged(CHANNELS, (channel_row(c, directory) for c in conversations))

@@ -9,7 +9,6 @@ read: Slack dates them in UTC, so the window's days ± 1 cover every time zone.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -17,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
+from se_pipeline.connectors.jsonfile import parse_json
 from se_pipeline.connectors.slack.records import (
     CHANNELS,
     MESSAGES,
@@ -27,9 +27,11 @@ from se_pipeline.connectors.slack.records import (
     Directory,
     channel_row,
     conversation,
+    conversation_problem,
     home_team,
     in_window,
     message_row,
+    user_problem,
     user_row,
 )
 from se_pipeline.errors import SourceError
@@ -50,6 +52,7 @@ class DamagedFile(ValueError):
 
 
 class _ExportFiles(Protocol):
+    def inside(self, name: str) -> bool: ...  # the name stays inside the export (no '..', no link out)
     def exists(self, name: str) -> bool: ...
     def read(self, name: str) -> bytes: ...
     def where(self, name: str) -> str: ...  # how a person finds the file (quarantine keys, errors)
@@ -58,9 +61,13 @@ class _ExportFiles(Protocol):
 class _Folder:
     def __init__(self, root: Path):
         self.root = root
+        self._resolved = root.resolve()
+
+    def inside(self, name: str) -> bool:
+        return (self.root / name).resolve().is_relative_to(self._resolved)
 
     def exists(self, name: str) -> bool:
-        return (self.root / name).is_file()
+        return self.inside(name) and (self.root / name).is_file()
 
     def read(self, name: str) -> bytes:
         return (self.root / name).read_bytes()
@@ -79,8 +86,11 @@ class _Zip:
         self.prefix = min(anchors, key=len)[: -len("channels.json")] if anchors else ""
         self.names = frozenset(names)
 
+    def inside(self, name: str) -> bool:
+        return not name.startswith(("/", "\\")) and ".." not in name.replace("\\", "/").split("/")
+
     def exists(self, name: str) -> bool:
-        return self.prefix + name in self.names
+        return self.inside(name) and self.prefix + name in self.names
 
     def read(self, name: str) -> bytes:
         try:
@@ -107,20 +117,32 @@ def _open_export(path: Path) -> Iterator[_ExportFiles]:
         yield _Zip(archive, path)
 
 
-def _read_list(files: _ExportFiles, name: str, required: bool) -> list[dict[str, Any]]:
+def _read_list(files: _ExportFiles, name: str, required: bool) -> list[Any]:
     if not files.exists(name):
         if required:
             raise SourceError(f"{files.where(name)} is missing: this does not look like a Slack workspace export")
         return []
     try:
-        data = json.loads(files.read(name))
+        data = parse_json(files.read(name))
     except DamagedFile as exc:
         raise SourceError(f"{files.where(name)} is {exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:
         raise SourceError(f"{files.where(name)} is not valid JSON ({exc}); re-export the workspace") from None
     if not isinstance(data, list):
         raise SourceError(f"{files.where(name)} should hold a JSON list")
-    return [item for item in data if isinstance(item, dict) and item.get("id")]
+    return data
+
+
+def _checked(
+    files: _ExportFiles, name: str, items: list[Any], problem, day: dt.date
+) -> Iterator[dict[str, Any] | Quarantined]:
+    """Each entry of a list file, or a Quarantined saying what is wrong with it (a wrong type, no id)."""
+    for index, item in enumerate(items):
+        reason = problem(item)
+        if reason:
+            yield Quarantined("slack", f"{files.where(name)}:[{index}]", reason, item, day)
+        else:
+            yield item
 
 
 class SlackExportConnector:
@@ -138,15 +160,23 @@ class SlackExportConnector:
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
         with _open_export(self.path) as files:
-            users = _read_list(files, "users.json", required=True)
+            users = []
+            for item in _checked(files, "users.json", _read_list(files, "users.json", True), user_problem, window.last_day):
+                if isinstance(item, Quarantined):
+                    yield item
+                else:
+                    users.append(item)
             team = home_team(users)
             yield from paged(USERS, (user_row(u, team) for u in users))
             directory = Directory(users, self.own_user_ids)
-            conversations = [
-                conversation(payload, kind)
-                for name, kind in _CONVERSATION_FILES
-                for payload in _read_list(files, name, required=name == "channels.json")
-            ]
+            conversations = []
+            for name, kind in _CONVERSATION_FILES:
+                listed = _read_list(files, name, required=name == "channels.json")
+                for item in _checked(files, name, listed, conversation_problem, window.last_day):
+                    if isinstance(item, Quarantined):
+                        yield item
+                    else:
+                        conversations.append(conversation(item, kind))
             for conv in conversations:
                 directory.add_conversation(conv)
             yield from paged(CHANNELS, (channel_row(c, directory) for c in conversations))
@@ -158,6 +188,12 @@ class SlackExportConnector:
         days = [window.first_day - dt.timedelta(days=1), *window.days, window.last_day + dt.timedelta(days=1)]
         for conv in conversations:
             folders = [f for f in dict.fromkeys((conv.name, conv.id)) if f]
+            outside = [f for f in folders if not files.inside(f"{f}/")]
+            if outside:
+                # A name such as "../elsewhere" would read files outside the export.
+                yield Quarantined("slack", f"channel:{conv.id}", f"bad_path: the folder {outside[0]!r} is outside the export",
+                                  conv.payload, window.last_day)
+                folders = [f for f in folders if f not in outside]
             for day in days:
                 names = (f"{folder}/{day.isoformat()}.json" for folder in folders)
                 name = next((n for n in names if files.exists(n)), None)
@@ -179,14 +215,14 @@ class SlackExportConnector:
         # problems are reported by the run for its own day, so they are not reported twice.
         report = window.first_day <= day <= window.last_day
         try:
-            messages = json.loads(files.read(name))
+            messages = parse_json(files.read(name))
             if not isinstance(messages, list):
                 raise ValueError("expected a JSON list of messages")
         except DamagedFile as exc:
             if report:
                 yield Quarantined("slack", where, f"damaged: {exc}", None, day)
             return
-        except (ValueError, UnicodeDecodeError) as exc:
+        except ValueError as exc:
             if report:
                 yield Quarantined("slack", where, f"bad_json: {exc}", None, day)
             return

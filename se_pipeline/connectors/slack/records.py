@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from se_pipeline.connectors.slack.blocks import attachment_lines, block_lines
 from se_pipeline.connectors.slack.text import normalize_text
@@ -38,6 +38,7 @@ SKIPPED_SUBTYPES = frozenset(
 DELETED_SUBTYPES = frozenset({"tombstone"})
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_INT32 = 2**31 - 1  # raw_slack_messages.reply_count is an INTEGER
 _TS = re.compile(r"\d{1,12}(\.\d{1,6})?")
 
 
@@ -64,7 +65,7 @@ class _MessageShape(BaseModel):
     subtype: str | None = None
     bot_id: str | None = None
     username: str | None = None
-    reply_count: int | None = None
+    reply_count: int | None = Field(default=None, ge=0, le=_INT32)
     latest_reply: str | None = None
     attachments: list[_Attachment] | None = None
     files: list[Any] | None = None
@@ -73,13 +74,61 @@ class _MessageShape(BaseModel):
     bot_profile: dict[str, Any] | None = None
 
 
-def _check_shape(message: dict[str, Any]) -> None:
+class _ProfileShape(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+    real_name: str | None = None
+    display_name: str | None = None
+    email: str | None = None
+
+
+class _UserShape(BaseModel):
+    """The fields user_row and Directory read from a user."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    id: str
+    team_id: str | None = None
+    name: str | None = None
+    real_name: str | None = None
+    profile: _ProfileShape | None = None
+
+
+class _ConversationShape(BaseModel):
+    """The fields Conversation and channel_row read from a conversation."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    id: str
+    name: str | None = None
+    user: str | None = None
+    members: list[str] | None = None
+    topic: dict[str, Any] | str | None = None
+    purpose: dict[str, Any] | str | None = None
+
+
+def _shape_error(shape: type[BaseModel], item: dict[str, Any]) -> str | None:
+    """The quarantine reason when `item` does not have the types `shape` reads, else None."""
     try:
-        _MessageShape.model_validate(message)
+        shape.model_validate(item)
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"])
-        raise BadMessage(f"bad_field: {field}: {error['msg']} (got {type(error['input']).__name__})") from None
+        return f"bad_field: {field}: {error['msg']} (got {type(error['input']).__name__})"
+    return None
+
+
+def _check_shape(message: dict[str, Any]) -> None:
+    reason = _shape_error(_MessageShape, message)
+    if reason:
+        raise BadMessage(reason)
+
+
+def user_problem(user: Any) -> str | None:
+    """Why a users.json / users.list entry cannot be stored, or None."""
+    return "bad_user: not a JSON object" if not isinstance(user, dict) else _shape_error(_UserShape, user)
+
+
+def conversation_problem(payload: Any) -> str | None:
+    """Why a channels.json (…) / conversations.list entry cannot be stored, or None."""
+    return "bad_conversation: not a JSON object" if not isinstance(payload, dict) else _shape_error(_ConversationShape, payload)
 
 
 def parse_ts(ts: Any) -> dt.datetime:
