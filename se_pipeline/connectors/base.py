@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from typing import Protocol
@@ -29,6 +30,18 @@ class Connector(Protocol):
 def is_env_name(name: str) -> bool:
     """Whether `name` can be an environment variable's name, rather than a secret pasted in its place."""
     return bool(_ENV_NAME.fullmatch(name)) and not _TOKEN_RUN.search(name)
+
+
+def env_secret(name: str) -> tuple[str, str | None]:
+    """The secret in environment variable `name` (surrounding blanks dropped), and what is wrong
+    when there is none: "… is not set" or "… is empty (an empty token)" (a blank one would otherwise be
+    sent as a malformed header and fail as if the API did not answer)."""
+    value = os.environ.get(name)
+    if value is None:
+        return "", f"the environment variable {name} is not set"
+    if not value.strip():
+        return "", f"the environment variable {name} is empty (an empty token)"
+    return value.strip(), None
 
 
 def check_env_name(setting: str, name: str) -> None:

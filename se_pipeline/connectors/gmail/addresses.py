@@ -21,11 +21,25 @@ class TolerantHeaders(HeaderRegistry):
     """policy.default's header registry, except that a header its parser breaks on stays plain text."""
 
     def __call__(self, name: str, value: str):
+        value = _repair_8bit(value)
         try:
             return super().__call__(name, value)
         except Exception:  # the stdlib's parser fails in several ways on headers mail really has
             plain = type("_PlainHeader", (self.default_class, self.base_class), {})
             return plain(name, value)
+
+
+def _repair_8bit(value: str) -> str:
+    """A header written with raw 8-bit bytes (`From: J\\xfcrgen <…>`, not RFC 2047) reaches us with each
+    such byte as a lone surrogate, which no UTF-8 text can hold: read those bytes as UTF-8 (RFC 6532
+    mail), else as windows-1252, as mail clients do."""
+    if value.isascii() or not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    data = value.encode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def _decoded(text: str) -> str:

@@ -86,8 +86,8 @@ class GmailMboxConnector:
             if quick is not None and not window.contains(quick):
                 continue  # a whole mailbox is read each run: most messages are outside the window
             key = f"{path}#{index}"
-            headers = parse_headers(raw)
             try:
+                headers = parse_headers(raw)
                 moment = sent_at(headers)
             except UnparseableMessage as exc:
                 yield Quarantined("gmail", key, str(exc), _head(raw))

@@ -32,6 +32,10 @@ _CP1252_LABELS = {
 }
 
 
+class UnparseableMessage(Exception):
+    """A message that cannot become a row; str() is the quarantine reason ('no_date: …')."""
+
+
 @dataclass
 class MessageText:
     text: str  # readable text of the body (quotes and signature still in)
@@ -42,13 +46,22 @@ class MessageText:
 
 
 def parse_message(raw: bytes) -> EmailMessage:
-    """The whole message; never raises on malformed MIME (defects are recorded on the message)."""
-    return _PARSER.parsebytes(raw)
+    """The whole message. Malformed MIME is recorded as defects on the message; only a tree nested
+    deeper than the parser can walk raises, as UnparseableMessage."""
+    return _parse(raw, headersonly=False)
 
 
 def parse_headers(raw: bytes) -> EmailMessage:
     """Headers only: cheap, for deciding whether a message is in the window before parsing it."""
-    return _PARSER.parsebytes(raw, headersonly=True)
+    return _parse(raw, headersonly=True)
+
+
+def _parse(raw: bytes, headersonly: bool) -> EmailMessage:
+    try:
+        return _PARSER.parsebytes(raw, headersonly=headersonly)
+    except RecursionError:  # the stdlib parser recurses once per level of multipart nesting
+        raise UnparseableMessage("mime: parts nested too deeply to read") from None
+
 
 
 def message_text(msg: EmailMessage) -> MessageText:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from se_pipeline.connectors.gmail.addresses import mailboxes
 from se_pipeline.connectors.gmail.automated import automation_reason
 from se_pipeline.connectors.gmail.calendar import calendar_event
-from se_pipeline.connectors.gmail.mime import message_text
+from se_pipeline.connectors.gmail.mime import UnparseableMessage, message_text
 from se_pipeline.connectors.gmail.quotes import split_email_text
 
 TABLE = "raw_gmail_messages"
@@ -34,10 +34,6 @@ _TAKEOUT_SYSTEM_LABELS = {
 }  # fmt: skip
 _TAKEOUT_PSEUDO_LABELS = {"opened", "archived"}
 _MSG_ID = re.compile(r"<[^<>\s]+>")
-
-
-class UnparseableMessage(Exception):
-    """A message that cannot become a row; str() is the quarantine reason ('no_date: …')."""
 
 
 @dataclass

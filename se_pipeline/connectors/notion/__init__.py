@@ -7,10 +7,9 @@ the demo workspace).
 
 from __future__ import annotations
 
-import os
 
 from se_pipeline.config import DemoSource, NotionApi, NotionExport, Settings
-from se_pipeline.connectors.base import Connector, check_env_name
+from se_pipeline.connectors.base import Connector, check_env_name, env_secret
 from se_pipeline.connectors.notion.api import NotionApiConnector
 from se_pipeline.connectors.notion.export import NotionExportConnector
 from se_pipeline.connectors.notion.schema import FieldNames, PropertyMapping
@@ -26,12 +25,9 @@ def from_settings(settings: Settings) -> Connector:
         return NotionExportConnector(config.path, settings.terminal_stages, config.properties.model_dump())
     if isinstance(config, NotionApi):
         check_env_name("sources.notion.token_env", config.token_env)
-        token = os.environ.get(config.token_env)
-        if not token:
-            raise SourceError(
-                f"notion: the environment variable {config.token_env} is not set; "
-                "put the integration's secret in it (sources.notion.token_env names it)"
-            )
+        token, problem = env_secret(config.token_env)
+        if problem:
+            raise SourceError(f"notion: {problem}; put the integration's secret in it (sources.notion.token_env names it)")
         return NotionApiConnector(
             token=token,
             database_id=config.database_id,

@@ -110,6 +110,11 @@ class NotionDatabase:
             yield from records
         except HTTPResponseError as exc:
             raise SourceError(self._explain(exc)) from None
+        except httpx.RemoteProtocolError as exc:
+            raise SourceError(
+                f"{self.source}: the API's answers were cut short ({exc}) {self.progress()}, "
+                f"{self.transport.max_retries} retries; try again later"
+            ) from None
         except (RequestTimeoutError, httpx.TransportError) as exc:
             raise SourceError(
                 f"{self.source}: no answer from the API ({exc}) {self.progress()}; check base_url and the network"

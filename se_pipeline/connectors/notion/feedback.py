@@ -8,11 +8,10 @@ that enumerate the database: no page content, comments or users, and nothing tha
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
-from se_pipeline.connectors.base import check_env_name
+from se_pipeline.connectors.base import check_env_name, env_secret
 from se_pipeline.connectors.notion.database import NotionDatabase
 from se_pipeline.connectors.notion.http import DATABASE_READS
 from se_pipeline.connectors.notion.properties import FieldError, field_text, flatten_properties, parse_date, pick
@@ -45,10 +44,10 @@ class NotionFeedback:
     def from_env(cls, config: FeedbackNotion) -> "NotionFeedback":
         """Reads the token from the environment variable `config.token_env` names."""
         check_env_name(f"{SETTING}.token_env", config.token_env)
-        token = os.environ.get(config.token_env)
-        if not token:
+        token, problem = env_secret(config.token_env)
+        if problem:
             raise ConfigError(
-                f"{SETTING}.token_env: the environment variable {config.token_env} is not set; put the Notion "
+                f"{SETTING}.token_env: {problem}; put the Notion "
                 "integration's secret in it (and share the feedback database with the integration)"
             )
         return cls(config, token)

@@ -16,6 +16,7 @@ import httpx
 import notion_client
 from notion_client.constants import DEFAULT_BASE_URL
 
+from se_pipeline.connectors.jsonfile import parse_json
 from se_pipeline.readonly import ReadOnlyGuard
 
 log = logging.getLogger(__name__)
@@ -77,15 +78,35 @@ class GuardedTransport(httpx.BaseTransport):
         while True:
             self._throttle()
             self.calls += 1
-            response = self.inner.handle_request(request)
-            if response.status_code not in _RETRY_STATUSES or attempt >= self.max_retries:
-                return response
-            delay = self._delay(response, attempt)
-            response.read()
-            response.close()
-            log.info("notion: %s %s answered %s; retrying in %.1fs", request.method, relative, response.status_code, delay)
+            try:
+                response = self._whole_answer(request)
+            except httpx.TransportError as exc:
+                # Reset before the answer, dropped mid-answer, or a body cut short: retried like a 5xx.
+                if attempt >= self.max_retries:
+                    raise
+                delay = min(self.backoff_seconds * 2**attempt, _MAX_DELAY)
+                log.info("notion: %s %s failed (%s); retrying in %.1fs", request.method, relative, exc, delay)
+            else:
+                if response.status_code not in _RETRY_STATUSES or attempt >= self.max_retries:
+                    return response
+                delay = self._delay(response, attempt)
+                log.info("notion: %s %s answered %s; retrying in %.1fs", request.method, relative, response.status_code, delay)
             self.sleep(delay)
             attempt += 1
+
+    def _whole_answer(self, request: httpx.Request) -> httpx.Response:
+        """The response, read in full; a 2xx JSON body that does not parse (cut short) is a ProtocolError."""
+        response = self.inner.handle_request(request)
+        try:
+            response.read()
+        finally:
+            response.close()
+        if response.is_success and "json" in response.headers.get("content-type", ""):
+            try:
+                parse_json(response.content)
+            except ValueError as exc:
+                raise httpx.RemoteProtocolError(f"the answer is not whole JSON ({exc})", request=request) from None
+        return response
 
     def _throttle(self) -> None:
         # Notion allows about three requests a second per integration; stay under it rather than earn 429s.
