@@ -8,6 +8,7 @@ from se_pipeline.warehouse.connection import (
     transaction,
 )
 from se_pipeline.warehouse.loader import (
+    KeepRows,
     LoadReport,
     Quarantined,
     Rows,
@@ -24,6 +25,7 @@ from se_pipeline.warehouse.schema import (
 )
 
 __all__ = [
+    "KeepRows",
     "RAW_TABLES",
     "LoadReport",
     "Quarantined",

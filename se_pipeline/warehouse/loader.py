@@ -46,6 +46,16 @@ class Quarantined:
 
 
 @dataclass
+class KeepRows:
+    """The window's rows of `table` whose `column` is `value` stay as an earlier load stored them: the
+    part of a source that could not be read this time (one SE's refused mailbox) is not wiped."""
+
+    table: str
+    column: str
+    value: Any
+
+
+@dataclass
 class LoadReport:
     rows: Counter = field(default_factory=Counter)  # table -> rows inserted
     quarantined: int = 0
@@ -138,12 +148,12 @@ PAGE_SIZE = 1000
 
 
 def paged(
-    table: str, records: Iterable[dict[str, Any] | Quarantined], size: int = PAGE_SIZE
-) -> Iterator[Rows | Quarantined]:
-    """Group row dicts into `Rows` pages of at most `size`; `Quarantined` records pass straight through."""
+    table: str, records: Iterable[dict[str, Any] | Quarantined | KeepRows], size: int = PAGE_SIZE
+) -> Iterator[Rows | Quarantined | KeepRows]:
+    """Group row dicts into `Rows` pages of at most `size`; `Quarantined` and `KeepRows` pass straight through."""
     page: list[dict[str, Any]] = []
     for record in records:
-        if isinstance(record, Quarantined):
+        if isinstance(record, (Quarantined, KeepRows)):
             yield record
             continue
         page.append(record)
@@ -175,6 +185,7 @@ class StagedLoad:
     tables: tuple[str, ...]
     window: Window
     report: LoadReport
+    keep: list[KeepRows] = field(default_factory=list)
 
     def discard(self) -> None:
         for suffix in ("", ".wal"):
@@ -185,7 +196,7 @@ def stage_records(
     source: str,
     tables: Iterable[str],
     window: Window,
-    records: Iterable[Rows | Quarantined],
+    records: Iterable[Rows | Quarantined | KeepRows],
     staging_dir: Path,
 ) -> StagedLoad:
     """Extract into a scratch file, page by page, without touching the warehouse.
@@ -202,6 +213,8 @@ def stage_records(
             for record in records:
                 if isinstance(record, Quarantined):
                     _insert_quarantine(con, record)
+                elif isinstance(record, KeepRows):
+                    staged.keep.append(record)
                 elif record.rows:
                     for bad in _insert_page(con, source, record.table, record.rows):
                         _insert_quarantine(con, bad)
@@ -226,9 +239,11 @@ def commit_staged(con: duckdb.DuckDBPyConnection, staged: StagedLoad) -> LoadRep
         with transaction(con):
             for table in staged.tables:
                 if RAW_TABLES[table].partitioned:
+                    kept = [k for k in staged.keep if k.table == table]
                     con.execute(
-                        f"DELETE FROM {table} WHERE partition_date BETWEEN ? AND ?",
-                        [window.first_day, window.last_day],
+                        f"DELETE FROM {table} WHERE partition_date BETWEEN ? AND ?"
+                        + "".join(f" AND {k.column} IS DISTINCT FROM ?" for k in kept),
+                        [window.first_day, window.last_day, *(k.value for k in kept)],
                     )
                 con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM staged.{table}")
             # Only whole-file reads (mbox, feedback files) quarantine without a day, and they are found
@@ -250,7 +265,7 @@ def load_records(
     source: str,
     tables: Iterable[str],
     window: Window,
-    records: Iterable[Rows | Quarantined],
+    records: Iterable[Rows | Quarantined | KeepRows],
     staging_dir: Path | None = None,
 ) -> LoadReport:
     """Replace `window` in the partitioned `tables` (and `source`'s quarantine rows) with `records`.

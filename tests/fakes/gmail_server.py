@@ -22,6 +22,8 @@ from email.parser import BytesParser
 from email.policy import compat32
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.fakes.broken import cut, is_broken, send_broken
+
 BATCH_PATH = "/batch/gmail/v1"
 _MESSAGES = re.compile(r"^/gmail/v1/users/([^/]+)/messages$")
 _MESSAGE = re.compile(r"^/gmail/v1/users/([^/]+)/messages/([^/]+)$")
@@ -51,7 +53,7 @@ class LoggedRequest:
 
 @dataclass
 class _Failure:
-    status: int
+    status: int | str  # an HTTP status, or a kind of broken answer (tests/fakes/broken.py)
     reason: str | None
     retry_after: int | None
 
@@ -115,6 +117,7 @@ class FakeGmailServer:
             daemon=True,
         )
         self.token_requests: list[dict[str, object]] = []  # form fields; a JWT assertion's claims decoded
+        self.revoked_refresh_tokens: set[str] = set()  # refreshing these answers invalid_grant, as Google does
 
     # ---- lifecycle -----------------------------------------------------------------------
 
@@ -180,6 +183,13 @@ class FakeGmailServer:
         if operation == "batch":
             return self._batch(headers, body)
         failure = self._take_failure(operation)
+        if failure is not None and is_broken(failure.status):
+            answer = self._mailbox(headers) or []
+            status, extra, content = self._list(answer, query) if operation == "list" else (200, {}, b'{"labels": []}')
+            if operation == "get":
+                status, extra, content = self._get(answer, _MESSAGE.match(path).group(2), query)
+            # Inside a batch only the part's body can be broken: it is cut short.
+            return (200, extra, cut(content)) if in_batch else (failure.status, extra, content)
         if failure is not None:
             reason = failure.reason or {
                 429: "rateLimitExceeded",
@@ -237,6 +247,8 @@ class FakeGmailServer:
     def _token(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
         # A refresh or a service-account JWT grant: issue a new access token for the (single) mailbox.
         form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
+        if form.get("refresh_token") in self.revoked_refresh_tokens:
+            return 400, {}, json.dumps({"error": "invalid_grant", "error_description": "Token has been expired or revoked."}).encode()
         if "assertion" in form:  # header.claims.signature, base64url
             claims = form["assertion"].split(".")[1]
             form["claims"] = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))
@@ -306,6 +318,8 @@ class FakeGmailServer:
 
     def _batch(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         failure = self._take_failure("batch")
+        if failure is not None and is_broken(failure.status):
+            return failure.status, {}, json.dumps({"error": "the batch's real answer would be here"}).encode()
         if failure is not None:
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             return (
@@ -363,6 +377,9 @@ class FakeGmailServer:
                 body = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 status, extra, content = server.answer(self.command, self.path, headers, body)
+                if is_broken(status):
+                    send_broken(self, status, content, extra.get("Content-Type", "application/json"))
+                    return
                 self.send_response(status)
                 extra = {"Content-Type": "application/json; charset=UTF-8", **extra}
                 for name, value in extra.items():

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.fakes.broken import send_broken
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "notion" / "api"
 TOKEN = "secret_fake_notion_token"
 REFERENCE_LIMIT = 25
@@ -119,6 +121,7 @@ class FakeNotion:
         self.users_restricted = False
         self.drop_next_cursor_after: int | None = None  # answer has_more with no cursor after N rows
         self.faults: list[Fault] = []
+        self.broken: list[tuple[str, str, str]] = []  # (method, path regex, kind): answers to break
         self.requests: list[Request] = []
         self._lock = threading.Lock()
         self._clock = dt.datetime(2026, 9, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -211,6 +214,17 @@ class FakeNotion:
     def fail(self, method: str, path: str, status: int, code: str, **kwargs: Any) -> None:
         self.faults.append(Fault(method, path, status, code, **kwargs))
 
+    def break_next(self, method: str, path: str, kind: str, times: int = 1) -> None:
+        """The next `times` answers to method + path regex are broken as `kind` says (tests/fakes/broken.py)."""
+        self.broken.extend([(method, path, kind)] * times)
+
+    def _broken_for(self, r: Request) -> str | None:
+        for index, (method, path, kind) in enumerate(self.broken):
+            if method == r.method and re.fullmatch(path, r.path):
+                del self.broken[index]
+                return kind
+        return None
+
     # ---- server --------------------------------------------------------------------------
 
     @property
@@ -266,8 +280,12 @@ class FakeNotion:
         )
         with self._lock:
             self.requests.append(request)
+            broken = self._broken_for(request)
             status, payload, headers = self._answer(request)
         data = json.dumps(payload).encode()
+        if broken:
+            send_broken(handler, broken, data)
+            return
         handler.send_response(status)
         handler.send_header("content-type", "application/json; charset=utf-8")
         handler.send_header("content-length", str(len(data)))

@@ -25,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
+from tests.fakes.broken import is_broken, send_broken
+
 DEFAULT_TOKEN = "xoxb-fake-test-token"
 MAX_LIMIT = 1000  # Slack caps limit at 1000 for these methods
 
@@ -71,7 +73,7 @@ def _offset(cursor: str | None) -> int:
 
 @dataclass
 class _Failure:
-    status: int
+    status: int | str  # an HTTP status, or a kind of broken answer (tests/fakes/broken.py)
     retry_after: int | None = None
 
 
@@ -120,8 +122,9 @@ class FakeSlack:
 
     # ---- scripted failures --------------------------------------------------------------
 
-    def fail_next(self, method: str, status: int, retry_after: int | None = None, times: int = 1) -> None:
-        """The next `times` calls of `method` answer HTTP `status` (429 with Retry-After, 500, …)."""
+    def fail_next(self, method: str, status: int | str, retry_after: int | None = None, times: int = 1) -> None:
+        """The next `times` calls of `method` answer HTTP `status` (429 with Retry-After, 500, …), or are
+        broken the way a kind of tests/fakes/broken.py says."""
         self._failures.setdefault(method, []).extend(_Failure(status, retry_after) for _ in range(times))
 
     def set_error(self, method: str, error: str, channel: str | None = None, **fields: Any) -> None:
@@ -207,6 +210,10 @@ class FakeSlack:
         request.wfile.write(data)
 
     def _send_failure(self, request: BaseHTTPRequestHandler, failure: _Failure) -> None:
+        if is_broken(failure.status):
+            send_broken(request, failure.status, json.dumps({"ok": True, "members": [], "channels": [], "messages": [],
+                                                             "response_metadata": {"next_cursor": ""}}).encode())
+            return
         if failure.status == 429:
             self._send(request, 429, {"ok": False, "error": "ratelimited"},
                        {"Retry-After": str(failure.retry_after if failure.retry_after is not None else 1)})

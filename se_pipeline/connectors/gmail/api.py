@@ -13,7 +13,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import email.utils
+import http.client
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -42,7 +44,7 @@ from se_pipeline.connectors.gmail.rows import (
     build_row,
 )
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows, paged
+from se_pipeline.warehouse.loader import KeepRows, Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 SCOPES = ["https://www.googleapis.com/auth/gmail.readonly"]
@@ -51,6 +53,15 @@ LIST_PAGE_SIZE = 500  # the API's maximum maxResults
 DATE_MARGIN = dt.timedelta(hours=1)
 _RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 _MAX_BACKOFF_SECONDS = 64.0
+log = logging.getLogger(__name__)
+
+
+class MailboxRefused(SourceError):
+    """One SE's credentials were refused (revoked, expired, no permission): that mailbox only fails."""
+
+
+class _BrokenAnswer(Exception):
+    """An answer that arrived cut short (its JSON does not parse): retried like a server error."""
 
 
 @dataclass
@@ -101,9 +112,18 @@ class GmailApiConnector:
         return self._services[se_id]
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
+        refused: list[MailboxRefused] = []
         try:
             for se_id in self.mailboxes:
-                yield from paged(TABLE, self._records(se_id, window), PAGE_ROWS)
+                try:
+                    yield from paged(TABLE, self._records(se_id, window), PAGE_ROWS)
+                except MailboxRefused as exc:
+                    # The other SEs' mail still loads; this mailbox's days keep what an earlier run stored.
+                    refused.append(exc)
+                    yield Quarantined("gmail", f"mailbox:{se_id}", f"refused: {exc}", None, window.last_day)
+                    yield KeepRows(TABLE, "se_id", se_id)
+            if refused and len(refused) == len(self.mailboxes):
+                raise refused[0]
         finally:
             for http in self._https.values():
                 http.close()  # httplib2 keeps sockets open until told; a later request reopens them
@@ -171,7 +191,9 @@ class GmailApiConnector:
         outcome = _BatchOutcome()
 
         def collect(request_id: str, response: Any, error: HttpError | None) -> None:
-            if error is None:
+            if error is None and not isinstance(response, dict):
+                outcome.retry[request_id] = _backoff(attempt)  # the part's JSON was cut short
+            elif error is None:
                 outcome.found[request_id] = response
             elif error.resp.status == 404:
                 pass  # deleted between list and get: nothing to read
@@ -194,7 +216,10 @@ class GmailApiConnector:
         """Run a request (rebuilt per attempt), retrying rate limits and server errors."""
         for attempt in range(self.max_retries + 1):
             try:
-                return make_request().execute()
+                response = make_request().execute()
+                if not isinstance(response, (dict, type(None))):  # googleapiclient hands back JSON it cannot parse as text
+                    raise _BrokenAnswer
+                return response
             except HttpError as error:
                 wait = _retry_wait(error, attempt)
                 if wait is None or attempt == self.max_retries:
@@ -203,11 +228,20 @@ class GmailApiConnector:
                 if attempt == self.max_retries:
                     raise SourceError(f"gmail: cannot reach {self.root_url} for {se_id}: {error}") from None
                 wait = _backoff(attempt)
+            except (_BrokenAnswer, http.client.HTTPException, ValueError):
+                # JSON cut short, an answer dropped mid-body (IncompleteRead), a batch that does not parse
+                if attempt == self.max_retries:
+                    raise SourceError(
+                        f"gmail: {se_id}: the API's answers kept arriving cut short after {self.max_retries} retries; "
+                        "try again later"
+                    ) from None
+                wait = _backoff(attempt)
             except GoogleAuthError as error:
-                raise SourceError(
+                raise MailboxRefused(
                     f"gmail: the credentials for {se_id} were refused ({type(error).__name__}): "
                     "re-authorize the token file or check the service account's domain-wide delegation"
                 ) from None
+            log.info("gmail: %s: retrying a request in %.1fs (attempt %d)", se_id, wait, attempt + 1)
             self._sleep(wait)
         raise AssertionError("unreachable")
 
@@ -257,6 +291,8 @@ def _error_reason(error: HttpError) -> str | None:
 def _retry_wait(error: HttpError, attempt: int) -> float | None:
     """Seconds to wait before retrying, or None when the error is not worth retrying."""
     status = error.resp.status
+    if status == 200:  # googleapiclient's word for a batch answer it could not parse: cut short
+        return _backoff(attempt)
     rate_limited = status == 429 or (status == 403 and _error_reason(error) in _RATE_LIMIT_REASONS)
     if not rate_limited and status < 500:
         return None
@@ -278,10 +314,13 @@ def _backoff(attempt: int) -> float:
 
 def _source_error(se_id: str, error: HttpError) -> SourceError:
     status = error.resp.status
+    if status == 200:  # googleapiclient's word for a batch answer it could not parse
+        return SourceError(f"gmail: {se_id}: the API's answers kept arriving cut short; try again later")
     reason = _error_reason(error) or "error"
     hint = {
         401: "the token was refused: re-authorize this mailbox",
         403: "missing permission: the token needs the gmail.readonly scope (or delegation for the service account)",
         404: "the mailbox was not found",
     }.get(status, "the Gmail API failed; try again later")
-    return SourceError(f"gmail: {se_id}: HTTP {status} {reason}: {hint}")
+    refused = status in (401, 403) and reason not in _RATE_LIMIT_REASONS
+    return (MailboxRefused if refused else SourceError)(f"gmail: {se_id}: HTTP {status} {reason}: {hint}")

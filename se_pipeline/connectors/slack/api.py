@@ -21,7 +21,7 @@ from urllib.error import URLError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from se_pipeline.connectors.slack.client import ReadOnlyWebClient
+from se_pipeline.connectors.slack.client import BROKEN_ANSWERS, ReadOnlyWebClient
 from se_pipeline.connectors.slack.records import (
     CHANNELS,
     MESSAGES,
@@ -260,6 +260,11 @@ class SlackApiConnector:
             raise self._error(method, exc) from None
         except (URLError, OSError) as exc:
             raise SourceError(f"cannot reach Slack at {self.client.base_url} for {method}: {exc}") from None
+        except BROKEN_ANSWERS:
+            raise SourceError(
+                f"Slack {method} failed: its answers kept arriving cut short after the configured retries "
+                "(max_retries); try again later"
+            ) from None
 
     def _error(self, method: str, exc: SlackApiError) -> Exception:
         response = exc.response

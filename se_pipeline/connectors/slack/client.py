@@ -5,8 +5,11 @@ slack_sdk sends every method as POST, so the guard judges the *method name*, bef
 
 from __future__ import annotations
 
+import json
 import re
+from http.client import HTTPException, RemoteDisconnected
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry import (
@@ -33,12 +36,17 @@ READ_METHODS = (
 )
 
 
+# Connections reset before the answer, answers dropped mid-body (IncompleteRead) and JSON cut short:
+# all retried like a server error.
+BROKEN_ANSWERS = (URLError, ConnectionResetError, RemoteDisconnected, HTTPException, json.JSONDecodeError)
+
+
 def retry_handlers(max_retries: int) -> list[RetryHandler]:
-    """429 waits for Retry-After; 500/503 and dropped connections back off exponentially."""
+    """429 waits for Retry-After; 500/503, dropped connections and broken answers back off exponentially."""
     return [
         RateLimitErrorRetryHandler(max_retry_count=max_retries),
         ServerErrorRetryHandler(max_retry_count=max_retries),
-        ConnectionErrorRetryHandler(max_retry_count=max_retries),
+        ConnectionErrorRetryHandler(max_retry_count=max_retries, error_types=list(BROKEN_ANSWERS)),
     ]
 
 
