@@ -313,13 +313,19 @@ def test_usage_rows_with_text_values_extra_cells_or_no_value_are_quarantined_by_
         ("customer,date,metric,value\nAcme,10/07/2026,events,5\nAcme,10/06/2026,events,4\n", "utf-8",
          r"no date in .* reads as a date \(e\.g\. '10/0[67]/2026'\); write dates as YYYY-MM-DD"),
         ("", "utf-8", r"is empty \(expected a header row"),
-        ("customer,date,metric,value\nCafé,2026-10-07,events,5\n", "latin-1",
-         r"cannot read .*: Invalid Input Error: CSV Error on Line: 2; .*This file is not utf-8 encoded\.$"),
     ],
 )
 def test_usage_file_with_a_wrong_shape_says_what_to_fix(tmp_path, text, encoding, message):
     with pytest.raises(SourceError, match=message):
         extract(UsageFileConnector(_usage(tmp_path, text, encoding)))
+
+
+def test_a_usage_line_saved_in_latin1_is_quarantined_saying_so_and_the_rest_loads(tmp_path):
+    path = _usage(tmp_path, "customer,date,metric,value\nCafé,2026-10-07,events,5\nAcme,2026-10-07,events,6\n", "latin-1")
+    rows, quarantined = extract(UsageFileConnector(path))
+    assert rows["raw_usage"] == 1
+    [line] = quarantined
+    assert line.key == f"{path}:2" and line.reason.endswith("This file is not utf-8 encoded.")
 
 
 # ---- Calls export --------------------------------------------------------------------------------

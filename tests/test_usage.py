@@ -76,7 +76,35 @@ def test_wide_file_has_a_row_per_filled_metric_cell_and_text_columns_are_attribu
     ]
     # The plan is not a metric, but it stays with the row.
     assert {r["payload"]["plan"] for r in rows} == {"trial", "pro"}
-    assert [(q.key, q.reason) for q in bad] == [(f"{path}:3", "bad_value: 'x' is not a number")]
+    assert [(q.key, q.reason) for q in bad] == [(f"{path}:3", "bad_value: 'x' is not a number (active_users)")]
+
+
+def test_two_bad_cells_of_a_wide_line_are_one_quarantined_line_naming_both(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("account,day,seats,events\nAcme,2026-10-01,n/a,-\nAcme,2026-10-02,3,4\n")
+    rows, bad = _extract(UsageFileConnector(str(path)))
+    assert len(rows) == 2
+    assert [(q.key, q.reason) for q in bad] == [
+        (f"{path}:2", "bad_value: 'n/a' is not a number (seats); bad_value: '-' is not a number (events)")
+    ]
+
+
+def test_a_line_that_is_not_utf8_far_into_the_file_is_quarantined_and_the_rest_loads(tmp_path):
+    path = tmp_path / "usage.csv"
+    good = "".join(f"Acme,2026-10-{day:02d},events,{day}\n" for day in range(1, 29)) * 1000
+    path.write_bytes(b"customer,date,metric,value\n" + good.encode() + b"Ac\xffme,2026-10-01,events,1\n"
+                     + b"Beta,2026-10-01,events,2\n")
+    rows, bad = _extract(UsageFileConnector(str(path)))
+    assert {(r["customer"], r["value"]) for r in rows} == {("Acme", 1.0), ("Acme", 2.0), ("Beta", 2.0)}
+    [line] = bad
+    assert line.key == f"{path}:{28_000 + 2}" and line.reason.startswith("bad_line: invalid encoding")
+
+
+def test_a_quoted_cell_may_hold_a_newline(tmp_path):
+    path = tmp_path / "usage.csv"
+    path.write_text('customer,date,metric,value,note\nAcme,2026-10-01,events,3,"two\nlines"\nBeta,2026-10-01,events,4,\n')
+    rows, bad = _extract(UsageFileConnector(str(path)))
+    assert sorted((r["customer"], r["value"]) for r in rows) == [("Acme", 3.0), ("Beta", 4.0)] and bad == []
 
 
 def test_parquet_glob_across_files(tmp_path):

@@ -47,7 +47,7 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _reader_sql(path: str) -> tuple[str, int]:
+def _reader_sql(con: duckdb.DuckDBPyConnection, path: str) -> tuple[str, int]:
     """The DuckDB table function for `path` (by its extension), and how far a record's number is
     from its line in the file (1 for CSV, whose header is line 1; 0 otherwise)."""
     name = path.lower().split("?")[0]
@@ -57,9 +57,37 @@ def _reader_sql(path: str) -> tuple[str, int]:
         return f"read_json_auto({_quote(path)}, filename = true, union_by_name = true)", 0
     # Every CSV cell as text: a stray word in a number column must quarantine one row, not fail the file.
     # null_padding: a line with more cells than the header gets extra columns (quarantined), instead of
-    # making DuckDB read the whole file as one column.
-    options = "all_varchar = true, header = true, filename = true, union_by_name = true, null_padding = true"
-    return f"read_csv({_quote(path)}, {options})", 1
+    # making DuckDB read the whole file as one column; parallel = false lets a quoted cell hold a newline
+    # beside it. store_rejects: a line DuckDB cannot read (bytes that are not UTF-8, too many cells) is
+    # set aside in reject_errors (quarantined below) and the rest of the file is read. DuckDB refuses
+    # store_rejects with union_by_name, so each file of a glob is read alone and the reads are unioned.
+    options = ("all_varchar = true, header = true, filename = true, null_padding = true, parallel = false, "
+               "store_rejects = true")
+    try:
+        files = [row[0] for row in con.execute("SELECT file FROM glob(?) ORDER BY file", [path]).fetchall()] or [path]
+    except duckdb.Error:  # a remote path DuckDB cannot list: read it as given
+        files = [path]
+    reads = " UNION ALL BY NAME ".join(f"SELECT * FROM read_csv({_quote(f)}, {options})" for f in files)
+    return f"({reads})", 1
+
+
+def _rejected(con: duckdb.DuckDBPyConnection, source: str) -> Iterator[Quarantined]:
+    """The CSV lines DuckDB set aside while reading (store_rejects), once each: every scan of a file
+    records them again."""
+    try:
+        found = con.execute(
+            """
+            SELECT s.file_path, e.line, any_value(e.error_type), any_value(e.error_message), any_value(e.csv_line)
+            FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)
+            GROUP BY ALL ORDER BY 1, 2
+            """
+        ).fetchall()
+    except duckdb.CatalogException:  # nothing was read as CSV
+        return
+    for file, line, kind, message, text in found:
+        reason = ("extra_cells: the line has more cells than the header" if kind == "TOO MANY COLUMNS"
+                  else f"bad_line: {kind.lower()}: {' '.join(str(message).split())[:200]}")
+        yield Quarantined(source=source, key=f"{file}:{line}", reason=reason, payload={"line": text}, partition_date=None)
 
 
 # Columns DuckDB adds for cells beyond the header (null_padding) are named column<N>.
@@ -107,7 +135,7 @@ class UsageFileConnector:
             con.close()
 
     def _extract(self, con: duckdb.DuckDBPyConnection, window: Window) -> Iterator[Rows | Quarantined]:
-        reader, line_offset = _reader_sql(self.path)
+        reader, line_offset = _reader_sql(con, self.path)
         try:
             have = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
         except duckdb.Error as exc:
@@ -152,15 +180,19 @@ class UsageFileConnector:
             """,
             bounds,
         )
+        # One record per line: a wide line's bad cells are told together, under the line's key.
+        lines: dict[str, Quarantined] = {}
         for customer, date_text, metric, value_text, source_file, row_no, payload, day, extra in bad.fetchall():
-            yield Quarantined(
-                source=self.source,
-                key=f"{source_file}:{row_no + line_offset}",
-                reason="extra_cells: the line has more cells than the header" if extra
-                else _reason(customer, date_text, metric, value_text, day),
-                payload=json.loads(payload),
-                partition_date=day,
-            )
+            key = f"{source_file}:{row_no + line_offset}"
+            reason = ("extra_cells: the line has more cells than the header" if extra
+                      else _reason(customer, date_text, metric, value_text, day))
+            if key in lines:
+                if reason not in lines[key].reason:
+                    lines[key].reason += f"; {reason}"
+                continue
+            lines[key] = Quarantined(self.source, key, reason, json.loads(payload), day)
+        yield from lines.values()
+        yield from _rejected(con, self.source)
 
     def _check_dates(self, con: duckdb.DuckDBPyConnection, normalized: str) -> None:
         """A date column none of whose values reads as a date is a format to fix, not rows to quarantine."""
@@ -212,7 +244,7 @@ def _reason(customer: str | None, date_text: str | None, metric: str | None, val
         return "no_metric: the row names no metric"
     if value_text is None:
         return "no_value: the row has no value"
-    return f"bad_value: {value_text!r} is not a number"
+    return f"bad_value: {value_text!r} is not a number ({metric})"
 
 
 def from_settings(settings: Settings) -> UsageFileConnector | HexRunConnector:

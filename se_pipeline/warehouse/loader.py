@@ -24,6 +24,7 @@ from se_pipeline.warehouse.schema import RAW_TABLES, ensure_tables
 from se_pipeline.window import Window
 
 _MAX_PAYLOAD = 100_000
+_MAX_REASON = 500
 
 
 @dataclass
@@ -168,7 +169,10 @@ def _insert_quarantine(con: duckdb.DuckDBPyConnection, item: Quarantined) -> Non
     payload = _json_text(item.payload)
     if payload is not None and len(payload) > _MAX_PAYLOAD:
         payload = payload[:_MAX_PAYLOAD]
+    # A reason may quote the bad value, which may be huge (a 1 MB cell): the payload keeps the record.
     key, reason = clean_text(item.key), clean_text(item.reason)
+    if len(reason) > _MAX_REASON:
+        reason = reason[: _MAX_REASON - 1] + "…"
     con.execute("DELETE FROM quarantine WHERE source = ? AND record_key = ?", [item.source, key])
     con.execute(
         "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, now())",

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import json
 import re
 import zipfile
 from collections import defaultdict
@@ -19,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from se_pipeline.connectors.jsonfile import parse_json
 from se_pipeline.connectors.notion.markdown import parse_markdown
 from se_pipeline.connectors.notion.properties import (
     FieldError,
@@ -44,6 +44,11 @@ from se_pipeline.warehouse.loader import Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 _PAGE_ID = re.compile(r"\s([0-9a-f]{32})(?:_all)?$")
+# A Notion text property can hold far more than the csv module's default cell limit (128 KiB). The
+# whole CSV is in memory already, so a larger cell costs nothing more; one beyond even this limit
+# quarantines its row (below), never the file.
+_CELL_LIMIT = 64 * 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), _CELL_LIMIT))
 
 
 class _ExportFiles:
@@ -223,7 +228,15 @@ class NotionExportConnector:
         mapping = self._mapping(where, columns)
         title_column = mapping["title"]
         next_line = reader.line_num + 1
-        for record in reader:
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # a cell beyond the limit, a NUL byte
+                yield Quarantined(SOURCE, f"{where}:{next_line}", f"bad_csv: {exc}", None, window.last_day)
+                next_line = reader.line_num + 1
+                continue
             line, next_line = next_line, reader.line_num + 1  # a quoted value may span lines
             key = f"{where}:{line}"
             if None in record:  # csv.DictReader files cells beyond the header under None
@@ -287,8 +300,8 @@ class NotionExportConnector:
             return
         where = files.display(name)
         try:
-            comments = json.loads(files.read_text(name))
-        except json.JSONDecodeError as exc:
+            comments = parse_json(files.read_text(name))
+        except ValueError as exc:  # not JSON, not UTF-8, nested too deeply
             yield Quarantined(SOURCE, where, f"bad_json: {exc}", None, window.last_day)
             return
         if not isinstance(comments, list):
