@@ -248,7 +248,6 @@ def test_notion_rows_without_a_title_with_a_bad_date_or_extra_cells_are_quaranti
     [
         ("semicolons", "separates its columns with semicolons, not commas"),
         ("tabs", "separates its columns with tabs, not commas"),
-        ("latin-1", r"is not UTF-8 \(.*\); export it from Notion again, or save it as UTF-8"),
         ("a PDF", r"is neither the database's CSV, the export folder nor its zip"),
         ("nothing", r"export not found at .*nothing"),
     ],
@@ -259,8 +258,6 @@ def test_notion_export_that_cannot_be_read_says_what_to_do(tmp_path, breakage, m
         _rewrite_csv(path, delimiter=";")
     elif breakage == "tabs":
         _rewrite_csv(path, delimiter="\t")
-    elif breakage == "latin-1":
-        _rewrite_csv(path, encoding="latin-1", edit=lambda rows: rows[1].__setitem__(0, "Café Corp - Pilot"))
     elif breakage == "a PDF":
         path = tmp_path / "notion.pdf"
         path.write_bytes(b"%PDF-1.4\n")
@@ -268,6 +265,15 @@ def test_notion_export_that_cannot_be_read_says_what_to_do(tmp_path, breakage, m
         path = tmp_path / "nothing"
     with pytest.raises(SourceError, match=message):
         extract(NotionExportConnector(path, ["Won"]))
+
+
+def test_a_notion_csv_row_in_latin1_is_quarantined_saying_so_and_the_others_load(tmp_path):
+    path = copy("notion", tmp_path)
+    _rewrite_csv(path, encoding="latin-1", edit=lambda rows: rows[1].__setitem__(0, "Café Corp - Pilot"))
+    rows, quarantined = extract(NotionExportConnector(path, ["Won"]))
+    [row] = quarantined
+    assert row.key.endswith(":2") and row.reason.startswith("not_utf8: ") and "save the CSV as UTF-8" in row.reason
+    assert rows["raw_notion_opportunities"] == 10 - 1
 
 
 def test_notion_database_id_that_is_no_id_is_a_config_mistake_before_any_request(monkeypatch):

@@ -100,10 +100,10 @@ def _json_text(value: Any) -> str | None:
         return clean_text(value)
     try:
         text = json.dumps(value, default=str, sort_keys=True)
+        # ensure_ascii escapes every non-ASCII character: a lone surrogate shows as one such escape.
+        return json.dumps(_clean(value), default=str, sort_keys=True) if "\\ud" in text else text
     except (ValueError, RecursionError):  # nested deeper than json can write, or a cycle
-        return json.dumps({"unwritable": repr(value)[:_MAX_PAYLOAD]})
-    # ensure_ascii escapes every non-ASCII character: a lone surrogate shows as one such escape.
-    return json.dumps(_clean(value), default=str, sort_keys=True) if "\\ud" in text else text
+        return json.dumps({"unwritable": "nested too deeply to store"})
 
 
 def _clean_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -49,6 +49,7 @@ _PAGE_ID = re.compile(r"\s([0-9a-f]{32})(?:_all)?$")
 # quarantines its row (below), never the file.
 _CELL_LIMIT = 64 * 1024 * 1024
 csv.field_size_limit(max(csv.field_size_limit(), _CELL_LIMIT))
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, decoded with surrogateescape
 
 
 class _ExportFiles:
@@ -75,10 +76,11 @@ class _ExportFiles:
             self.root = path.parent
             self.names = sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file())
 
-    def read_text(self, name: str) -> str:
-        """The file as text; UnicodeDecodeError when it is not UTF-8 (Notion always writes UTF-8)."""
+    def read_text(self, name: str, errors: str = "strict") -> str:
+        """The file as text; UnicodeDecodeError when it is not UTF-8 (Notion always writes UTF-8), unless
+        `errors` is "surrogateescape": then each byte that is not UTF-8 is a lone surrogate in the text."""
         data = self._zip.read(name) if self._zip else (self.root / name).read_bytes()
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig", errors=errors)
 
     def display(self, name: str) -> str:
         return f"{self.path}/{name}" if self._zip else str(self.root / name)
@@ -182,12 +184,8 @@ class NotionExportConnector:
 
     @staticmethod
     def _reader(files: _ExportFiles, csv_name: str) -> csv.DictReader:
-        try:
-            text = files.read_text(csv_name)
-        except UnicodeDecodeError as exc:
-            where = files.display(csv_name)
-            raise SourceError(f"notion: {where} is not UTF-8 ({exc}); export it from Notion again, or save it as UTF-8") from None
-        return csv.DictReader(io.StringIO(text, newline=""))
+        # Bytes that are not UTF-8 stay in the text as lone surrogates: their rows are quarantined, the rest load.
+        return csv.DictReader(io.StringIO(files.read_text(csv_name, errors="surrogateescape"), newline=""))
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
         files = _ExportFiles(self.path)
@@ -244,6 +242,12 @@ class NotionExportConnector:
                 yield Quarantined(
                     SOURCE, key, f"extra_cells: the row has {len(columns) + extra} cells, the header {len(columns)}",
                     record, window.last_day,
+                )
+                continue
+            if any(_NOT_UTF8.search(text) for text in (*record.keys(), *record.values()) if isinstance(text, str)):
+                yield Quarantined(
+                    SOURCE, key, "not_utf8: the row holds bytes that are not UTF-8; export it from Notion again, or "
+                    "save the CSV as UTF-8", {c: v for c, v in record.items()}, window.last_day,
                 )
                 continue
             flat = {column: (value.strip() or None) if isinstance(value, str) else value for column, value in record.items()}

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from se_pipeline.connectors.jsonfile import parse_json
+from se_pipeline.connectors.jsonfile import UnreadableItem, parse_json_items
 from se_pipeline.connectors.slack.records import (
     CHANNELS,
     MESSAGES,
@@ -123,14 +123,11 @@ def _read_list(files: _ExportFiles, name: str, required: bool) -> list[Any]:
             raise SourceError(f"{files.where(name)} is missing: this does not look like a Slack workspace export")
         return []
     try:
-        data = parse_json(files.read(name))
+        return parse_json_items(files.read(name))
     except DamagedFile as exc:
         raise SourceError(f"{files.where(name)} is {exc}") from None
     except ValueError as exc:
-        raise SourceError(f"{files.where(name)} is not valid JSON ({exc}); re-export the workspace") from None
-    if not isinstance(data, list):
-        raise SourceError(f"{files.where(name)} should hold a JSON list")
-    return data
+        raise SourceError(f"{files.where(name)} should hold a JSON list, and does not ({exc}); re-export the workspace") from None
 
 
 def _checked(
@@ -138,7 +135,7 @@ def _checked(
 ) -> Iterator[dict[str, Any] | Quarantined]:
     """Each entry of a list file, or a Quarantined saying what is wrong with it (a wrong type, no id)."""
     for index, item in enumerate(items):
-        reason = problem(item)
+        reason = f"bad_json: {item}" if isinstance(item, UnreadableItem) else problem(item)
         if reason:
             yield Quarantined("slack", f"{files.where(name)}:[{index}]", reason, item, day)
         else:
@@ -215,9 +212,7 @@ class SlackExportConnector:
         # problems are reported by the run for its own day, so they are not reported twice.
         report = window.first_day <= day <= window.last_day
         try:
-            messages = parse_json(files.read(name))
-            if not isinstance(messages, list):
-                raise ValueError("expected a JSON list of messages")
+            messages = parse_json_items(files.read(name))
         except DamagedFile as exc:
             if report:
                 yield Quarantined("slack", where, f"damaged: {exc}", None, day)
@@ -228,6 +223,8 @@ class SlackExportConnector:
             return
         for index, message in enumerate(messages):
             try:
+                if isinstance(message, UnreadableItem):
+                    raise BadMessage(f"bad_json: {message}")
                 if not isinstance(message, dict):
                     raise BadMessage("bad_message: not a JSON object")
                 row = message_row(message, conv, directory, self.workspace, window)
