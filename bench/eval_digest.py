@@ -57,7 +57,8 @@ SUMMARY = re.compile(
     r"to-know (?P<know_found>\d+)/(?P<know_total>\d+), headers (?P<headers_ok>\d+)/(?P<headers_total>\d+), "
     r"uncertain (?P<uncertain_ok>\d+)/(?P<uncertain_total>\d+), violations (?P<violations>\d+)$"
 )
-LINK = re.compile(r"\]\((?:https?|file|mailto):[^)\s]+\)")  # a Markdown link to a source (usage data cites a file)
+# A Markdown link to a source, or a usage fact's citation of its file (shown as text: file: is never a live link)
+LINK = re.compile(r"\]\((?:https?|mailto):[^)\s]+\)|usage data: file:\S+")
 OVERFLOW = re.compile(r"^…and \d+ more")  # the section's overflow line: a query, not a bullet
 
 

@@ -31,14 +31,14 @@ from se_pipeline.connectors.notion import NotionExportConnector
 from se_pipeline.connectors.slack import SlackExportConnector
 from se_pipeline.connectors.usage import UsageFileConnector
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse import load_records
+from se_pipeline.warehouse import stage_records
 from se_pipeline.window import Window
 
 TZ = ZoneInfo("Europe/Berlin")
 DAY = dt.date(2026, 3, 11)
 WINDOW = Window.for_day(DAY, TZ)
 FUZZ = settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "20")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
     derandomize=not os.environ.get("FUZZ_EXAMPLES"),  # CI: the same examples every run
@@ -78,19 +78,19 @@ json_values = st.recursive(
 
 
 def load(connector, window: Window = WINDOW) -> tuple[dict[str, int], list[tuple[str, str]]] | None:
-    """What the real loader stored: rows per table and (key, reason) of the quarantine; None after a
-    SourceError (allowed: it is one line naming what to fix)."""
-    con = duckdb.connect()
+    """What the real loader staged (the insert every load goes through): rows per table and (key, reason)
+    of the quarantine; None after a SourceError (allowed: it is one line naming what to fix)."""
     with tempfile.TemporaryDirectory() as scratch:
         try:
-            report = load_records(con, connector.source, connector.tables, window, connector.extract(window), Path(scratch))
+            staged = stage_records(connector.source, connector.tables, window, connector.extract(window), Path(scratch))
         except SourceError as exc:
             assert "\n" not in str(exc) and "Traceback" not in str(exc)
             return None
-    quarantined = con.execute("SELECT record_key, reason FROM quarantine").fetchall()
-    assert report.quarantined == len(quarantined)  # the count told is the rows stored
+        with duckdb.connect(str(staged.path), read_only=True) as con:
+            quarantined = con.execute("SELECT record_key, reason FROM quarantine").fetchall()
+    assert staged.report.quarantined == len(quarantined)  # the count told is the rows stored
     assert all(re.match(r"[a-z][a-z0-9_]*: ", reason) for _, reason in quarantined), quarantined  # a class, then why
-    return dict(report.rows), quarantined
+    return dict(staged.report.rows), quarantined
 
 
 # ---- Slack export -----------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def test_fuzz_mbox_headers(headers, body):
 
 
 @FUZZ
-@given(depth=st.integers(0, 6) | st.integers(1000, 1500), width=st.integers(1, 3),
+@given(depth=st.sampled_from([0, 1, 2, 3, 5, 8, 1200]), width=st.integers(1, 3),
        kinds=st.lists(st.sampled_from([b"text/plain", b"text/html", b"multipart/mixed", b"multipart/alternative",
                                        b"text/calendar", b"message/rfc822", b"application/pdf", b"x/\xff"]), min_size=1, max_size=3),
        charset=st.sampled_from([b"utf-8", b"iso-8859-1", b"bogus-8", b"utf-16", b"", b"\xfe"]),

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from se_pipeline.render import DigestItem, render_html, render_markdown
-from se_pipeline.render.html import IndexEntry, render_index, safe_href
+from se_pipeline.render.html import IndexEntry, render_index
+from se_pipeline.render.links import safe_href
 
 DAY = dt.date(2026, 3, 4)
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -138,3 +139,26 @@ def test_the_page_renders_in_headless_chromium_with_message_text_inert(tmp_path)
                            capture_output=True, text=True, timeout=120)
     assert taken.returncode == 0, taken.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+HOSTILE_LINKS = ["javascript:alert(8)//www.notion.so/p1", "https://calls.example/c1)[Slack](javascript:alert(1)",
+           "file:///srv/usage.csv#account=northwind&from=2026-03-01&to=2026-03-04"]
+
+
+def test_a_link_from_source_data_is_live_only_when_http_or_mailto_in_markdown():
+    line = item("know", "Stage moved to Proposal", link=HOSTILE_LINKS[0], links=HOSTILE_LINKS[1:])
+    markdown = render_markdown([line], "Sam Roe", "sam", DAY)
+    bullet = next(b for b in markdown.splitlines() if b.startswith("- Stage moved"))
+    targets = re.findall(r"\]\(([^)]*)\)", bullet)
+    # one live link: the http one, whose ")" can no longer end it early and smuggle a second link in
+    assert targets == ["https://calls.example/c1%29[Slack]%28javascript:alert%281%29"]
+    assert "Notion: javascript:alert(8)//www.notion.so/p1" in bullet  # shown as text
+    assert "usage data: file:///srv/usage.csv#account=northwind" in bullet
+
+
+def test_a_link_that_is_not_http_or_mailto_is_text_in_html():
+    line = item("know", "Stage moved to Proposal", link=HOSTILE_LINKS[0], links=[HOSTILE_LINKS[2]])
+    parsed = Elements(render_html([line], "Sam Roe", DAY))
+    assert [a for t, a in parsed.tags if t == "a" and "javascript" in a.get("href", "")] == []
+    text = "".join(parsed.text)
+    assert "javascript:alert(8)//www.notion.so/p1" in text and "file:///srv/usage.csv" in text

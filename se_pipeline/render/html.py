@@ -12,27 +12,15 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, Undefined, select_autoescape
 
 from se_pipeline.render.items import DigestItem
-from se_pipeline.render.markdown import overflow_query, source_label
+from se_pipeline.render.links import safe_href, source_label
+from se_pipeline.render.markdown import overflow_query
 
-SAFE_SCHEMES = ("http", "https", "mailto")
 # Owed things first: what the SE must do, then what they should know; the TLDR heads the card.
 CARD_SECTIONS = (("todo", "You owe"), ("know", "Things to know"))
-
-
-def safe_href(link: object) -> str | None:
-    """The link if a browser would open it as a page or a mail (never javascript:, data:, …)."""
-    if not isinstance(link, str) or not link.strip():
-        return None
-    try:
-        scheme = urlsplit(link.strip()).scheme.lower()
-    except ValueError:
-        return None
-    return link.strip() if scheme in SAFE_SCHEMES else None
 
 
 @dataclass

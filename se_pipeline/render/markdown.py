@@ -12,35 +12,26 @@ import re
 from collections.abc import Iterable
 
 from se_pipeline.render.items import DigestItem
+from se_pipeline.render.links import markdown_target, safe_href, source_label
 
 SECTION_TITLES = (("tldr", "TLDR"), ("todo", "Todo"), ("know", "Things to know"))
-_LINK_LABEL = {
-    "slack.com": "Slack",
-    "mail.google.com": "email",
-    "notion.so": "Notion",
-    "notion.site": "Notion",
-    "gong.io": "call",
-    "file://": "usage data",  # usage facts cite the usage file (analysis/usage_facts.py usage_link)
-}
-
-
-def source_label(link: str) -> str:
-    for host, label in _LINK_LABEL.items():
-        if host in link:
-            return label
-    return "source"
-
-
 def _escape(text: str) -> str:
     # Message text must not turn into Markdown links, images or HTML when rendered.
     text = re.sub(r"\s+", " ", text).strip()
     return re.sub(r"([\\`\[\]<>])", r"\\\1", text)
 
 
+def _citation(link: str) -> str:
+    href = safe_href(link)
+    if href is None:  # not http(s) or mailto: shown as text, never a live link
+        return f"{source_label(link)}: {_escape(link)}"
+    return f"[{source_label(href)}]({markdown_target(href)})"
+
+
 def _bullet(item: DigestItem) -> str:
     line = f"- {_escape(item.text)}"
     if item.link and item.section != "tldr":
-        line += " (" + ", ".join(f"[{source_label(link)}]({link})" for link in [item.link, *item.links]) + ")"
+        line += " (" + ", ".join(_citation(link) for link in [item.link, *item.links]) + ")"
     return line
 
 
