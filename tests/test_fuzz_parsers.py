@@ -154,7 +154,17 @@ GOOD_MAIL = (b"From: Jonas Berg <jonas@vossberg.example>\nTo: Hanna Roth <hanna@
 header_names = st.sampled_from([b"From", b"To", b"Cc", b"Subject", b"Date", b"Message-ID", b"Content-Type",
                                 b"Content-Transfer-Encoding", b"References", b"In-Reply-To", b"X-Gmail-Labels",
                                 b"Auto-Submitted", b"List-Unsubscribe", b"Content-Disposition"])
-header_bytes = st.binary(max_size=60).map(lambda b: b.replace(b"\n", b" ").replace(b"\r", b" "))
+raw = st.binary(max_size=30).map(lambda b: b.replace(b"\n", b" ").replace(b"\r", b" "))
+# Values shaped like what mail carries, so the parsers get past the first byte: a display name of raw
+# 8-bit bytes before an address, encoded words with any charset and payload, address groups, dates.
+header_bytes = raw | st.builds(
+    lambda name, addr: name + b" <" + addr + b">", raw, st.sampled_from([b"jonas@vossberg.example", b"", b"@", b"a@b@c"])
+) | st.builds(
+    lambda charset, kind, text: b"=?" + charset + b"?" + kind + b"?" + text + b"?=",
+    st.sampled_from([b"utf-8", b"iso-8859-1", b"bogus", b"utf-16", b""]), st.sampled_from([b"b", b"q", b"x"]), raw,
+) | st.builds(lambda a, b: b"team: " + a + b", " + b + b";", raw, raw) | st.sampled_from(
+    [b"Wed, 31 Feb 2026 25:61:00 +9999", b"undisclosed-recipients:;", b"\xff\xfe", b"<>"]
+)
 
 
 def mail_with(headers: list[tuple[bytes, bytes]], body: bytes) -> bytes:
