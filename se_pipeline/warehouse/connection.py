@@ -74,6 +74,29 @@ def lock_holder(exc: duckdb.Error) -> str:
     return f"PID {pid} ({command})"
 
 
+def damaged(database: str, exc: duckdb.Error) -> SePipelineError:
+    """One line for a warehouse file DuckDB cannot open (cut short by a full disk or a copy, overwritten):
+    which file, what DuckDB said, and how to get it back."""
+    said = " ".join(str(exc).split())[:200]
+    snapshot = snapshot_path(database)
+    restore = f"restore it from a backup or from the snapshot {snapshot}" if snapshot.exists() else "restore it from a backup"
+    return SePipelineError(
+        f"the warehouse {database} is damaged and cannot be opened ({said}): {restore}, or move it aside and "
+        "rebuild it with `se-pipeline backfill --start <start_date> --end <last day>`"
+    )
+
+
+def _open(database: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect; a file that is no readable DuckDB database is a SePipelineError (lock errors pass)."""
+    try:
+        return duckdb.connect(database, read_only=read_only, config=_CONFIG)
+    except duckdb.Error as exc:
+        if _is_lock_error(exc) or not isinstance(exc, (duckdb.IOException, duckdb.SerializationException,
+                                                            duckdb.InternalException, duckdb.InvalidInputException)):
+            raise
+        raise damaged(database, exc) from None
+
+
 def _connect_waiting(database: str, read_only: bool, wait_seconds: float, on_wait) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, retrying while another process holds the lock; on_wait(holder) is called once."""
     deadline = time.monotonic() + wait_seconds
@@ -81,7 +104,7 @@ def _connect_waiting(database: str, read_only: bool, wait_seconds: float, on_wai
     told = False
     while True:
         try:
-            return duckdb.connect(database, read_only=read_only, config=_CONFIG)
+            return _open(database, read_only)
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 raise
@@ -146,7 +169,7 @@ def publish_snapshot(database: str) -> Path | None:
 
 def _try_live(database: str) -> duckdb.DuckDBPyConnection | None:
     try:
-        return duckdb.connect(database, read_only=True, config=_CONFIG)
+        return _open(database, read_only=True)
     except duckdb.Error as exc:
         if _is_lock_error(exc):
             return None
@@ -169,7 +192,7 @@ def read_only_connection(database: str, wait_seconds: float = READER_WAIT_SECOND
         if con is None and snapshot.exists():
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(snapshot.stat().st_mtime))
             print(f"a run is writing to {database}: reading the snapshot its last run published ({stamp})", file=sys.stderr)
-            con = duckdb.connect(str(snapshot), read_only=True, config=_CONFIG)
+            con = _open(str(snapshot), read_only=True)
         elif con is None:
 
             def told(holder: str) -> None:
