@@ -11,6 +11,7 @@ from dagster import ConfigurableResource, InitResourceContext
 from pydantic import Field, PrivateAttr
 
 from se_pipeline import interrupt, warehouse
+from se_pipeline_assets.recovery import recover_dead_runs, tag_with_this_process
 from se_pipeline.config import CONFIG_ENV, Settings
 from se_pipeline.runtime import load_runtime_settings
 
@@ -37,6 +38,15 @@ class WarehouseResource(ConfigurableResource):
         self._opened = True
         with warehouse.connect(self.database) as con:
             yield con
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        # Before any step of this run claims a slot of the warehouse pool: runs killed earlier give theirs back.
+        if context.instance is None or context.run_id is None:
+            return
+        tag_with_this_process(context.instance, context.run_id)
+        for line in recover_dead_runs(context.instance, context.run_id):
+            if context.log is not None:
+                context.log.warning(line)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         # Once per run with the in-process executor (per step with others): readers then see whole runs.

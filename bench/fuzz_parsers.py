@@ -13,6 +13,7 @@ two checkouts to compare (PYTHONPATH=<checkout>:<this checkout> python bench/fuz
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import traceback
@@ -20,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
+os.environ.setdefault("FUZZ_EXAMPLES", "1")  # the fuzzers' long-run strategies (MIME trees 1,200 deep too)
 
 from tests import test_fuzz_parsers as fuzzers  # noqa: E402  (after the path is set)
 

@@ -156,7 +156,7 @@ by_channel AS (
     FROM unioned u
     JOIN customers c ON list_contains(c.aliases, u.channel_token) OR c.customer_key = u.channel_token
     WHERE u.channel_token IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY u.activity_id ORDER BY length(c.customer_key)) = 1
+    QUALIFY row_number() OVER (PARTITION BY u.activity_id ORDER BY length(c.customer_key), c.customer_key) = 1
 ),
 by_domain AS (
     SELECT u.activity_id, c.customer
@@ -200,8 +200,9 @@ resolved AS (
     LEFT JOIN by_name nm USING (activity_id)
 ),
 channel_se AS (
-    -- For customers without an owning SE: the SE in a DM, else the SE who writes most in that channel.
-    SELECT channel_id, arg_max(se_id, (in_dm, n)) AS se_id
+    -- For customers without an owning SE: the SE in a DM, else the SE who writes most in that channel;
+    -- between SEs who write as much, the first by id (every tie is broken the same way on every run).
+    SELECT channel_id, arg_min(se_id, (NOT in_dm, -n, se_id)) AS se_id
     FROM (
         SELECT m.channel_id, se.id AS se_id, FALSE AS in_dm, count(*) AS n
         FROM raw_slack_messages m JOIN config_sales_engineers se ON se.slack_user_id = m.user_id

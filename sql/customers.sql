@@ -11,8 +11,8 @@ WITH named AS (
         customer,
         2,
         []::VARCHAR[],
-        coalesce(list(DISTINCT domain) FILTER (WHERE domain IS NOT NULL), []),
-        coalesce(list(DISTINCT workspace_id) FILTER (WHERE workspace_id IS NOT NULL), [])
+        coalesce(list(DISTINCT domain ORDER BY domain) FILTER (WHERE domain IS NOT NULL), []),
+        coalesce(list(DISTINCT workspace_id ORDER BY workspace_id) FILTER (WHERE workspace_id IS NOT NULL), [])
     FROM opportunities
     WHERE customer IS NOT NULL
     GROUP BY customer
@@ -22,9 +22,10 @@ known AS (
     SELECT
         account_key(customer) AS customer_key,
         arg_min(customer, (priority, customer)) AS customer,
-        flatten(list(aliases)) AS aliases,
-        flatten(list(domains)) AS domains,
-        flatten(list(workspace_ids)) AS workspace_ids
+        -- lists in one order on every run: the configured values first
+        flatten(list(aliases ORDER BY priority, customer)) AS aliases,
+        flatten(list(domains ORDER BY priority, customer)) AS domains,
+        flatten(list(workspace_ids ORDER BY priority, customer)) AS workspace_ids
     FROM named
     WHERE account_key(customer) <> ''
     GROUP BY ALL
@@ -59,7 +60,7 @@ ext_domains AS (
     -- External people who write in a customer's ext- channel show that customer's email domain.
     SELECT
         coalesce(tm.customer_key, channel_customer_token(c.name)) AS customer_key,
-        list(DISTINCT email_domain(u.email)) AS domains
+        list(DISTINCT email_domain(u.email) ORDER BY email_domain(u.email)) AS domains
     FROM raw_slack_channels c
     JOIN raw_slack_messages m ON m.channel_id = c.channel_id
     JOIN raw_slack_users u ON u.user_id = m.user_id
@@ -70,8 +71,9 @@ ext_domains AS (
     GROUP BY ALL
 ),
 mailbox_owner AS (
-    -- A customer with no opportunity belongs to the SE whose mailbox holds the most mail with its domains.
-    SELECT a.customer_key, arg_max(g.se_id, g.n) AS se_id
+    -- A customer with no opportunity belongs to the SE whose mailbox holds the most mail with its domains
+    -- (between mailboxes that hold as much, the first SE by id).
+    SELECT a.customer_key, arg_min(g.se_id, (-g.n, g.se_id)) AS se_id
     FROM all_customers a
     JOIN (
         SELECT se_id, email_domain(address) AS domain, count(*) AS n
@@ -82,7 +84,7 @@ mailbox_owner AS (
     GROUP BY ALL
 ),
 opportunity_owner AS (
-    SELECT customer_key, arg_max(se_id, is_active::INT * 1e12 + epoch(coalesce(last_edited_time, now()))) AS se_id
+    SELECT customer_key, arg_max(se_id, (is_active, coalesce(last_edited_time, 'infinity'::TIMESTAMPTZ), page_id)) AS se_id
     FROM opportunities
     WHERE se_id IS NOT NULL
     GROUP BY ALL
@@ -108,9 +110,10 @@ header AS (
 SELECT
     a.customer,
     a.customer_key,
-    list_distinct(list_concat(a.aliases, channel_tokens_of.tokens)) AS aliases,
-    list_distinct(list_filter(list_concat(a.domains, coalesce(e.domains, [])), lambda d: d IS NOT NULL)) AS domains,
-    list_distinct(list_filter(a.workspace_ids, lambda w: w IS NOT NULL AND trim(w) <> '')) AS workspace_ids,
+    -- list_distinct keeps no order: each list is sorted, so a run writes the same bytes as the last
+    list_sort(list_distinct(list_concat(a.aliases, channel_tokens_of.tokens))) AS aliases,
+    list_sort(list_distinct(list_filter(list_concat(a.domains, coalesce(e.domains, [])), lambda d: d IS NOT NULL))) AS domains,
+    list_sort(list_distinct(list_filter(a.workspace_ids, lambda w: w IS NOT NULL AND trim(w) <> ''))) AS workspace_ids,
     h.customer_key IS NOT NULL AS has_opportunity,
     coalesce(h.has_active_opportunity, FALSE) AS has_active_opportunity,
     h.customer_key IS NULL AS is_new,
@@ -129,5 +132,5 @@ LEFT JOIN opportunity_owner ow USING (customer_key)
 LEFT JOIN mailbox_owner mo USING (customer_key)
 LEFT JOIN header h USING (customer_key)
 LEFT JOIN (
-    SELECT customer_key, list(token) AS tokens FROM token_match GROUP BY ALL
+    SELECT customer_key, list(token ORDER BY token) AS tokens FROM token_match GROUP BY ALL
 ) channel_tokens_of USING (customer_key)

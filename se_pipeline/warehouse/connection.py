@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 
 from se_pipeline.errors import SePipelineError
+from se_pipeline.processes import owned_name, remove_orphans
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +160,8 @@ def publish_snapshot(database: str) -> Path | None:
         return None
     target = snapshot_path(database)
     target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    remove_orphans(target.parent)  # a copy a killed run left half written
+    scratch = target.with_name(owned_name(f".{target.name}", "tmp"))
     with connect(database) as con:
         con.execute("CHECKPOINT")  # everything committed is in the main file, none in the WAL
         shutil.copyfile(database, scratch)

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from se_pipeline.processes import owned_name, remove_orphans
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import RAW_TABLES, ensure_tables
 from se_pipeline.window import Window
@@ -209,7 +210,8 @@ def stage_records(
     write lock is then held only for the short commit.
     """
     staging_dir.mkdir(parents=True, exist_ok=True)
-    path = staging_dir / f"{source}-{window.first_day}-{window.last_day}-{uuid.uuid4().hex[:8]}.duckdb"
+    remove_orphans(staging_dir)  # what a killed run staged and never committed
+    path = staging_dir / owned_name(f"{source}-{window.first_day}-{window.last_day}-{uuid.uuid4().hex[:8]}", "duckdb")
     staged = StagedLoad(path, source, tuple(tables), window, LoadReport())
     try:
         with duckdb.connect(str(path)) as con:
