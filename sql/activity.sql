@@ -199,21 +199,33 @@ resolved AS (
     LEFT JOIN by_domain d USING (activity_id)
     LEFT JOIN by_name nm USING (activity_id)
 ),
+window_days AS (
+    SELECT DISTINCT activity_date AS day FROM resolved
+),
+se_posts AS (
+    SELECT m.channel_id, se.id AS se_id, m.partition_date, count(*) AS n
+    FROM raw_slack_messages m JOIN config_sales_engineers se ON se.slack_user_id = m.user_id
+    WHERE m.partition_date <= $last_day
+    GROUP BY ALL
+),
 channel_se AS (
     -- For customers without an owning SE: the SE in a DM, else the SE who writes most in that channel;
     -- between SEs who write as much, the first by id (every tie is broken the same way on every run).
-    SELECT channel_id, arg_min(se_id, (NOT in_dm, -n, se_id)) AS se_id
+    -- Counted as of each day, from that day's messages and earlier ones: a day's rows are the same
+    -- whichever later days were loaded before or with it.
+    SELECT channel_id, day, arg_min(se_id, (NOT in_dm, -n, se_id)) AS se_id
     FROM (
-        SELECT m.channel_id, se.id AS se_id, FALSE AS in_dm, count(*) AS n
-        FROM raw_slack_messages m JOIN config_sales_engineers se ON se.slack_user_id = m.user_id
+        SELECT p.channel_id, d.day, p.se_id, FALSE AS in_dm, sum(p.n) AS n
+        FROM se_posts p JOIN window_days d ON p.partition_date <= d.day
         GROUP BY ALL
         UNION ALL
-        SELECT c.channel_id, se.id, TRUE, 0
+        SELECT c.channel_id, d.day, se.id, TRUE, 0
         FROM raw_slack_channels c, unnest(c.members) AS u(member)
         JOIN config_sales_engineers se ON se.slack_user_id = u.member
+        CROSS JOIN window_days d
         WHERE c.channel_type IN ('im', 'mpim')
     )
-    GROUP BY channel_id
+    GROUP BY channel_id, day
 ),
 with_se AS (
     SELECT
@@ -226,7 +238,7 @@ with_se AS (
         END AS se_id
     FROM resolved r
     LEFT JOIN customers c ON c.customer = r.customer
-    LEFT JOIN channel_se cs ON cs.channel_id = r.channel_id
+    LEFT JOIN channel_se cs ON cs.channel_id = r.channel_id AND cs.day = r.activity_date
     -- One row per email even when several SEs' mailboxes hold it.
     QUALIFY row_number() OVER (
         PARTITION BY r.activity_id

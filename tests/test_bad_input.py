@@ -240,7 +240,8 @@ def test_notion_rows_without_a_title_with_a_bad_date_or_extra_cells_are_quaranti
     assert [(q.key, q.reason.split(":")[0]) for q in quarantined] == [
         (f"{path}:3", "no_title"), (f"{path}:4", "bad_date"), (f"{path}:5", "extra_cells"), (str(page), "not_utf8"),
     ]  # fmt: skip
-    assert rows["raw_notion_opportunities"] == 10 - 3  # Hooli's row loads without its page's blocks
+    # Hooli's row loads without its page's blocks; the snapshot is stored for each day of the window
+    assert rows["raw_notion_opportunities"] == (10 - 3) * len(WINDOW.days)
 
 
 @pytest.mark.parametrize(
@@ -273,7 +274,7 @@ def test_a_notion_csv_row_in_latin1_is_quarantined_saying_so_and_the_others_load
     rows, quarantined = extract(NotionExportConnector(path, ["Won"]))
     [row] = quarantined
     assert row.key.endswith(":2") and row.reason.startswith("not_utf8: ") and "save the CSV as UTF-8" in row.reason
-    assert rows["raw_notion_opportunities"] == 10 - 1
+    assert rows["raw_notion_opportunities"] == (10 - 1) * len(WINDOW.days)
 
 
 def test_notion_database_id_that_is_no_id_is_a_config_mistake_before_any_request(monkeypatch):

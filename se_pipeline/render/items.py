@@ -81,6 +81,9 @@ def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.da
         LEFT JOIN activity src ON src.activity_id = s.activity_ids[1]
         WHERE list_contains($se_ids, s.se_id)
           AND s.raised_at < $day_end
+          -- nothing of a later day (a silence counted up to then): the day's digest is the same
+          -- whichever later days were loaded with it
+          AND s.activity_date <= $day
           AND (
               s.activity_date = $day
               OR (s.owed AND s.relevance = 'include' AND s.activity_date >= $since

@@ -35,6 +35,7 @@ from se_pipeline.connectors.notion.rows import (
     block_text,
     comment_records,
     opportunity_row,
+    snapshot_on_each_day,
 )
 from se_pipeline.connectors.notion.schema import PropertyMapping, map_properties
 from se_pipeline.warehouse.loader import Quarantined, Rows
@@ -81,7 +82,7 @@ class NotionApiConnector:
         return self.database.calls
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
-        return self.database.reading(self._extract(window))
+        return snapshot_on_each_day(self.database.reading(self._extract(window)), window)
 
     def property_mapping(self, database: dict[str, Any] | None = None) -> PropertyMapping:
         """Which property holds each field, from the database's schema (doctor shows it); `database`:

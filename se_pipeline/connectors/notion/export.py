@@ -37,6 +37,7 @@ from se_pipeline.connectors.notion.rows import (
     dashed_id,
     opportunity_row,
     page_url,
+    snapshot_on_each_day,
 )
 from se_pipeline.connectors.notion.schema import TEXT, PropertyMapping, map_properties
 from se_pipeline.errors import SourceError
@@ -188,6 +189,9 @@ class NotionExportConnector:
         return csv.DictReader(io.StringIO(files.read_text(csv_name, errors="surrogateescape"), newline=""))
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
+        return snapshot_on_each_day(self._extract(window), window)
+
+    def _extract(self, window: Window) -> Iterator[Rows | Quarantined]:
         files = _ExportFiles(self.path)
         csv_name = _find_csv(files)
         pages = _page_files(files, csv_name)

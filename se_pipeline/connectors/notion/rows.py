@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from se_pipeline.connectors.notion.properties import OpportunityFields, rich_text
-from se_pipeline.warehouse.loader import Quarantined
+from se_pipeline.warehouse.loader import Quarantined, Rows
 from se_pipeline.window import Window
 
 SOURCE = "notion"
@@ -200,3 +200,15 @@ def _author(comment: _Comment, author: AuthorLookup) -> tuple[str | None, str | 
     email = email or comment.created_by_email
     # With no user capability the id is all there is: better than nothing for the reader.
     return name or user_id, email
+
+
+def snapshot_on_each_day(records: Iterable[Rows | Quarantined], window: Window) -> Iterator[Rows | Quarantined]:
+    """The database as read, stored as the snapshot of every day of the window (the connectors date it
+    on the window's last day): a run over seven days then stores what seven one-day runs store, so the
+    tables do not depend on how a backfill was cut into runs."""
+    for record in records:
+        if isinstance(record, Rows) and record.table in (OPPORTUNITIES, BLOCKS):
+            for day in window.days:  # a page per day: pages stay as small as the connector made them
+                yield Rows(record.table, [{**row, "partition_date": day} for row in record.rows])
+        else:
+            yield record
