@@ -81,3 +81,22 @@ def test_the_same_days_give_the_same_tables_and_digests_however_the_runs_are_cut
     assert differing == [], {t: (sorted(set(tables.get(t, [])) - set(expected_tables.get(t, [])))[:2],
                                  sorted(set(expected_tables.get(t, [])) - set(tables.get(t, [])))[:2]) for t in differing}
     assert [f for f in sorted(set(files) | set(expected_files)) if files.get(f) != expected_files.get(f)] == []
+
+
+def test_two_ses_who_write_as_much_in_a_channel_give_it_to_the_first_by_id_on_every_run(tmp_path):
+    folder = tmp_path / "tie"
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns(".se_pipeline*"))
+    settings = load_settings(folder / "config.yaml")
+    settings.home.mkdir(parents=True)
+    day = Window.for_day(LAST, settings.tz)
+    owners = set()
+    with duckdb.connect(str(settings.home / "warehouse.duckdb")) as con:
+        for _ in range(3):  # each run replaces the day: the owner must not flip between identical runs
+            run(con, settings, day)
+            posts = con.execute("""
+                SELECT se.id, count(*) FROM raw_slack_messages m JOIN config_sales_engineers se ON se.slack_user_id = m.user_id
+                WHERE m.channel_name = 'se-team' GROUP BY ALL ORDER BY 1""").fetchall()
+            owners |= {se for (se,) in con.execute(
+                "SELECT DISTINCT se_id FROM activity WHERE channel = 'se-team' AND activity_date = ?", [LAST]).fetchall()}
+    assert posts == [("alice", 1), ("carmen", 1)]  # a tie
+    assert owners == {"alice"}
