@@ -246,7 +246,9 @@ class NotionSession:
                 return f"only the property {proposal.property!r} may change"
             return None if body == change.body else "the request is not the change that was confirmed"
 
-        return WriteAllowance(f"{change.method} /{change.path}", exactly, f"proposal {proposal.proposal_id}")
+        # The operation comes from the proposal, never from the planned request.
+        operation = {CREATE: "POST /pages", COMMENT: "POST /comments"}.get(proposal.action, f"PATCH /pages/{proposal.page_id}")
+        return WriteAllowance(operation, exactly, f"proposal {proposal.proposal_id}")
 
     def _call(self, what: str, call: Callable[[], Any]) -> Any:
         try:
