@@ -219,8 +219,9 @@ class FakeGmailServer:
             return self._get(mailbox, _MESSAGE.match(path).group(2), query)
         if operation == "send":
             raw = json.loads(body or b"{}").get("raw", "")
+            sender = self._mailbox_token(headers)
             with self._lock:
-                self.sent.append((self._mailbox_token(headers), base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))))
+                self.sent.append((sender, base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))))
                 sent_id = f"sent-{len(self.sent)}"
             return 200, {}, json.dumps({"id": sent_id, "threadId": sent_id, "labelIds": ["SENT"]}).encode()
         if operation == "labels":
