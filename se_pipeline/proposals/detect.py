@@ -21,8 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -42,6 +42,7 @@ from se_pipeline.warehouse.schema import table_exists
 from se_pipeline.window import Window
 
 COMMENT_LINES = 6
+T = TypeVar("T")
 _WRITABLE_TEXT = {"title", "rich_text", "select", "status", "text"}  # a new page's account property
 
 # A legal-topic signal's term (rule:legal_term:<term>) says which phase began.
@@ -136,7 +137,16 @@ class _ToolReader:
         self.con = con
         self.mail = mail_facts(con, window.first_day)
 
-    def message(self, activity_id: str):
+    def parsed(self, signals: list[dict], rule: str, parse: Callable[[Any], T | None]) -> Iterator[tuple[dict, T]]:
+        """(signal, what `parse` reads in its tool message) for the signals raised by `rule`."""
+        for signal in signals:
+            if str(signal["evidence"]).startswith(rule):
+                message = self._message(signal["activity_ids"][0])
+                found = parse(message) if message else None
+                if found is not None:
+                    yield signal, found
+
+    def _message(self, activity_id: str):
         frame = self.con.execute("SELECT * FROM activity WHERE activity_id = ?", [activity_id]).df()
         if frame.empty:
             return None
@@ -190,13 +200,7 @@ def _update(opportunity: Opportunity, field_name: str, value: str, *, kind: str,
 
 def _crm_changes(signals: list[dict], book: OpportunityBook, reader: _ToolReader) -> Iterator[Proposal]:
     """A CRM says a field changed: the same change for this database, where it differs."""
-    for signal in signals:
-        if not str(signal["evidence"]).startswith("rule:crm_update:"):
-            continue
-        message = reader.message(signal["activity_ids"][0])
-        update = crm.parse(message) if message else None
-        if update is None:
-            continue
+    for signal, update in reader.parsed(signals, "rule:crm_update:", crm.parse):
         opportunity = book.page_for(signal["customer"], signal["se_id"], record=update.record)
         if opportunity is None:
             continue
@@ -351,12 +355,8 @@ def _money(written: str) -> str | None:
 
 def _recap_next_steps(signals: list[dict], book: OpportunityBook, reader: _ToolReader) -> Iterator[Proposal]:
     """The next steps a call agreed, for the opportunity's Next Step property (when it has one)."""
-    for signal in signals:
-        if not str(signal["evidence"]).startswith("rule:call_recap:"):
-            continue
-        message = reader.message(signal["activity_ids"][0])
-        recap = recaps.parse(message) if message else None
-        opportunity = book.page_for(signal["customer"], signal["se_id"], _words(signal)) if recap and recap.next_steps else None
+    for signal, recap in reader.parsed(signals, "rule:call_recap:", recaps.parse):
+        opportunity = book.page_for(signal["customer"], signal["se_id"], _words(signal)) if recap.next_steps else None
         if opportunity is None:
             continue
         steps = "; ".join(f"{s.owner}: {s.step}" if s.owner else s.step for s in recap.next_steps)
