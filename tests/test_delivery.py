@@ -240,7 +240,7 @@ def test_a_delivery_the_settings_cannot_make_is_named_with_its_key(tmp_path):
 
 
 def test_run_writes_the_digest_when_delivery_fails_says_so_and_delivers_once_when_run_again(tmp_path, servers, monkeypatch,
-                                                                                          capsys):
+                                                                                          capsys, cli_log_level):
     """`se-pipeline run` on the fake Slack: the DM fails (exit 2, the digest is written), then goes, once."""
     slack, _ = servers
     monkeypatch.setenv("SE_PIPELINE_CONFIG", "")

@@ -14,7 +14,7 @@ from fakes.notion_server import TOKEN, FakeNotion, date_property, people_propert
 from se_pipeline.analysis import refresh_signals
 from se_pipeline.cli import main as cli
 from se_pipeline.config import NotionApi, NotionExport, SalesEngineer, Settings, Sources
-from se_pipeline.connectors.notion import from_settings
+from se_pipeline.connectors.notion import NotionApiConnector, from_settings
 from se_pipeline.errors import SePipelineError, WriteRefusedError
 from se_pipeline.models import discover_models, prepare, run_model
 from se_pipeline.proposals import open_proposals, refresh_proposals
@@ -57,7 +57,9 @@ def build_warehouse(settings: Settings, tmp_path) -> None:
     window = Window.for_day(TUE, TZ)
     with connect(settings.database_path) as con:
         prepare(con, settings)
-        connector = from_settings(settings)
+        notion = settings.sources.notion
+        connector = NotionApiConnector(token=TOKEN, database_id=notion.database_id, base_url=notion.base_url,
+                                       terminal_stages=settings.terminal_stages, requests_per_second=None)
         load_records(con, "notion", connector.tables, window, connector.extract(window), staging_dir=tmp_path)
         con.executemany("INSERT INTO raw_slack_users (user_id, real_name, email) VALUES (?, ?, ?)", USERS)
         con.executemany("INSERT INTO raw_slack_channels (channel_id, name, channel_type) VALUES (?, ?, 'public')", CHANNELS)
@@ -191,7 +193,7 @@ def test_ingestion_calling_the_same_endpoints_is_refused(notion):
     assert fake.writes() == []
 
 
-def test_the_cli_shows_the_change_and_applies_it_only_after_yes(notion, monkeypatch, capsys, tmp_path):
+def test_the_cli_shows_the_change_and_applies_it_only_after_yes(notion, monkeypatch, capsys, cli_log_level, tmp_path):
     fake, settings, _ = notion
     config = tmp_path / "se-pipeline.yaml"
     config.write_text(
