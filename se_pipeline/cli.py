@@ -401,9 +401,12 @@ def cmd_apply(args: argparse.Namespace) -> None:
 def cmd_dismiss(args: argparse.Namespace) -> None:
     from se_pipeline.config import load_settings
     from se_pipeline.proposals import dismiss
-    from se_pipeline.warehouse import connect
+    from se_pipeline.proposals.store import find, require_open
+    from se_pipeline.warehouse import connect, read_only_connection
 
     settings = load_settings(_config_path(args))
+    with read_only_connection(settings.database_path) as con:  # a mistaken id opens nothing for writing
+        require_open(find(con, args.id))
     with connect(settings.database_path) as con:
         proposal = dismiss(con, args.id)
     print(f"dismissed proposal {proposal.proposal_id} ({proposal.describe()}); it will not be proposed again")

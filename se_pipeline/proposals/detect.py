@@ -57,7 +57,7 @@ _NOT_YET = re.compile(r"\b(not|n't|yet|once|when|after|until|till|if|before|will
 # What a customer's date is about: the end of their trial, or signing / deciding (the close date).
 _TRIAL_END = re.compile(rf"\b{_TRIAL}\b.*\b(end|ends|ending|finish\w*|wrap\w*|complete\w*|conclude\w*|extend\w*|deadline|done|run\w* (until|through|till))\b|"
                         rf"\b(end|finish|extend|wrap up|complete)\w* (the |our )?{_TRIAL}\b", re.I)
-_CLOSING = re.compile(r"\b(sign(ed|ing|ature)?|countersign\w*|close|closing|purchase order|PO|contract|decision|award\w*)\b", re.I)
+_CLOSING = re.compile(r"\b(sign(ed|ing|ature)?|countersign\w*|close|closing|purchase order|PO|decision|award\w*)\b", re.I)
 _OLD_DATE = re.compile(r"\b(instead of|from|rather than|not)\s*$", re.I)
 # A figure the customer states for the deal (not a price they pay someone else).
 _BUDGET = re.compile(r"\b(budget\w*|approved|sign[- ]?off|purchase order|PO|can (do|go (up )?to|commit)|counter[- ]?offer|"
