@@ -3,7 +3,8 @@
 Answers like the real API (shapes from the Gmail v1 reference): users.messages.list with `q`
 (after:/before: unix seconds), includeSpamTrash, maxResults, pageToken/nextPageToken, newest
 first; users.messages.get with format=raw (base64url); users.labels.list; the batch endpoint
-(multipart/mixed of application/http parts, answered part by part); an OAuth token endpoint.
+(multipart/mixed of application/http parts, answered part by part); an OAuth token endpoint;
+users.messages.send, whose mail is kept in `sent` (a delivery's one write).
 Bearer tokens select the mailbox for userId "me"; a wrong token gets 401. Failures can be
 queued per operation (429 / 403 rateLimitExceeded with Retry-After, 500). Every request that
 arrives, write or read, batch part or not, is logged in `requests`.
@@ -28,6 +29,7 @@ BATCH_PATH = "/batch/gmail/v1"
 _MESSAGES = re.compile(r"^/gmail/v1/users/([^/]+)/messages$")
 _MESSAGE = re.compile(r"^/gmail/v1/users/([^/]+)/messages/([^/]+)$")
 _LABELS = re.compile(r"^/gmail/v1/users/([^/]+)/labels$")
+_SEND = re.compile(r"^/gmail/v1/users/([^/]+)/messages/send$")
 
 
 @dataclass
@@ -67,6 +69,8 @@ def _operation(method: str, path: str) -> str:
         return "labels"
     if method == "POST" and path == BATCH_PATH:
         return "batch"
+    if method == "POST" and _SEND.match(path):
+        return "send"
     if method == "POST" and path == "/token":
         return "token"
     return f"{method} {path}"
@@ -118,6 +122,7 @@ class FakeGmailServer:
         )
         self.token_requests: list[dict[str, object]] = []  # form fields; a JWT assertion's claims decoded
         self.revoked_refresh_tokens: set[str] = set()  # refreshing these answers invalid_grant, as Google does
+        self.sent: list[tuple[str, bytes]] = []  # (mailbox token, the RFC 822 mail) of every users.messages.send
 
     # ---- lifecycle -----------------------------------------------------------------------
 
@@ -222,6 +227,13 @@ class FakeGmailServer:
             return self._list(mailbox, query)
         if operation == "get":
             return self._get(mailbox, _MESSAGE.match(path).group(2), query)
+        if operation == "send":
+            raw = json.loads(body or b"{}").get("raw", "")
+            sender = self._mailbox_token(headers)
+            with self._lock:
+                self.sent.append((sender, base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))))
+                sent_id = f"sent-{len(self.sent)}"
+            return 200, {}, json.dumps({"id": sent_id, "threadId": sent_id, "labelIds": ["SENT"]}).encode()
         if operation == "labels":
             return (
                 200,
