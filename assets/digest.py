@@ -65,6 +65,6 @@ def digests(context: AssetExecutionContext, settings: SettingsResource, warehous
 
 def _run_start(context: AssetExecutionContext) -> dt.datetime:
     """When the run started: what it re-reads was read after that, so today's digest is "as of" then."""
-    record = context.instance.get_run_record_by_id(context.run_id)
+    record = context.instance.get_run_record_by_id(context.run.run_id)
     started = record.start_time if record else None
     return dt.datetime.fromtimestamp(started, dt.timezone.utc) if started else dt.datetime.now(dt.timezone.utc)
