@@ -3,9 +3,10 @@
 Thin: each sensor asks a watcher (se_pipeline.changes and the connectors' changes modules) what
 changed since its cursor, then asks for one run per affected day of the `daily_digest` job, with
 only that source's raw asset and its downstream core and digest assets selected; never a reload of
-history. Run keys name the day and the exact changes, so one change never starts two runs, and a
-day whose run is still queued with those sources is left to it. The daily schedule stays the
-safety net. All are off until turned on (Automation in the UI).
+history. Where the changes are in some channels only, the run re-reads those channels (the raw
+asset's parts_tag). Run keys name the day and the exact changes, so one change never starts two
+runs, and a day whose run is still queued to re-read as much is left to it. The daily schedule stays
+the safety net. All are off until turned on (Automation in the UI).
 
 Intervals follow each source's rate limit, leaving at least half of it to the runs the sensor starts:
 * Slack: a look costs one conversations.history call per channel (Tier 3, about 50 a minute):
@@ -33,11 +34,11 @@ from dagster import (
     sensor,
 )
 
-from se_pipeline.changes import Changes
+from se_pipeline.changes import Changes, DayChanges
 from se_pipeline.connectors.calls.pages import TABLES as CALLS_TABLES
 from se_pipeline.config import GmailApi, NotionApi, Settings, SlackApi
 from se_pipeline.errors import SePipelineError
-from se_pipeline_assets.raw import RAW_SOURCES
+from se_pipeline_assets.raw import RAW_SOURCES, parts_tag
 from se_pipeline_assets.resources import SettingsResource
 from se_pipeline_assets.schedules import DAILY_GROUPS, daily_job
 
@@ -70,12 +71,28 @@ def _cursor(context: SensorEvaluationContext) -> dict | None:
         return None
 
 
-def _queued(context: SensorEvaluationContext, day: dt.date, sources: list[str]) -> bool:
-    """Whether a run of `day` that re-reads `sources` is waiting to start: it will read these changes too."""
+def _tags(changes: DayChanges) -> dict[str, str]:
+    return {SOURCES_TAG: ",".join(changes.sources),
+            **{parts_tag(source): ",".join(parts) for source, parts in changes.parts.items()}}
+
+
+def _covers(tags: dict[str, str], changes: DayChanges) -> bool:
+    """Whether a run with `tags` re-reads everything `changes` needs (a source it reads whole covers any part)."""
+    if not set(changes.sources) <= set(tags.get(SOURCES_TAG, "").split(",")):
+        return False
+    for source in changes.sources:
+        theirs = tags.get(parts_tag(source))
+        if theirs is not None and (source not in changes.parts or not set(changes.parts[source]) <= set(theirs.split(","))):
+            return False
+    return True
+
+
+def _queued(context: SensorEvaluationContext, day: dt.date, changes: DayChanges) -> bool:
+    """Whether a run of `day` that re-reads what `changes` needs is waiting to start: it will read them too."""
     records = context.instance.get_run_records(
         RunsFilter(job_name=daily_job.name, statuses=_WAITING, tags={PARTITION_TAG: day.isoformat()})
     )
-    return any(set(sources) <= set(r.dagster_run.tags.get(SOURCES_TAG, "").split(",")) for r in records)
+    return any(_covers(r.dagster_run.tags, changes) for r in records)
 
 
 def changes_result(context: SensorEvaluationContext, settings: Settings, changes: Changes, what: str) -> SensorResult:
@@ -86,25 +103,28 @@ def changes_result(context: SensorEvaluationContext, settings: Settings, changes
     today = _now().astimezone(settings.tz).date()
     requests, waiting = [], []
     graph = context.repository_def.asset_graph
-    for day, (sources, key) in changes.by_day(settings.start_date, today).items():
-        if _queued(context, day, sources):
+    for day, needs in changes.by_day(settings.start_date, today).items():
+        if _queued(context, day, needs):
             waiting.append(day.isoformat())
             continue
         requests.append(RunRequest(
-            run_key=f"{what}:{day}:{key}",
+            run_key=f"{what}:{day}:{needs.key}",
             partition_key=day.isoformat(),
-            asset_selection=sorted(source_selection(sources).resolve(graph), key=lambda k: k.to_user_string()),
-            tags={SOURCES_TAG: ",".join(sources)},
+            asset_selection=sorted(source_selection(needs.sources).resolve(graph), key=lambda k: k.to_user_string()),
+            tags=_tags(needs),
         ))
+    spent = f" ({changes.calls} API calls)" if changes.calls else ""
     if requests:
-        context.log.info(f"{what}: new activity on {', '.join(r.partition_key for r in requests)} ({changes.calls} API calls)")
+        context.log.info(f"{what}: new activity on {', '.join(r.partition_key for r in requests)}{spent}")
         return SensorResult(run_requests=requests, cursor=cursor)
     if waiting:
         reason = f"{what}: new activity on {', '.join(waiting)}, which a queued run will read"
-    elif changes.notes and not changes.found:
+    elif changes.found:
+        reason = f"{what}: new activity only on days that cannot be loaded (before start_date {settings.start_date} or after today)"
+    elif changes.notes:
         reason = changes.notes[-1]
     else:
-        reason = f"{what}: nothing new ({changes.calls} API calls)"
+        reason = f"{what}: nothing new{spent}"
     return SensorResult(skip_reason=reason, cursor=cursor)
 
 

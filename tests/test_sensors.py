@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, DagsterRunStatus, build_sensor_context
+from dagster import DagsterInstance, DagsterRunStatus, build_sensor_context, materialize
 from dagster._core.test_utils import create_run_for_test
 from fakes.gmail_server import FakeGmailServer, FakeMessage, build_email
 from fakes.notion_server import TOKEN as NOTION_TOKEN, FakeNotion, rich_text_property, status_property, title_property
@@ -22,7 +22,8 @@ from fakes.slack_server import FakeSlack, slack_message, slack_user
 from se_pipeline.events.landing import EventStore, landing_path
 from se_pipeline.config import load_settings
 from se_pipeline_assets.definitions import build_definitions
-from se_pipeline_assets.resources import SettingsResource
+from se_pipeline_assets.raw import parts_tag, raw_assets
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline_assets.sensors import PARTITION_TAG, SOURCES_TAG
 
 TZ = ZoneInfo("America/New_York")  # the code location's partitions are days in this zone
@@ -107,7 +108,7 @@ def test_slack_a_new_message_between_two_ticks_asks_for_one_run_of_its_day(tmp_p
     request = found.run_requests[0]
     assert {"raw_slack_messages", "activity", "signals", "digests"} <= selected(request)
     assert not {"raw_gmail_messages", "raw_notion_opportunities", "raw_usage"} & selected(request)
-    assert request.tags[SOURCES_TAG] == "slack"
+    assert request.tags[SOURCES_TAG] == "slack" and request.tags[parts_tag("slack")] == "C01CLIENT"
     again = tick()
     assert not again.run_requests and "nothing new" in again.skip_message
     # One look: one history call per channel the bot is in (the channel list is read every 15 minutes).
@@ -141,11 +142,41 @@ def test_slack_one_change_never_starts_two_runs_and_a_queued_run_of_the_day_take
     slack.add_message("C01CLIENT", slack_message(slack_ts(dt.datetime.now(dt.timezone.utc)), "U07ANA", "Pricing?"))
     first, again = tick(before), tick(before)  # the same change seen from the same cursor (a tick retried)
     assert [r.run_key for r in first.run_requests] == [r.run_key for r in again.run_requests] and first.run_requests
+    # A run of the day waiting to start that re-reads another channel only does not read this change …
+    create_run_for_test(tick.instance, job_name="daily_digest", status=DagsterRunStatus.NOT_STARTED,
+                        tags={PARTITION_TAG: today().isoformat(), SOURCES_TAG: "slack", parts_tag("slack"): "C02QUIET"})
+    assert asked(tick(before)) == [today().isoformat()]
+    # … one that re-reads all of Slack does.
     create_run_for_test(tick.instance, job_name="daily_digest", status=DagsterRunStatus.NOT_STARTED,
                         tags={PARTITION_TAG: today().isoformat(), SOURCES_TAG: "gmail,slack"})
     slack.add_message("C01CLIENT", slack_message(slack_ts(dt.datetime.now(dt.timezone.utc)), "U07ANA", "And a quote?"))
     waiting = tick(before)
     assert not waiting.run_requests and "which a queued run will read" in waiting.skip_message
+
+
+def test_a_run_for_the_channels_with_news_rereads_only_them_and_keeps_the_others_rows(tmp_path, slack):
+    now = dt.datetime.now(dt.timezone.utc)
+    slack.add_message("C01CLIENT", slack_message(slack_ts(now - dt.timedelta(seconds=30)), "U07ANA", "Morning!"))
+    slack.add_message("C02QUIET", slack_message(slack_ts(now - dt.timedelta(seconds=20)), "U01SAM", "Renewal call at 3"))
+    config = write_config(tmp_path, f"  slack: {{mode: api, token_env: {SLACK_ENV}, base_url: '{slack.base_url}'}}\n")
+    settings = load_settings(config)
+    resources = {"settings": SettingsResource(config_path=str(config)), "warehouse": WarehouseResource(database=settings.database_path)}
+    raw_slack = next(a for a in raw_assets if a.node_def.name == "raw_slack")
+
+    def load(tags: dict[str, str] | None = None) -> list[tuple[str, str]]:
+        done = materialize([raw_slack], partition_key=today().isoformat(), resources=resources, tags=tags,
+                           instance=DagsterInstance.ephemeral())
+        assert done.success
+        with duckdb.connect(settings.database_path, read_only=True) as con:
+            return con.execute("SELECT channel_id, text FROM raw_slack_messages ORDER BY ts").fetchall()
+
+    assert load() == [("C01CLIENT", "Morning!"), ("C02QUIET", "Renewal call at 3")]
+    slack.add_message("C01CLIENT", slack_message(slack_ts(dt.datetime.now(dt.timezone.utc)), "U07ANA", "Is SSO in?"))
+    slack.requests.clear()
+    parts = {SOURCES_TAG: "slack", parts_tag("slack"): "C01CLIENT"}
+    assert load(parts) == [("C01CLIENT", "Morning!"), ("C02QUIET", "Renewal call at 3"), ("C01CLIENT", "Is SSO in?")]
+    assert [p["channel"] for m, p in slack.requests if m == "conversations.history"] == ["C01CLIENT"]
+    assert len(load(parts)) == 3  # re-running the same part replaces it
 
 
 def test_slack_a_revoked_token_skips_the_tick_in_one_line_and_keeps_the_cursor(tmp_path, slack, monkeypatch):

@@ -18,27 +18,43 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 
+@dataclass(frozen=True)
+class DayChanges:
+    """What a day's run must re-read: its sources, and for a source whose changes are all in some of its
+    parts (Slack channels), only those parts; `key` names exactly the day's changes."""
+
+    sources: list[str]
+    parts: dict[str, list[str]]  # source -> the parts to re-read; a source not here is re-read whole
+    key: str
+
+
 @dataclass
 class Changes:
     cursor: dict
     found: dict[tuple[str, dt.date], set[str]] = field(default_factory=dict)  # (source, day) -> change ids
     calls: int = 0
     notes: list[str] = field(default_factory=list)
+    # (source, day) -> the parts its changes are in; None once a change of that day is in no known part
+    parts: dict[tuple[str, dt.date], set[str] | None] = field(default_factory=dict)
 
-    def add(self, source: str, days: list[dt.date], change_id: str) -> None:
+    def add(self, source: str, days: list[dt.date], change_id: str, part: str | None = None) -> None:
         for day in days:
             self.found.setdefault((source, day), set()).add(change_id)
+            known = self.parts.get((source, day), set())
+            self.parts[(source, day)] = None if known is None or part is None else known | {part}
 
-    def by_day(self, first: dt.date, last: dt.date) -> dict[dt.date, tuple[list[str], str]]:
-        """Day -> (its sources, a key naming exactly its changes), for days in [first, last]: a day before
-        start_date cannot be loaded, and one after today is a clock's mistake."""
-        days: dict[dt.date, tuple[set[str], set[str]]] = {}
+    def by_day(self, first: dt.date, last: dt.date) -> dict[dt.date, DayChanges]:
+        """The days in [first, last] with changes: a day before start_date cannot be loaded, and one after
+        today is a clock's mistake."""
+        days: dict[dt.date, tuple[set[str], dict[str, list[str]], set[str]]] = {}
         for (source, day), ids in self.found.items():
             if first <= day <= last:
-                sources, all_ids = days.setdefault(day, (set(), set()))
+                sources, parts, all_ids = days.setdefault(day, (set(), {}, set()))
                 sources.add(source)
+                if self.parts.get((source, day)):
+                    parts[source] = sorted(self.parts[(source, day)])
                 all_ids.update(f"{source}:{i}" for i in ids)
-        return {day: (sorted(sources), change_key(ids)) for day, (sources, ids) in sorted(days.items())}
+        return {day: DayChanges(sorted(sources), parts, change_key(ids)) for day, (sources, parts, ids) in sorted(days.items())}
 
 
 def change_key(ids: set[str]) -> str:

@@ -31,5 +31,5 @@ def landed_changes(store: EventStore, cursor: dict | None, tz: ZoneInfo) -> Chan
         if moment is None:
             found.notes.append(f"slack events: event {event.event_id} names no time; it starts no run")
             continue
-        found.add("slack", [moment.astimezone(tz).date()], event.event_id)
+        found.add("slack", [moment.astimezone(tz).date()], event.event_id, part=event.channel)
     return found

@@ -121,6 +121,7 @@ class StagedLoad:
     tables: tuple[str, ...]
     window: Window
     report: LoadReport
+    parts: tuple[str, ...] | None = None  # only these parts of the window were read (see TableSpec.part_column)
 
     def discard(self) -> None:
         for suffix in ("", ".wal"):
@@ -133,15 +134,17 @@ def stage_records(
     window: Window,
     records: Iterable[Rows | Quarantined],
     staging_dir: Path,
+    parts: Iterable[str] | None = None,
 ) -> StagedLoad:
     """Extract into a scratch file, page by page, without touching the warehouse.
 
     Extraction (API calls, parsing) may take long or run in parallel; the warehouse's single
-    write lock is then held only for the short commit.
+    write lock is then held only for the short commit. `parts`: the records are those of these parts
+    of the window only (Slack channels), so the commit replaces only theirs.
     """
     staging_dir.mkdir(parents=True, exist_ok=True)
     path = staging_dir / f"{source}-{window.first_day}-{window.last_day}-{uuid.uuid4().hex[:8]}.duckdb"
-    staged = StagedLoad(path, source, tuple(tables), window, LoadReport())
+    staged = StagedLoad(path, source, tuple(tables), window, LoadReport(), None if parts is None else tuple(parts))
     try:
         with duckdb.connect(str(path)) as con:
             ensure_tables(con)
@@ -168,18 +171,28 @@ def commit_staged(con: duckdb.DuckDBPyConnection, staged: StagedLoad) -> LoadRep
     try:
         with transaction(con):
             for table in staged.tables:
-                if RAW_TABLES[table].partitioned:
+                spec = RAW_TABLES[table]
+                if spec.partitioned and staged.parts is None:
                     con.execute(
                         f"DELETE FROM {table} WHERE partition_date BETWEEN ? AND ?",
                         [window.first_day, window.last_day],
                     )
+                elif spec.partitioned:
+                    if spec.part_column is None:
+                        raise ValueError(f"{table} cannot be loaded in parts")
+                    con.execute(
+                        f"DELETE FROM {table} WHERE partition_date BETWEEN ? AND ? AND {spec.part_column} IN "
+                        "(SELECT unnest(?::VARCHAR[]))",
+                        [window.first_day, window.last_day, list(staged.parts)],
+                    )
                 con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM staged.{table}")
             # Only whole-file reads (mbox, feedback files) quarantine without a day, and they are found
             # again on every read of the source, so each commit replaces them: fixing a file clears its row.
+            # A read of some parts replaces only what it quarantined again (the next whole read clears the rest).
             con.execute(
-                "DELETE FROM quarantine WHERE source = ? AND (partition_date BETWEEN ? AND ? "
-                "OR partition_date IS NULL OR record_key IN (SELECT record_key FROM staged.quarantine))",
-                [staged.source, window.first_day, window.last_day],
+                "DELETE FROM quarantine WHERE source = ? AND (((partition_date BETWEEN ? AND ? OR partition_date IS NULL) "
+                "AND ?) OR record_key IN (SELECT record_key FROM staged.quarantine))",
+                [staged.source, window.first_day, window.last_day, staged.parts is None],
             )
             con.execute("INSERT INTO quarantine BY NAME SELECT * FROM staged.quarantine")
     finally:

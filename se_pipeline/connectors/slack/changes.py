@@ -82,7 +82,7 @@ class SlackWatcher(SlackApiConnector):
                 continue  # the load quarantines it; nothing to date a run by here
             for seen, days in news:
                 if ts_value(seen) > ts_value(mark):
-                    found.add("slack", days, f"{channel}:{ts}:{seen}")
+                    found.add("slack", days, f"{channel}:{ts}:{seen}", part=channel)
                     newest = max(newest, ts_value(seen))
         return str(newest)
 
