@@ -185,34 +185,23 @@ def _events(config: Settings, cursor: dict | None) -> Changes:
     return landed_changes(EventStore(landing_path(config)), cursor, config.tz)
 
 
-@sensor(job=daily_job, minimum_interval_seconds=SLACK_INTERVAL,
-        description="New Slack messages, edits and thread replies (Web API) start a run of their day.")
-def slack_activity(context: SensorEvaluationContext, settings: SettingsResource) -> SensorResult:
-    return _look(context, settings, "slack", _slack)
+def _watching(name: str, what: str, interval: int, description: str, watch: Callable[[Settings, dict | None], Changes | str]):
+    @sensor(name=name, job=daily_job, minimum_interval_seconds=interval, description=description)
+    def _sensor(context: SensorEvaluationContext, settings: SettingsResource) -> SensorResult:
+        return _look(context, settings, what, watch)
+
+    return _sensor
 
 
-@sensor(job=daily_job, minimum_interval_seconds=GMAIL_INTERVAL,
-        description="New mail in an SE's mailbox (Gmail history) starts a run of its day.")
-def gmail_activity(context: SensorEvaluationContext, settings: SettingsResource) -> SensorResult:
-    return _look(context, settings, "gmail", _gmail)
-
-
-@sensor(job=daily_job, minimum_interval_seconds=NOTION_INTERVAL,
-        description="Opportunity pages edited and comments written in Notion start a run of their day.")
-def notion_activity(context: SensorEvaluationContext, settings: SettingsResource) -> SensorResult:
-    return _look(context, settings, "notion", _notion)
-
-
-@sensor(job=daily_job, minimum_interval_seconds=FILES_INTERVAL,
-        description="A new or changed export file, mbox, usage file or call transcript starts a run of the days it covers.")
-def files_changed(context: SensorEvaluationContext, settings: SettingsResource) -> SensorResult:
-    return _look(context, settings, "files", _files)
-
-
-@sensor(job=daily_job, minimum_interval_seconds=EVENTS_INTERVAL,
-        description="Slack events landed by `se-pipeline serve-events` start a run of their day.")
-def slack_events(context: SensorEvaluationContext, settings: SettingsResource) -> SensorResult:
-    return _look(context, settings, "slack events", _events)
-
-
-sensors = [slack_activity, gmail_activity, notion_activity, files_changed, slack_events]
+sensors = [
+    _watching("slack_activity", "slack", SLACK_INTERVAL,
+              "New Slack messages, edits and thread replies (Web API) start a run of their day.", _slack),
+    _watching("gmail_activity", "gmail", GMAIL_INTERVAL,
+              "New mail in an SE's mailbox (Gmail history) starts a run of its day.", _gmail),
+    _watching("notion_activity", "notion", NOTION_INTERVAL,
+              "Opportunity pages edited and comments written in Notion start a run of their day.", _notion),
+    _watching("files_changed", "files", FILES_INTERVAL,
+              "A new or changed export file, mbox, usage file or call transcript starts a run of the days it covers.", _files),
+    _watching("slack_events", "slack events", EVENTS_INTERVAL,
+              "Slack events landed by `se-pipeline serve-events` start a run of their day.", _events),
+]

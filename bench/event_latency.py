@@ -199,6 +199,9 @@ def running_daemon(home: Path, sensor: str) -> Iterator[None]:
                 daemon.kill()
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(daemon.pid, signal.SIGTERM)
+                for _ in range(100):  # gone before its home is removed
+                    os.killpg(daemon.pid, 0)
+                    time.sleep(0.1)
 
 
 def measure(path: str, trials: int, channels: int) -> list[dict]:
