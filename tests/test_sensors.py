@@ -320,16 +320,18 @@ def test_events_landed_by_the_receiver_become_one_run_per_day(tmp_path):
     now = dt.datetime.now(dt.timezone.utc)
     earlier = now - dt.timedelta(days=2)
 
-    def land(event_id: str, moment: dt.datetime) -> None:
+    def land(event_id: str, moment: dt.datetime, channel: str = "C01CLIENT", kind: str = "message") -> None:
         store.land({"type": "event_callback", "event_id": event_id, "event_time": int(time.time()),
-                    "event": {"type": "message", "channel": "C01CLIENT", "ts": slack_ts(moment), "text": "hi"}}, now)
+                    "event": {"type": kind, "channel": channel, "ts": slack_ts(moment), "text": "hi"}}, now)
 
     tick = Ticks(config, "slack_events")
     assert "nothing new" in tick().skip_message
     land("Ev1", now)
-    land("Ev2", now)
+    land("Ev2", now, channel="C02QUIET")
     land("Ev3", earlier)
+    land("Ev4", earlier - dt.timedelta(days=3), kind="reaction_added")  # lands, but changes no row
     found = tick()
-    assert sorted(asked(found)) == sorted({earlier.astimezone(TZ).date().isoformat(), today().isoformat()})
+    by_day = {r.partition_key: r.tags[parts_tag("slack")] for r in found.run_requests}
+    assert by_day == {today().isoformat(): "C01CLIENT,C02QUIET", earlier.astimezone(TZ).date().isoformat(): "C01CLIENT"}
     assert all(r.tags[SOURCES_TAG] == "slack" for r in found.run_requests)
     assert "nothing new" in tick().skip_message

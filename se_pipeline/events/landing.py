@@ -43,6 +43,7 @@ def landing_path(settings: Settings) -> Path:
 class LandedEvent:
     seq: int
     event_id: str
+    event_type: str | None
     channel: str | None
     message_ts: str | None
     event_time: int | None
@@ -100,7 +101,7 @@ class EventStore:
             return []
         with self._connect() as con:
             rows = con.execute(
-                "SELECT seq, event_id, channel, message_ts, event_time FROM slack_events "
+                "SELECT seq, event_id, event_type, channel, message_ts, event_time FROM slack_events "
                 "WHERE seq > ? ORDER BY seq LIMIT ?",
                 (seq, limit),
             ).fetchall()
