@@ -9,8 +9,10 @@ from dagster import Definitions, in_process_executor
 from se_pipeline_assets.checks import asset_checks
 from se_pipeline_assets.coaching import coaching_assets
 from se_pipeline_assets.core import sql_model_assets
+from se_pipeline_assets.delivery import delivery_assets
 from se_pipeline_assets.digest import digests, signals
 from se_pipeline_assets.enablement import enablement_assets
+from se_pipeline_assets.proposals import proposals
 from se_pipeline_assets.raw import RAW_SOURCES, raw_assets
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline_assets.sensors import sensors
@@ -36,7 +38,8 @@ def build_definitions(config_path: str | None = None) -> Definitions:
         # the run's own process. (For parallel extraction, use the multiprocess executor; the
         # "warehouse" pool, limited to 1 in assets/dagster.yaml, still serializes the writes.)
         executor=in_process_executor,
-        assets=[*raw_assets, *sql_model_assets(_RAW_TABLES), signals, digests, *coaching_assets, *enablement_assets],
+        assets=[*raw_assets, *sql_model_assets(_RAW_TABLES), signals, digests, proposals, *delivery_assets, *coaching_assets,
+                *enablement_assets],
         asset_checks=asset_checks,
         jobs=[daily_job, weekly_coaching_job, enablement_job],
         schedules=[daily_digest_schedule, weekly_coaching_schedule, enablement_schedule],

@@ -24,6 +24,7 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 # instead (log level CRITICAL), and every step's events, tracebacks included, stay in the run's logs
 # (se-pipeline ui). `se-pipeline -v` passes INFO, `-vv` DEBUG.
 QUIET = "CRITICAL"
+DELIVERY_STEPS = frozenset({"digest_delivery", "coaching_delivery"})
 # Mistakes in input or settings: their message says what to fix, so it is shown without the class name.
 _USER_ERRORS = {cls.__name__ for cls in (errors.SePipelineError, *errors.SePipelineError.__subclasses__())}
 
@@ -35,6 +36,12 @@ class RunOutcome:
     errors: list[str]  # one line per failed step: what failed and why
     warnings: list[str] = field(default_factory=list)  # assets' warnings and failed checks
     quarantined: dict[str, int] = field(default_factory=dict)  # source -> records set aside in `quarantine`
+    failed_steps: list[str] = field(default_factory=list)
+
+    @property
+    def only_delivery_failed(self) -> bool:
+        """The run wrote everything, and only sending it on failed (its digests are in place)."""
+        return not self.success and bool(self.failed_steps) and set(self.failed_steps) <= DELIVERY_STEPS
 
 
 def dagster_home(settings: Settings) -> Path:
@@ -165,14 +172,21 @@ def run_job(
         if interrupt.requested.is_set():
             raise KeyboardInterrupt
         warnings = _warnings(instance, result)
-    return RunOutcome(result.run_id, result.success, _step_errors(result), warnings, _quarantined(result))
+    failed = [e.step_key for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]
+    return RunOutcome(result.run_id, result.success, _step_errors(result), warnings, _quarantined(result), failed)
 
 
 def materialize_days(
-    settings: Settings, config_path: str | None, first: dt.date, last: dt.date, log_level: str = QUIET
+    settings: Settings, config_path: str | None, first: dt.date, last: dt.date, log_level: str = QUIET,
+    deliver: bool = True,
 ) -> RunOutcome:
-    """Run the daily job over [first, last] in one run (the assets' single-run backfill policy)."""
+    """Run the daily job over [first, last] in one run (the assets' single-run backfill policy);
+    `deliver`: send the last day's digests to the SEs who opted in (a backfill does not)."""
+    from se_pipeline_assets.delivery import DELIVER_TAG
+
     tags = {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}
+    if not deliver:
+        tags[DELIVER_TAG] = "false"
     return run_job(settings, config_path, "daily_digest", tags=tags, log_level=log_level)
 
 

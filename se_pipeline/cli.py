@@ -137,17 +137,23 @@ def _report(outcome) -> None:
         )
 
 
-def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date) -> None:
+def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date,
+                 deliver: bool = True) -> list[str]:
+    """Run the daily job; the delivery errors of a run whose digests were all written (else it raises)."""
     from se_pipeline_assets.runner import materialize_days
 
-    outcome = materialize_days(settings, _config_path(args), first, last, log_level=_dagster_log_level(args))
+    outcome = materialize_days(settings, _config_path(args), first, last, log_level=_dagster_log_level(args),
+                               deliver=deliver)
     _report(outcome)
+    if outcome.only_delivery_failed:
+        return outcome.errors
     if not outcome.success:
         details = "\n".join(f"  {e}" for e in outcome.errors) or "  (see the run's logs)"
         raise SePipelineError(
             f"run {outcome.run_id} failed for {first}..{last}:\n{details}\n"
             "the steps after a failed one did not run, so no digest was written: fix the above and run again"
         )
+    return []
 
 
 # ---- digests ----------------------------------------------------------------------------------
@@ -221,13 +227,17 @@ def cmd_run(args: argparse.Namespace) -> None:
     _say_dagster_home(args)
     if first < asked:
         _note(args, f"first run: loading {first}..{day} so that items still open from earlier days are known")
-    _materialize(settings, args, first, day)
+    undelivered = _materialize(settings, args, first, day)
     if args.customer:
         _print_customer_parts(args, settings, ses, day)
     for se in ses:
         if args.se and not args.customer:
             print(_render(_stored_items(settings, se.id, day, None), se, day))
         print(f"digest for {se.id} ({se.name}): {digest_path(settings, day.isoformat(), se.id)}")
+    if undelivered:
+        details = "\n".join(f"  {e}" for e in undelivered)
+        raise SePipelineError(f"the digests are written, but delivering them failed:\n{details}\n"
+                              "fix the above and run the same command again: what went already is not sent twice")
 
 
 def _print_customer_parts(args: argparse.Namespace, settings: Settings, ses: list, day: dt.date) -> None:
@@ -286,7 +296,7 @@ def cmd_backfill(args: argparse.Namespace) -> None:
             if all(d.isoformat() in done for d in chunk):
                 continue
             bar.set_postfix_str(f"{chunk[0]}..{chunk[-1]}")
-            _materialize(settings, args, chunk[0], chunk[-1])
+            _materialize(settings, args, chunk[0], chunk[-1], deliver=False)  # old digests are not news
             done.update(d.isoformat() for d in chunk)
             state_file.parent.mkdir(parents=True, exist_ok=True)
             state_file.write_text(json.dumps(sorted(done)))
@@ -377,6 +387,69 @@ def cmd_doctor(args: argparse.Namespace) -> None:
     failed = [f for f in findings if f.status == "fail"]
     if failed:
         raise SePipelineError(f"{len(failed)} check{'s' if len(failed) != 1 else ''} failed: see the fixes above")
+
+
+# ---- proposed updates to the opportunity database ---------------------------------------------
+
+
+def cmd_proposals(args: argparse.Namespace) -> None:
+    from se_pipeline.config import load_settings
+    from se_pipeline.proposals import open_proposals
+    from se_pipeline.warehouse import read_only_connection
+
+    settings = load_settings(_config_path(args))
+    if args.se:
+        settings.se(args.se)  # an unknown id is a mistake worth naming
+    with read_only_connection(settings.database_path) as con:
+        found = open_proposals(con, args.se, args.customer)
+    if not found:
+        print("no open proposals" + (" for that filter" if args.se or args.customer else ""))
+        return
+    for proposal in found:
+        print(f"{proposal.proposal_id}  {proposal.proposed_on}  {proposal.customer} · {proposal.opportunity}  ({proposal.se_id or 'no SE'})")
+        print(f"    {proposal.describe()}")
+        print(f"    why: {proposal.reason}")
+        for link in proposal.links[:3]:
+            print(f"    source: {link}")
+    _note(args, f"{len(found)} open; apply one with `se-pipeline apply ID` (it shows the change and asks first), "
+                "or drop it with `se-pipeline dismiss ID`")
+
+
+def _confirmed(args: argparse.Namespace, change) -> bool:
+    print("\n".join(change.lines))
+    if args.yes:
+        return True
+    try:
+        answer = input("Apply this change to Notion? Type yes to apply: ")
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() == "yes"
+
+
+def cmd_apply(args: argparse.Namespace) -> None:
+    from se_pipeline.proposals.apply import apply_proposal
+
+    settings = _settings(args)
+    applied = apply_proposal(settings, args.id, lambda change: _confirmed(args, change))
+    if applied is None:
+        print("not applied: nothing was written")
+        return
+    print(f"applied proposal {applied.proposal.proposal_id} (Notion id {applied.response_id}); "
+          "it is recorded in the proposal_changes table")
+
+
+def cmd_dismiss(args: argparse.Namespace) -> None:
+    from se_pipeline.config import load_settings
+    from se_pipeline.proposals import dismiss
+    from se_pipeline.proposals.store import find, require_open
+    from se_pipeline.warehouse import connect, read_only_connection
+
+    settings = load_settings(_config_path(args))
+    with read_only_connection(settings.database_path) as con:  # a mistaken id opens nothing for writing
+        require_open(find(con, args.id))
+    with connect(settings.database_path) as con:
+        proposal = dismiss(con, args.id)
+    print(f"dismissed proposal {proposal.proposal_id} ({proposal.describe()}); it will not be proposed again")
 
 
 # ---- the Dagster UI and shell -----------------------------------------------------------------
@@ -519,6 +592,23 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = add_command("doctor", help="check every configured source and say what to fix",
                          description="Check every configured source, all at once, printing each result as it comes.")
     doctor.set_defaults(func=cmd_doctor)
+
+    proposals = add_command("proposals", help="list proposed updates to the opportunity database",
+                            description="List the open proposed updates to the opportunity database, newest day last.")
+    proposals.add_argument("--se", metavar="ID", help="only this SE's customers")
+    proposals.add_argument("--customer", action="append", metavar="NAME", help="only this customer's (repeatable)")
+    proposals.set_defaults(func=cmd_proposals)
+
+    apply = add_command("apply", help="show a proposal's exact change and apply it after you type yes",
+                        description="Re-read the page in Notion, show the exact change, and write it only after you "
+                                    "type yes. A page changed since the proposal is refused.")
+    apply.add_argument("id", metavar="ID", help="the proposal's id (or the start of it), from `se-pipeline proposals`")
+    apply.add_argument("--yes", action="store_true", help="apply without asking (for scripts); the change is still printed")
+    apply.set_defaults(func=cmd_apply)
+
+    dismiss = add_command("dismiss", help="drop a proposal", description="Drop an open proposal; it is not proposed again.")
+    dismiss.add_argument("id", metavar="ID", help="the proposal's id (or the start of it)")
+    dismiss.set_defaults(func=cmd_dismiss)
 
     ui = add_command("ui", help="start the Dagster UI on this project",
                      description="Start the Dagster UI (dagster dev) on this project's instance and warehouse.")

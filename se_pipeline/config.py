@@ -29,6 +29,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Delivery(_Strict):
+    """Where an SE's digest (and weekly coaching report) is sent; nothing unless they opt in."""
+
+    slack_dm: bool = False  # a DM from the sources.slack bot to slack_user_id
+    email: bool = False  # a mail from the SE's own Gmail token (sources.gmail, mode api) to their address
+
+
+class Manager(_Strict):
+    """Who reviews a coaching report with a critical score (seed 001), reached the way the rep opted into."""
+
+    name: str
+    email: str | None = None
+    slack_user_id: str | None = None
+
+
 class SalesEngineer(_Strict):
     id: str
     name: str
@@ -36,6 +51,8 @@ class SalesEngineer(_Strict):
     slack_user_id: str | None = None
     gong_user_id: str | None = None
     quota: float | None = None  # bookings target per 90 days, for coaching's quota attainment
+    deliver: Delivery = Delivery()
+    manager: Manager | None = None
 
 
 class CustomerConfig(_Strict):
@@ -101,6 +118,7 @@ class NotionProperties(_Strict):
     workspace_id: str | None = None
     poc_end: str | None = None
     probability: str | None = None
+    next_step: str | None = None
 
 
 class NotionExport(_Strict):
@@ -380,7 +398,30 @@ def load_settings(path: str | Path | None = None) -> Settings:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(exc, origin, keys, values)) from None
+    _check_delivery(settings, origin, keys)
     return _resolve_paths(settings, base)
+
+
+def _check_delivery(settings: Settings, origin: str, keys: Where) -> None:
+    """An SE who opts into a delivery the settings cannot make is told now, not at 06:00."""
+    problems = []
+    gmail = settings.sources.gmail
+    for index, se in enumerate(settings.sales_engineers):
+        key = ("sales_engineers", index, "deliver")
+        if se.deliver.slack_dm and not (se.slack_user_id and isinstance(settings.sources.slack, SlackApi)):
+            problems.append((key + ("slack_dm",), "a Slack DM needs the SE's slack_user_id and sources.slack in mode api "
+                             "(its bot token, with the chat:write scope, sends the DM)"))
+        mailbox = isinstance(gmail, GmailApi) and (se.id in gmail.token_files or gmail.service_account_file_env)
+        if se.deliver.email and not mailbox:
+            problems.append((key + ("email",), "an email needs sources.gmail in mode api with this SE's token "
+                             "(token_files, or a service account) and the gmail.send scope"))
+    if problems:
+        lines = []
+        for loc, message in problems:
+            file, line, column = _where(loc, keys, origin)
+            where = f"{file}:{line}:{column}: " if line else f"{file}: "
+            lines.append(f"{where}{'.'.join(map(str, loc))}: {message}")
+        raise ConfigError("\n".join(lines))
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:

@@ -124,3 +124,10 @@ def test_an_ask_the_rules_miss_is_found_when_the_ask_model_is_sure_and_small_pri
     assert sentence_asks("The SDK is on version 3.") is None
     assert sentence_asks("Please find attached the signed order form.") is None
     assert sentence_asks("Let me know if you have any questions.") is None
+
+
+def test_a_sentence_that_only_says_when_belongs_to_the_ask_before_it():
+    [ask] = owed("Please complete the attached vendor questionnaire. We need it back by Friday 3/13 to stay on track.",
+                 source="gmail", channel_kind="email")
+    assert ask.due_date == dt.date(2026, 3, 13) and "We need it back" in ask.summary
+    assert len(owed("Please send the deck. Also, can you share the pricing sheet?")) == 2

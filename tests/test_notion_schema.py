@@ -26,13 +26,13 @@ def csv_types(*columns: str) -> dict[str, str]:
 def test_a_teams_own_names_are_recognised():
     mapping = map_properties(
         csv_types("Deal", "Company Name", "Pipeline Stage", "Solutions Consultant", "Deal Size", "Expected Close Date",
-                  "Website", "Tenant ID", "Trial End Date", "Win Probability", "Notes"),
+                  "Website", "Tenant ID", "Trial End Date", "Win Probability", "Next Action", "Notes"),
         title="Deal",
     )
     assert mapping.fields == {
         "title": "Deal", "customer": "Company Name", "se": "Solutions Consultant", "stage": "Pipeline Stage",
         "amount": "Deal Size", "close_date": "Expected Close Date", "domain": "Website", "workspace_id": "Tenant ID",
-        "poc_end": "Trial End Date", "probability": "Win Probability",
+        "poc_end": "Trial End Date", "probability": "Win Probability", "next_step": "Next Action",
     }
     assert mapping.unused == ("Notes",)
 

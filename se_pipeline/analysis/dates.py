@@ -155,6 +155,16 @@ def _resolve(match: re.Match[str], said_on: dt.date) -> dt.date | None:
     return None
 
 
+def dates_in(sentence: str, said_on: dt.date) -> list[tuple[int, dt.date]]:
+    """Every calendar date `sentence` names, with where it starts ("from 6 Nov to 3 Nov": both)."""
+    found = []
+    for match in _ANY_DATE.finditer(sentence or ""):
+        day = _explicit(match, said_on, None)
+        if day:
+            found.append((match.start(), day))
+    return found
+
+
 def mentions_date(sentence: str) -> bool:
     """Whether `sentence` names a calendar date ("3 Nov", "11/4", "2026-11-03")."""
     return bool(_ANY_DATE.search(sentence or ""))

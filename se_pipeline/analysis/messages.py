@@ -148,6 +148,9 @@ def _asks(said: list[Unit], addressing: Addressing, row: dict[str, Any]) -> list
         if same_place and last.to == to and last.kind == kind == "question":
             last.units.append(unit)
             continue
+        if last is not None and last.first + len(last.units) == i and last.to == to and text.follows_up(unit.text):
+            last.units.append(unit)  # "…complete the questionnaire. We need it back by Wednesday." is one ask
+            continue
         asks.append(Ask([unit], kind, to, i, _context(said, kinds, i)))
     return asks
 

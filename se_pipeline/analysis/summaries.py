@@ -173,10 +173,14 @@ def customer_question(customer: str | None, author: str | None, sentence: str, c
 
 
 def with_context(sentence: str, previous: str | None) -> str:
-    """A very short question ("Do we?") makes sense only with the sentence before it."""
-    if previous and len(sentence.split()) < SHORT_QUESTION_WORDS:
-        return f"{previous} {sentence}"
-    return sentence
+    """A short question leaning on the sentence before ("Can you take it?") names what it means
+    ("Can you take demo?"), or, when that cannot be told, carries the sentence before it."""
+    if not previous or not points_back(sentence):
+        return f"{previous} {sentence}" if previous and len(sentence.split()) < SHORT_QUESTION_WORDS else sentence
+    thing = referent(previous)
+    if thing:
+        return re.sub(r"\b(it|that|this|those|these|them)\b", thing, sentence, count=1, flags=re.I)
+    return f"{previous} {sentence}"
 
 
 def where(channel_kind: str | None, channel: str | None) -> str:

@@ -7,6 +7,7 @@ Each function answers one question about a sentence or a message, so the rules i
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
@@ -295,6 +296,29 @@ def is_question(sentence: str) -> bool:
 
 
 _WH_OPENING = re.compile(r"^(who|what|when|where|which|why|how|is|are|do|does|did|can|could|would|will|should|have|has)\b", re.I)
+
+
+# A sentence that only adds to the ask before it: when it is due ("We need it back by Wednesday",
+# "Ideally by Friday.") or how to hand it over ("Please send it to legal@…").
+_FOLLOW_LEAD = r"^(?:(?:and|also|ideally|preferably|if possible|please)[,]?\s+)*"
+_FOLLOWS_UP = re.compile(
+    _FOLLOW_LEAD + r"(?:(?:we|i)(?:'d| would)?\s+(?:need|want|like|expect)|send|return|get|have|share|deliver|forward)"
+    r"\s+(?:it|that|this|them|those)\b",
+    re.I,
+)
+_ONLY_WHEN = re.compile(_FOLLOW_LEAD + r"(?:by|before|until|no later than)\s", re.I)
+
+
+def follows_up(sentence: str) -> bool:
+    """Adds a due day or a hand-over to the ask before it instead of asking something new
+    ("We need it back by Wednesday.", "Ideally by Friday.")."""
+    said = sentence.strip()
+    if _FOLLOWS_UP.match(said):
+        return True
+    return bool(_ONLY_WHEN.match(said)) and len(said.split()) <= 8 and dates.due_date(said, _ANY_DAY) is not None
+
+
+_ANY_DAY = dt.date(2000, 1, 3)  # due_date only needs some day to count from
 
 
 def is_notice(sentence: str) -> bool:

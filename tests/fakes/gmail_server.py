@@ -3,7 +3,8 @@
 Answers like the real API (shapes from the Gmail v1 reference): users.messages.list with `q`
 (after:/before: unix seconds), includeSpamTrash, maxResults, pageToken/nextPageToken, newest
 first; users.messages.get with format=raw (base64url); users.labels.list; the batch endpoint
-(multipart/mixed of application/http parts, answered part by part); an OAuth token endpoint.
+(multipart/mixed of application/http parts, answered part by part); an OAuth token endpoint;
+users.messages.send, whose mail is kept in `sent` (a delivery's one write).
 Mailbox changes are numbered like Gmail's history: users.history.list (startHistoryId, a 404 when
 that history is older than `expire_history`'s floor) and users.getProfile's historyId; add mail
 with `deliver`. Bearer tokens select the mailbox for userId "me"; a wrong token gets 401. Failures can be
@@ -30,6 +31,7 @@ _MESSAGE = re.compile(r"^/gmail/v1/users/([^/]+)/messages/([^/]+)$")
 _LABELS = re.compile(r"^/gmail/v1/users/([^/]+)/labels$")
 _HISTORY = re.compile(r"^/gmail/v1/users/([^/]+)/history$")
 _PROFILE = re.compile(r"^/gmail/v1/users/([^/]+)/profile$")
+_SEND = re.compile(r"^/gmail/v1/users/([^/]+)/messages/send$")
 
 
 @dataclass
@@ -74,6 +76,8 @@ def _operation(method: str, path: str) -> str:
         return "profile"
     if method == "POST" and path == BATCH_PATH:
         return "batch"
+    if method == "POST" and _SEND.match(path):
+        return "send"
     if method == "POST" and path == "/token":
         return "token"
     return f"{method} {path}"
@@ -129,6 +133,7 @@ class FakeGmailServer:
             daemon=True,
         )
         self.token_requests: list[dict[str, object]] = []  # form fields; a JWT assertion's claims decoded
+        self.sent: list[tuple[str, bytes]] = []  # (mailbox token, the RFC 822 mail) of every users.messages.send
 
     # ---- lifecycle -----------------------------------------------------------------------
 
@@ -244,6 +249,13 @@ class FakeGmailServer:
             return 200, {}, json.dumps({"emailAddress": "me@example.com", "messagesTotal": len(mailbox),
                                         "threadsTotal": len({m.thread_id for m in mailbox}),
                                         "historyId": str(self._history_id)}).encode()
+        if operation == "send":
+            raw = json.loads(body or b"{}").get("raw", "")
+            sender = self._mailbox_token(headers)
+            with self._lock:
+                self.sent.append((sender, base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))))
+                sent_id = f"sent-{len(self.sent)}"
+            return 200, {}, json.dumps({"id": sent_id, "threadId": sent_id, "labelIds": ["SENT"]}).encode()
         if operation == "labels":
             return (
                 200,

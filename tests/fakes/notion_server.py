@@ -7,6 +7,10 @@ feedback: add_database() once for each), with Notion's pagination (page_size, st
 next_cursor, has_more), its 25-reference cut of relation/people values in page objects, the
 per-query result cap with `request_status: incomplete`, and errors on demand: 429 with
 Retry-After, 5xx, a cursor that goes stale, has_more without a cursor. Every request is logged.
+
+It also takes the three writes a confirmed proposal may make (PATCH /v1/pages/{id}, POST /v1/pages,
+POST /v1/comments) and applies them to its workspace as Notion does; `writes()` lists every write
+request that arrived, so a test can show that exactly one did, or none.
 """
 
 from __future__ import annotations
@@ -256,6 +260,16 @@ class FakeNotion:
     def logged(self, method: str, path_pattern: str) -> list[Request]:
         return [r for r in self.requests if r.method == method and re.fullmatch(path_pattern, r.path)]
 
+    def writes(self) -> list[Request]:
+        """Every request that would change the workspace (queries are POST but read)."""
+        return [r for r in self.requests if r.method in ("PATCH", "PUT", "DELETE")
+                or (r.method == "POST" and not r.path.endswith("/query"))]
+
+    def edit(self, page_id: str, name: str, prop: dict[str, Any]) -> None:
+        """Someone edits a page in Notion: `name` becomes `prop`."""
+        self.pages[page_id]["properties"][name] = copy.deepcopy(prop)
+        self.pages[page_id]["last_edited_time"] = "2026-12-01T09:00:00.000Z"
+
     # ---- dispatch ------------------------------------------------------------------------
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
@@ -298,6 +312,9 @@ class FakeNotion:
             ("GET", r"/v1/blocks/([^/]+)/children", self._children),
             ("GET", r"/v1/comments", self._comments),
             ("GET", r"/v1/users/([^/]+)", self._user),
+            ("PATCH", r"/v1/pages/([^/]+)", self._update_page),
+            ("POST", r"/v1/pages", self._create_page),
+            ("POST", r"/v1/comments", self._create_comment),
         ]
         for method, pattern, answer in routes:
             match = re.fullmatch(pattern, r.path)
@@ -354,6 +371,9 @@ class FakeNotion:
         condition = r.body.get("filter") or {}
         stamp = condition.get("timestamp")  # created_time or last_edited_time
         since = (condition.get(stamp) or {}).get("on_or_after") if stamp else None
+        title = ((r.body.get("filter") or {}).get("title") or {}).get("contains")
+        if title:
+            pages = [p for p in pages if title.lower() in _title(p).lower()]
         if since:
             pages = [p for p in pages if _ts(p[stamp]) >= _ts(since)]
         if r.body.get("sorts"):
@@ -424,6 +444,44 @@ class FakeNotion:
         answer[kind] = {}
         return 200, answer, {}
 
+    def _update_page(self, r: Request, page_id: str):
+        page = self.pages.get(page_id)
+        if page is None:
+            return _not_found(page_id)
+        for name, value in (r.body.get("properties") or {}).items():
+            if name not in page["properties"]:
+                return _error("validation_error", message=f"{name} is not a property that exists.")
+            page["properties"][name] = _set_value(page["properties"][name], value)
+        page["last_edited_time"] = "2026-12-01T10:00:00.000Z"
+        return 200, _as_listed(page), {}
+
+    def _create_page(self, r: Request):
+        parent = r.body.get("parent") or {}
+        source_id = parent.get("data_source_id") or (self.databases.get(parent.get("database_id") or "") or {}).get("data_source_id")
+        database_id = next((d for d, v in self.databases.items() if v["data_source_id"] == source_id), None)
+        if database_id is None:
+            return _not_found(parent.get("data_source_id") or parent.get("database_id") or "")
+        schema = self._schema(database_id, _load("data_source.json"))
+        properties = {}
+        for name, value in (r.body.get("properties") or {}).items():
+            if name not in schema:
+                return _error("validation_error", message=f"{name} is not a property that exists.")
+            properties[name] = _set_value({"id": schema[name]["id"], "type": schema[name]["type"]}, value)
+        page_id = self.add_page(database_id, properties)
+        for block in r.body.get("children") or []:
+            kind = block["type"]
+            self.add_block(page_id, "".join(t["text"]["content"] for t in block[kind]["rich_text"]), kind)
+        return 200, _as_listed(self.pages[page_id]), {}
+
+    def _create_comment(self, r: Request):
+        page_id = (r.body.get("parent") or {}).get("page_id")
+        if page_id not in self.pages:
+            return _not_found(str(page_id))
+        comment = self.add_comment(page_id, "".join(t["text"]["content"] for t in r.body.get("rich_text") or []),
+                                   "2026-12-01T10:00:00.000Z", "bot-user")
+        comment["rich_text"] = [_full_text(t) for t in r.body.get("rich_text") or []]
+        return 200, comment, {}
+
     def _user(self, r: Request, user_id: str):
         if self.users_restricted:
             return _error("restricted_resource")
@@ -433,6 +491,35 @@ class FakeNotion:
 
 
 # ---- helpers -----------------------------------------------------------------------------
+
+
+def _title(page: dict[str, Any]) -> str:
+    return next(("".join(t["plain_text"] for t in p["title"]) for p in page["properties"].values() if p.get("type") == "title"), "")
+
+
+def _full_text(item: dict[str, Any]) -> dict[str, Any]:
+    """A rich-text item as Notion stores it (plain_text, annotations) from what a request sent."""
+    content = item["text"]["content"]
+    link = (item["text"].get("link") or {}).get("url")
+    full = rich_text(content)[0]
+    full["text"]["link"] = {"url": link} if link else None
+    full["href"] = link
+    return full
+
+
+def _set_value(prop: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
+    """A property after a write of `value` (a property value body), in the shape pages are read in."""
+    kind = prop["type"]
+    given = value.get(kind)
+    if kind in ("status", "select"):
+        given = {"id": str(uuid.uuid5(uuid.NAMESPACE_OID, given["name"])), "name": given["name"], "color": "default"}
+    elif kind in ("title", "rich_text"):
+        given = [_full_text(t) for t in given]
+    elif kind == "date":
+        given = {"start": given["start"], "end": given.get("end"), "time_zone": None}
+    elif kind == "people":
+        given = [{"object": "user", "id": u["id"]} for u in given]
+    return {"id": prop["id"], "type": kind, kind: given}
 
 
 def _ts(value: str) -> dt.datetime:

@@ -230,7 +230,7 @@ class FakeSlack:
         if handler is None:
             if method.startswith(("chat.", "conversations.", "reactions.", "files.")):
                 # A write that got this far would have happened on real Slack: answer as Slack does.
-                return {"ok": True, "channel": params.get("channel"), "ts": "1790999999.000100"}
+                return {"ok": True, "channel": params.get("channel"), "ts": f"1790999999.{len(self.requests):06d}"}
             return {"ok": False, "error": "unknown_method"}
         return handler(params)
 

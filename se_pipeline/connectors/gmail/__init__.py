@@ -75,14 +75,15 @@ def _api_mailboxes(settings: Settings, source: GmailApi) -> list:
     return mailboxes
 
 
-def load_credentials(source: GmailApi, se_id: str, se_email: str) -> Credentials:
-    """The SE's own OAuth token file, else the service account acting as the SE (domain-wide delegation)."""
+def load_credentials(source: GmailApi, se_id: str, se_email: str, scopes: list[str] = SCOPES) -> Credentials:
+    """The SE's own OAuth token file, else the service account acting as the SE (domain-wide delegation).
+    `scopes`: gmail.readonly to read; delivery asks for gmail.send."""
     if se_id in source.token_files:
         from google.oauth2.credentials import Credentials as UserCredentials
 
         path = source.token_files[se_id]
         try:
-            return UserCredentials.from_authorized_user_file(str(path), scopes=SCOPES)
+            return UserCredentials.from_authorized_user_file(str(path), scopes=scopes)
         except FileNotFoundError:
             raise ConfigError(f"sources.gmail.token_files.{se_id}: token file not found: {path}") from None
         except ValueError as exc:
@@ -99,7 +100,7 @@ def load_credentials(source: GmailApi, se_id: str, se_email: str) -> Credentials
             f"sources.gmail.service_account_file_env: environment variable {env} is not set (it should hold the path of the service account key file)"
         )
     try:
-        return service_account.Credentials.from_service_account_file(key_file, scopes=SCOPES, subject=se_email)
+        return service_account.Credentials.from_service_account_file(key_file, scopes=scopes, subject=se_email)
     except FileNotFoundError:
         raise ConfigError(f"the service account key file named by ${env} was not found") from None
     except ValueError as exc:

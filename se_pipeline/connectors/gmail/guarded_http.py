@@ -62,7 +62,7 @@ class GuardedHttp(AuthorizedHttp):
         **kwargs: Any,
     ):  # type: ignore[override]
         path = urllib.parse.urlsplit(uri).path
-        self.guard.check_http(method, path)
+        self.guard.check_http(method, path, body)
         if method.upper() == "POST" and path == self.batch_path:
             for inner_method, inner_path in batch_operations(body, headers or {}):
                 self.guard.check_http(inner_method, inner_path)

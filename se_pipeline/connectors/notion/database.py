@@ -29,7 +29,7 @@ from notion_client.helpers import extract_notion_id
 
 from se_pipeline.connectors.notion.http import NOTION_READS, GuardedTransport, api_root, notion_client_for
 from se_pipeline.errors import ConfigError, SourceError
-from se_pipeline.readonly import ReadOnlyGuard
+from se_pipeline.readonly import ReadOnlyGuard, WriteAllowance
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,8 @@ class NotionDatabase:
 
     Exactly one of `database_id` and `data_source_id` is given. `source` prefixes messages and
     names the guard; `setting` is the configuration block the database is configured in (for
-    messages); `reads` are the only requests the guard lets through.
+    messages); `reads` are the only requests the guard lets through, with `writes` (only ever a
+    confirmed proposal's one write: se_pipeline.proposals.apply).
     """
 
     def __init__(
@@ -55,6 +56,7 @@ class NotionDatabase:
         source: str = "notion",
         setting: str = "sources.notion",
         reads: Iterable[str] = NOTION_READS,
+        writes: Iterable[WriteAllowance] = (),
         base_url: str | None = None,
         token_env: str = "NOTION_TOKEN",
         max_retries: int = 5,
@@ -89,7 +91,7 @@ class NotionDatabase:
         self.page_size = page_size
         self.cursor_restarts = cursor_restarts
         self.transport = GuardedTransport(
-            ReadOnlyGuard(source, reads),
+            ReadOnlyGuard(source, reads, writes),
             api_root(base_url),
             max_retries=max_retries,
             requests_per_second=requests_per_second,

@@ -72,7 +72,7 @@ class GuardedTransport(httpx.BaseTransport):
         # The encoded path: a property id may contain an encoded "/".
         path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
         relative = path[len(self.api_root) :] if path.startswith(self.api_root + "/") else path
-        self.guard.check_http(request.method, relative)
+        self.guard.check_http(request.method, relative, request.content)  # a write's body is judged too
         attempt = 0
         while True:
             self._throttle()

@@ -25,7 +25,8 @@ from se_pipeline.errors import SourceError
 TEXT = "text"  # the type of every CSV column: a CSV says nothing about types
 
 # The opportunity fields, in the order they claim properties (the SE before anything "owner"-like).
-FIELDS = ("title", "customer", "se", "stage", "amount", "close_date", "domain", "workspace_id", "poc_end", "probability")
+FIELDS = ("title", "customer", "se", "stage", "amount", "close_date", "domain", "workspace_id", "poc_end", "probability",
+          "next_step")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class FieldNames:
         "POC End", "POC End Date", "Trial End", "Trial End Date", "Pilot End", "Pilot End Date", "Evaluation End", "POC Deadline",
     )
     probability: tuple[str, ...] = ("Probability", "Win Probability", "Likelihood", "Confidence", "Close Probability")
+    next_step: tuple[str, ...] = ("Next Step", "Next Steps", "Next Action", "Next Actions", "Action Items")
 
 
 # A name that reads as the field when no usual name is present (matched on the normalised name).
@@ -67,6 +69,7 @@ _READS_AS = {
     "workspace_id": re.compile(r"\b(workspace|tenant)\b|\b(account|org|organi[sz]ation|instance) id\b"),
     "poc_end": re.compile(r"\b(poc|trial|pilot|evaluation)\b.*\b(end|ends|deadline)\b"),
     "probability": re.compile(r"\bprobability\b"),
+    "next_step": re.compile(r"\bnext (step|action)s?\b"),
 }
 # Never the SE: the account executive and owners of the account or deal.
 _NOT_SE = re.compile(r"\b(ae|account executive|account (owner|manager)|opportunity owner|deal owner|csm|sales rep)\b")
@@ -89,6 +92,7 @@ _TYPES = {
     "workspace_id": {"rich_text", "select", "number", "formula", "rollup"},
     "poc_end": {"date", "rich_text", "formula", "rollup"},
     "probability": {"number", "rich_text", "select", "formula"},
+    "next_step": {"rich_text"},
 }
 
 

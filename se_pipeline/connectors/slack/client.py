@@ -1,11 +1,13 @@
 """The Slack Web API client the connector uses: slack_sdk's WebClient behind the read-only guard.
 
-slack_sdk sends every method as POST, so the guard judges the *method name*, before any request.
+slack_sdk sends every method as POST, so the guard judges the *method name*, before any request
+(and, for the one write a delivery is allowed, its arguments).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk import WebClient
@@ -17,7 +19,7 @@ from slack_sdk.http_retry import (
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.web import SlackResponse
 
-from se_pipeline.readonly import ReadOnlyGuard
+from se_pipeline.readonly import ReadOnlyGuard, WriteAllowance
 
 # The exact read methods ingestion may use (others, e.g. chat.postMessage, are refused).
 READ_METHODS = (
@@ -45,21 +47,31 @@ def retry_handlers(max_retries: int) -> list[RetryHandler]:
 class ReadOnlyWebClient(WebClient):
     """A WebClient that refuses every method not in READ_METHODS and counts the calls it makes.
 
-    `calls` counts API calls (a retry of the same call is not another call).
+    `calls` counts API calls (a retry of the same call is not another call). `writes`: the only
+    writes allowed (a delivery's chat.postMessage to one user); connectors pass none. A write is
+    retried only when Slack rate-limited it, which means it was not posted: never twice.
     """
 
-    def __init__(self, token: str, base_url: str | None = None, max_retries: int = 5, **kwargs: Any):
+    def __init__(
+        self,
+        token: str,
+        base_url: str | None = None,
+        max_retries: int = 5,
+        writes: Sequence[WriteAllowance] = (),
+        **kwargs: Any,
+    ):
         base = base_url or WebClient.BASE_URL
+        handlers = retry_handlers(max_retries) if not writes else [RateLimitErrorRetryHandler(max_retry_count=max_retries)]
         super().__init__(
             token=token,
             base_url=base if base.endswith("/") else base + "/",  # urljoin drops a last segment without "/"
-            retry_handlers=retry_handlers(max_retries),
+            retry_handlers=handlers,
             **kwargs,
         )
-        self.guard = ReadOnlyGuard("slack", [re.escape(m) for m in READ_METHODS])
+        self.guard = ReadOnlyGuard("slack", [re.escape(m) for m in READ_METHODS], writes)
         self.calls = 0
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
-        self.guard.check(api_method)
+        self.guard.check(api_method, kwargs.get("json") or kwargs.get("params") or kwargs.get("data"))
         self.calls += 1
         return super().api_call(api_method, **kwargs)
