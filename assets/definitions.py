@@ -15,6 +15,7 @@ from se_pipeline_assets.enablement import enablement_assets
 from se_pipeline_assets.proposals import proposals
 from se_pipeline_assets.raw import RAW_SOURCES, raw_assets
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.sensors import sensors
 from se_pipeline_assets.schedules import (
     daily_digest_schedule,
     daily_job,
@@ -24,8 +25,10 @@ from se_pipeline_assets.schedules import (
     weekly_coaching_schedule,
 )
 from se_pipeline.config import load_settings
+from se_pipeline.connectors.calls.pages import TABLES as CALLS_TABLES
 
-_RAW_TABLES = {table for tables in RAW_SOURCES.values() for table in tables}
+# Calls are a raw source too (raw_calls is built in coaching.py): activity reads them.
+_RAW_TABLES = {table for tables in RAW_SOURCES.values() for table in tables} | set(CALLS_TABLES)
 
 
 def build_definitions(config_path: str | None = None) -> Definitions:
@@ -40,6 +43,7 @@ def build_definitions(config_path: str | None = None) -> Definitions:
         asset_checks=asset_checks,
         jobs=[daily_job, weekly_coaching_job, enablement_job],
         schedules=[daily_digest_schedule, weekly_coaching_schedule, enablement_schedule],
+        sensors=sensors,
         resources={
             "settings": SettingsResource(config_path=config_path or os.environ.get("SE_PIPELINE_CONFIG", "")),
             "warehouse": WarehouseResource(database=settings.database_path),

@@ -1,5 +1,6 @@
 """Signals from activity, then the digest per SE per day (tables and Markdown files)."""
 
+import datetime as dt
 from collections.abc import Iterator
 
 from dagster import (
@@ -56,7 +57,14 @@ def digests(context: AssetExecutionContext, settings: SettingsResource, warehous
     window = window_for(context, config)
     with warehouse.connect() as con:
         prepare(con, config)
-        published = publish_digests(con, window, config)
+        published = publish_digests(con, window, config, read_at=_run_start(context))
         files = MetadataValue.md("\n".join(f"- {p.day} {p.se_id}: `{p.path}` ({p.todo} todo, {p.know} to know)" for p in published))
         yield MaterializeResult(asset_key="digest_items", metadata={"window": str(window), **table_metadata(con, "digest_items")})
         yield MaterializeResult(asset_key="digests", metadata={"window": str(window), "files": files, **table_metadata(con, "digests")})
+
+
+def _run_start(context: AssetExecutionContext) -> dt.datetime:
+    """When the run started: what it re-reads was read after that, so today's digest is "as of" then."""
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    started = record.start_time if record else None
+    return dt.datetime.fromtimestamp(started, dt.timezone.utc) if started else dt.datetime.now(dt.timezone.utc)

@@ -25,6 +25,12 @@ RAW_SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
+def parts_tag(source: str) -> str:
+    """The run tag naming the parts of the day to re-read (comma-separated), where the source's connector can
+    read a day in parts (narrow(): Slack's API, by channel); other sources re-read the whole day."""
+    return f"se_pipeline/{source}_parts"
+
+
 # Counters some connectors keep beyond `calls` (Slack's thread completeness, export files read, …).
 _COUNTERS = ("thread_parents", "replies_expected", "replies_fetched", "channels_read", "channels_not_member",
              "day_files_read")
@@ -37,6 +43,16 @@ def connector_counters(connector) -> dict:
         # Replies stored against what the parents' reply_count promised: below 1.0, a thread came back short.
         found["thread_completeness"] = MetadataValue.float(round(fetched / expected, 4))
     return found
+
+
+def _parts(context: AssetExecutionContext, source: str, connector) -> list[str] | None:
+    """The parts of the day the run re-reads (its parts_tag), narrowing the connector to them; None: all."""
+    tag = context.run.tags.get(parts_tag(source))
+    if not tag or not hasattr(connector, "narrow"):
+        return None
+    parts = sorted(set(tag.split(",")))
+    connector.narrow(parts)
+    return parts
 
 
 def raw_source_asset(source: str, tables: tuple[str, ...]):
@@ -61,9 +77,10 @@ def raw_source_asset(source: str, tables: tuple[str, ...]):
                 yield MaterializeResult(asset_key=table, metadata={"skipped": f"the {source} source is off in the settings"})
             return
         connector = build_connector(config, source)
+        parts = _parts(context, source, connector)
         # Extraction runs before the warehouse is opened: the write lock is held only for the commit.
-        staged = stage_records(source, connector.tables, window, connector.extract(window), config.home / "staging")
-        context.log.info(f"{source}: extracted {window} with {connector.calls} API calls")
+        staged = stage_records(source, connector.tables, window, connector.extract(window), config.home / "staging", parts)
+        context.log.info(f"{source}: extracted {window}{f' ({len(parts)} parts)' if parts else ''} with {connector.calls} API calls")
         extra = connector_counters(connector)
         with warehouse.connect() as con:
             report = commit_staged(con, staged)

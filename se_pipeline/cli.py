@@ -14,8 +14,10 @@ import functools
 import json
 import logging
 import os
+import re
 import shlex
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 DATE = "YYYY-MM-DD"
 DEFAULT_UI_PORT = 3000
+DEFAULT_EVENTS_PORT = 3001
 
 
 def _date(text: str) -> dt.date:
@@ -40,6 +43,18 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days, 1 or more")
     return int(text)
+
+
+_PERIOD = re.compile(r"(\d+)([mhd])")
+_PERIOD_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def _period(text: str) -> dt.timedelta:
+    """'24h', '90m', '2d': a period up to now."""
+    match = _PERIOD.fullmatch(text.strip().lower())
+    if not match or int(match.group(1)) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a period like 24h, 90m or 2d (minutes, hours or days)")
+    return dt.timedelta(**{_PERIOD_UNITS[match.group(2)]: int(match.group(1))})
 
 
 def _port(text: str) -> int:
@@ -144,26 +159,37 @@ def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, l
 # ---- digests ----------------------------------------------------------------------------------
 
 
-def _stored_items(settings: Settings, se_id: str, day: dt.date, customers: list[str] | None) -> tuple[list, list[str]]:
-    """The items of se_id's digest for day (only `customers`' if given), and all its customers."""
+@dataclass
+class _Stored:
+    items: list  # the digest's items (only some customers' when asked)
+    customers: list[str]  # every customer of the digest
+    as_of: dt.datetime | None  # a "so far" digest's time, in the settings' time zone
+
+
+def _stored_items(settings: Settings, se_id: str, day: dt.date, customers: list[str] | None) -> _Stored:
+    """se_id's digest for day (only `customers`' items if given)."""
     from se_pipeline.render.publish import load_items
     from se_pipeline.warehouse import read_only_connection, table_exists
 
     with read_only_connection(settings.database_path) as con:
-        exists = table_exists(con, "digests") and con.execute(
-            "SELECT count(*) FROM digests WHERE se_id = ? AND digest_date = ?", [se_id, day]
-        ).fetchall()[0][0]
-        if not exists:
+        # SELECT *: a warehouse from before the as_of column still reads (its digests are whole days).
+        found = con.execute(
+            "SELECT * FROM digests WHERE se_id = ? AND digest_date = ?", [se_id, day]
+        ).fetchall() if table_exists(con, "digests") else []
+        if not found:
             raise SePipelineError(f"no digest for {se_id} on {day}: run `se-pipeline run --date {day}` first")
+        as_of = dict(zip([c[0] for c in con.description], found[0])).get("as_of")
         everything = load_items(con, se_id, day.isoformat())
         items = load_items(con, se_id, day.isoformat(), customers) if customers else everything
-    return items, sorted({i.customer for i in everything if i.customer})
+    return _Stored(items, sorted({i.customer for i in everything if i.customer}), as_of.astimezone(settings.tz) if as_of else None)
 
 
-def _render(items: list, se: SalesEngineer, day: dt.date, html: bool = False) -> str:
+def _render(stored: _Stored, se: SalesEngineer, day: dt.date, html: bool = False) -> str:
     from se_pipeline.render import render_html, render_markdown
 
-    return render_html(items, se.name, day) if html else render_markdown(items, se.name, se.id, day)
+    if html:
+        return render_html(stored.items, se.name, day, stored.as_of)
+    return render_markdown(stored.items, se.name, se.id, day, stored.as_of)
 
 
 def _no_such_customer(se_ids: list[str], day: dt.date, customers: list[str], present: list[str]) -> SePipelineError:
@@ -175,24 +201,38 @@ def _no_such_customer(se_ids: list[str], day: dt.date, customers: list[str], pre
     )
 
 
+def _run_days(settings: Settings, args: argparse.Namespace) -> tuple[dt.date, dt.date]:
+    """The first and last day `run` loads: --date's day, today (--today), or the days --since's period touches."""
+    from se_pipeline.runtime import default_day
+    from se_pipeline.window import since
+
+    if args.today:
+        return _today(settings), _today(settings)
+    if args.since:
+        window = since(dt.datetime.now(settings.tz), args.since, settings.tz)
+        return window.first_day, window.last_day
+    day = args.date or default_day(settings)
+    return day, day
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     from se_pipeline.render.publish import digest_path
-    from se_pipeline.runtime import cold_start_first_day, default_day
+    from se_pipeline.runtime import cold_start_first_day
 
     settings = _settings(args)
-    day = args.date or default_day(settings)
+    asked, day = _run_days(settings, args)
     ses = [settings.se(s) for s in args.se] if args.se else settings.sales_engineers
-    first = cold_start_first_day(settings, day)
+    first = cold_start_first_day(settings, asked)
     _check_days(settings, first, day)
     _say_dagster_home(args)
-    if first < day:
+    if first < asked:
         _note(args, f"first run: loading {first}..{day} so that items still open from earlier days are known")
     undelivered = _materialize(settings, args, first, day)
     if args.customer:
         _print_customer_parts(args, settings, ses, day)
     for se in ses:
         if args.se and not args.customer:
-            print(_render(_stored_items(settings, se.id, day, None)[0], se, day))
+            print(_render(_stored_items(settings, se.id, day, None), se, day))
         print(f"digest for {se.id} ({se.name}): {digest_path(settings, day.isoformat(), se.id)}")
     if undelivered:
         details = "\n".join(f"  {e}" for e in undelivered)
@@ -204,17 +244,17 @@ def _print_customer_parts(args: argparse.Namespace, settings: Settings, ses: lis
     """--customer on run: the part of each SE's digest that has the customer; say whose have none."""
     found, without, present = [], [], set()
     for se in ses:
-        items, customers = _stored_items(settings, se.id, day, args.customer)
-        present.update(customers)
-        (found if items else without).append((se, items))
+        stored = _stored_items(settings, se.id, day, args.customer)
+        present.update(stored.customers)
+        (found if stored.items else without).append((se, stored))
     if not found:
         raise _no_such_customer([se.id for se in ses], day, args.customer, sorted(present))
     names = ", ".join(map(repr, args.customer))
     shown = ", ".join(se.id for se, _ in found)
     _note(args, f"--customer {names}: in the digest of {shown}" + (
         f"; not in that of {', '.join(se.id for se, _ in without)}" if without else ""))
-    for se, items in found:
-        print(_render(items, se, day))
+    for se, stored in found:
+        print(_render(stored, se, day))
 
 
 def cmd_digest(args: argparse.Namespace) -> None:
@@ -223,10 +263,10 @@ def cmd_digest(args: argparse.Namespace) -> None:
     settings = _settings(args)
     day = args.date or default_day(settings)
     se = settings.se(args.se)
-    items, present = _stored_items(settings, se.id, day, args.customer)
-    if args.customer and not items:
-        raise _no_such_customer([se.id], day, args.customer, present)
-    print(_render(items, se, day, html=args.html), end="")
+    stored = _stored_items(settings, se.id, day, args.customer)
+    if args.customer and not stored.items:
+        raise _no_such_customer([se.id], day, args.customer, stored.customers)
+    print(_render(stored, se, day, html=args.html), end="")
 
 
 # ---- backfill ---------------------------------------------------------------------------------
@@ -439,6 +479,28 @@ def cmd_env(args: argparse.Namespace) -> None:
         print(f"export {name}={shlex.quote(value)}")
 
 
+def cmd_serve_events(args: argparse.Namespace) -> None:
+    from se_pipeline.config import load_settings
+    from se_pipeline.connectors.base import check_env_name
+    from se_pipeline.events.landing import EventStore, landing_path
+    from se_pipeline.events.receiver import PATH, create_app, serve
+
+    settings = load_settings(_config_path(args))  # the home and the secret's variable; no demo data needed
+    variable = settings.events.signing_secret_env
+    check_env_name("events.signing_secret_env", variable)
+    secret = os.environ.get(variable, "").strip()
+    if not secret:
+        raise SePipelineError(
+            f"no Slack signing secret: set the environment variable {variable} to the app's signing secret "
+            "(Slack app settings → Basic Information → App Credentials), or name another one in events.signing_secret_env"
+        )
+    store = EventStore(landing_path(settings))
+    _note(args, f"receiving Slack events at http://{args.host}:{args.port}{PATH}; they land in {store.path} "
+                "(the slack_events sensor turns them into runs)")
+    serve(create_app(store, secret, settings.events.max_body_bytes), args.host, args.port,
+          {0: "warning", 1: "info"}.get(args.verbose, "debug"))
+
+
 # ---- the parser -------------------------------------------------------------------------------
 
 
@@ -488,7 +550,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_command = functools.partial(commands.add_parser, parents=[_common_options(suppress=True)])
 
     run = add_command("run", help="load a day and write every SE's digest", description="Load a day and write every SE's digest.")
-    run.add_argument("--date", type=_date, metavar=DATE, help="the day to load (default: yesterday; on demo data, the demo's last day)")
+    when = run.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_date, metavar=DATE, help="the day to load (default: yesterday; on demo data, the demo's last day)")
+    when.add_argument("--today", action="store_true",
+                      help="today so far: its digest says 'as of HH:MM'; run it as often as you like, a run after midnight replaces it")
+    when.add_argument("--since", type=_period, metavar="PERIOD",
+                      help="the days a period up to now touches, e.g. 24h (yesterday and today so far), 90m, 2d")
     run.add_argument("--se", action="append", metavar="ID", help="also print this SE's digest (repeatable)")
     run.add_argument("--customer", action="append", metavar="NAME",
                      help="also print this customer's part of each digest that has it, e.g. 'acme' for Acme Corp (repeatable)")
@@ -547,6 +614,15 @@ def build_parser() -> argparse.ArgumentParser:
                      description="Start the Dagster UI (dagster dev) on this project's instance and warehouse.")
     ui.add_argument("--port", type=_port, default=DEFAULT_UI_PORT, help=f"the web server's port (default: {DEFAULT_UI_PORT})")
     ui.set_defaults(func=cmd_ui)
+
+    events = add_command("serve-events", help="receive Slack's Events API at /slack/events",
+                         description="Receive Slack's Events API: verify each request's signature, land accepted events "
+                                     "for the slack_events sensor. Put it behind your HTTPS reverse proxy and give Slack "
+                                     "https://<your host>/slack/events as the app's Request URL.")
+    events.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, for a reverse proxy)")
+    events.add_argument("--port", type=_port, default=DEFAULT_EVENTS_PORT,
+                        help=f"the port to listen on (default: {DEFAULT_EVENTS_PORT})")
+    events.set_defaults(func=cmd_serve_events)
 
     env = add_command("env", help="print shell exports for Dagster's own commands",
                       description="Print the exports under which `dagster dev` and `dagster asset materialize` use this "

@@ -203,6 +203,13 @@ class AnalysisSettings(_Strict):
     llm: LlmSettings | None = None
 
 
+class EventsSettings(_Strict):
+    """The Slack Events API receiver (`se-pipeline serve-events`) and the landing of its events."""
+
+    signing_secret_env: str = "SLACK_SIGNING_SECRET"  # the variable holding the Slack app's signing secret
+    max_body_bytes: int = Field(default=1_048_576, gt=0)  # a larger request is refused (413)
+
+
 def _by_mode(*models: type[BaseModel]) -> Any:
     return Annotated[Union[models], Field(discriminator="mode")]
 
@@ -227,6 +234,7 @@ class Settings(_Strict):
     terminal_stages: list[str] = ["WIN", "Won", "Closed Won", "Lost", "Closed Lost", "Transferred"]
     sources: Sources = Sources()
     analysis: AnalysisSettings = AnalysisSettings()
+    events: EventsSettings = EventsSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -43,3 +43,13 @@ class Window:
         if self.first_day == self.last_day:
             return self.first_day.isoformat()
         return f"{self.first_day.isoformat()}..{self.last_day.isoformat()}"
+
+
+def so_far(day: dt.date, moment: dt.datetime, tz: ZoneInfo) -> dt.datetime | None:
+    """`moment` in `tz` when `day` is not over at that moment (its digest is "so far"), else None."""
+    return moment.astimezone(tz) if moment < Window.for_day(day, tz).end else None
+
+
+def since(moment: dt.datetime, period: dt.timedelta, tz: ZoneInfo) -> Window:
+    """The local days the `period` up to `moment` touches (24 hours: yesterday and today)."""
+    return Window((moment - period).astimezone(tz).date(), moment.astimezone(tz).date(), tz)

@@ -205,3 +205,20 @@ def test_two_asks_that_share_only_their_background_stay_two(con, settings):
     con.execute("UPDATE signals SET link = 'https://www.notion.so/p1#n1' WHERE signal_id = 'n1'")
     todo = [i for i in build_digest_items(con, "alice", DAY, settings) if i.section == "todo"]
     assert len(todo) == 2
+
+
+def test_a_day_not_over_is_digested_as_of_then_and_a_run_after_it_replaces_that(con, settings):
+    add_signal(con, "a1", "Acme Corp", "customer_question", True, "2026-10-22T09:00")
+    window = Window.for_day(DAY, settings.tz)
+    midday = dt.datetime.combine(DAY, dt.time(14, 5), settings.tz)
+    path = publish_digests(con, window, settings, read_at=midday)[0].path
+    so_far = path.read_bytes()
+    assert so_far.startswith(b"# Digest for Alice Chen: 2026-10-22, as of 14:05\n")
+    assert "2026-10-22, as of 14:05" in path.with_suffix(".html").read_text()
+    publish_digests(con, window, settings, read_at=midday)  # refreshed as often as asked: same rows, same bytes
+    assert path.read_bytes() == so_far
+    assert con.execute("SELECT count(*), max(as_of) FROM digests").fetchall() == [(1, midday)]
+    # The morning after, the whole day's run replaces the "so far" digest.
+    publish_digests(con, window, settings, read_at=dt.datetime.combine(DAY + dt.timedelta(days=1), dt.time(6), settings.tz))
+    assert path.read_text().startswith("# Digest for Alice Chen: 2026-10-22\n")
+    assert con.execute("SELECT count(*), max(as_of) FROM digests").fetchall() == [(1, None)]

@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, Undefined, select_autoescape
 
 from se_pipeline.render.items import DigestItem
 from se_pipeline.render.links import safe_href, source_label
-from se_pipeline.render.markdown import overflow_query
+from se_pipeline.render.markdown import day_title, overflow_query
 
 # Owed things first: what the SE must do, then what they should know; the TLDR heads the card.
 CARD_SECTIONS = (("todo", "You owe"), ("know", "Things to know"))
@@ -77,13 +77,14 @@ def _environment() -> Environment:
     return env
 
 
-def render_html(items: Iterable[DigestItem], se_name: str, day: dt.date) -> str:
+def render_html(items: Iterable[DigestItem], se_name: str, day: dt.date, as_of: dt.datetime | None = None) -> str:
+    """`as_of` as for render_markdown."""
     items = list(items)
     se_id = items[0].se_id if items else ""
     left_out = _section("not_included", "Not included (uncertain; look if you like)",
                         [i for i in items if i.section == "not_included"], se_id, day)
     return _environment().get_template("digest.html.j2").render(
-        se_name=se_name, day=day.isoformat(), cards=_cards(items, se_id, day), left_out=left_out
+        se_name=se_name, day=day.isoformat(), title=day_title(day, as_of), cards=_cards(items, se_id, day), left_out=left_out
     )
 
 

@@ -52,9 +52,17 @@ def _overflow(items: list[DigestItem], se_id: str, day: dt.date) -> str | None:
     return f"- …and {len(hidden)} more: `{overflow_query(hidden, se_id, day)}`"
 
 
-def render_markdown(items: Iterable[DigestItem], se_name: str, se_id: str, day: dt.date) -> str:
+def day_title(day: dt.date, as_of: dt.datetime | None) -> str:
+    """'2026-10-29', or '2026-10-29, as of 14:05' for a day not over when its data was read."""
+    return day.isoformat() + (f", as of {as_of:%H:%M}" if as_of else "")
+
+
+def render_markdown(
+    items: Iterable[DigestItem], se_name: str, se_id: str, day: dt.date, as_of: dt.datetime | None = None
+) -> str:
+    """`as_of`: the local time the day's data was read, when the day was not over (a "today so far" digest)."""
     items = list(items)
-    lines = [f"# Digest for {se_name}: {day.isoformat()}", ""]
+    lines = [f"# Digest for {se_name}: {day_title(day, as_of)}", ""]
     customers: dict[str, list[DigestItem]] = {}
     for item in sorted((i for i in items if i.customer), key=lambda i: (i.customer_rank, i.section, i.position)):
         customers.setdefault(item.customer, []).append(item)

@@ -3,6 +3,7 @@ per SE per day, and each day's index.html listing the day's pages."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from se_pipeline.render.items import DigestItem, build_digest_items, day_inputs
 from se_pipeline.render.markdown import render_markdown
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import ensure_tables
-from se_pipeline.window import Window
+from se_pipeline.window import Window, so_far
 
 
 @dataclass(frozen=True)
@@ -38,31 +39,36 @@ def _item_frame(items: list[DigestItem]) -> pd.DataFrame:
     return pd.DataFrame([i.model_dump() for i in items], columns=columns)
 
 
-def publish_digests(con: duckdb.DuckDBPyConnection, window: Window, settings: Settings) -> list[PublishedDigest]:
-    """Replace the window's digests (tables and files) for every configured SE."""
+def publish_digests(
+    con: duckdb.DuckDBPyConnection, window: Window, settings: Settings, read_at: dt.datetime | None = None
+) -> list[PublishedDigest]:
+    """Replace the window's digests (tables and files) for every configured SE. `read_at`: when the data
+    was read; a day not over by then is digested "as of" that time."""
     ensure_tables(con)
     published: list[PublishedDigest] = []
     with transaction(con):
         con.execute("DELETE FROM digest_items WHERE digest_date BETWEEN ? AND ?", [window.first_day, window.last_day])
         con.execute("DELETE FROM digests WHERE digest_date BETWEEN ? AND ?", [window.first_day, window.last_day])
         for day in window.days:
+            as_of = so_far(day, read_at, settings.tz) if read_at else None
             inputs = day_inputs(con, day, settings, [se.id for se in settings.sales_engineers])
             day_items: list[DigestItem] = []
             index: list[IndexEntry] = []
             for se in settings.sales_engineers:
                 items = build_digest_items(con, se.id, day, settings, inputs)
                 day_items.extend(items)
-                markdown = render_markdown(items, se.name, se.id, day)
+                markdown = render_markdown(items, se.name, se.id, day, as_of)
                 path = digest_path(settings, day.isoformat(), se.id)
                 count = {s: sum(1 for i in items if i.section == s) for s in ("todo", "know", "not_included")}
                 con.execute(
-                    "INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO digests (se_id, digest_date, markdown, path, customers, todo_items, know_items, "
+                    "not_included, as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [se.id, day, markdown, str(path), len({i.customer for i in items if i.customer}),
-                     count["todo"], count["know"], count["not_included"]],
+                     count["todo"], count["know"], count["not_included"], as_of],
                 )
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(markdown, encoding="utf-8")
-                path.with_suffix(".html").write_text(render_html(items, se.name, day), encoding="utf-8")
+                path.with_suffix(".html").write_text(render_html(items, se.name, day, as_of), encoding="utf-8")
                 index.append(IndexEntry(se.id, se.name, urllib.parse.quote(f"{se.id}.html"), count["todo"], count["know"],
                                         len({i.customer for i in items if i.customer})))
                 published.append(PublishedDigest(se.id, day.isoformat(), path, count["todo"], count["know"]))

@@ -191,6 +191,7 @@ class StagedLoad:
     window: Window
     report: LoadReport
     keep: list[KeepRows] = field(default_factory=list)
+    parts: tuple[str, ...] | None = None  # only these parts of the window were read (see TableSpec.part_column)
 
     def discard(self) -> None:
         for suffix in ("", ".wal"):
@@ -203,16 +204,18 @@ def stage_records(
     window: Window,
     records: Iterable[Rows | Quarantined | KeepRows],
     staging_dir: Path,
+    parts: Iterable[str] | None = None,
 ) -> StagedLoad:
     """Extract into a scratch file, page by page, without touching the warehouse.
 
     Extraction (API calls, parsing) may take long or run in parallel; the warehouse's single
-    write lock is then held only for the short commit.
+    write lock is then held only for the short commit. `parts`: the records are those of these parts
+    of the window only (Slack channels), so the commit replaces only theirs.
     """
     staging_dir.mkdir(parents=True, exist_ok=True)
     remove_orphans(staging_dir)  # what a killed run staged and never committed
     path = staging_dir / owned_name(f"{source}-{window.first_day}-{window.last_day}-{uuid.uuid4().hex[:8]}", "duckdb")
-    staged = StagedLoad(path, source, tuple(tables), window, LoadReport())
+    staged = StagedLoad(path, source, tuple(tables), window, LoadReport(), parts=None if parts is None else tuple(parts))
     try:
         with duckdb.connect(str(path)) as con:
             ensure_tables(con)
@@ -244,20 +247,30 @@ def commit_staged(con: duckdb.DuckDBPyConnection, staged: StagedLoad) -> LoadRep
     try:
         with transaction(con):
             for table in staged.tables:
-                if RAW_TABLES[table].partitioned:
-                    kept = [k for k in staged.keep if k.table == table]
+                spec = RAW_TABLES[table]
+                kept = [k for k in staged.keep if k.table == table]
+                if spec.partitioned and staged.parts is None:
                     con.execute(
                         f"DELETE FROM {table} WHERE partition_date BETWEEN ? AND ?"
                         + "".join(f" AND {k.column} IS DISTINCT FROM ?" for k in kept),
                         [window.first_day, window.last_day, *(k.value for k in kept)],
                     )
+                elif spec.partitioned:
+                    if spec.part_column is None:
+                        raise ValueError(f"{table} cannot be loaded in parts")
+                    con.execute(
+                        f"DELETE FROM {table} WHERE partition_date BETWEEN ? AND ? AND {spec.part_column} IN "
+                        "(SELECT unnest(?::VARCHAR[]))",
+                        [window.first_day, window.last_day, list(staged.parts)],
+                    )
                 con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM staged.{table}")
             # Only whole-file reads (mbox, feedback files) quarantine without a day, and they are found
             # again on every read of the source, so each commit replaces them: fixing a file clears its row.
+            # A read of some parts replaces only what it quarantined again (the next whole read clears the rest).
             con.execute(
-                "DELETE FROM quarantine WHERE source = ? AND (partition_date BETWEEN ? AND ? "
-                "OR partition_date IS NULL OR record_key IN (SELECT record_key FROM staged.quarantine))",
-                [staged.source, window.first_day, window.last_day],
+                "DELETE FROM quarantine WHERE source = ? AND (((partition_date BETWEEN ? AND ? OR partition_date IS NULL) "
+                "AND ?) OR record_key IN (SELECT record_key FROM staged.quarantine))",
+                [staged.source, window.first_day, window.last_day, staged.parts is None],
             )
             con.execute("INSERT INTO quarantine BY NAME SELECT * FROM staged.quarantine")
     finally:

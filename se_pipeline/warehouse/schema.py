@@ -16,17 +16,20 @@ class TableSpec:
 
     partitioned: a load deletes the window's rows (by partition_date) and inserts, so a re-run
     replaces rather than duplicates. Otherwise rows are upserted by primary key (dimensions).
+    part_column: a load may re-read some parts of a day only (the Slack channels with news): it then
+    deletes and inserts only the window's rows of those parts.
     """
 
     name: str
     key: tuple[str, ...]
     partitioned: bool = True
+    part_column: str | None = None
 
 
 RAW_TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in [
-        TableSpec("raw_slack_messages", ("message_key",)),
+        TableSpec("raw_slack_messages", ("message_key",), part_column="channel_id"),
         TableSpec("raw_slack_users", ("user_id",), partitioned=False),
         TableSpec("raw_slack_channels", ("channel_id",), partitioned=False),
         TableSpec("raw_gmail_messages", ("message_key",)),

@@ -10,3 +10,6 @@ CREATE TABLE IF NOT EXISTS digests (
     not_included    INTEGER,
     PRIMARY KEY (se_id, digest_date)
 );
+-- as_of: the local time the day's data was read when the day was not over yet (a "today so far" digest,
+-- `se-pipeline run --today` or a sensor's run); NULL for a whole day. A later run of the day replaces it.
+ALTER TABLE digests ADD COLUMN IF NOT EXISTS as_of TIMESTAMPTZ;

@@ -5,7 +5,9 @@ Answers like the real API (shapes from the Gmail v1 reference): users.messages.l
 first; users.messages.get with format=raw (base64url); users.labels.list; the batch endpoint
 (multipart/mixed of application/http parts, answered part by part); an OAuth token endpoint;
 users.messages.send, whose mail is kept in `sent` (a delivery's one write).
-Bearer tokens select the mailbox for userId "me"; a wrong token gets 401. Failures can be
+Mailbox changes are numbered like Gmail's history: users.history.list (startHistoryId, a 404 when
+that history is older than `expire_history`'s floor) and users.getProfile's historyId; add mail
+with `deliver`. Bearer tokens select the mailbox for userId "me"; a wrong token gets 401. Failures can be
 queued per operation (429 / 403 rateLimitExceeded with Retry-After, 500). Every request that
 arrives, write or read, batch part or not, is logged in `requests`.
 """
@@ -29,6 +31,8 @@ BATCH_PATH = "/batch/gmail/v1"
 _MESSAGES = re.compile(r"^/gmail/v1/users/([^/]+)/messages$")
 _MESSAGE = re.compile(r"^/gmail/v1/users/([^/]+)/messages/([^/]+)$")
 _LABELS = re.compile(r"^/gmail/v1/users/([^/]+)/labels$")
+_HISTORY = re.compile(r"^/gmail/v1/users/([^/]+)/history$")
+_PROFILE = re.compile(r"^/gmail/v1/users/([^/]+)/profile$")
 _SEND = re.compile(r"^/gmail/v1/users/([^/]+)/messages/send$")
 
 
@@ -39,6 +43,7 @@ class FakeMessage:
     raw: bytes
     internal_date: dt.datetime
     label_ids: list[str] = field(default_factory=lambda: ["INBOX"])
+    history_id: int = 0  # set by the server: the mailbox change that added it
 
 
 @dataclass
@@ -67,6 +72,10 @@ def _operation(method: str, path: str) -> str:
         return "get"
     if method == "GET" and _LABELS.match(path):
         return "labels"
+    if method == "GET" and _HISTORY.match(path):
+        return "history"
+    if method == "GET" and _PROFILE.match(path):
+        return "profile"
     if method == "POST" and path == BATCH_PATH:
         return "batch"
     if method == "POST" and _SEND.match(path):
@@ -108,6 +117,11 @@ class FakeGmailServer:
         max_page_size: int = 500,
     ):
         self.mailboxes = {token: list(messages) for token, messages in mailboxes.items()}
+        self._history_id = 1000
+        for message in (m for messages in self.mailboxes.values() for m in messages):
+            self._history_id += 1
+            message.history_id = self._history_id
+        self._history_floor = 0  # history older than this is gone (Gmail keeps about a week)
         self.labels = labels or {}
         self.max_page_size = max_page_size
         self.requests: list[LoggedRequest] = []
@@ -156,6 +170,18 @@ class FakeGmailServer:
         """Answer the next `times` requests of `operation` (list, get, labels, batch) with an error."""
         with self._lock:
             self._failures.setdefault(operation, []).extend(_Failure(status, reason, retry_after) for _ in range(times))
+
+    def deliver(self, token: str, message: FakeMessage) -> None:
+        """A message arrives in the mailbox of `token`: a new history record."""
+        with self._lock:
+            self._history_id += 1
+            message.history_id = self._history_id
+            self.mailboxes[token].append(message)
+
+    def expire_history(self) -> None:
+        """Forget every history record so far: a startHistoryId from before now gets a 404."""
+        with self._lock:
+            self._history_floor = self._history_id
 
     def operations(self, *, in_batch: bool | None = None) -> list[str]:
         return [r.operation for r in self.requests if in_batch is None or r.in_batch == in_batch]
@@ -227,6 +253,12 @@ class FakeGmailServer:
             return self._list(mailbox, query)
         if operation == "get":
             return self._get(mailbox, _MESSAGE.match(path).group(2), query)
+        if operation == "history":
+            return self._history(mailbox, query)
+        if operation == "profile":
+            return 200, {}, json.dumps({"emailAddress": "me@example.com", "messagesTotal": len(mailbox),
+                                        "threadsTotal": len({m.thread_id for m in mailbox}),
+                                        "historyId": str(self._history_id)}).encode()
         if operation == "send":
             raw = json.loads(body or b"{}").get("raw", "")
             sender = self._mailbox_token(headers)
@@ -305,6 +337,25 @@ class FakeGmailServer:
             body["nextPageToken"] = str(offset + size)
         return 200, {}, json.dumps(body).encode()
 
+    def _history(self, mailbox: list[FakeMessage], query: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
+        start = int(query.get("startHistoryId", ["0"])[0])
+        if start < self._history_floor:
+            return 404, {}, _error(404, "Requested entity was not found.", "notFound", "NOT_FOUND")
+        added = sorted((m for m in mailbox if m.history_id > start), key=lambda m: m.history_id)
+        size = int(query.get("maxResults", ["100"])[0])
+        offset = int(query.get("pageToken", ["0"])[0])
+        page = added[offset : offset + size]
+        body: dict[str, object] = {"historyId": str(self._history_id)}
+        if page:
+            body["history"] = [
+                {"id": str(m.history_id), "messages": [{"id": m.id, "threadId": m.thread_id}],
+                 "messagesAdded": [{"message": {"id": m.id, "threadId": m.thread_id, "labelIds": m.label_ids}}]}
+                for m in page
+            ]
+        if offset + size < len(added):
+            body["nextPageToken"] = str(offset + size)
+        return 200, {}, json.dumps(body).encode()
+
     def _get(
         self, mailbox: list[FakeMessage], message_id: str, query: dict[str, list[str]]
     ) -> tuple[int, dict[str, str], bytes]:
@@ -321,7 +372,7 @@ class FakeGmailServer:
             "labelIds": message.label_ids,
             "snippet": "",
             "sizeEstimate": len(message.raw),
-            "historyId": "1000",
+            "historyId": str(message.history_id),
             "internalDate": str(int(message.internal_date.timestamp() * 1000)),
         }
         if query.get("format", ["full"])[0] == "raw":

@@ -181,6 +181,13 @@ class FakeNotion:
         self.page_source[page_id] = source_id
         return page_id
 
+    def edit_page(self, page_id: str, properties: dict[str, dict[str, Any]] | None = None, at: str | None = None) -> None:
+        """Someone edits a page: its properties change and last_edited_time moves to `at` (default: now, to
+        the minute, as Notion keeps it)."""
+        page = self.pages[page_id]
+        page["properties"].update(copy.deepcopy(properties or {}))
+        page["last_edited_time"] = at or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:00.000Z")
+
     def add_block(self, parent_id: str, text: str, block_type: str = "paragraph") -> str:
         block_id = str(uuid.uuid4())
         self.children[parent_id].append(
@@ -379,14 +386,17 @@ class FakeNotion:
 
     def _query(self, r: Request, source_id: str, legacy: bool = False):
         pages = [p for pid, p in self.pages.items() if self.page_source[pid] == source_id]
-        since = ((r.body.get("filter") or {}).get("created_time") or {}).get("on_or_after")
+        condition = r.body.get("filter") or {}
+        stamp = condition.get("timestamp")  # created_time or last_edited_time
+        since = (condition.get(stamp) or {}).get("on_or_after") if stamp else None
         title = ((r.body.get("filter") or {}).get("title") or {}).get("contains")
         if title:
             pages = [p for p in pages if title.lower() in _title(p).lower()]
         if since:
-            pages = [p for p in pages if _ts(p["created_time"]) >= _ts(since)]
+            pages = [p for p in pages if _ts(p[stamp]) >= _ts(since)]
         if r.body.get("sorts"):
-            pages.sort(key=lambda p: (p["created_time"], p["id"]))
+            order = r.body["sorts"][0].get("timestamp", "created_time")
+            pages.sort(key=lambda p: (p[order], p["id"]))
         capped = len(pages) > self.result_cap
         pages = pages[: self.result_cap]
         window = _window(pages, r.body.get("start_cursor"), r.body.get("page_size"))

@@ -27,13 +27,16 @@ __all__ = [
 ]
 
 
-def from_settings(settings: Settings) -> GmailApiConnector | GmailMboxConnector:
+def from_settings(
+    settings: Settings, api_class: type[GmailApiConnector] = GmailApiConnector
+) -> GmailApiConnector | GmailMboxConnector:
+    """The Gmail connector for the configured mode (`api_class`: the api connector or a subclass of it)."""
     source = settings.sources.gmail
     if isinstance(source, GmailMbox):
         _known_ses(settings, source.paths, "sources.gmail.paths")
         return GmailMboxConnector(source.paths)
     if isinstance(source, GmailApi):
-        return GmailApiConnector(
+        return api_class(
             {se.id: load_credentials(source, se.id, se.email) for se in _api_mailboxes(settings, source)},
             root_url=source.root_url,
             max_retries=source.max_retries,

@@ -27,8 +27,9 @@ _REQUEST_LINE = re.compile(r"^([A-Z]+) (\S+) HTTP/\d\.\d$")
 _TIMEOUT_SECONDS = 60
 
 
-def gmail_guard(root_url: str) -> ReadOnlyGuard:
-    """The reads the connector needs: list and get messages, list labels, and the batch envelope."""
+def gmail_guard(root_url: str, extra: tuple[str, ...] = ()) -> ReadOnlyGuard:
+    """The reads the connector needs: list and get messages, list labels, and the batch envelope;
+    `extra`: more GET resources of a mailbox (the watcher's "history" and "profile")."""
     prefix = re.escape(urllib.parse.urlsplit(root_url).path.rstrip("/"))
     user = r"/gmail/v1/users/[^/]+"
     return ReadOnlyGuard(
@@ -38,6 +39,7 @@ def gmail_guard(root_url: str) -> ReadOnlyGuard:
             f"GET {prefix}{user}/messages/[^/]+",
             f"GET {prefix}{user}/labels",
             f"POST {prefix}/{re.escape(BATCH_PATH)}",
+            *(f"GET {prefix}{user}/{re.escape(resource)}" for resource in extra),
         ],
     )
 

@@ -139,6 +139,17 @@ class NotionDatabase:
                 log.info("notion: a query hit the %d-row cap; continuing from created_time %s", self.result_cap, last_created)
                 after = last_created
 
+    def edited_since(self, moment: str) -> Iterator[dict[str, Any]]:
+        """The pages edited (or created) at or after `moment` (ISO 8601): one query per data source,
+        filtered on last_edited_time."""
+        body = {
+            "filter": {"timestamp": "last_edited_time", "last_edited_time": {"on_or_after": moment}},
+            "sorts": [{"timestamp": "last_edited_time", "direction": "ascending"}],
+        }
+        for query in self._queries():
+            for response in self.paginate(query, f"the pages of {self.what} edited since {moment}", **body):
+                yield from (page for page in response.get("results") or [] if page.get("object", "page") == "page")
+
     def retrieve(self) -> dict[str, Any]:
         """The database object (GET /v1/databases/{id}) or the data source's (GET /v1/data_sources/{id})."""
         if self.is_data_source:

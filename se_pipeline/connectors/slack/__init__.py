@@ -17,8 +17,8 @@ from se_pipeline.errors import ConfigError
 __all__ = ["READ_METHODS", "ReadOnlyWebClient", "SlackApiConnector", "SlackExportConnector", "from_settings"]
 
 
-def from_settings(settings: Settings) -> Connector:
-    """The Slack connector for the configured mode."""
+def from_settings(settings: Settings, api_class: type[SlackApiConnector] = SlackApiConnector) -> Connector:
+    """The Slack connector for the configured mode (`api_class`: the api connector or a subclass of it)."""
     config = settings.sources.slack
     own_user_ids = [se.slack_user_id for se in settings.sales_engineers if se.slack_user_id]
     if isinstance(config, SlackExport):
@@ -26,7 +26,7 @@ def from_settings(settings: Settings) -> Connector:
     if isinstance(config, SlackApi):
         check_env_name("sources.slack.token_env", config.token_env)
         client = ReadOnlyWebClient(token_from_env(config.token_env), config.base_url, config.max_retries)
-        return SlackApiConnector(
+        return api_class(
             client,
             workspace=config.workspace,
             channel_types=config.channel_types,

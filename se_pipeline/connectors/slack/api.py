@@ -110,11 +110,17 @@ class SlackApiConnector:
         self.channels_read = 0
         self.channels_not_member = 0
         self.skipped_channels: dict[str, str] = {}
+        self.only_channels: frozenset[str] | None = None  # narrow(): read these conversations' messages only
         self._looked_up: dict[str, dict[str, Any] | None] = {}  # users.info answers, by user id
 
     @property
     def calls(self) -> int:
         return self.client.calls
+
+    def narrow(self, channels: Iterable[str]) -> None:
+        """Read the messages of these conversations only (the ones a sensor saw news in); users and
+        conversations are still listed whole."""
+        self.only_channels = frozenset(channels)
 
     # ---- the run --------------------------------------------------------------------------
 
@@ -162,6 +168,8 @@ class SlackApiConnector:
                 )
 
     def _worth_reading(self, conv: Conversation, window: Window) -> bool:
+        if self.only_channels is not None and conv.id not in self.only_channels:
+            return False
         if conv.payload.get("is_member") is False:
             # A bot reads only what it was added to (else not_in_channel): no call spent on it.
             self.channels_not_member += 1
