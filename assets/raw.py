@@ -33,11 +33,13 @@ def parts_tag(source: str) -> str:
 
 # Counters some connectors keep beyond `calls` (Slack's thread completeness, export files read, …).
 _COUNTERS = ("thread_parents", "replies_expected", "replies_fetched", "channels_read", "channels_not_member",
-             "day_files_read")
+             "threads_watched", "day_files_read")
 
 
 def connector_counters(connector) -> dict:
     found = {name: MetadataValue.int(int(getattr(connector, name))) for name in _COUNTERS if hasattr(connector, name)}
+    if getattr(connector, "calls_by_method", None):
+        found["api_calls_by_method"] = MetadataValue.json(connector.calls_by_method)
     expected, fetched = getattr(connector, "replies_expected", 0), getattr(connector, "replies_fetched", 0)
     if expected:
         # Replies stored against what the parents' reply_count promised: below 1.0, a thread came back short.
@@ -78,7 +80,10 @@ def raw_source_asset(source: str, tables: tuple[str, ...]):
             return
         connector = build_connector(config, source)
         parts = _parts(context, source, connector)
-        # Extraction runs before the warehouse is opened: the write lock is held only for the commit.
+        if hasattr(connector, "recall"):  # what earlier loads stored that spares calls (Slack's user cache, threads)
+            with warehouse.connect() as con:
+                connector.recall(con)
+        # Extraction runs with the warehouse closed: the write lock is held only for the commit.
         staged = stage_records(source, connector.tables, window, connector.extract(window), config.home / "staging", parts)
         context.log.info(f"{source}: extracted {window}{f' ({len(parts)} parts)' if parts else ''} with {connector.calls} API calls")
         extra = connector_counters(connector)

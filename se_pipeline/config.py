@@ -87,7 +87,9 @@ class SlackApi(_Strict):
     base_url: str | None = None  # None: slack_sdk's default
     workspace: str = "example"
     channel_types: list[str] = ["public_channel", "private_channel", "im", "mpim"]
-    thread_lookback_days: int = 14  # parents re-scanned for new replies
+    thread_lookback_days: int = 14  # top-level messages re-scanned for new replies (a first reply included)
+    # a thread with stored replies is watched for more until it has been quiet this long (None: for ever)
+    thread_watch_days: int | None = Field(default=90, ge=1)
     max_retries: int = 5
 
 

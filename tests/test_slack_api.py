@@ -261,3 +261,78 @@ def test_loading_the_same_window_twice_leaves_the_same_rows(fake, monkeypatch, t
         f"select user_name, is_ext_shared, text from raw_slack_messages where ts = '{TODAY[0]}'"
     ).fetchone()
     assert (name, is_ext, text) == ("Carol Diaz", True, "note 0")
+
+
+def load_day(fake: FakeSlack, monkeypatch, con, window: Window, **options) -> SlackApiConnector:
+    """One daily run as the raw asset makes it: recall what the warehouse holds, extract, commit."""
+    connector = make_connector(fake, monkeypatch, **options)
+    connector.recall(con)
+    load_records(con, "slack", connector.tables, window, connector.extract(window))
+    return connector
+
+
+def day_window(day: str) -> Window:
+    return Window.for_day(dt.date.fromisoformat(day), ZoneInfo("America/New_York"))
+
+
+def test_the_user_list_is_read_from_the_warehouse_until_it_is_a_week_old(fake, monkeypatch, tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    load_day(fake, monkeypatch, con, WINDOW)
+    assert fake.calls("users.list") == 1 and fake.calls("users.info") == 1  # Carol, from the customer's org
+    fake.add_user(slack_user("U05DAN", "dan", "Dan Ortiz", "dan@example.com"))  # joined since the listing
+    fake.add_message("C02GLOBEX", slack_message(ts("2026-10-03T13:00"), "U05DAN", "Hi, I'm new"))
+    fake.requests.clear()
+    later = load_day(fake, monkeypatch, con, day_window("2026-10-03"))
+    assert fake.calls("users.list") == 0  # the cache is a day old
+    assert [p["user"] for m, p in fake.requests if m == "users.info"] == ["U05DAN"]  # Carol is cached too
+    assert later.calls_by_method == {"conversations.history": 3, "conversations.list": 1, "users.info": 1}
+    name = con.execute(f"SELECT user_name FROM raw_slack_messages WHERE ts = '{ts('2026-10-03T13:00')}'").fetchone()
+    assert name == ("Dan Ortiz",)
+    assert con.execute("SELECT count(*) FROM raw_slack_users").fetchone() == (5,)
+    fake.requests.clear()
+    load_day(fake, monkeypatch, con, day_window("2026-10-09"))
+    assert fake.calls("users.list") == 1  # a week after the listing: listed again
+    listed = con.execute("SELECT user_id FROM raw_slack_users WHERE listed_at = '2026-10-10 04:00:00+00'").fetchall()
+    assert sorted(u for (u,) in listed) == ["U01ALICE", "U02BOB", "U04GONG", "U05DAN"]  # Carol: users.info's
+
+
+def test_a_reply_weeks_after_its_parent_arrives_when_the_thread_is_in_the_warehouse(fake, monkeypatch, tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    fake.now = ts("2026-09-13T10:00")  # the parent's day is loaded the next morning
+    load_day(fake, monkeypatch, con, day_window("2026-09-12"), thread_lookback_days=14)
+    assert con.execute("SELECT count(*) FROM raw_slack_messages WHERE thread_ts = ?", [OLD_PARENT]).fetchone() == (2,)
+    fake.now = None
+    fake.requests.clear()
+    connector = load_day(fake, monkeypatch, con, WINDOW, thread_lookback_days=14)
+    # 20 days later, beyond the 14-day lookback: the scan reaches back to the watched thread's parent
+    history = {p["channel"]: p["oldest"] for m, p in fake.requests if m == "conversations.history"}
+    assert history["C01ACME"] == OLD_PARENT and history["C02GLOBEX"] == "1789704000.000000"
+    asked = {p["ts"]: p.get("oldest") for m, p in fake.requests if m == "conversations.replies"}
+    assert asked == {OLD_PARENT: "1790913600.000000", TODAY_PARENT: None}  # the old thread: from the window start
+    reply = con.execute("SELECT partition_date, text FROM raw_slack_messages WHERE ts = ?", [NEW_REPLY]).fetchone()
+    assert reply == (WINDOW.first_day, "@Carol Diaz yes, SCIM is GA")
+    # the stored reply is not asked again, and the completeness check counts only what was asked for
+    assert (connector.replies_expected, connector.replies_fetched, connector.threads_watched) == (1 + 2, 1 + 2, 1)
+
+
+def test_a_thread_quiet_longer_than_the_watch_is_no_longer_scanned_for(fake, monkeypatch, tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    fake.now = ts("2026-09-13T10:00")
+    load_day(fake, monkeypatch, con, day_window("2026-09-12"), thread_lookback_days=14)
+    fake.now = None
+    fake.requests.clear()
+    connector = load_day(fake, monkeypatch, con, WINDOW, thread_lookback_days=14, thread_watch_days=10)
+    history = {p["channel"]: p["oldest"] for m, p in fake.requests if m == "conversations.history"}
+    assert history["C01ACME"] == "1789704000.000000" and connector.threads_watched == 0
+    assert con.execute("SELECT count(*) FROM raw_slack_messages WHERE ts = ?", [NEW_REPLY]).fetchone() == (0,)
+
+
+def test_a_warehouse_from_before_the_user_cache_gains_its_column_and_lists_users(fake, monkeypatch, tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("CREATE TABLE raw_slack_users (user_id VARCHAR PRIMARY KEY, team_id VARCHAR, name VARCHAR, "
+                "real_name VARCHAR, display_name VARCHAR, email VARCHAR, is_bot BOOLEAN, is_external BOOLEAN, "
+                "payload JSON)")
+    con.execute("INSERT INTO raw_slack_users (user_id, real_name) VALUES ('U01ALICE', 'Alice Chen')")
+    load_day(fake, monkeypatch, con, WINDOW)
+    assert fake.calls("users.list") == 1
+    assert con.execute("SELECT count(*) FROM raw_slack_users WHERE listed_at IS NOT NULL").fetchone() == (3,)  # Carol: users.info

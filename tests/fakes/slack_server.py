@@ -87,6 +87,8 @@ class FakeSlack:
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     max_limit: int = MAX_LIMIT
+    # The fake's clock, a Slack ts: messages posted after it are not there yet (None: all are).
+    now: str | None = None
 
     def __post_init__(self) -> None:
         self._failures: dict[str, list[_Failure]] = {}
@@ -288,10 +290,23 @@ class FakeSlack:
                 return False
         return True
 
-    def _thread_fields(self, channel: str, message: dict[str, Any]) -> dict[str, Any]:
+    def _posted(self, channel: str) -> list[dict[str, Any]]:
+        """The channel's messages posted by the fake's clock."""
+        messages = self.messages.get(channel, [])
+        return messages if self.now is None else [m for m in messages if _ts(m["ts"]) <= _ts(self.now)]
+
+    def _threads(self, posted: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        """Thread ts -> its replies among `posted`."""
+        replies: dict[str, list[dict[str, Any]]] = {}
+        for m in posted:
+            if m.get("thread_ts") and m["thread_ts"] != m["ts"]:
+                replies.setdefault(m["thread_ts"], []).append(m)
+        return replies
+
+    @staticmethod
+    def _thread_fields(message: dict[str, Any], threads: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         """A parent carries its thread's summary, computed from the replies stored, as Slack does."""
-        replies = [m for m in self.messages.get(channel, [])
-                   if m.get("thread_ts") == message["ts"] and m["ts"] != message["ts"]]
+        replies = threads.get(message["ts"])
         if not replies:
             return message
         latest = max(replies, key=lambda m: _ts(m["ts"]))
@@ -303,12 +318,14 @@ class FakeSlack:
         channel = params.get("channel")
         if channel not in self.messages:
             return {"ok": False, "error": "channel_not_found"}
+        posted = self._posted(channel)
+        threads = self._threads(posted)
         top_level = [
-            self._thread_fields(channel, m)
-            for m in self.messages[channel]
-            if not m.get("thread_ts") or m["thread_ts"] == m["ts"] or m.get("subtype") == "thread_broadcast"
+            m for m in posted
+            if (not m.get("thread_ts") or m["thread_ts"] == m["ts"] or m.get("subtype") == "thread_broadcast")
+            and self._in_range(m["ts"], params)
         ]
-        selected = sorted((m for m in top_level if self._in_range(m["ts"], params)),
+        selected = sorted((self._thread_fields(m, threads) for m in top_level),
                           key=lambda m: _ts(m["ts"]), reverse=True)  # newest first, as Slack answers
         page, cursor = self._page(selected, params)
         return {"ok": True, "messages": page, "has_more": bool(cursor), "pin_count": 0,
@@ -319,13 +336,13 @@ class FakeSlack:
         channel, ts = params.get("channel"), params.get("ts")
         if channel not in self.messages:
             return {"ok": False, "error": "channel_not_found"}
-        parent = next((m for m in self.messages[channel] if m["ts"] == ts), None)
+        posted = self._posted(channel)
+        parent = next((m for m in posted if m["ts"] == ts), None)
         if parent is None:
             return {"ok": False, "error": "thread_not_found"}
-        replies = sorted((m for m in self.messages[channel]
-                          if m.get("thread_ts") == ts and m["ts"] != ts and self._in_range(m["ts"], params)),
-                         key=lambda m: _ts(m["ts"]))
+        threads = self._threads(posted)
+        replies = sorted((m for m in threads.get(ts, []) if self._in_range(m["ts"], params)), key=lambda m: _ts(m["ts"]))
         page, cursor = self._page(replies, params, default_limit=1000)
         # Slack repeats the parent at the top of every page of a thread.
-        return {"ok": True, "messages": [self._thread_fields(channel, parent), *page], "has_more": bool(cursor),
+        return {"ok": True, "messages": [self._thread_fields(parent, threads), *page], "has_more": bool(cursor),
                 "response_metadata": {"next_cursor": cursor}}

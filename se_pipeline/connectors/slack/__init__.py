@@ -31,6 +31,7 @@ def from_settings(settings: Settings, api_class: type[SlackApiConnector] = Slack
             workspace=config.workspace,
             channel_types=config.channel_types,
             thread_lookback_days=config.thread_lookback_days,
+            thread_watch_days=config.thread_watch_days,
             token_env=config.token_env,
             own_user_ids=own_user_ids,
         )

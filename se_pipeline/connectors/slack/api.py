@@ -1,12 +1,16 @@
 """Slack Web API -> raw Slack tables, making only the calls the window's data needs.
 
-Per run: users.list and conversations.list (paginated), then per readable conversation one
-conversations.history scan over [window start - thread_lookback_days, window end), and
-conversations.replies only for threads whose latest reply is at or after the window start. That
-one scan both yields the window's top-level messages and finds old parents with new replies, so a
-reply today to last month's question arrives while the old parent stays in its own day.
-Authors and mentioned people users.list does not return (Slack Connect members of the customer's
-org) are looked up once each with users.info.
+Per run: conversations.list (paginated); users.list only when the user cache (raw_slack_users, read
+back by `recall`) is missing or a week old; then per readable conversation one conversations.history
+scan from `thread_lookback_days` before the window (or from the oldest thread still watched there,
+if older) to the window's end, and conversations.replies only for threads whose latest reply is at
+or after the window start, asking a thread the warehouse already holds only for replies from the
+window start on. That one scan yields the window's top-level messages and shows which parents have
+new replies, so a reply today to last month's question arrives while the old parent stays in its own
+day. A thread stays watched until `thread_watch_days` pass without a reply (None: for ever); a first
+reply to a message older than the lookback is not searched for.
+Authors and mentioned people the cache and users.list lack (Slack Connect members of the customer's
+org, people who joined since the listing) are looked up once each with users.info.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.error import URLError
 
+import duckdb
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from se_pipeline.connectors.slack.api_memory import USERS_FRESH_FOR, Memory, Thread, read_memory
 from se_pipeline.connectors.slack.client import BROKEN_ANSWERS, ReadOnlyWebClient
 from se_pipeline.connectors.slack.records import (
     CHANNELS,
@@ -48,6 +54,8 @@ from se_pipeline.window import Window
 
 # Slack's recommended page size; non-Marketplace apps get at most 15 per call whatever is asked.
 PAGE_LIMIT = 200
+# conversations.history's largest page: a scan reaching back for watched threads costs one call, not several.
+HISTORY_LIMIT = 999
 _AUTH_ERRORS = frozenset(
     {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "no_permission"}
 )
@@ -77,10 +85,13 @@ def token_from_env(token_env: str) -> str:
 class SlackApiConnector:
     """Reads Slack through the Web API (slack_sdk WebClient, read-only).
 
-    After extract(): `calls` (API calls made), `thread_parents` (threads whose replies were
-    fetched), `replies_expected` (their parents' reply_count), `replies_fetched` (replies the API
-    returned for them), `channels_read`, `channels_not_member` (listed, not joined: not read) and
-    `skipped_channels` (channel id -> Slack's error) for the run's metadata.
+    After extract(): `calls` (API calls made) and `calls_by_method`, `thread_parents` (threads whose
+    replies were fetched), `replies_expected` (the replies their parents' reply_count promises from where
+    the fetch began), `replies_fetched` (replies the API returned for them), `channels_read`,
+    `channels_not_member` (listed, not joined: not read), `threads_watched` (threads older than the
+    lookback whose parents the scan reached back for) and `skipped_channels` (channel id -> Slack's
+    error) for the run's metadata. Without `recall()` it remembers nothing: users are listed and
+    every thread is read whole.
     """
 
     source = "slack"
@@ -93,6 +104,7 @@ class SlackApiConnector:
         workspace: str,
         channel_types: Iterable[str] = ("public_channel", "private_channel", "im", "mpim"),
         thread_lookback_days: int = 14,
+        thread_watch_days: int | None = 90,
         token_env: str = "SLACK_BOT_TOKEN",
         own_user_ids: Iterable[str] = (),
         page_limit: int = PAGE_LIMIT,
@@ -101,6 +113,7 @@ class SlackApiConnector:
         self.workspace = workspace
         self.channel_types = list(channel_types)
         self.thread_lookback = dt.timedelta(days=thread_lookback_days)
+        self.thread_watch = None if thread_watch_days is None else dt.timedelta(days=thread_watch_days)
         self.token_env = token_env
         self.own_user_ids = tuple(own_user_ids)
         self.page_limit = page_limit
@@ -109,13 +122,23 @@ class SlackApiConnector:
         self.replies_fetched = 0
         self.channels_read = 0
         self.channels_not_member = 0
+        self.threads_watched = 0
         self.skipped_channels: dict[str, str] = {}
         self.only_channels: frozenset[str] | None = None  # narrow(): read these conversations' messages only
         self._looked_up: dict[str, dict[str, Any] | None] = {}  # users.info answers, by user id
+        self.memory = Memory()
 
     @property
     def calls(self) -> int:
         return self.client.calls
+
+    @property
+    def calls_by_method(self) -> dict[str, int]:
+        return dict(sorted(self.client.calls_by_method.items()))
+
+    def recall(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Read the user cache and the watched threads from the warehouse behind `con` (before extract())."""
+        self.memory = read_memory(con)
 
     def narrow(self, channels: Iterable[str]) -> None:
         """Read the messages of these conversations only (the ones a sensor saw news in); users and
@@ -125,15 +148,20 @@ class SlackApiConnector:
     # ---- the run --------------------------------------------------------------------------
 
     def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
-        users = []
-        for index, user in enumerate(self._paginate("users.list", self.client.users_list, "members")):
-            problem = user_problem(user)
-            if problem:
-                yield Quarantined("slack", f"users.list[{index}]", problem, user, window.last_day)
-            else:
-                users.append(user)
-        team = home_team(users)
-        yield from paged(USERS, (user_row(u, team) for u in users))
+        listed = self.memory.users_listed
+        if listed is not None and window.end - listed < USERS_FRESH_FOR:
+            users = list(self.memory.users)  # stored rows: no users.list, nothing to write again
+            team = home_team(users)
+        else:
+            users = []
+            for index, user in enumerate(self._paginate("users.list", self.client.users_list, "members")):
+                problem = user_problem(user)
+                if problem:
+                    yield Quarantined("slack", f"users.list[{index}]", problem, user, window.last_day)
+                else:
+                    users.append(user)
+            team = home_team(users)
+            yield from paged(USERS, (user_row(u, team) | {"listed_at": window.end} for u in users))
         directory = Directory(users, self.own_user_ids)
         conversations = []
         listed = self._paginate("conversations.list", self.client.conversations_list, "channels", types=self.channel_types)
@@ -182,13 +210,15 @@ class SlackApiConnector:
     ) -> Iterator[dict[str, Any] | Quarantined]:
         self.channels_read += 1
         window_start = ts_value(ts_of(window.start))
-        threads: list[dict[str, Any]] = []
+        scan_from, polled = self._plan(conv.id, window)
+        threads: list[str] = []
         history = self._paginate(
             "conversations.history",
             self.client.conversations_history,
             "messages",
+            limit=HISTORY_LIMIT,
             channel=conv.id,
-            oldest=ts_of(window.start - self.thread_lookback),
+            oldest=scan_from,
             latest=ts_of(window.end - dt.timedelta(microseconds=1)),
             inclusive=True,
         )
@@ -196,23 +226,54 @@ class SlackApiConnector:
             if is_thread_parent(message) and message.get("reply_count") and (
                 ts_value(message.get("latest_reply")) >= window_start
             ):
-                threads.append(message)
+                threads.append(message["ts"])
             yield from self._row(message, conv, directory, window)
-        for parent in threads:
-            yield from self._thread(parent, conv, directory, window)
+        for parent_ts in (*threads, *polled):
+            yield from self._thread(parent_ts, conv, directory, window)
+
+    def _plan(self, channel: str, window: Window) -> tuple[str, list[str]]:
+        """Where the channel's history scan starts, and the watched threads asked one by one.
+
+        The scan covers thread_lookback_days before the window. A thread the warehouse holds whose parent is
+        older and that had a reply within thread_watch_days is watched: the scan reaches back to the oldest
+        such parent (its answer shows which have new replies) when that costs fewer pages, as the stored
+        top-level messages in between tell, than asking each of them for replies since the window start.
+        """
+        oldest = ts_of(window.start - self.thread_lookback)
+        quiet_since = ts_value(ts_of(window.start - self.thread_watch)) if self.thread_watch else None
+        watched = sorted(
+            (thread.ts for thread in self.memory.threads.get(channel, {}).values()
+             if ts_value(thread.ts) < ts_value(oldest) and (quiet_since is None or thread.last_activity >= quiet_since)),
+            key=ts_value,
+        )
+        self.threads_watched += len(watched)
+        if not watched:
+            return oldest, []
+        between = self.memory.top_level_between(channel, parse_ts(watched[0]), window.start - self.thread_lookback, window.tz)
+        extra_pages = -(-between // HISTORY_LIMIT)
+        return (watched[0], []) if extra_pages <= len(watched) else (oldest, watched)
 
     def _thread(
-        self, parent: dict[str, Any], conv: Conversation, directory: Directory, window: Window
+        self, parent_ts: str, conv: Conversation, directory: Directory, window: Window
     ) -> Iterator[dict[str, Any] | Quarantined]:
-        # The whole thread, so that stored replies can be checked against the parent's reply_count;
-        # a thread usually fits one page.
+        # A thread the warehouse holds is asked only for replies from the window start (the earlier ones are
+        # stored); another is read whole. Either way the replies are checked against the parent's reply_count
+        # (Slack repeats the parent, with its count, at the top of each page).
         self.thread_parents += 1
-        self.replies_expected += int(parent.get("reply_count") or 0)
+        known: Thread | None = self.memory.threads.get(conv.id, {}).get(parent_ts)
+        start = ts_of(window.start)
+        oldest = start if known is not None and ts_value(parent_ts) < ts_value(start) else None
+        before = known.replies_before(ts_value(start)) if oldest else 0
         replies = self._paginate(
-            "conversations.replies", self.client.conversations_replies, "messages", channel=conv.id, ts=parent["ts"]
+            "conversations.replies", self.client.conversations_replies, "messages",
+            channel=conv.id, ts=parent_ts, oldest=oldest, inclusive=True if oldest else None,
         )
+        counted = False
         for message in replies:
-            if message.get("ts") == parent["ts"]:
+            if message.get("ts") == parent_ts:
+                if not counted:
+                    self.replies_expected += max(int(message.get("reply_count") or 0) - before, 0)
+                    counted = True
                 continue  # the parent came with history (or belongs to an older day)
             self.replies_fetched += 1
             if message.get("subtype") == "thread_broadcast":
@@ -250,12 +311,13 @@ class SlackApiConnector:
     # ---- calls ----------------------------------------------------------------------------
 
     def _paginate(
-        self, method: str, call: Callable[..., SlackResponse], key: str, **params: Any
+        self, method: str, call: Callable[..., SlackResponse], key: str, limit: int | None = None, **params: Any
     ) -> Iterator[dict[str, Any]]:
-        """Every item of a cursor-paginated method, page by page, until next_cursor is empty."""
+        """Every item of a cursor-paginated method, page by page (`limit` a page, else page_limit), until
+        next_cursor is empty."""
         cursor = None
         while True:
-            page = self._request(method, call, limit=self.page_limit, cursor=cursor, **params)
+            page = self._request(method, call, limit=limit or self.page_limit, cursor=cursor, **params)
             yield from (item for item in page.get(key) or [] if isinstance(item, dict))
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from http.client import HTTPException, RemoteDisconnected
 from typing import Any
@@ -55,7 +56,8 @@ def retry_handlers(max_retries: int) -> list[RetryHandler]:
 class ReadOnlyWebClient(WebClient):
     """A WebClient that refuses every method not in READ_METHODS and counts the calls it makes.
 
-    `calls` counts API calls (a retry of the same call is not another call). `writes`: the only
+    `calls` counts API calls (a retry of the same call is not another call), `calls_by_method` the same by
+    method name. `writes`: the only
     writes allowed (a delivery's chat.postMessage to one user); connectors pass none. A write is
     retried only when Slack rate-limited it, which means it was not posted: never twice.
     """
@@ -77,9 +79,13 @@ class ReadOnlyWebClient(WebClient):
             **kwargs,
         )
         self.guard = ReadOnlyGuard("slack", [re.escape(m) for m in READ_METHODS], writes)
-        self.calls = 0
+        self.calls_by_method: Counter[str] = Counter()
+
+    @property
+    def calls(self) -> int:
+        return sum(self.calls_by_method.values())
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
         self.guard.check(api_method, kwargs.get("json") or kwargs.get("params") or kwargs.get("data"))
-        self.calls += 1
+        self.calls_by_method[api_method] += 1
         return super().api_call(api_method, **kwargs)
