@@ -336,3 +336,34 @@ def test_a_warehouse_from_before_the_user_cache_gains_its_column_and_lists_users
     load_day(fake, monkeypatch, con, WINDOW)
     assert fake.calls("users.list") == 1
     assert con.execute("SELECT count(*) FROM raw_slack_users WHERE listed_at IS NOT NULL").fetchone() == (3,)  # Carol: users.info
+
+
+def test_the_raw_asset_reports_its_calls_per_method_and_the_second_day_lists_no_users(fake, monkeypatch, tmp_path):
+    from dagster import DagsterInstance, materialize
+
+    from se_pipeline.config import load_settings
+    from se_pipeline_assets.raw import raw_assets
+    from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+
+    monkeypatch.setenv(TOKEN_ENV, fake.token)
+    config = tmp_path / "se-pipeline.yaml"
+    config.write_text(
+        f"home: {tmp_path / 'home'}\ntimezone: America/New_York\nstart_date: 2026-09-01\n"
+        "sales_engineers: [{id: alice, name: Alice Chen, email: alice@example.com, slack_user_id: U01ALICE}]\n"
+        f"sources:\n  slack: {{mode: api, token_env: {TOKEN_ENV}, base_url: '{fake.base_url}', workspace: acme-se}}\n"
+    )
+    settings = load_settings(config)
+    resources = {"settings": SettingsResource(config_path=str(config)),
+                 "warehouse": WarehouseResource(database=settings.database_path)}
+    raw_slack = next(a for a in raw_assets if a.node_def.name == "raw_slack")
+
+    def calls_by_method(day: str) -> dict[str, int]:
+        done = materialize([raw_slack], partition_key=day, resources=resources, instance=DagsterInstance.ephemeral())
+        assert done.success
+        metadata = {m.asset_key.to_user_string(): m.metadata for m in done.asset_materializations_for_node("raw_slack")}
+        return metadata["raw_slack_messages"]["api_calls_by_method"].data
+
+    first = calls_by_method("2026-10-02")
+    assert first == {m: fake.calls(m) for m in set(fake.methods())} and first["users.list"] == 1
+    fake.requests.clear()
+    assert calls_by_method("2026-10-03") == {"conversations.history": 3, "conversations.list": 1}
