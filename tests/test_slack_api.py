@@ -367,3 +367,37 @@ def test_the_raw_asset_reports_its_calls_per_method_and_the_second_day_lists_no_
     assert first == {m: fake.calls(m) for m in set(fake.methods())} and first["users.list"] == 1
     fake.requests.clear()
     assert calls_by_method("2026-10-03") == {"conversations.history": 3, "conversations.list": 1}
+
+
+def test_a_watched_thread_behind_many_pages_of_history_is_asked_alone(fake, monkeypatch, tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    fake.now = ts("2026-09-13T10:00")
+    load_day(fake, monkeypatch, con, day_window("2026-09-12"), thread_lookback_days=14)
+    busy = [ts(f"2026-09-{d}T{h}:00") for d in (14, 15, 16) for h in (10, 11)]  # before the 14-day lookback
+    for i, moment in enumerate(busy):
+        fake.add_message("C01ACME", slack_message(moment, "U02BOB", f"status {i}"))
+    fake.now = ts("2026-09-17T10:00")
+    load_day(fake, monkeypatch, con, Window(dt.date(2026, 9, 13), dt.date(2026, 9, 16), WINDOW.tz))
+    fake.now = None
+    fake.requests.clear()
+    connector = make_connector(fake, monkeypatch, thread_lookback_days=14)
+    connector.history_limit = 2  # reaching back would cost 3 pages for one watched thread
+    connector.recall(con)
+    load_records(con, "slack", connector.tables, WINDOW, connector.extract(WINDOW))
+    history = {p["channel"]: p["oldest"] for m, p in fake.requests if m == "conversations.history"}
+    assert history["C01ACME"] == "1789704000.000000"  # the lookback only
+    asked = {p["ts"]: p.get("oldest") for m, p in fake.requests if m == "conversations.replies"}
+    assert asked == {OLD_PARENT: "1790913600.000000", TODAY_PARENT: None}
+    assert con.execute("SELECT partition_date FROM raw_slack_messages WHERE ts = ?", [NEW_REPLY]).fetchone() == (
+        WINDOW.first_day,)
+    assert (connector.replies_expected, connector.replies_fetched) == (1 + 2, 1 + 2)
+    # The watched thread is deleted from Slack: the next day's run goes on without it.
+    fake.messages["C01ACME"] = [m for m in fake.messages["C01ACME"] if OLD_PARENT not in (m["ts"], m.get("thread_ts"))]
+    fake.requests.clear()
+    connector = make_connector(fake, monkeypatch, thread_lookback_days=14)
+    connector.history_limit = 2
+    connector.recall(con)
+    load_records(con, "slack", connector.tables, WINDOW, connector.extract(WINDOW))
+    assert [p["ts"] for m, p in fake.requests if m == "conversations.replies"] == [TODAY_PARENT, OLD_PARENT]
+    assert con.execute("SELECT count(*) FROM raw_slack_messages WHERE partition_date = ?", [WINDOW.first_day]).fetchone() == (
+        EXPECTED_MESSAGES - 1,)  # all but the deleted thread's reply

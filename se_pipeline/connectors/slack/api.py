@@ -108,6 +108,7 @@ class SlackApiConnector:
         token_env: str = "SLACK_BOT_TOKEN",
         own_user_ids: Iterable[str] = (),
         page_limit: int = PAGE_LIMIT,
+        history_limit: int = HISTORY_LIMIT,
     ):
         self.client = client
         self.workspace = workspace
@@ -117,6 +118,7 @@ class SlackApiConnector:
         self.token_env = token_env
         self.own_user_ids = tuple(own_user_ids)
         self.page_limit = page_limit
+        self.history_limit = history_limit
         self.thread_parents = 0
         self.replies_expected = 0
         self.replies_fetched = 0
@@ -216,7 +218,7 @@ class SlackApiConnector:
             "conversations.history",
             self.client.conversations_history,
             "messages",
-            limit=HISTORY_LIMIT,
+            limit=self.history_limit,
             channel=conv.id,
             oldest=scan_from,
             latest=ts_of(window.end - dt.timedelta(microseconds=1)),
@@ -250,7 +252,7 @@ class SlackApiConnector:
         if not watched:
             return oldest, []
         between = self.memory.top_level_between(channel, parse_ts(watched[0]), window.start - self.thread_lookback, window.tz)
-        extra_pages = -(-between // HISTORY_LIMIT)
+        extra_pages = -(-between // self.history_limit)
         return (watched[0], []) if extra_pages <= len(watched) else (oldest, watched)
 
     def _thread(
@@ -269,16 +271,21 @@ class SlackApiConnector:
             channel=conv.id, ts=parent_ts, oldest=oldest, inclusive=True if oldest else None,
         )
         counted = False
-        for message in replies:
-            if message.get("ts") == parent_ts:
-                if not counted:
-                    self.replies_expected += max(int(message.get("reply_count") or 0) - before, 0)
-                    counted = True
-                continue  # the parent came with history (or belongs to an older day)
-            self.replies_fetched += 1
-            if message.get("subtype") == "thread_broadcast":
-                continue  # also in the channel's history, which covers the window
-            yield from self._row(message, conv, directory, window)
+        try:
+            for message in replies:
+                if message.get("ts") == parent_ts:
+                    if not counted:
+                        self.replies_expected += max(int(message.get("reply_count") or 0) - before, 0)
+                        counted = True
+                    continue  # the parent came with history (or belongs to an older day)
+                self.replies_fetched += 1
+                if message.get("subtype") == "thread_broadcast":
+                    continue  # also in the channel's history, which covers the window
+                yield from self._row(message, conv, directory, window)
+        except _Unavailable as exc:
+            if exc.error != "thread_not_found":
+                raise
+            # A watched thread gone from Slack (its parent deleted with its replies): nothing more to read.
 
     def _row(
         self, message: dict[str, Any], conv: Conversation, directory: Directory, window: Window
@@ -341,6 +348,8 @@ class SlackApiConnector:
         data = response.data if isinstance(response.data, dict) else {}
         error = str(data.get("error") or f"HTTP {response.status_code}")
         if error in _CHANNEL_ERRORS and method in ("conversations.history", "conversations.replies"):
+            return _Unavailable(error)
+        if error == "thread_not_found" and method == "conversations.replies":
             return _Unavailable(error)
         if error == "user_not_found" and method == "users.info":
             return _Unavailable(error)
