@@ -82,7 +82,7 @@ def raw_source_asset(source: str, tables: tuple[str, ...]):
         parts = _parts(context, source, connector)
         if hasattr(connector, "recall"):  # what earlier loads stored that spares calls (Slack's user cache, threads)
             with warehouse.connect() as con:
-                connector.recall(con)
+                connector.recall(con, window)
         # Extraction runs with the warehouse closed: the write lock is held only for the commit.
         staged = stage_records(source, connector.tables, window, connector.extract(window), config.home / "staging", parts)
         context.log.info(f"{source}: extracted {window}{f' ({len(parts)} parts)' if parts else ''} with {connector.calls} API calls")

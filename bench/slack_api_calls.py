@@ -169,7 +169,7 @@ def main() -> None:
 def _load(con: duckdb.DuckDBPyConnection, fake: FakeSlack, window: Window, recalls: bool, scratch: Path) -> None:
     connector = make_connector(fake)
     if recalls:
-        connector.recall(con)
+        connector.recall(con, window)
     load_records(con, "slack", connector.tables, window, connector.extract(window), scratch)
 
 

@@ -266,7 +266,7 @@ def test_loading_the_same_window_twice_leaves_the_same_rows(fake, monkeypatch, t
 def load_day(fake: FakeSlack, monkeypatch, con, window: Window, **options) -> SlackApiConnector:
     """One daily run as the raw asset makes it: recall what the warehouse holds, extract, commit."""
     connector = make_connector(fake, monkeypatch, **options)
-    connector.recall(con)
+    connector.recall(con, window)
     load_records(con, "slack", connector.tables, window, connector.extract(window))
     return connector
 
@@ -382,7 +382,7 @@ def test_a_watched_thread_behind_many_pages_of_history_is_asked_alone(fake, monk
     fake.requests.clear()
     connector = make_connector(fake, monkeypatch, thread_lookback_days=14)
     connector.history_limit = 2  # reaching back would cost 3 pages for one watched thread
-    connector.recall(con)
+    connector.recall(con, WINDOW)
     load_records(con, "slack", connector.tables, WINDOW, connector.extract(WINDOW))
     history = {p["channel"]: p["oldest"] for m, p in fake.requests if m == "conversations.history"}
     assert history["C01ACME"] == "1789704000.000000"  # the lookback only
@@ -396,7 +396,7 @@ def test_a_watched_thread_behind_many_pages_of_history_is_asked_alone(fake, monk
     fake.requests.clear()
     connector = make_connector(fake, monkeypatch, thread_lookback_days=14)
     connector.history_limit = 2
-    connector.recall(con)
+    connector.recall(con, WINDOW)
     load_records(con, "slack", connector.tables, WINDOW, connector.extract(WINDOW))
     assert [p["ts"] for m, p in fake.requests if m == "conversations.replies"] == [TODAY_PARENT, OLD_PARENT]
     assert con.execute("SELECT count(*) FROM raw_slack_messages WHERE partition_date = ?", [WINDOW.first_day]).fetchone() == (

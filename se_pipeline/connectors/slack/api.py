@@ -138,9 +138,11 @@ class SlackApiConnector:
     def calls_by_method(self) -> dict[str, int]:
         return dict(sorted(self.client.calls_by_method.items()))
 
-    def recall(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Read the user cache and the watched threads from the warehouse behind `con` (before extract())."""
-        self.memory = read_memory(con)
+    def recall(self, con: duckdb.DuckDBPyConnection, window: Window) -> None:
+        """Read the user cache and the threads that may be watched in `window` from the warehouse behind `con`
+        (before extract(window))."""
+        reach = max(self.thread_watch, self.thread_lookback) if self.thread_watch else None
+        self.memory = read_memory(con, window.start - reach if reach else None)
 
     def narrow(self, channels: Iterable[str]) -> None:
         """Read the messages of these conversations only (the ones a sensor saw news in); users and
@@ -251,8 +253,10 @@ class SlackApiConnector:
         self.threads_watched += len(watched)
         if not watched:
             return oldest, []
-        between = self.memory.top_level_between(channel, parse_ts(watched[0]), window.start - self.thread_lookback, window.tz)
-        extra_pages = -(-between // self.history_limit)
+        lookback = window.start - self.thread_lookback
+        scanned = self.memory.top_level_between(channel, lookback, window.start, window.tz)  # the window's own: unknown yet
+        between = self.memory.top_level_between(channel, parse_ts(watched[0]), lookback, window.tz)
+        extra_pages = -(-(scanned + between) // self.history_limit) - -(-scanned // self.history_limit)
         return (watched[0], []) if extra_pages <= len(watched) else (oldest, watched)
 
     def _thread(

@@ -53,8 +53,9 @@ class Memory:
         return sum(n for day, n in self.top_level.get(channel, {}).items() if first <= day <= last)
 
 
-def read_memory(con: duckdb.DuckDBPyConnection) -> Memory:
-    """The user cache and the threads with replies, from the warehouse behind `con`."""
+def read_memory(con: duckdb.DuckDBPyConnection, since: dt.datetime | None) -> Memory:
+    """The user cache, and the threads that moved and the top-level messages posted from `since` on (None:
+    all), from the warehouse behind `con`."""
     if not table_exists(con, MESSAGES) or not table_exists(con, USERS):
         return Memory()
     memory = Memory()
@@ -65,17 +66,25 @@ def read_memory(con: duckdb.DuckDBPyConnection) -> Memory:
         user = json.loads(payload) if isinstance(payload, str) else payload
         if isinstance(user, dict) and user.get("id"):
             memory.users.append(user)
+    since = since or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
     rows = con.execute(
-        f"""SELECT channel_id, thread_ts,
+        f"""WITH moved AS (
+                SELECT DISTINCT channel_id, thread_ts FROM {MESSAGES}
+                WHERE thread_ts IS NOT NULL AND (sent_at >= $since OR TRY_CAST(latest_reply AS DOUBLE) >= $epoch))
+            SELECT channel_id, thread_ts,
                    list(ts) FILTER (WHERE is_reply),
                    list(latest_reply) FILTER (WHERE NOT is_reply AND latest_reply IS NOT NULL)
-            FROM {MESSAGES} WHERE thread_ts IS NOT NULL GROUP BY ALL"""
+            FROM {MESSAGES} JOIN moved USING (channel_id, thread_ts) GROUP BY ALL""",
+        {"since": since, "epoch": since.timestamp()},
     ).fetchall()
     for channel, thread_ts, replies, latest in rows:
         stored = tuple(sorted(ts_value(r) for r in replies or []))
         last = max((*stored, *(ts_value(t) for t in latest or []), ts_value(thread_ts)))
         memory.threads.setdefault(channel, {})[thread_ts] = Thread(thread_ts, stored, last)
-    counts = con.execute(f"SELECT channel_id, partition_date, count(*) FROM {MESSAGES} WHERE NOT is_reply GROUP BY ALL")
+    counts = con.execute(
+        f"SELECT channel_id, partition_date, count(*) FROM {MESSAGES} WHERE NOT is_reply AND sent_at >= ? GROUP BY ALL",
+        [since],
+    )
     for channel, day, n in counts.fetchall():
         memory.top_level.setdefault(channel, {})[day] = n
     return memory
