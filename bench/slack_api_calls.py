@@ -133,6 +133,7 @@ def main() -> None:
         last = dt.datetime.combine(FIRST_DAY + dt.timedelta(days=args.days), dt.time(), TZ).timestamp()
         expected = [r for r in replies if first <= float(r) < last]
         late = {r for r in expected if _late(fake, r)}
+        first_late = _first_replies(fake) & late
         print(f"history: {len(channels)} channels, {len(fake.users)} users, "
               f"{sum(len(m) for m in fake.messages.values())} messages; {len(expected)} replies in the "
               f"{args.days} measured days, {len(late)} of them > 14 days after their parent"
@@ -160,7 +161,8 @@ def main() -> None:
         print(f"floor (channels with activity + threads with new replies + changed user pages + 2): {floor}; "
               f"calls / floor = {total / floor:.2f}")
         print(f"replies stored: {len(stored & set(expected))}/{len(expected)}; "
-              f"late (> 14 days) kept: {len(stored & late)}/{len(late)}")
+              f"late (> 14 days) kept: {len(stored & late)}/{len(late)}, of which a thread's first reply: "
+              f"{len(stored & first_late)}/{len(first_late)}")
         seconds.sort()
         print(f"seconds per run: median {seconds[len(seconds) // 2]:.3f}, max {seconds[-1]:.3f}")
         print(f"peer: {PEER}")
@@ -171,6 +173,17 @@ def _load(con: duckdb.DuckDBPyConnection, fake: FakeSlack, window: Window, recal
     if recalls:
         connector.recall(con, window)
     load_records(con, "slack", connector.tables, window, connector.extract(window), scratch)
+
+
+def _first_replies(fake: FakeSlack) -> set[str]:
+    first: dict[tuple[str, str], str] = {}
+    for channel, messages in fake.messages.items():
+        for m in messages:
+            if m.get("thread_ts") and m["thread_ts"] != m["ts"]:
+                key = (channel, m["thread_ts"])
+                if key not in first or float(m["ts"]) < float(first[key]):
+                    first[key] = m["ts"]
+    return set(first.values())
 
 
 def _late(fake: FakeSlack, reply: str) -> bool:

@@ -89,7 +89,7 @@ class SlackApiConnector:
     replies were fetched), `replies_expected` (the replies their parents' reply_count promises from where
     the fetch began), `replies_fetched` (replies the API returned for them), `channels_read`,
     `channels_not_member` (listed, not joined: not read), `threads_watched` (threads older than the
-    lookback whose parents the scan reached back for) and `skipped_channels` (channel id -> Slack's
+    lookback still watched: reached back for, or asked alone) and `skipped_channels` (channel id -> Slack's
     error) for the run's metadata. Without `recall()` it remembers nothing: users are listed and
     every thread is read whole.
     """
