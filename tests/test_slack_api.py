@@ -335,7 +335,8 @@ def test_a_warehouse_from_before_the_user_cache_gains_its_column_and_lists_users
     con.execute("INSERT INTO raw_slack_users (user_id, real_name) VALUES ('U01ALICE', 'Alice Chen')")
     load_day(fake, monkeypatch, con, WINDOW)
     assert fake.calls("users.list") == 1
-    assert con.execute("SELECT count(*) FROM raw_slack_users WHERE listed_at IS NOT NULL").fetchone() == (3,)  # Carol: users.info
+    listed = con.execute("SELECT count(*) FROM raw_slack_users WHERE listed_at IS NOT NULL").fetchone()
+    assert listed == (3,)  # Carol came from users.info
 
 
 def test_the_raw_asset_reports_its_calls_per_method_and_the_second_day_lists_no_users(fake, monkeypatch, tmp_path):
@@ -399,5 +400,5 @@ def test_a_watched_thread_behind_many_pages_of_history_is_asked_alone(fake, monk
     connector.recall(con, WINDOW)
     load_records(con, "slack", connector.tables, WINDOW, connector.extract(WINDOW))
     assert [p["ts"] for m, p in fake.requests if m == "conversations.replies"] == [TODAY_PARENT, OLD_PARENT]
-    assert con.execute("SELECT count(*) FROM raw_slack_messages WHERE partition_date = ?", [WINDOW.first_day]).fetchone() == (
-        EXPECTED_MESSAGES - 1,)  # all but the deleted thread's reply
+    stored = con.execute("SELECT count(*) FROM raw_slack_messages WHERE partition_date = ?", [WINDOW.first_day]).fetchone()
+    assert stored == (EXPECTED_MESSAGES - 1,)  # all but the deleted thread's reply

@@ -341,7 +341,8 @@ class FakeSlack:
         if parent is None:
             return {"ok": False, "error": "thread_not_found"}
         threads = self._threads(posted)
-        replies = sorted((m for m in threads.get(ts, []) if self._in_range(m["ts"], params)), key=lambda m: _ts(m["ts"]))
+        replies = sorted((m for m in threads.get(ts, []) if self._in_range(m["ts"], params)),
+                         key=lambda m: _ts(m["ts"]))
         page, cursor = self._page(replies, params, default_limit=1000)
         # Slack repeats the parent at the top of every page of a thread.
         return {"ok": True, "messages": [self._thread_fields(parent, threads), *page], "has_more": bool(cursor),

@@ -247,14 +247,16 @@ class SlackApiConnector:
         quiet_since = ts_value(ts_of(window.start - self.thread_watch)) if self.thread_watch else None
         watched = sorted(
             (thread.ts for thread in self.memory.threads.get(channel, {}).values()
-             if ts_value(thread.ts) < ts_value(oldest) and (quiet_since is None or thread.last_activity >= quiet_since)),
+             if ts_value(thread.ts) < ts_value(oldest)
+            and (quiet_since is None or thread.last_activity >= quiet_since)),
             key=ts_value,
         )
         self.threads_watched += len(watched)
         if not watched:
             return oldest, []
         lookback = window.start - self.thread_lookback
-        scanned = self.memory.top_level_between(channel, lookback, window.start, window.tz)  # the window's own: unknown yet
+        # What the lookback's scan returns anyway (the window's own messages are not stored yet).
+        scanned = self.memory.top_level_between(channel, lookback, window.start, window.tz)
         between = self.memory.top_level_between(channel, parse_ts(watched[0]), lookback, window.tz)
         extra_pages = -(-(scanned + between) // self.history_limit) - -(-scanned // self.history_limit)
         return (watched[0], []) if extra_pages <= len(watched) else (oldest, watched)
