@@ -16,6 +16,7 @@ from dagster import DagsterEventType, DagsterInstance
 
 from se_pipeline import errors, interrupt
 from se_pipeline.config import Settings
+from se_pipeline.envvars import PLANNED_EVENTS_ENV
 
 INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
 RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -155,6 +156,7 @@ def run_job(
     partition_key: str | None = None,
     tags: dict | None = None,
     log_level: str = QUIET,
+    ops: dict | None = None,
 ) -> RunOutcome:
     """Run one of the code location's jobs in this process, recorded in the shared instance.
 
@@ -163,8 +165,9 @@ def run_job(
     from se_pipeline_assets.definitions import build_definitions
 
     os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
+    os.environ[PLANNED_EVENTS_ENV] = "1"  # a range run's cost follows its steps, not its days
     job = build_definitions(config_path).resolve_job_def(job_name)
-    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}, **({"ops": ops} if ops else {})}
     with DagsterInstance.get() as instance:
         result = _interruptible(lambda: job.execute_in_process(
             instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False, run_config=run_config
@@ -188,6 +191,17 @@ def materialize_days(
     if not deliver:
         tags[DELIVER_TAG] = "false"
     return run_job(settings, config_path, "daily_digest", tags=tags, log_level=log_level)
+
+
+def load_history_days(
+    settings: Settings, config_path: str | None, first: dt.date, last: dt.date, log_level: str = QUIET
+) -> RunOutcome:
+    """Load [first, last] in one run of the history job (a backfill: nothing is delivered)."""
+    from se_pipeline_assets.backfill import HISTORY_JOB
+
+    day_range = {"first_day": first.isoformat(), "last_day": last.isoformat()}
+    return run_job(settings, config_path, HISTORY_JOB, log_level=log_level,
+                   ops={"load_history_range": {"config": day_range}})
 
 
 def materialize_reports(

@@ -1,0 +1,36 @@
+"""The history job: one op that loads a range of days as the daily job would (se_pipeline.history), for
+`se-pipeline backfill`. An op, not the daily job's assets over a partition range: those record a
+materialization per asset per day, which for years of history costs more than the data."""
+
+import datetime as dt
+
+from dagster import Config, OpExecutionContext, in_process_executor, job, op
+
+from se_pipeline_assets.partitions import WAREHOUSE_POOL
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline.history import load_history
+from se_pipeline.window import Window
+
+HISTORY_JOB = "load_history"
+
+
+class HistoryRange(Config):
+    first_day: str  # ISO dates, both included
+    last_day: str
+
+
+@op(pool=WAREHOUSE_POOL, tags={"kind": "duckdb"})
+def load_history_range(context: OpExecutionContext, config: HistoryRange, settings: SettingsResource,
+                       warehouse: WarehouseResource) -> None:
+    loaded = settings.load()
+    window = Window(dt.date.fromisoformat(config.first_day), dt.date.fromisoformat(config.last_day), loaded.tz)
+    report = load_history(loaded, window, warehouse.connect, context.log.info)
+    for source, count in report.quarantined.items():
+        context.log.warning(f"{source}: {count} records went to quarantine")
+
+
+@job(name=HISTORY_JOB, executor_def=in_process_executor,
+     description="Load a range of days from every source, with its core tables, signals and the digests of the days "
+                 "with activity (se-pipeline backfill).")
+def history_job() -> None:
+    load_history_range()
