@@ -17,6 +17,7 @@ HISTORY_JOB = "load_history"
 class HistoryRange(Config):
     first_day: str  # ISO dates, both included
     last_day: str
+    read_next: str = ""  # the backfill's last day: its digest is written even without activity
 
 
 @op(pool=WAREHOUSE_POOL, tags={"kind": "duckdb"})
@@ -24,7 +25,8 @@ def load_history_range(context: OpExecutionContext, config: HistoryRange, settin
                        warehouse: WarehouseResource) -> None:
     loaded = settings.load()
     window = Window(dt.date.fromisoformat(config.first_day), dt.date.fromisoformat(config.last_day), loaded.tz)
-    report = load_history(loaded, window, warehouse.connect, context.log.info)
+    read_next = dt.date.fromisoformat(config.read_next) if config.read_next else None
+    report = load_history(loaded, window, warehouse.connect, context.log.info, read_next)
     for source, count in report.quarantined.items():
         context.log.warning(f"{source}: {count} records went to quarantine")
 

@@ -194,12 +194,14 @@ def materialize_days(
 
 
 def load_history_days(
-    settings: Settings, config_path: str | None, first: dt.date, last: dt.date, log_level: str = QUIET
+    settings: Settings, config_path: str | None, first: dt.date, last: dt.date, read_next: dt.date,
+    log_level: str = QUIET,
 ) -> RunOutcome:
-    """Load [first, last] in one run of the history job (a backfill: nothing is delivered)."""
+    """Load [first, last] in one run of the history job (a backfill: nothing is delivered); `read_next`:
+    the backfill's last day, digested even without activity."""
     from se_pipeline_assets.backfill import HISTORY_JOB
 
-    day_range = {"first_day": first.isoformat(), "last_day": last.isoformat()}
+    day_range = {"first_day": first.isoformat(), "last_day": last.isoformat(), "read_next": read_next.isoformat()}
     return run_job(settings, config_path, HISTORY_JOB, log_level=log_level,
                    ops={"load_history_range": {"config": day_range}})
 

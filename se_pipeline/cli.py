@@ -302,7 +302,7 @@ def _activity_rows(settings: Settings, first: dt.date, last: dt.date) -> int:
 def _load_history(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date) -> None:
     from se_pipeline_assets.runner import load_history_days
 
-    outcome = load_history_days(settings, _config_path(args), first, last, log_level=_dagster_log_level(args))
+    outcome = load_history_days(settings, _config_path(args), first, last, args.end, log_level=_dagster_log_level(args))
     _report(outcome)
     if not outcome.success:
         details = "\n".join(f"  {e}" for e in outcome.errors) or "  (see the run's logs)"

@@ -4,8 +4,8 @@ A run of the daily job over a range records a materialization per asset per day 
 3,650 days for ten years: one SQLite commit each), and writes every SE's digest for every day. A
 backfill does the same work as that job, in the same order and with the same functions, but once
 for the range: each source is extracted, staged and committed for the window, the SQL models and
-signals are built for it, and digests are written for the days with activity (and the last day, the
-one the SE reads next). What a day holds does not depend on how the range was cut into runs.
+signals are built for it, and digests are written for the days with activity (and the backfill's
+last day, the one the SE reads next). What a day holds does not depend on how the range was cut into runs.
 """
 
 from __future__ import annotations
@@ -38,17 +38,21 @@ class HistoryReport:
     digest_days: int = 0
 
 
-def digest_days(con: duckdb.DuckDBPyConnection, window: Window) -> list[dt.date]:
-    """The window's days with activity, and its last day."""
-    found = con.execute(
+def digest_days(con: duckdb.DuckDBPyConnection, window: Window, read_next: dt.date | None) -> list[dt.date]:
+    """The window's days with activity, and `read_next` when the window holds it."""
+    found = {d for (d,) in con.execute(
         "SELECT DISTINCT activity_date FROM activity WHERE activity_date BETWEEN ? AND ?", [window.first_day, window.last_day]
-    ).fetchall()
-    return sorted({window.last_day, *(d for (d,) in found)})
+    ).fetchall()}
+    if read_next is not None and window.first_day <= read_next <= window.last_day:
+        found.add(read_next)
+    return sorted(found)
 
 
-def load_history(settings: Settings, window: Window, connect: Connect, say: Callable[[str], None]) -> HistoryReport:
+def load_history(settings: Settings, window: Window, connect: Connect, say: Callable[[str], None],
+                 read_next: dt.date | None = None) -> HistoryReport:
     """The daily job's work for `window` (no delivery: old digests are not news). `connect` opens the
-    warehouse for writing; each source holds it only for its commit."""
+    warehouse for writing; each source holds it only for its commit. `read_next`: the backfill's last
+    day, whose digest the SE reads next, written even without activity."""
     report = HistoryReport(str(window))
     read_at = dt.datetime.now(dt.timezone.utc)  # a day not over by then is digested "as of" then
     for source in DAILY_SOURCES:
@@ -70,7 +74,7 @@ def load_history(settings: Settings, window: Window, connect: Connect, say: Call
             "SELECT count(*) FROM activity WHERE activity_date BETWEEN ? AND ?", [window.first_day, window.last_day]
         ).fetchall()[0][0]
         refresh_signals(con, window, settings)
-        days = digest_days(con, window)
+        days = digest_days(con, window, read_next)
         publish_digests(con, window, settings, read_at, days=days)
         report.digest_days = len(days)
         refresh_proposals(con, window, settings)
