@@ -80,3 +80,20 @@ def test_backfill_through_the_cli_resumes_and_digests_the_days_with_activity(tmp
     assert len(active) >= 2 and digested == active | {LAST} and duplicates == 0
     assert sorted(p.name for p in (home / "digests").iterdir()) == sorted(d.isoformat() for d in digested)
     assert cli(args) == 0  # all done: the same command has nothing left to run
+
+
+def test_a_range_run_of_the_daily_job_plans_each_asset_once_not_once_a_day(tmp_path, clean_env):
+    from dagster import DagsterEventType, DagsterInstance
+
+    from se_pipeline.runtime import load_runtime_settings
+    from se_pipeline_assets.runner import materialize_days
+
+    folder = tmp_path / "eval"
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns(".se_pipeline*"))
+    config = str(folder / "config.yaml")
+    outcome = materialize_days(load_runtime_settings(config), config, FIRST, FIRST + dt.timedelta(days=2), deliver=False)
+    assert outcome.success, outcome.errors
+    with DagsterInstance.get() as instance:  # the runner's, in the settings' home
+        planned = instance.all_logs(outcome.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION_PLANNED)
+    assets = {event.dagster_event.asset_key for event in planned}
+    assert len(assets) > 10 and len(planned) == len(assets)
