@@ -30,7 +30,7 @@ KILL_POINTS = {
     "signals": r'STEP_START - Started execution of step "signals"',
     "digests": r'STEP_START - Started execution of step "digests"',
 }
-VOLATILE = {"loaded_at"}  # when a row was written, not what it says
+VOLATILE = {"loaded_at", "created_at"}  # when a row was written (raw rows, proposals), not what it says
 RUN_SECONDS = 120
 
 
