@@ -83,6 +83,32 @@ def _direct_run(home: Path, day: dt.date) -> float:
     return _timed([sys.executable, __file__, "_direct", str(home / CONFIG_NAME), day.isoformat()])
 
 
+def _dagster_share(home: Path, wall: float) -> dict[str, float]:
+    """Where the last Dagster run's time went, from its event log: creating the run (its planned events),
+    the steps' own work (start to success, their events included), between steps, and outside the run
+    (imports, loading the definitions, the instance) as the rest of the process's wall time."""
+    import os
+
+    from dagster import DagsterEventType, DagsterInstance
+
+    os.environ["DAGSTER_HOME"] = str(home / "run" / "dagster")
+    with DagsterInstance.get() as instance:
+        run = instance.get_runs(limit=1)[0]
+        logs = instance.all_logs(run.run_id)
+    start = next(e.timestamp for e in logs if e.dagster_event_type == DagsterEventType.RUN_START)
+    opened: dict[str, float] = {}
+    steps = 0.0
+    for entry in logs:
+        if entry.dagster_event_type == DagsterEventType.STEP_START:
+            opened[entry.step_key] = entry.timestamp
+        elif entry.dagster_event_type == DagsterEventType.STEP_SUCCESS:
+            steps += entry.timestamp - opened.pop(entry.step_key)
+    created, ended = logs[0].timestamp, logs[-1].timestamp
+    return {"outside the run": wall - (ended - created), "run creation": start - created,
+            "steps": steps, "between steps": (ended - start) - steps, "events": len(logs),
+            "step count": sum(1 for e in logs if e.dagster_event_type == DagsterEventType.STEP_START)}
+
+
 def _digest_hash(home: Path, day: dt.date) -> str:
     digest = hashlib.sha256()
     for path in sorted((home / "run" / "digests" / day.isoformat()).glob("*.md")):
@@ -136,6 +162,9 @@ def main() -> None:
     for name in homes:
         print(f"{name:<10}{median[name, 'direct']:>10.2f}{median[name, 'dagster']:>11.2f}"
               f"{median[name, 'dagster'] / median[name, 'direct']:>15.2f}x  {same_bytes[name]}")
+    share = _dagster_share(homes["history"], times["history", "dagster"][-1])
+    print("\nthe last Dagster run (history): " + ", ".join(
+        f"{k} {v:.2f} s" if isinstance(v, float) else f"{k} {v}" for k, v in share.items()))
     print(f"\nhistory ({args.scale} days) / empty (31 days), through Dagster: "
           f"{median['history', 'dagster'] / median['empty', 'dagster']:.2f}x; direct: "
           f"{median['history', 'direct'] / median['empty', 'direct']:.2f}x  (targets: dagster/direct <= 1.5, "
