@@ -3,8 +3,9 @@
 materialization per asset per day, which for years of history costs more than the data."""
 
 import datetime as dt
+from collections.abc import Iterator
 
-from dagster import Config, OpExecutionContext, in_process_executor, job, op
+from dagster import Config, OpExecutionContext, Output, in_process_executor, job, op
 
 from se_pipeline_assets.partitions import WAREHOUSE_POOL
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
@@ -12,6 +13,7 @@ from se_pipeline.history import load_history
 from se_pipeline.window import Window
 
 HISTORY_JOB = "load_history"
+QUARANTINED_PREFIX = "rows_quarantined/"  # + source: the op's output metadata
 
 
 class HistoryRange(Config):
@@ -22,13 +24,13 @@ class HistoryRange(Config):
 
 @op(pool=WAREHOUSE_POOL, tags={"kind": "duckdb"})
 def load_history_range(context: OpExecutionContext, config: HistoryRange, settings: SettingsResource,
-                       warehouse: WarehouseResource) -> None:
+                       warehouse: WarehouseResource) -> Iterator[Output]:
     loaded = settings.load()
     window = Window(dt.date.fromisoformat(config.first_day), dt.date.fromisoformat(config.last_day), loaded.tz)
     read_next = dt.date.fromisoformat(config.read_next) if config.read_next else None
     report = load_history(loaded, window, warehouse.connect, context.log.info, read_next)
-    for source, count in report.quarantined.items():
-        context.log.warning(f"{source}: {count} records went to quarantine")
+    # Read by the runner as it reads the raw assets' rows_quarantined (RunOutcome.quarantined).
+    yield Output(None, metadata={f"{QUARANTINED_PREFIX}{source}": count for source, count in report.quarantined.items()})
 
 
 @job(name=HISTORY_JOB, executor_def=in_process_executor,

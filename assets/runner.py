@@ -90,13 +90,20 @@ def _step_errors(result) -> list[str]:
 
 
 def _quarantined(result) -> dict[str, int]:
-    """Records each raw source set aside, from its materializations' rows_quarantined."""
+    """Records each raw source set aside, from its materializations' rows_quarantined (the history job: its
+    output's rows_quarantined/<source>)."""
+    from se_pipeline_assets.backfill import QUARANTINED_PREFIX
+
     counts: dict[str, int] = {}
     for event in result.all_events:
         if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
             value = event.event_specific_data.materialization.metadata.get("rows_quarantined")
             if value is not None and value.value:
                 counts[event.step_key.removeprefix("raw_")] = int(value.value)
+        elif event.event_type == DagsterEventType.STEP_OUTPUT:
+            for key, value in event.event_specific_data.metadata.items():
+                if key.startswith(QUARANTINED_PREFIX) and value.value:
+                    counts[key.removeprefix(QUARANTINED_PREFIX)] = int(value.value)
     return counts
 
 

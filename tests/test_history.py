@@ -65,12 +65,16 @@ def test_the_notion_snapshot_of_a_long_window_is_every_day_in_few_pages():
     assert len(pages) == -(-len(rows) // SNAPSHOT_PAGE_ROWS) and all(len(p.rows) <= SNAPSHOT_PAGE_ROWS for p in pages)
 
 
-def test_backfill_through_the_cli_resumes_and_digests_the_days_with_activity(tmp_path, clean_env):
+def test_backfill_through_the_cli_resumes_digests_the_days_with_activity_and_counts_the_quarantined(
+        tmp_path, clean_env, capsys):
     folder = tmp_path / "eval"
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns(".se_pipeline*"))
+    channel = next(p for p in sorted((folder / "slack").iterdir()) if p.is_dir())
+    (channel / f"{FIRST + dt.timedelta(days=1)}.json").write_text('[{"ts": "17913')  # cut short
     args = ["--config", str(folder / "config.yaml"), "-q", "backfill", "--start", str(FIRST), "--end", str(LAST),
             "--days-per-run", "4"]
     assert cli(args) == 0
+    assert "se-pipeline: slack: 1 record could not be read and went to quarantine" in capsys.readouterr().err
     home = load_settings(folder / "config.yaml").home
     assert len(json.loads((home / "backfills" / f"{FIRST}_{LAST}.json").read_text())) == 7
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
