@@ -66,7 +66,7 @@ def test_the_notion_snapshot_of_a_long_window_is_every_day_in_few_pages():
 
 
 def test_backfill_through_the_cli_resumes_digests_the_days_with_activity_and_counts_the_quarantined(
-        tmp_path, clean_env, capsys):
+        tmp_path, clean_env, cli_log_level, capsys):
     folder = tmp_path / "eval"
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns(".se_pipeline*"))
     channel = next(p for p in sorted((folder / "slack").iterdir()) if p.is_dir())
