@@ -87,21 +87,26 @@ class GmailMboxConnector:
                 continue  # a whole mailbox is read each run: most messages are outside the window
             key = f"{path}#{index}"
             try:
-                headers = parse_headers(raw)
-                moment = sent_at(headers)
+                # Parsed once, whole: the headers below are the same as a headers-only parse's. Only a
+                # tree too deep to parse needs the headers alone, to date its quarantine row.
+                message = parse_message(raw)
+            except UnparseableMessage as exc:
+                message, problem = parse_headers(raw), exc
+            else:
+                problem = None
+            try:
+                moment = sent_at(message)
             except UnparseableMessage as exc:
                 yield Quarantined("gmail", key, str(exc), _head(raw))
                 continue
             day = window.local_date(moment)
-            labels = takeout_labels(str(headers.get("X-Gmail-Labels") or ""))
+            labels = takeout_labels(str(message.get("X-Gmail-Labels") or ""))
             if not window.contains(moment) or SKIPPED_LABELS.intersection(labels):
                 continue
             try:
-                yield build_row(
-                    parse_message(raw),
-                    MailboxMeta(se_id=se_id, labels=labels),
-                    window.tz,
-                )
+                if problem is not None:
+                    raise problem
+                yield build_row(message, MailboxMeta(se_id=se_id, labels=labels), window.tz)
             except UnparseableMessage as exc:
                 yield Quarantined("gmail", key, str(exc), _head(raw), partition_date=day)
 
