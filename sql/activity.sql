@@ -151,18 +151,27 @@ unioned AS (
     UNION ALL BY NAME
     SELECT *, NULL::VARCHAR AS page_customer FROM calls
 ),
+-- Channel tokens and domains are matched by equality (a hash join on one row per token or domain),
+-- not by a list test of every row against every customer, so the cost follows the rows.
+customer_tokens AS (
+    SELECT DISTINCT customer, customer_key, unnest(list_concat([customer_key], coalesce(aliases, []))) AS token
+    FROM customers
+),
 by_channel AS (
     SELECT u.activity_id, c.customer
     FROM unioned u
-    JOIN customers c ON list_contains(c.aliases, u.channel_token) OR c.customer_key = u.channel_token
+    JOIN customer_tokens c ON c.token = u.channel_token
     WHERE u.channel_token IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY u.activity_id ORDER BY length(c.customer_key), c.customer_key) = 1
 ),
+customer_domains AS (
+    SELECT DISTINCT customer, unnest(domains) AS domain FROM customers
+),
 by_domain AS (
-    SELECT u.activity_id, c.customer
-    FROM unioned u
-    JOIN customers c ON len(list_intersect(c.domains, u.external_domains)) > 0
-    QUALIFY row_number() OVER (PARTITION BY u.activity_id ORDER BY c.customer) = 1
+    SELECT u.activity_id, min(c.customer) AS customer
+    FROM (SELECT activity_id, unnest(external_domains) AS domain FROM unioned) u
+    JOIN customer_domains c USING (domain)
+    GROUP BY u.activity_id
 ),
 text_words AS (
     SELECT activity_id, name_words(match_text) AS words
