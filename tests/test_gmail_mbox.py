@@ -136,3 +136,20 @@ def test_mails_with_the_same_headers_each_keep_their_own_body_and_every_address(
     rows = [row for r in records if isinstance(r, Rows) for row in r.rows]
     assert [(r["body_text"], r["subject"], r["to_emails"]) for r in rows] == [
         (f"Body {n}: Grüße", "Prüfung", ["a@zumbro.example", "b@zumbro.example"]) for n in (1, 2)]
+
+
+def test_mailboxes_read_in_worker_processes_give_the_same_records_in_the_same_order(mbox, tmp_path):
+    other = tmp_path / "bob.mbox"
+    write_mbox(other, sample_mailbox(DAY, NY), extra=[GARBAGE])
+    empty = tmp_path / "carmen.mbox"
+    empty.write_bytes(b"")
+    boxes = {"alice": mbox, "carmen": empty, "bob": other}
+    here = list(GmailMboxConnector(boxes, workers=1).extract(WINDOW))
+    pooled = list(GmailMboxConnector(boxes, workers=2).extract(WINDOW))
+    assert pooled == here
+    assert [q.key for q in here if isinstance(q, Quarantined)] == [f"{mbox}#8", f"{mbox}#9", str(empty), f"{other}#8"]
+
+
+def test_a_missing_mbox_read_by_a_worker_process_is_the_same_one_line_error(mbox, tmp_path):
+    with pytest.raises(SourceError, match=r"the mbox for 'bob' was not found at .*nowhere\.mbox"):
+        list(GmailMboxConnector({"alice": mbox, "bob": tmp_path / "nowhere.mbox"}, workers=2).extract(WINDOW))
