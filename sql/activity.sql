@@ -185,10 +185,11 @@ by_name AS (
     -- Text that names exactly one customer (whole words); two names is ambiguous and stays unresolved.
     -- Each word is looked up (a hash join, not a pattern per row and name), then a name of several
     -- words is compared with the words that follow.
+    -- Only a name of several words needs the text's words again.
     SELECT w.activity_id, min(n.customer) AS customer
     FROM word_at w
     JOIN customer_names n ON n.first_word = w.word
-    JOIN text_words t USING (activity_id)
+    LEFT JOIN text_words t ON t.activity_id = w.activity_id AND len(n.words) > 1
     WHERE len(n.words) = 1 OR t.words[w.at : w.at + len(n.words) - 1] = n.words
     GROUP BY w.activity_id
     HAVING count(DISTINCT n.customer) = 1

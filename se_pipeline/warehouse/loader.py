@@ -107,11 +107,20 @@ def _json_text(value: Any) -> str | None:
         return json.dumps({"unwritable": "nested too deeply to store"})
 
 
+# Values with no text inside: stored as they are (the common case, so it skips _clean's walk).
+_PLAIN_TYPES = frozenset({type(None), bool, int, float, dt.date, dt.datetime})
+
+
 def _clean_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        column: _json_text(value) if column in _JSON_COLUMNS else _clean(value)
-        for column, value in row.items()
-    }
+    cleaned = {}
+    for column, value in row.items():
+        if column in _JSON_COLUMNS:
+            cleaned[column] = _json_text(value)
+        elif type(value) in _PLAIN_TYPES or (type(value) is str and value.isascii()):
+            cleaned[column] = value
+        else:
+            cleaned[column] = _clean(value)
+    return cleaned
 
 
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
