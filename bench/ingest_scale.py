@@ -7,7 +7,7 @@ The demo generator writes a Slack export and one mbox per SE at `--scale` of the
 process, so each has its own peak RSS:
   slack         the Slack export connector staged and committed into a fresh warehouse (raw_slack_*)
   slack floor   DuckDB read_json_auto over the same day files (threads=2, preserve_insertion_order=false),
-                and stdlib json.loads of every day file
+                stdlib json.loads of every day file, and DuckDB read_json with the connector's columns given
   mail          the mbox connector staged and committed (raw_gmail_messages)
   mail floor    stdlib mailbox + compat32: every message parsed, its text parts decoded
   activity      the `activity` model (and the models it reads) over the whole period
@@ -97,6 +97,24 @@ def phase_slack_floor(home: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "rows": rows, "files": len(files)}
 
 
+# The message fields the connector reads, typed: what a DuckDB read of the export would have to ask for.
+MESSAGE_COLUMNS = {"ts": "VARCHAR", "thread_ts": "VARCHAR", "user": "VARCHAR", "text": "VARCHAR", "subtype": "VARCHAR",
+                   "bot_id": "VARCHAR", "reply_count": "BIGINT", "attachments": "JSON", "blocks": "JSON",
+                   "files": "JSON", "edited": "JSON"}
+
+
+def phase_read_json_columns(home: Path) -> dict:
+    import duckdb
+
+    files = sorted(str(p) for p in (home / "workspace" / "slack").glob("*/*.json"))
+    started = time.perf_counter()
+    with duckdb.connect(config={"threads": 2, "preserve_insertion_order": False}) as con:
+        con.execute("CREATE TABLE m AS SELECT * FROM read_json(?, format='array', columns=?, filename=true)",
+                    [files, MESSAGE_COLUMNS])
+        rows = con.execute("SELECT count(*) FROM m").fetchone()[0]
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
 def phase_json_floor(home: Path) -> dict:
     files = sorted((home / "workspace" / "slack").glob("*/*.json"))
     started = time.perf_counter()
@@ -162,6 +180,7 @@ def phase_activity_floor(home: Path) -> dict:
 
 PHASES = {
     "generate": phase_generate, "slack": phase_slack, "slack_floor": phase_slack_floor, "json_floor": phase_json_floor,
+    "read_json_columns": phase_read_json_columns,
     "mail": phase_mail, "mail_floor": phase_mail_floor, "activity": phase_activity, "activity_floor": phase_activity_floor,
 }
 
@@ -205,12 +224,15 @@ def main() -> None:
     for stale in ("warehouse.duckdb", "warehouse.duckdb.wal"):
         (home / stale).unlink(missing_ok=True)
     slack, floor, loads = _child("slack", home), _child("slack_floor", home), _child("json_floor", home)
+    columns = _child("read_json_columns", home)
     slack["n"] = slack["rows"].get("raw_slack_messages", 0)
     print(f"slack: {slack['n']:,} messages from {slack['day_files']:,} day files "
           f"(extract+stage {slack['extract_stage_s']:.1f} s), {slack['quarantined']} quarantined")
     print(_line("slack", slack, floor, "msg", "read_json_auto"))
     print(f"{'':<10} json.loads of every day file: {loads['seconds']:.1f} s "
           f"({loads['rows'] / loads['seconds']:,.0f} msg/s), ratio {slack['seconds'] / loads['seconds']:.1f}x")
+    print(f"{'':<10} DuckDB read_json with the connector's columns: {columns['seconds']:.1f} s "
+          f"({columns['rows'] / columns['seconds']:,.0f} msg/s), ratio {slack['seconds'] / columns['seconds']:.1f}x")
     mail, mfloor = _child("mail", home), _child("mail_floor", home)
     mail["n"] = mail["rows"].get("raw_gmail_messages", 0)
     print(f"mail: {mail['n']:,} emails (extract+stage {mail['extract_stage_s']:.1f} s), {mail['quarantined']} quarantined")
