@@ -11,7 +11,7 @@ from dagster import (
 from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
-from se_pipeline.models import SqlModel, discover_models, prepare, run_model
+from se_pipeline.models import SqlModel, discover_models, run_model
 from se_pipeline.warehouse.docs import table_doc
 
 
@@ -30,8 +30,7 @@ def sql_model_asset(model: SqlModel, known_assets: set[str]):
     def _model(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> MaterializeResult:
         config = settings.load()
         window = window_for(context, config)
-        with warehouse.connect() as con:
-            prepare(con, config)
+        with warehouse.connect(prepared_for=config) as con:
             rows = run_model(con, model, window)
             return MaterializeResult(
                 metadata={"window": str(window), "rows_written": MetadataValue.int(rows), **table_metadata(con, model.name)}

@@ -6,6 +6,7 @@ import os
 
 from dagster import Definitions, in_process_executor
 
+from se_pipeline_assets.backfill import history_job
 from se_pipeline_assets.checks import asset_checks
 from se_pipeline_assets.coaching import coaching_assets
 from se_pipeline_assets.core import sql_model_assets
@@ -41,7 +42,7 @@ def build_definitions(config_path: str | None = None) -> Definitions:
         assets=[*raw_assets, *sql_model_assets(_RAW_TABLES), signals, digests, proposals, *delivery_assets, *coaching_assets,
                 *enablement_assets],
         asset_checks=asset_checks,
-        jobs=[daily_job, weekly_coaching_job, enablement_job],
+        jobs=[daily_job, weekly_coaching_job, enablement_job, history_job],
         schedules=[daily_digest_schedule, weekly_coaching_schedule, enablement_schedule],
         sensors=sensors,
         resources={

@@ -17,7 +17,6 @@ from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.analysis import refresh_signals
-from se_pipeline.models import prepare
 from se_pipeline.render.publish import publish_digests
 
 
@@ -33,8 +32,7 @@ from se_pipeline.render.publish import publish_digests
 def signals(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> MaterializeResult:
     config = settings.load()
     window = window_for(context, config)
-    with warehouse.connect() as con:
-        prepare(con, config)
+    with warehouse.connect(prepared_for=config) as con:
         report = refresh_signals(con, window, config)
         return MaterializeResult(
             metadata={"window": str(window), **report.as_metadata(), **table_metadata(con, "signals")}
@@ -55,8 +53,7 @@ def signals(context: AssetExecutionContext, settings: SettingsResource, warehous
 def digests(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
     config = settings.load()
     window = window_for(context, config)
-    with warehouse.connect() as con:
-        prepare(con, config)
+    with warehouse.connect(prepared_for=config) as con:
         published = publish_digests(con, window, config, read_at=_run_start(context))
         files = MetadataValue.md("\n".join(f"- {p.day} {p.se_id}: `{p.path}` ({p.todo} todo, {p.know} to know)" for p in published))
         yield MaterializeResult(asset_key="digest_items", metadata={"window": str(window), **table_metadata(con, "digest_items")})

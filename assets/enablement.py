@@ -3,7 +3,8 @@ feedback_themes + content_refresh (and the board); activity/opportunities/Notion
 competitor_mentions, win_criteria (and their per-customer reports). Unpartitioned: each run reads the
 inputs whole, as of the run's `se_pipeline/as_of` tag (`reports --week` sets it), else the default day.
 
-Thin: every asset calls one se_pipeline function.
+Thin: every asset calls one se_pipeline function. Those that cluster text (scikit-learn, scipy) are
+imported when their asset runs, so that loading the code location for the daily job does not import them.
 """
 
 
@@ -24,14 +25,8 @@ from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.artifacts.competitors import configured_competitors
-from se_pipeline.artifacts.criteria import build_win_criteria
-from se_pipeline.artifacts.gaps import build_product_gaps
-from se_pipeline.artifacts.mentions import build_competitor_mentions
-from se_pipeline.artifacts.qualification import build_qualifications
 from se_pipeline.artifacts.reports import write_reports
-from se_pipeline.artifacts.winplan import build_win_plans
 from se_pipeline.connectors.feedback import FeedbackConnector
-from se_pipeline.enablement.run import load_feedback, run_enablement
 from se_pipeline.enablement.settings import feedback_settings
 from se_pipeline.config import Settings
 from se_pipeline.runtime import default_day
@@ -55,6 +50,8 @@ def raw_feedback_files(settings: SettingsResource, warehouse: WarehouseResource)
         for table in FEEDBACK_TABLES:
             yield MaterializeResult(asset_key=table, metadata={"skipped": "the feedback source is off in the settings"})
         return
+    from se_pipeline.enablement.run import load_feedback
+
     config = feedback_settings(loaded)
     with warehouse.connect() as con:
         report = load_feedback(con, config)
@@ -84,6 +81,8 @@ def _as_of(context: AssetExecutionContext, config: Settings) -> dt.date:
     pool=WAREHOUSE_POOL,
 )
 def enablement_board(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+    from se_pipeline.enablement.run import run_enablement
+
     config = settings.load()
     feedback = feedback_settings(config)
     as_of = _as_of(context, config)
@@ -119,32 +118,60 @@ def _artifact_asset(kind: str, deps: list, description: str, build):
     return _artifact
 
 
+def _product_gaps(con, config: Settings, as_of: dt.date) -> int:
+    from se_pipeline.artifacts.gaps import build_product_gaps
+
+    return build_product_gaps(con)
+
+
+def _competitor_mentions(con, config: Settings, as_of: dt.date) -> int:
+    from se_pipeline.artifacts.mentions import build_competitor_mentions
+
+    return build_competitor_mentions(con, as_of, configured_competitors(config), feedback_settings(config).stale_after_days)
+
+
+def _win_criteria(con, config: Settings, as_of: dt.date) -> int:
+    from se_pipeline.artifacts.criteria import build_win_criteria
+
+    return build_win_criteria(con, as_of)
+
+
+def _win_plans(con, config: Settings, as_of: dt.date) -> int:
+    from se_pipeline.artifacts.winplan import build_win_plans
+
+    return build_win_plans(con, as_of)
+
+
+def _qualifications(con, config: Settings, as_of: dt.date) -> int:
+    from se_pipeline.artifacts.qualification import build_qualifications
+
+    return build_qualifications(con)
+
+
 product_gaps = _artifact_asset(
     "product_gaps", [*_ACTIVITY_INPUTS, AssetKey("raw_notion_blocks")],
     "Capabilities customers asked for that the product lacks, per customer: type, revenue share, their words",
-    lambda con, config, as_of: build_product_gaps(con),
+    _product_gaps,
 )
 competitor_mentions = _artifact_asset(
     "competitor_mentions", [*_ACTIVITY_INPUTS, AssetKey("raw_notion_blocks"), AssetKey("raw_content_inventory"), AssetKey("raw_win_loss")],
     "Competitors per customer, opportunity and month, and battlecards from the field (quotes, deals, freshness)",
-    lambda con, config, as_of: build_competitor_mentions(
-        con, as_of, configured_competitors(config), feedback_settings(config).stale_after_days
-    ),
+    _competitor_mentions,
 )
 win_criteria = _artifact_asset(
     "win_criteria", [AssetKey("opportunities"), AssetKey("raw_notion_blocks"), AssetKey("raw_notion_opportunities")],
     "Technical-win / POC criteria per active opportunity; flags POCs without exit criteria, overdue or grown",
-    lambda con, config, as_of: build_win_criteria(con, as_of),
+    _win_criteria,
 )
 win_plans = _artifact_asset(
     "win_plans", [win_criteria, product_gaps, competitor_mentions, AssetKey("signals")],
     "Technical win plan per active opportunity: criteria and status, decision framework, timeline, top 3 risks, next steps",
-    lambda con, config, as_of: build_win_plans(con, as_of),
+    _win_plans,
 )
 technical_qualification = _artifact_asset(
     "technical_qualification", [product_gaps, AssetKey("customers"), AssetKey("signals"), AssetKey("raw_gmail_messages")],
     "Per New customer: their asks mapped to what we support and to recorded gaps, open questions, stakeholders",
-    lambda con, config, as_of: build_qualifications(con),
+    _qualifications,
 )
 
 enablement_assets = [

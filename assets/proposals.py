@@ -5,7 +5,6 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
-from se_pipeline.models import prepare
 from se_pipeline.proposals import refresh_proposals
 
 
@@ -23,8 +22,7 @@ from se_pipeline.proposals import refresh_proposals
 def proposals(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> MaterializeResult:
     config = settings.load()
     window = window_for(context, config)
-    with warehouse.connect() as con:
-        prepare(con, config)
+    with warehouse.connect(prepared_for=config) as con:
         report = refresh_proposals(con, window, config)
         return MaterializeResult(metadata={
             "window": str(window),

@@ -13,6 +13,7 @@ from pydantic import Field, PrivateAttr
 from se_pipeline import interrupt, warehouse
 from se_pipeline_assets.recovery import recover_dead_runs, tag_with_this_process
 from se_pipeline.config import CONFIG_ENV, Settings
+from se_pipeline.models import prepare
 from se_pipeline.runtime import load_runtime_settings
 
 
@@ -20,9 +21,13 @@ class SettingsResource(ConfigurableResource):
     """The se-pipeline settings file; empty means $SE_PIPELINE_CONFIG, else the demo workspace."""
 
     config_path: str = Field(default_factory=lambda: os.environ.get(CONFIG_ENV, ""))
+    _loaded: Settings | None = PrivateAttr(default=None)
 
     def load(self) -> Settings:
-        return load_runtime_settings(self.config_path or None)
+        # Read once per run (the in-process executor shares the resource between steps), not once per step.
+        if self._loaded is None:
+            self._loaded = load_runtime_settings(self.config_path or None)
+        return self._loaded
 
 
 class WarehouseResource(ConfigurableResource):
@@ -32,11 +37,18 @@ class WarehouseResource(ConfigurableResource):
     database: str
     _opened: bool = PrivateAttr(default=False)
 
+    _prepared: bool = PrivateAttr(default=False)
+
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(self, prepared_for: Settings | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The warehouse for writing; with `prepared_for`, its raw tables, settings tables and macros made
+        (models.prepare) once per run, before the first step that needs them."""
         interrupt.check()  # Ctrl-C in `se-pipeline run`: no new step starts writing
         self._opened = True
         with warehouse.connect(self.database) as con:
+            if prepared_for is not None and not self._prepared:
+                prepare(con, prepared_for)
+                self._prepared = True
             yield con
 
     def setup_for_execution(self, context: InitResourceContext) -> None:

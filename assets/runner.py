@@ -16,6 +16,7 @@ from dagster import DagsterEventType, DagsterInstance
 
 from se_pipeline import errors, interrupt
 from se_pipeline.config import Settings
+from se_pipeline.envvars import PLANNED_EVENTS_ENV
 
 INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
 RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -89,13 +90,20 @@ def _step_errors(result) -> list[str]:
 
 
 def _quarantined(result) -> dict[str, int]:
-    """Records each raw source set aside, from its materializations' rows_quarantined."""
+    """Records each raw source set aside, from its materializations' rows_quarantined (the history job: its
+    output's rows_quarantined/<source>)."""
+    from se_pipeline_assets.backfill import QUARANTINED_PREFIX
+
     counts: dict[str, int] = {}
     for event in result.all_events:
         if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
             value = event.event_specific_data.materialization.metadata.get("rows_quarantined")
             if value is not None and value.value:
                 counts[event.step_key.removeprefix("raw_")] = int(value.value)
+        elif event.event_type == DagsterEventType.STEP_OUTPUT:
+            for key, value in event.event_specific_data.metadata.items():
+                if key.startswith(QUARANTINED_PREFIX) and value.value:
+                    counts[key.removeprefix(QUARANTINED_PREFIX)] = int(value.value)
     return counts
 
 
@@ -155,6 +163,7 @@ def run_job(
     partition_key: str | None = None,
     tags: dict | None = None,
     log_level: str = QUIET,
+    ops: dict | None = None,
 ) -> RunOutcome:
     """Run one of the code location's jobs in this process, recorded in the shared instance.
 
@@ -163,8 +172,9 @@ def run_job(
     from se_pipeline_assets.definitions import build_definitions
 
     os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
+    os.environ[PLANNED_EVENTS_ENV] = "1"  # a range run's cost follows its steps, not its days
     job = build_definitions(config_path).resolve_job_def(job_name)
-    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}, **({"ops": ops} if ops else {})}
     with DagsterInstance.get() as instance:
         result = _interruptible(lambda: job.execute_in_process(
             instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False, run_config=run_config
@@ -188,6 +198,19 @@ def materialize_days(
     if not deliver:
         tags[DELIVER_TAG] = "false"
     return run_job(settings, config_path, "daily_digest", tags=tags, log_level=log_level)
+
+
+def load_history_days(
+    settings: Settings, config_path: str | None, first: dt.date, last: dt.date, read_next: dt.date,
+    log_level: str = QUIET,
+) -> RunOutcome:
+    """Load [first, last] in one run of the history job (a backfill: nothing is delivered); `read_next`:
+    the backfill's last day, digested even without activity."""
+    from se_pipeline_assets.backfill import HISTORY_JOB
+
+    day_range = {"first_day": first.isoformat(), "last_day": last.isoformat(), "read_next": read_next.isoformat()}
+    return run_job(settings, config_path, HISTORY_JOB, log_level=log_level,
+                   ops={"load_history_range": {"config": day_range}})
 
 
 def materialize_reports(

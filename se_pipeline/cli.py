@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from se_pipeline.envvars import CONFIG_ENV, DAGSTER_HOME_ENV, HOME_ENV
+from se_pipeline.envvars import CONFIG_ENV, DAGSTER_HOME_ENV, HOME_ENV, PLANNED_EVENTS_ENV
 from se_pipeline.errors import SePipelineError
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def _shared_environment(settings: Settings) -> dict[str, str]:
     agree on, as absolute paths, so that the working directory does not matter."""
     from se_pipeline_assets.runner import dagster_home
 
-    env = {HOME_ENV: str(settings.home.resolve()), DAGSTER_HOME_ENV: str(dagster_home(settings))}
+    env = {HOME_ENV: str(settings.home.resolve()), DAGSTER_HOME_ENV: str(dagster_home(settings)), PLANNED_EVENTS_ENV: "1"}
     if os.environ.get(CONFIG_ENV):
         env[CONFIG_ENV] = str(Path(os.environ[CONFIG_ENV]).resolve())
     return env
@@ -276,6 +276,40 @@ def _backfill_state(settings: Settings, start: dt.date, end: dt.date) -> Path:
     return settings.home / "backfills" / f"{start}_{end}.json"
 
 
+# A backfill's runs follow its data: the first covers a month, each next one as many days as should hold
+# about RUN_ACTIVITY_ROWS activity rows at the density seen so far (signals read a run's activity into
+# memory), from a week to a year. Sparse years then load in a few runs, a dense quarter in many.
+FIRST_RUN_DAYS = 31
+RUN_DAYS = (7, 366)
+RUN_ACTIVITY_ROWS = 50_000
+
+
+def next_run_days(activity_rows: int, days: int) -> int:
+    """How many days the next run covers after one of `days` days loaded `activity_rows` activity rows."""
+    wanted = RUN_DAYS[1] if activity_rows == 0 else RUN_ACTIVITY_ROWS * days // activity_rows
+    return max(RUN_DAYS[0], min(RUN_DAYS[1], wanted))
+
+
+def _activity_rows(settings: Settings, first: dt.date, last: dt.date) -> int:
+    from se_pipeline.warehouse import read_only_connection, table_exists
+
+    with read_only_connection(settings.database_path) as con:
+        if not table_exists(con, "activity"):
+            return 0
+        return con.execute("SELECT count(*) FROM activity WHERE activity_date BETWEEN ? AND ?", [first, last]).fetchall()[0][0]
+
+
+def _load_history(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date) -> None:
+    from se_pipeline_assets.runner import load_history_days
+
+    outcome = load_history_days(settings, _config_path(args), first, last, args.end, log_level=_dagster_log_level(args))
+    _report(outcome)
+    if not outcome.success:
+        details = "\n".join(f"  {e}" for e in outcome.errors) or "  (see the run's logs)"
+        raise SePipelineError(f"run {outcome.run_id} failed for {first}..{last}:\n{details}\n"
+                              "fix the above and run the same command again: the days already loaded are kept")
+
+
 def cmd_backfill(args: argparse.Namespace) -> None:
     from tqdm import tqdm
 
@@ -287,21 +321,28 @@ def cmd_backfill(args: argparse.Namespace) -> None:
     state_file = _backfill_state(settings, args.start, args.end)
     done: set[str] = set(json.loads(state_file.read_text())) if state_file.exists() and not args.restart else set()
     days = [args.start + dt.timedelta(days=i) for i in range((args.end - args.start).days + 1)]
-    chunks = [days[i:i + args.days_per_run] for i in range(0, len(days), args.days_per_run)]
     if done:
         _note(args, f"resuming: {len(done)} of {len(days)} days already done (--restart to redo them)")
-    already = len(done & {d.isoformat() for d in days})
-    with tqdm(total=len(days), unit="day", desc="backfill", file=sys.stderr, initial=already, disable=args.quiet) as bar:
-        for chunk in chunks:
-            if all(d.isoformat() in done for d in chunk):
-                continue
+    todo = [d for d in days if d.isoformat() not in done]
+    run_days = args.days_per_run or FIRST_RUN_DAYS
+    with tqdm(total=len(days), unit="day", desc="backfill", file=sys.stderr, initial=len(days) - len(todo),
+              disable=args.quiet) as bar:
+        while todo:
+            # A run covers consecutive days not yet done (a resumed backfill skips what finished).
+            chunk = [todo[0]]
+            while len(chunk) < run_days and len(chunk) < len(todo) and todo[len(chunk)] == chunk[-1] + dt.timedelta(days=1):
+                chunk.append(todo[len(chunk)])
             bar.set_postfix_str(f"{chunk[0]}..{chunk[-1]}")
-            _materialize(settings, args, chunk[0], chunk[-1], deliver=False)  # old digests are not news
+            _load_history(settings, args, chunk[0], chunk[-1])
             done.update(d.isoformat() for d in chunk)
             state_file.parent.mkdir(parents=True, exist_ok=True)
             state_file.write_text(json.dumps(sorted(done)))
             bar.update(len(chunk))
-    print(f"backfilled {args.start}..{args.end}: digests under {settings.home / 'digests'}")
+            todo = todo[len(chunk):]
+            if not args.days_per_run:
+                run_days = next_run_days(_activity_rows(settings, chunk[0], chunk[-1]), len(chunk))
+    print(f"backfilled {args.start}..{args.end}: digests under {settings.home / 'digests'} "
+          "(for the days with activity, and the last)")
 
 
 # ---- query, reports, doctor -------------------------------------------------------------------
@@ -565,8 +606,9 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Load a range of days. Interrupted, the same command resumes; re-running a day replaces it.")
     backfill.add_argument("--start", type=_date, required=True, metavar=DATE, help="the first day to load")
     backfill.add_argument("--end", type=_date, required=True, metavar=DATE, help="the last day to load (not after today)")
-    backfill.add_argument("--days-per-run", type=_positive, default=7, metavar="N",
-                          help="days loaded per run (API calls cover a run's range at once; default 7)")
+    backfill.add_argument("--days-per-run", type=_positive, default=None, metavar="N",
+                          help="days loaded per run (API calls cover a run's range at once); default: a month, "
+                               "then as many days as hold about 50,000 messages at the density seen (7 to 366)")
     backfill.add_argument("--restart", action="store_true", help="redo days an interrupted backfill already finished")
     backfill.set_defaults(func=cmd_backfill)
 

@@ -16,6 +16,8 @@ _CONNECTOR_MODULES = {
     "calls": "se_pipeline.connectors.calls",
     "feedback": "se_pipeline.connectors.feedback",
 }
+# What the daily job loads (feedback is read by the weekly enablement job).
+DAILY_SOURCES = ("slack", "gmail", "notion", "usage", "calls")
 
 
 def build_connector(settings: Settings, source: str) -> Connector:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -41,15 +42,15 @@ def run(con: duckdb.DuckDBPyConnection, settings, window: Window) -> None:
     publish_digests(con, window, settings)
 
 
-def backfill(tmp_path: Path, name: str, chunks: list[tuple[dt.date, dt.date]]) -> tuple[dict, dict]:
-    """The tables (rows as text, sorted) and digest files after runs over `chunks`, in that order."""
+def backfill(tmp_path: Path, name: str, chunks: list[tuple[dt.date, dt.date]], load: Callable = run) -> tuple[dict, dict]:
+    """The tables (rows as text, sorted) and digest files after `load(con, settings, window)` over `chunks`, in order."""
     folder = tmp_path / name
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns(".se_pipeline*"))
     settings = load_settings(folder / "config.yaml")
     settings.home.mkdir(parents=True)
     with duckdb.connect(str(settings.home / "warehouse.duckdb")) as con:
         for first, last in chunks:
-            run(con, settings, Window(first, last, settings.tz))
+            load(con, settings, Window(first, last, settings.tz))
         tables = {}
         for (table,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall():
             columns = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "

@@ -30,7 +30,7 @@ KILL_POINTS = {
     "signals": r'STEP_START - Started execution of step "signals"',
     "digests": r'STEP_START - Started execution of step "digests"',
 }
-VOLATILE = {"loaded_at", "proposals.created_at"}  # when a row was written, not what it says
+VOLATILE = {"loaded_at", "created_at"}  # when a row was written (raw rows, proposals), not what it says
 RUN_SECONDS = 120
 
 
@@ -84,8 +84,7 @@ def tables(home: Path) -> dict[str, list]:
         found = {}
         for name in names:
             columns = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                                                 "ORDER BY ordinal_position", [name]).fetchall()
-                       if c not in VOLATILE and f"{name}.{c}" not in VOLATILE]
+                                                 "ORDER BY ordinal_position", [name]).fetchall() if c not in VOLATILE]
             select = ", ".join(f'"{c}"' for c in columns)
             found[name] = [repr(row).replace(str(home), "<home>") for row in con.execute(f"SELECT {select} FROM {name}").fetchall()]
     return {name: sorted(rows) for name, rows in found.items()}

@@ -17,7 +17,6 @@ from dagster import AssetSelection, DagsterInstance, materialize
 
 from se_pipeline_assets.checks import digest_items_cite_existing_sources
 from se_pipeline_assets.definitions import build_definitions
-from se_pipeline_assets.resources import WarehouseResource
 from se_pipeline_assets.runner import RANGE_END_TAG, RANGE_START_TAG
 from se_pipeline.cli import main as cli
 from se_pipeline.runtime import load_runtime_settings
@@ -161,11 +160,10 @@ def test_the_citation_check_passes_the_real_digest_and_fails_a_tampered_one(demo
     settings, _, _ = demo
     copy = tmp_path / "warehouse.duckdb"
     shutil.copyfile(settings.database_path, copy)
-    assert digest_items_cite_existing_sources(warehouse=WarehouseResource(database=str(copy))).passed
     with duckdb.connect(str(copy)) as con:
+        assert digest_items_cite_existing_sources.measure(con, (None, None)).passed
         con.execute(tamper)
-    result = digest_items_cite_existing_sources(warehouse=WarehouseResource(database=str(copy)))
-    assert not result.passed
+        assert not digest_items_cite_existing_sources.measure(con, (None, None)).passed
 
 
 def test_closed_opportunities_are_left_out_and_new_and_trial_cases_are_shown(demo, last_day):

@@ -150,7 +150,10 @@ def _people_names(con: duckdb.DuckDBPyConnection, activity: pd.DataFrame) -> tup
 def _extract(recent: pd.DataFrame, window: Window, ctx: RuleContext, con: duckdb.DuckDBPyConnection,
              options: AnalysisSettings) -> list[Signal]:
     found: list[Signal] = []
+    active = set(recent["activity_date"])
     for day in window.days:
+        if day not in active:  # no message to read that day (a long backfill is mostly such days)
+            continue
         # The people a sentence may name: those seen in the lookback up to that day, so a day's
         # signals do not depend on which later days were loaded with it.
         seen = _days_between(recent, day - dt.timedelta(days=options.lookback_days), day)

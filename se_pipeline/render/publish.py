@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,16 +41,19 @@ def _item_frame(items: list[DigestItem]) -> pd.DataFrame:
 
 
 def publish_digests(
-    con: duckdb.DuckDBPyConnection, window: Window, settings: Settings, read_at: dt.datetime | None = None
+    con: duckdb.DuckDBPyConnection, window: Window, settings: Settings, read_at: dt.datetime | None = None,
+    days: Iterable[dt.date] | None = None,
 ) -> list[PublishedDigest]:
     """Replace the window's digests (tables and files) for every configured SE. `read_at`: when the data
-    was read; a day not over by then is digested "as of" that time."""
+    was read; a day not over by then is digested "as of" that time. `days`: only these days of the
+    window (a long backfill digests the days something happened, not every day of the calendar)."""
     ensure_tables(con)
     published: list[PublishedDigest] = []
+    chosen = list(window.days) if days is None else sorted(d for d in set(days) if window.first_day <= d <= window.last_day)
     with transaction(con):
-        con.execute("DELETE FROM digest_items WHERE digest_date BETWEEN ? AND ?", [window.first_day, window.last_day])
-        con.execute("DELETE FROM digests WHERE digest_date BETWEEN ? AND ?", [window.first_day, window.last_day])
-        for day in window.days:
+        for table in ("digest_items", "digests"):
+            con.execute(f"DELETE FROM {table} WHERE digest_date IN (SELECT unnest(?::DATE[]))", [chosen])
+        for day in chosen:
             as_of = so_far(day, read_at, settings.tz) if read_at else None
             inputs = day_inputs(con, day, settings, [se.id for se in settings.sales_engineers])
             day_items: list[DigestItem] = []

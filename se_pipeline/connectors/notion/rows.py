@@ -202,13 +202,20 @@ def _author(comment: _Comment, author: AuthorLookup) -> tuple[str | None, str | 
     return name or user_id, email
 
 
+SNAPSHOT_PAGE_ROWS = 20_000
+
+
 def snapshot_on_each_day(records: Iterable[Rows | Quarantined], window: Window) -> Iterator[Rows | Quarantined]:
     """The database as read, stored as the snapshot of every day of the window (the connectors date it
     on the window's last day): a run over seven days then stores what seven one-day runs store, so the
     tables do not depend on how a backfill was cut into runs."""
+    days = window.days
     for record in records:
         if isinstance(record, Rows) and record.table in (OPPORTUNITIES, BLOCKS):
-            for day in window.days:  # a page per day: pages stay as small as the connector made them
-                yield Rows(record.table, [{**row, "partition_date": day} for row in record.rows])
+            # Several days a page, up to SNAPSHOT_PAGE_ROWS rows: the loader's cost is per page, and years
+            # of days a page each took minutes; a page stays small enough to hold.
+            per_page = max(1, SNAPSHOT_PAGE_ROWS // max(1, len(record.rows)))
+            for i in range(0, len(days), per_page):
+                yield Rows(record.table, [{**row, "partition_date": day} for day in days[i:i + per_page] for row in record.rows])
         else:
             yield record

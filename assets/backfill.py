@@ -1,0 +1,40 @@
+"""The history job: one op that loads a range of days as the daily job would (se_pipeline.history), for
+`se-pipeline backfill`. An op, not the daily job's assets over a partition range: those record a
+materialization per asset per day, which for years of history costs more than the data."""
+
+import datetime as dt
+from collections.abc import Iterator
+
+from dagster import Config, OpExecutionContext, Output, in_process_executor, job, op
+
+from se_pipeline_assets.partitions import WAREHOUSE_POOL
+from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline.history import load_history
+from se_pipeline.window import Window
+
+HISTORY_JOB = "load_history"
+QUARANTINED_PREFIX = "rows_quarantined/"  # + source: the op's output metadata
+
+
+class HistoryRange(Config):
+    first_day: str  # ISO dates, both included
+    last_day: str
+    read_next: str = ""  # the backfill's last day: its digest is written even without activity
+
+
+@op(pool=WAREHOUSE_POOL, tags={"kind": "duckdb"})
+def load_history_range(context: OpExecutionContext, config: HistoryRange, settings: SettingsResource,
+                       warehouse: WarehouseResource) -> Iterator[Output]:
+    loaded = settings.load()
+    window = Window(dt.date.fromisoformat(config.first_day), dt.date.fromisoformat(config.last_day), loaded.tz)
+    read_next = dt.date.fromisoformat(config.read_next) if config.read_next else None
+    report = load_history(loaded, window, warehouse.connect, context.log.info, read_next)
+    # Read by the runner as it reads the raw assets' rows_quarantined (RunOutcome.quarantined).
+    yield Output(None, metadata={f"{QUARANTINED_PREFIX}{source}": count for source, count in report.quarantined.items()})
+
+
+@job(name=HISTORY_JOB, executor_def=in_process_executor,
+     description="Load a range of days from every source, with its core tables, signals and the digests of the days "
+                 "with activity (se-pipeline backfill).")
+def history_job() -> None:
+    load_history_range()
