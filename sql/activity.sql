@@ -151,18 +151,27 @@ unioned AS (
     UNION ALL BY NAME
     SELECT *, NULL::VARCHAR AS page_customer FROM calls
 ),
+-- Channel tokens and domains are matched by equality (a hash join on one row per token or domain),
+-- not by a list test of every row against every customer, so the cost follows the rows.
+customer_tokens AS (
+    SELECT DISTINCT customer, customer_key, unnest(list_concat([customer_key], coalesce(aliases, []))) AS token
+    FROM customers
+),
 by_channel AS (
     SELECT u.activity_id, c.customer
     FROM unioned u
-    JOIN customers c ON list_contains(c.aliases, u.channel_token) OR c.customer_key = u.channel_token
+    JOIN customer_tokens c ON c.token = u.channel_token
     WHERE u.channel_token IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY u.activity_id ORDER BY length(c.customer_key), c.customer_key) = 1
 ),
+customer_domains AS (
+    SELECT DISTINCT customer, unnest(domains) AS domain FROM customers
+),
 by_domain AS (
-    SELECT u.activity_id, c.customer
-    FROM unioned u
-    JOIN customers c ON len(list_intersect(c.domains, u.external_domains)) > 0
-    QUALIFY row_number() OVER (PARTITION BY u.activity_id ORDER BY c.customer) = 1
+    SELECT u.activity_id, min(c.customer) AS customer
+    FROM (SELECT activity_id, unnest(external_domains) AS domain FROM unioned) u
+    JOIN customer_domains c USING (domain)
+    GROUP BY u.activity_id
 ),
 text_words AS (
     SELECT activity_id, name_words(match_text) AS words
@@ -176,10 +185,11 @@ by_name AS (
     -- Text that names exactly one customer (whole words); two names is ambiguous and stays unresolved.
     -- Each word is looked up (a hash join, not a pattern per row and name), then a name of several
     -- words is compared with the words that follow.
+    -- Only a name of several words needs the text's words again.
     SELECT w.activity_id, min(n.customer) AS customer
     FROM word_at w
     JOIN customer_names n ON n.first_word = w.word
-    JOIN text_words t USING (activity_id)
+    LEFT JOIN text_words t ON t.activity_id = w.activity_id AND len(n.words) > 1
     WHERE len(n.words) = 1 OR t.words[w.at : w.at + len(n.words) - 1] = n.words
     GROUP BY w.activity_id
     HAVING count(DISTINCT n.customer) = 1

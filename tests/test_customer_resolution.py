@@ -158,3 +158,26 @@ def test_legal_forms_are_left_out_of_the_name(con, legal, name):
 )
 def test_the_customer_part_of_an_opportunity_name(con, title, part):
     assert con.execute("SELECT opportunity_customer_part(?)", [title]).fetchone()[0] == part
+
+
+def mail(con, message_id: str, sender: str, to: list[str], subject: str) -> None:
+    con.execute(
+        "INSERT INTO raw_gmail_messages (message_key, partition_date, se_id, message_id, subject, from_email, to_emails,"
+        " sent_at, body_text, permalink) VALUES (?, ?, 'ivo', ?, ?, ?, ?, ?, 'See the attached plan.', 'https://mail.example/1')",
+        [f"ivo:{message_id}", DAY, message_id, subject, sender, to, dt.datetime.combine(DAY, dt.time(9), TZ)],
+    )
+
+
+def test_mail_is_resolved_by_any_external_domain_and_two_customers_domains_take_the_first_by_name(con):
+    mail(con, "<m1@x>", "ivo@ourco.io", ["lena@bramble-cargo.de"], "Plan")
+    mail(con, "<m2@x>", "ops@quillhealth.com", ["ivo@ourco.io", "lena@bramble-cargo.de"], "Plan")
+    mail(con, "<m3@x>", "ivo@ourco.io", ["someone@elsewhere.example"], "Plan")
+    post(con, "C2", "proj-bramble-poc", "1.6", "Notes.")  # a channel token that is an alias, not the key
+    run_models(con)
+    rows = {a: (c, by) for a, c, by in con.execute("SELECT activity_id, customer, customer_resolved_by FROM activity").fetchall()}
+    assert rows == {
+        "gmail:<m1@x>": ("Bramble Cargo", "email_domain"),
+        "gmail:<m2@x>": ("Bramble Cargo", "email_domain"),  # Bramble Cargo < Quill Health
+        "gmail:<m3@x>": (None, None),
+        "slack:C2:1.6": ("Bramble Cargo", "channel_name"),
+    }

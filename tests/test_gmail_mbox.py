@@ -119,3 +119,37 @@ def test_demo_mode_reads_each_demo_mailbox(tmp_path):
     assert not [r for r in records if isinstance(r, Quarantined)]
     assert {r["se_id"] for r in rows} == set(connector.mailboxes)
     assert any(r["quoted_text"] for r in rows) and any(r["is_automated"] for r in rows)
+
+
+def test_mails_with_the_same_headers_each_keep_their_own_body_and_every_address(tmp_path):
+    # Headers are parsed once per distinct value and reused: the second mail must read as the first did.
+    head = (b"From: Ana Ruiz <ana@zumbro.example>\r\nTo: Deal team: a@zumbro.example, b@zumbro.example;, "
+            b"undisclosed-recipients:;\r\nSubject: =?utf-8?q?Pr=C3=BCfung?=\r\nDate: Tue, 06 Oct 2026 10:00:00 -0400\r\n"
+            b"Content-Type: text/plain; charset=\"iso-8859-1\"\r\n")
+    chunks = [head + f"Message-ID: <same-{n}@zumbro.example>\r\n\r\nBody {n}: Gr\xfc\xdfe\r\n".encode("latin-1")
+              for n in (1, 2)]
+    write_mbox(tmp_path / "a.mbox", [], extra=chunks)
+    text = (tmp_path / "a.mbox").read_bytes().replace(b"From MAILER-DAEMON Thu Jan  1 00:00:00 2026",
+                                                      b"From ana@zumbro.example Tue Oct  6 14:00:00 2026")
+    (tmp_path / "a.mbox").write_bytes(text)
+    records = list(GmailMboxConnector({"alice": tmp_path / "a.mbox"}).extract(WINDOW))
+    rows = [row for r in records if isinstance(r, Rows) for row in r.rows]
+    assert [(r["body_text"], r["subject"], r["to_emails"]) for r in rows] == [
+        (f"Body {n}: Grüße", "Prüfung", ["a@zumbro.example", "b@zumbro.example"]) for n in (1, 2)]
+
+
+def test_mailboxes_read_in_worker_processes_give_the_same_records_in_the_same_order(mbox, tmp_path):
+    other = tmp_path / "bob.mbox"
+    write_mbox(other, sample_mailbox(DAY, NY), extra=[GARBAGE])
+    empty = tmp_path / "carmen.mbox"
+    empty.write_bytes(b"")
+    boxes = {"alice": mbox, "carmen": empty, "bob": other}
+    here = list(GmailMboxConnector(boxes, workers=1).extract(WINDOW))
+    pooled = list(GmailMboxConnector(boxes, workers=2).extract(WINDOW))
+    assert pooled == here
+    assert [q.key for q in here if isinstance(q, Quarantined)] == [f"{mbox}#8", f"{mbox}#9", str(empty), f"{other}#8"]
+
+
+def test_a_missing_mbox_read_by_a_worker_process_is_the_same_one_line_error(mbox, tmp_path):
+    with pytest.raises(SourceError, match=r"the mbox for 'bob' was not found at .*nowhere\.mbox"):
+        list(GmailMboxConnector({"alice": mbox, "bob": tmp_path / "nowhere.mbox"}, workers=2).extract(WINDOW))

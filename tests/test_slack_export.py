@@ -172,3 +172,29 @@ def test_settings_choose_the_export_connector():
     connector = from_settings(settings)
     assert isinstance(connector, SlackExportConnector)
     assert (connector.source, connector.calls, connector.workspace) == ("slack", 0, "acme-se")
+
+
+def test_a_day_file_linked_from_outside_the_export_is_not_read(tmp_path):
+    export = tmp_path / "export"
+    shutil.copytree(EXPORT, export)
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text('[{"type": "message", "ts": "1790949900.000900", "user": "U01ALICE", "text": "leak"}]')
+    (export / "general" / "2026-10-02.json").symlink_to(outside)
+    rows, quarantined, _ = extract(export)
+    assert not any(r["text"] == "leak" for r in rows["raw_slack_messages"]) and quarantined == []
+    assert len(rows["raw_slack_messages"]) == 12
+
+
+def test_a_conversation_found_by_name_and_by_id_reads_each_day_once_from_its_name_folder(tmp_path):
+    export = tmp_path / "export"
+    shutil.copytree(EXPORT, export)
+    by_id = export / "C01ACME"  # the same channel's folder under its id, one day the same, one day only there
+    by_id.mkdir()
+    shutil.copy(export / "ext-acme-eval" / "2026-10-02.json", by_id / "2026-10-02.json")
+    (by_id / "2026-10-02.json").write_text((by_id / "2026-10-02.json").read_text().replace('"text": "', '"text": "by id: '))
+    (by_id / "2026-10-01.json").write_text('[{"type": "message", "ts": "1790870400.000100", "user": "U01ALICE", '
+                                           '"text": "only in the id folder"}]')
+    rows, _, connector = extract(export, window(dt.date(2026, 10, 1), OCT_2))
+    texts = [r["text"] or "" for r in rows["raw_slack_messages"] if r["channel_id"] == "C01ACME"]
+    assert "only in the id folder" in texts and not any(t.startswith("by id: ") for t in texts)
+    assert len(texts) == len(set(texts))

@@ -1,6 +1,7 @@
 """Loading a window is idempotent, atomic, and never loses a bad record."""
 
 import datetime as dt
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -80,3 +81,36 @@ def test_a_warehouse_from_before_the_calendar_column_takes_calendar_mail():
                  [Rows("raw_gmail_messages", [mail])])
     assert con.execute("SELECT calendar->>'$.summary', calendar->'$.attendees'->0->>'partstat' FROM raw_gmail_messages"
                        ).fetchall() == [("Acme sync", "ACCEPTED")]
+
+
+def test_text_a_row_holds_anywhere_is_stored_as_utf8_and_plain_values_as_they_are():
+    con = duckdb.connect()
+    day = dt.date(2026, 10, 5)
+    sent = dt.datetime(2026, 10, 5, 9, 30, tzinfo=dt.timezone.utc)
+    broken = "trial starts \ud83d Monday"  # a lone surrogate, as a damaged export gives it
+    row = {"message_key": "C1:1.0", "partition_date": day, "channel_id": "C1", "channel_name": "plain ascii",
+           "channel_type": "public", "ts": "1.0", "is_reply": False, "reply_count": 3, "sent_at": sent,
+           "text": broken, "files": ["ok.pdf", "r\udcfcck.pdf"], "permalink": "https://x.slack.com/p1",
+           "payload": {"text": broken}}
+    load_records(con, "slack", ["raw_slack_messages"], Window.for_day(day, TZ), [Rows("raw_slack_messages", [row])])
+    stored = con.execute("SELECT channel_name, is_reply, reply_count, sent_at, text, files, payload::VARCHAR "
+                         "FROM raw_slack_messages").fetchone()
+    assert stored[:4] == ("plain ascii", False, 3, sent)
+    assert stored[4] == "trial starts \ufffd Monday" and stored[5] == ["ok.pdf", "r\ufffdck.pdf"]
+    assert json.loads(stored[6]) == {"text": "trial starts \ufffd Monday"}
+
+
+def test_a_key_stored_on_another_day_is_replaced_by_the_window_that_brings_it_again():
+    # A Slack message whose local day moved (the time zone changed) keeps one row, the newest read.
+    con = duckdb.connect()
+
+    def message(day: dt.date, text: str) -> dict:
+        return {"message_key": "C1:1.0", "partition_date": day, "channel_id": "C1", "channel_type": "public",
+                "ts": "1.0", "is_reply": False, "sent_at": dt.datetime(2026, 10, 5, 3, tzinfo=dt.timezone.utc),
+                "text": text, "permalink": "https://x.slack.com/p1"}
+
+    for day, text in ((dt.date(2026, 10, 4), "first read"), (dt.date(2026, 10, 5), "second read")):
+        load_records(con, "slack", ["raw_slack_messages"], Window.for_day(day, TZ),
+                     [Rows("raw_slack_messages", [message(day, text)])])
+    assert con.execute("SELECT partition_date::VARCHAR, text FROM raw_slack_messages").fetchall() == [
+        ("2026-10-05", "second read")]

@@ -107,11 +107,20 @@ def _json_text(value: Any) -> str | None:
         return json.dumps({"unwritable": "nested too deeply to store"})
 
 
+# Values with no text inside: stored as they are (the common case, so it skips _clean's walk).
+_PLAIN_TYPES = frozenset({type(None), bool, int, float, dt.date, dt.datetime})
+
+
 def _clean_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        column: _json_text(value) if column in _JSON_COLUMNS else _clean(value)
-        for column, value in row.items()
-    }
+    cleaned = {}
+    for column, value in row.items():
+        if column in _JSON_COLUMNS:
+            cleaned[column] = _json_text(value)
+        elif type(value) in _PLAIN_TYPES or (type(value) is str and value.isascii()):
+            cleaned[column] = value
+        else:
+            cleaned[column] = _clean(value)
+    return cleaned
 
 
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
@@ -263,7 +272,12 @@ def commit_staged(con: duckdb.DuckDBPyConnection, staged: StagedLoad) -> LoadRep
                         "(SELECT unnest(?::VARCHAR[]))",
                         [window.first_day, window.last_day, list(staged.parts)],
                     )
-                con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM staged.{table}")
+                # A key may also be stored on a day outside the window (or in an unpartitioned table): its
+                # row is replaced. Deleting those keys, then appending, holds about half the memory
+                # INSERT OR REPLACE does (which keeps the whole insert in memory until the commit).
+                same_key = " AND ".join(f"{table}.{column} = s.{column}" for column in spec.key)
+                con.execute(f"DELETE FROM {table} USING staged.{table} AS s WHERE {same_key}")
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged.{table}")
             # Only whole-file reads (mbox, feedback files) quarantine without a day, and they are found
             # again on every read of the source, so each commit replaces them: fixing a file clears its row.
             # A read of some parts replaces only what it quarantined again (the next whole read clears the rest).

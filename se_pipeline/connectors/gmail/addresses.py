@@ -13,14 +13,34 @@ from email.header import decode_header, make_header
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import getaddresses
+from functools import lru_cache
 
 Mailbox = tuple[str | None, str | None]  # (display name, lower-cased addr-spec)
 
 
 class TolerantHeaders(HeaderRegistry):
-    """policy.default's header registry, except that a header its parser breaks on stays plain text."""
+    """policy.default's header registry, except that a header its parser breaks on stays plain text.
+
+    Parsed headers are immutable and the message API re-parses a header on every read (a part's
+    Content-Type about twenty times per message), so each (name, value) is parsed once and reused.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._classes: dict[str, type] = {}
+        self._cached = lru_cache(maxsize=8192)(self._parse)
+
+    def __getitem__(self, name: str) -> type:
+        # The stdlib builds a new class on every call; one per header name is the same class.
+        key = name.lower()
+        if key not in self._classes:
+            self._classes[key] = super().__getitem__(name)
+        return self._classes[key]
 
     def __call__(self, name: str, value: str):
+        return self._cached(name, value)
+
+    def _parse(self, name: str, value: str):
         value = _repair_8bit(value)
         try:
             return super().__call__(name, value)

@@ -9,6 +9,7 @@ read: Slack dates them in UTC, so the window's days ± 1 cover every time zone.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -55,6 +56,7 @@ class _ExportFiles(Protocol):
     def inside(self, name: str) -> bool: ...  # the name stays inside the export (no '..', no link out)
     def exists(self, name: str) -> bool: ...
     def read(self, name: str) -> bytes: ...
+    def names_in(self, folder: str) -> frozenset[str]: ...  # the files directly in a folder that is inside
     def where(self, name: str) -> str: ...  # how a person finds the file (quarantine keys, errors)
 
 
@@ -72,6 +74,15 @@ class _Folder:
     def read(self, name: str) -> bytes:
         return (self.root / name).read_bytes()
 
+    def names_in(self, folder: str) -> frozenset[str]:
+        try:
+            with os.scandir(self.root / folder) as entries:
+                # A file in a folder inside the export is inside too, unless it is a link out of it.
+                return frozenset(e.name for e in entries
+                                 if e.is_file() and (not e.is_symlink() or self.inside(f"{folder}/{e.name}")))
+        except OSError:  # no such folder, or not one
+            return frozenset()
+
     def where(self, name: str) -> str:
         return str(self.root / name)
 
@@ -85,6 +96,11 @@ class _Zip:
         anchors = [n for n in names if n.rsplit("/", 1)[-1] == "channels.json"]
         self.prefix = min(anchors, key=len)[: -len("channels.json")] if anchors else ""
         self.names = frozenset(names)
+        self._folders: dict[str, set[str]] = {}
+        for name in names:
+            if name.startswith(self.prefix):
+                folder, _, base = name[len(self.prefix):].rpartition("/")
+                self._folders.setdefault(folder, set()).add(base)
 
     def inside(self, name: str) -> bool:
         return not name.startswith(("/", "\\")) and ".." not in name.replace("\\", "/").split("/")
@@ -97,6 +113,9 @@ class _Zip:
             return self.archive.read(self.prefix + name)
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise DamagedFile(f"damaged in the zip ({exc}); download the export again") from None
+
+    def names_in(self, folder: str) -> frozenset[str]:
+        return frozenset(self._folders.get(folder, ())) if self.inside(folder) else frozenset()
 
     def where(self, name: str) -> str:
         return f"{self.path}!/{self.prefix}{name}"
@@ -183,6 +202,7 @@ class SlackExportConnector:
         self, files: _ExportFiles, conversations: list[Conversation], directory: Directory, window: Window
     ) -> Iterator[dict[str, Any] | Quarantined]:
         days = [window.first_day - dt.timedelta(days=1), *window.days, window.last_day + dt.timedelta(days=1)]
+        wanted = {f"{day.isoformat()}.json": day for day in days}
         for conv in conversations:
             folders = [f for f in dict.fromkeys((conv.name, conv.id)) if f]
             outside = [f for f in folders if not files.inside(f"{f}/")]
@@ -191,11 +211,14 @@ class SlackExportConnector:
                 yield Quarantined("slack", f"channel:{conv.id}", f"bad_path: the folder {outside[0]!r} is outside the export",
                                   conv.payload, window.last_day)
                 folders = [f for f in folders if f not in outside]
-            for day in days:
-                names = (f"{folder}/{day.isoformat()}.json" for folder in folders)
-                name = next((n for n in names if files.exists(n)), None)
-                if name is not None:
-                    yield from self._day_file(files, name, day, conv, directory, window)
+            # One listing per folder, not one look per day of the window: the cost follows the files.
+            chosen: dict[dt.date, str] = {}
+            for folder in reversed(folders):  # the channel's name folder wins over its id folder
+                for name in files.names_in(folder):
+                    if name in wanted:
+                        chosen[wanted[name]] = f"{folder}/{name}"
+            for day in sorted(chosen):
+                yield from self._day_file(files, chosen[day], day, conv, directory, window)
 
     def _day_file(
         self,
