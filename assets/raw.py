@@ -13,7 +13,7 @@ from dagster import (
 from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
-from se_pipeline.sources import build_connector
+from se_pipeline.sources import build_connector, recall_stored
 from se_pipeline.warehouse import commit_staged, stage_records
 from se_pipeline.warehouse.docs import table_doc
 
@@ -80,9 +80,7 @@ def raw_source_asset(source: str, tables: tuple[str, ...]):
             return
         connector = build_connector(config, source)
         parts = _parts(context, source, connector)
-        if hasattr(connector, "recall"):  # what earlier loads stored that spares calls (Slack's user cache, threads)
-            with warehouse.connect() as con:
-                connector.recall(con, window)
+        recall_stored(connector, warehouse.connect, window)
         # Extraction runs with the warehouse closed: the write lock is held only for the commit.
         staged = stage_records(source, connector.tables, window, connector.extract(window), config.home / "staging", parts)
         context.log.info(f"{source}: extracted {window}{f' ({len(parts)} parts)' if parts else ''} with {connector.calls} API calls")

@@ -22,7 +22,7 @@ from se_pipeline.config import Settings
 from se_pipeline.models import discover_models, prepare, run_model
 from se_pipeline.proposals import refresh_proposals
 from se_pipeline.render.publish import publish_digests
-from se_pipeline.sources import DAILY_SOURCES, build_connector
+from se_pipeline.sources import DAILY_SOURCES, build_connector, recall_stored
 from se_pipeline.warehouse import commit_staged, stage_records
 from se_pipeline.window import Window
 
@@ -59,6 +59,7 @@ def load_history(settings: Settings, window: Window, connect: Connect, say: Call
         if source not in settings.enabled_sources():
             continue
         connector = build_connector(settings, source)
+        recall_stored(connector, connect, window)
         staged = stage_records(source, connector.tables, window, connector.extract(window), settings.home / "staging")
         with connect() as con:
             loaded = commit_staged(con, staged)

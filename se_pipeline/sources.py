@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import importlib
+from contextlib import AbstractContextManager
+from typing import Callable
+
+import duckdb
 
 from se_pipeline.config import Settings
 from se_pipeline.connectors.base import Connector
+from se_pipeline.window import Window
 
 # source name -> module exposing `from_settings(settings) -> Connector`
 _CONNECTOR_MODULES = {
@@ -24,3 +29,12 @@ def build_connector(settings: Settings, source: str) -> Connector:
     """The connector for `source` in its configured mode; demo mode reads the demo workspace's export."""
     module = importlib.import_module(_CONNECTOR_MODULES[source])
     return module.from_settings(settings)
+
+
+def recall_stored(connector: Connector, connect: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+                  window: Window) -> None:
+    """Hand a connector what earlier loads stored that spares API calls (Slack's user cache and watched
+    threads), read through a short connection before extraction, which runs with the warehouse closed."""
+    if hasattr(connector, "recall"):
+        with connect() as con:
+            connector.recall(con, window)

@@ -402,3 +402,25 @@ def test_a_watched_thread_behind_many_pages_of_history_is_asked_alone(fake, monk
     assert [p["ts"] for m, p in fake.requests if m == "conversations.replies"] == [TODAY_PARENT, OLD_PARENT]
     stored = con.execute("SELECT count(*) FROM raw_slack_messages WHERE partition_date = ?", [WINDOW.first_day]).fetchone()
     assert stored == (EXPECTED_MESSAGES - 1,)  # all but the deleted thread's reply
+
+
+def test_a_backfill_range_reads_the_user_cache_like_a_daily_run(fake, monkeypatch, tmp_path):
+    from contextlib import nullcontext
+
+    from se_pipeline.config import load_settings
+    from se_pipeline.history import load_history
+
+    monkeypatch.setenv(TOKEN_ENV, fake.token)
+    config = tmp_path / "se-pipeline.yaml"
+    config.write_text(
+        f"home: {tmp_path / 'home'}\ntimezone: America/New_York\nstart_date: 2026-09-01\n"
+        "sales_engineers: [{id: alice, name: Alice Chen, email: alice@example.com, slack_user_id: U01ALICE}]\n"
+        f"sources:\n  slack: {{mode: api, token_env: {TOKEN_ENV}, base_url: '{fake.base_url}', workspace: acme-se}}\n"
+    )
+    settings = load_settings(config)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    load_history(settings, WINDOW, lambda: nullcontext(con), lambda line: None)
+    assert fake.calls("users.list") == 1
+    fake.requests.clear()
+    load_history(settings, day_window("2026-10-03"), lambda: nullcontext(con), lambda line: None)
+    assert fake.calls("users.list") == 0 and fake.calls("conversations.history") == 3
