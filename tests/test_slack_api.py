@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -93,6 +94,18 @@ def make_connector(fake: FakeSlack, monkeypatch, token: str | None = None, **opt
     connector = from_settings(settings)
     assert isinstance(connector, SlackApiConnector)
     return connector
+
+
+def settings_file(fake: FakeSlack, monkeypatch, tmp_path) -> Path:
+    """A settings file reading only Slack, through the API of `fake`."""
+    monkeypatch.setenv(TOKEN_ENV, fake.token)
+    config = tmp_path / "se-pipeline.yaml"
+    config.write_text(
+        f"home: {tmp_path / 'home'}\ntimezone: America/New_York\nstart_date: 2026-09-01\n"
+        "sales_engineers: [{id: alice, name: Alice Chen, email: alice@example.com, slack_user_id: U01ALICE}]\n"
+        f"sources:\n  slack: {{mode: api, token_env: {TOKEN_ENV}, base_url: '{fake.base_url}', workspace: acme-se}}\n"
+    )
+    return config
 
 
 def run(connector: SlackApiConnector):
@@ -346,13 +359,7 @@ def test_the_raw_asset_reports_its_calls_per_method_and_the_second_day_lists_no_
     from se_pipeline_assets.raw import raw_assets
     from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 
-    monkeypatch.setenv(TOKEN_ENV, fake.token)
-    config = tmp_path / "se-pipeline.yaml"
-    config.write_text(
-        f"home: {tmp_path / 'home'}\ntimezone: America/New_York\nstart_date: 2026-09-01\n"
-        "sales_engineers: [{id: alice, name: Alice Chen, email: alice@example.com, slack_user_id: U01ALICE}]\n"
-        f"sources:\n  slack: {{mode: api, token_env: {TOKEN_ENV}, base_url: '{fake.base_url}', workspace: acme-se}}\n"
-    )
+    config = settings_file(fake, monkeypatch, tmp_path)
     settings = load_settings(config)
     resources = {"settings": SettingsResource(config_path=str(config)),
                  "warehouse": WarehouseResource(database=settings.database_path)}
@@ -410,13 +417,7 @@ def test_a_backfill_range_reads_the_user_cache_like_a_daily_run(fake, monkeypatc
     from se_pipeline.config import load_settings
     from se_pipeline.history import load_history
 
-    monkeypatch.setenv(TOKEN_ENV, fake.token)
-    config = tmp_path / "se-pipeline.yaml"
-    config.write_text(
-        f"home: {tmp_path / 'home'}\ntimezone: America/New_York\nstart_date: 2026-09-01\n"
-        "sales_engineers: [{id: alice, name: Alice Chen, email: alice@example.com, slack_user_id: U01ALICE}]\n"
-        f"sources:\n  slack: {{mode: api, token_env: {TOKEN_ENV}, base_url: '{fake.base_url}', workspace: acme-se}}\n"
-    )
+    config = settings_file(fake, monkeypatch, tmp_path)
     settings = load_settings(config)
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     load_history(settings, WINDOW, lambda: nullcontext(con), lambda line: None)
