@@ -173,7 +173,8 @@ def _use_notion_api(config_file: Path, notion: RecordedNotion) -> None:
 
 def _run(work: Path, day: str, env: dict[str, str]) -> str | None:
     """`se-pipeline run --date day --config config.yaml` in `work`; None, or the failure in one line."""
-    child_env = {k: v for k, v in os.environ.items() if k not in (CONFIG_ENV, HOME_ENV)}
+    # The run makes its own home and Dagster instance there, whatever the caller's environment names.
+    child_env = {k: v for k, v in os.environ.items() if k not in (CONFIG_ENV, HOME_ENV, "DAGSTER_HOME")}
     child_env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     command = [sys.executable, "-m", "se_pipeline.cli", "run", "--date", day, "--config", "config.yaml"]
     try:

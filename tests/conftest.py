@@ -1,6 +1,7 @@
 """Fixtures several test modules share."""
 
 import logging
+import os
 
 import pytest
 
@@ -13,3 +14,14 @@ def cli_log_level():
     level = logger.level
     yield
     logger.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def environment_restored():
+    """The CLI exports DAGSTER_HOME and SE_PIPELINE_CONFIG for its run: put the environment back after
+    every test, so that no later test (or the runs it starts) finds another test's instance."""
+    saved = dict(os.environ)
+    yield
+    if dict(os.environ) != saved:
+        os.environ.clear()
+        os.environ.update(saved)
