@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
+from dagster import DagsterInstance, DagsterRunStatus
 
 from se_pipeline.cli import build_parser, main as cli, report_week, ui_command
 from se_pipeline.config import CONFIG_ENV, load_settings
@@ -161,7 +162,8 @@ def test_dagster_commands_under_se_pipeline_env_share_the_home_from_another_dire
     home = project / ".se_pipeline"
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM raw_usage WHERE partition_date = '2026-10-05'").fetchall()[0][0] > 0
-    assert any((home / "dagster" / "storage").iterdir())  # the run is in the project's instance
+    with DagsterInstance.from_config(str(home / "dagster")) as instance:  # the run is in the project's instance
+        assert [r.dagster_run.status for r in instance.get_run_records()] == [DagsterRunStatus.SUCCESS]
     assert not (elsewhere / ".se_pipeline").exists()
 
 
