@@ -22,11 +22,11 @@ from se_pipeline.render.publish import publish_digests
 from se_pipeline.sources import build_connector
 from se_pipeline.warehouse import commit_staged, stage_records
 from se_pipeline.window import Window
+from table_rows import table_rows
 
 DATA = Path(__file__).parent / "data" / "eval"
 FIRST, LAST = dt.date(2026, 10, 1), dt.date(2026, 10, 7)
 SOURCES = ("slack", "gmail", "notion", "usage")
-VOLATILE = {"loaded_at"}
 
 
 def run(con: duckdb.DuckDBPyConnection, settings, window: Window) -> None:
@@ -51,12 +51,7 @@ def backfill(tmp_path: Path, name: str, chunks: list[tuple[dt.date, dt.date]], l
     with duckdb.connect(str(settings.home / "warehouse.duckdb")) as con:
         for first, last in chunks:
             load(con, settings, Window(first, last, settings.tz))
-        tables = {}
-        for (table,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall():
-            columns = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                                                 "ORDER BY ordinal_position", [table]).fetchall() if c not in VOLATILE]
-            rows = con.execute(f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)} FROM {table}").fetchall()
-            tables[table] = sorted(repr(row).replace(str(folder), "<folder>") for row in rows)
+        tables = table_rows(con, folder, "<folder>")
     digests = settings.home / "digests"
     files = {str(p.relative_to(digests)): p.read_text().replace(str(folder), "<folder>")
              for p in sorted(digests.rglob("*")) if p.is_file()}

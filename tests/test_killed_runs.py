@@ -20,6 +20,8 @@ import duckdb
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
+from table_rows import table_rows
+
 DATA = Path(__file__).parent / "data" / "eval"
 DAY = "2026-10-07"
 # Where to kill: the debug line each kind of step logs first (-vv shows Dagster's step events).
@@ -30,7 +32,6 @@ KILL_POINTS = {
     "signals": r'STEP_START - Started execution of step "signals"',
     "digests": r'STEP_START - Started execution of step "digests"',
 }
-VOLATILE = {"loaded_at", "created_at"}  # when a row was written (raw rows, proposals), not what it says
 RUN_SECONDS = 120
 
 
@@ -78,16 +79,8 @@ def run_and_kill(folder: Path, config: str, pattern: str) -> str:
 
 
 def tables(home: Path) -> dict[str, list]:
-    """Every table's rows, the home's own path written as <home> (digests record where their file is)."""
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        names = [n for (n,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
-        found = {}
-        for name in names:
-            columns = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                                                 "ORDER BY ordinal_position", [name]).fetchall() if c not in VOLATILE]
-            select = ", ".join(f'"{c}"' for c in columns)
-            found[name] = [repr(row).replace(str(home), "<home>") for row in con.execute(f"SELECT {select} FROM {name}").fetchall()]
-    return {name: sorted(rows) for name, rows in found.items()}
+        return table_rows(con, home, "<home>")
 
 
 def test_a_run_killed_at_any_step_never_blocks_the_next_and_the_result_matches_a_clean_run(tmp_path):
