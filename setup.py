@@ -10,6 +10,7 @@ setup(
     package_data={
         "se_pipeline.sql": ["*.sql", "raw/*.sql", "ddl/*.sql"],
         "se_pipeline.render": ["templates/*.j2"],
+        "se_pipeline.sources": ["*/*.sql"],  # each source's raw tables' DDL and staging SQL
         "se_pipeline.analysis": ["models/*.json.gz"],  # the intent model (bench/train_intent.py rebuilds it)
         "se_pipeline_assets": ["dagster.yaml"],
     },

@@ -11,19 +11,14 @@ from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeve
 
 from se_pipeline_assets.partitions import WAREHOUSE_POOL
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline.sources import SOURCES
 from se_pipeline.warehouse import health, table_exists
 
 RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
 
 UNIQUE_KEYS = {
-    "raw_slack_messages": "message_key",
-    "raw_slack_users": "user_id",
-    "raw_slack_channels": "channel_id",
-    "raw_gmail_messages": "message_key",
-    "raw_notion_opportunities": "page_id, partition_date",
-    "raw_notion_comments": "comment_id",
-    "raw_usage": "customer, partition_date, metric",
-    "raw_usage_reads": "source_path, partition_date",
+    # the daily sources' raw tables (their keys are declared with them, se_pipeline.sources)
+    **{spec.name: ", ".join(spec.key) for source in SOURCES if source.daily for spec in source.tables if spec.checked},
     "activity": "activity_id",
     "customers": "customer",
     "opportunities": "page_id",

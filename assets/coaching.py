@@ -17,7 +17,6 @@ from dagster import (
 
 from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL
-from se_pipeline_assets.raw import raw_source_asset
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.coaching import (
     compute_call_metrics,
@@ -25,7 +24,7 @@ from se_pipeline.coaching import (
     write_coaching_reports,
 )
 from se_pipeline.config import load_settings
-from se_pipeline.connectors.calls.pages import TABLES as CALLS_TABLES
+from se_pipeline.sources.calls.pages import TABLES as CALLS_TABLES
 
 _settings = load_settings()
 _first_monday = _settings.start_date - dt.timedelta(days=_settings.start_date.weekday())
@@ -33,9 +32,6 @@ _first_monday = _settings.start_date - dt.timedelta(days=_settings.start_date.we
 weekly_partitions = WeeklyPartitionsDefinition(
     start_date=_first_monday.isoformat(), timezone=_settings.timezone, day_offset=1
 )
-
-raw_calls = raw_source_asset("calls", CALLS_TABLES)
-
 
 def _week(context: AssetExecutionContext) -> dt.date:
     return dt.date.fromisoformat(context.partition_key)
@@ -107,4 +103,4 @@ def coaching_reports(
     )
 
 
-coaching_assets = [raw_calls, call_metrics, rep_skill_scores, coaching_reports]
+coaching_assets = [call_metrics, rep_skill_scores, coaching_reports]

@@ -26,10 +26,8 @@ from se_pipeline_assets.schedules import (
     weekly_coaching_schedule,
 )
 from se_pipeline.config import load_settings
-from se_pipeline.connectors.calls.pages import TABLES as CALLS_TABLES
 
-# Calls are a raw source too (raw_calls is built in coaching.py): activity reads them.
-_RAW_TABLES = {table for tables in RAW_SOURCES.values() for table in tables} | set(CALLS_TABLES)
+_RAW_TABLES = {table for tables in RAW_SOURCES.values() for table in tables}
 
 
 def build_definitions(config_path: str | None = None) -> Definitions:

@@ -26,7 +26,7 @@ from se_pipeline_assets.partitions import WAREHOUSE_POOL
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.artifacts.competitors import configured_competitors
 from se_pipeline.artifacts.reports import write_reports
-from se_pipeline.connectors.feedback import FeedbackConnector
+from se_pipeline.sources.feedback.connector import FeedbackConnector
 from se_pipeline.enablement.settings import feedback_settings
 from se_pipeline.config import Settings
 from se_pipeline.runtime import default_day
@@ -40,7 +40,7 @@ _ACTIVITY_INPUTS = [AssetKey("activity"), AssetKey("opportunities")]
 @multi_asset(
     name="raw_feedback_files",
     specs=[AssetSpec(t, group_name="enablement", kinds={"duckdb"},
-                     description=f"{table_doc(t).description or 'feedback'} (sql/raw/{t}.sql)")
+                     description=f"{table_doc(t).description or 'feedback'} (se_pipeline/sources/feedback/{t}.sql)")
            for t in FEEDBACK_TABLES],
     pool=WAREHOUSE_POOL,
 )

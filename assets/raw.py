@@ -13,16 +13,12 @@ from dagster import (
 from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
-from se_pipeline.sources import build_connector, recall_stored
+from se_pipeline.sources import SOURCES, build_connector, recall_stored
 from se_pipeline.warehouse import commit_staged, stage_records
 from se_pipeline.warehouse.docs import table_doc
 
-RAW_SOURCES: dict[str, tuple[str, ...]] = {
-    "slack": ("raw_slack_messages", "raw_slack_users", "raw_slack_channels"),
-    "gmail": ("raw_gmail_messages",),
-    "notion": ("raw_notion_opportunities", "raw_notion_blocks", "raw_notion_comments"),
-    "usage": ("raw_usage", "raw_usage_reads"),
-}
+# The daily sources' raw tables, by source (the registry's; feedback is loaded by the enablement job).
+RAW_SOURCES: dict[str, tuple[str, ...]] = {source.name: source.table_names for source in SOURCES if source.daily}
 
 
 def parts_tag(source: str) -> str:
@@ -63,7 +59,7 @@ def raw_source_asset(source: str, tables: tuple[str, ...]):
     @multi_asset(
         name=f"raw_{source}",
         specs=[AssetSpec(table, group_name="raw", kinds={"duckdb"},
-                         description=f"{table_doc(table).description or source} (sql/raw/{table}.sql)")
+                         description=f"{table_doc(table).description or source} (se_pipeline/sources/{source}/{table}.sql)")
                for table in tables],
         partitions_def=daily_partitions,
         backfill_policy=single_run,

@@ -35,7 +35,6 @@ from dagster import (
 )
 
 from se_pipeline.changes import Changes, DayChanges
-from se_pipeline.connectors.calls.pages import TABLES as CALLS_TABLES
 from se_pipeline.config import GmailApi, NotionApi, Settings, SlackApi
 from se_pipeline.errors import SePipelineError
 from se_pipeline_assets.raw import RAW_SOURCES, parts_tag
@@ -55,8 +54,7 @@ EVENTS_INTERVAL = 10
 
 def source_selection(sources: list[str]) -> AssetSelection:
     """The sources' raw assets and every daily asset downstream of them (core tables, signals, digests)."""
-    tables = {**RAW_SOURCES, "calls": CALLS_TABLES}  # raw_calls is built in coaching.py
-    return AssetSelection.assets(*[t for s in sources for t in tables[s]]).downstream() & AssetSelection.groups(*DAILY_GROUPS)
+    return AssetSelection.assets(*[t for s in sources for t in RAW_SOURCES[s]]).downstream() & AssetSelection.groups(*DAILY_GROUPS)
 
 
 def _now() -> dt.datetime:
@@ -145,8 +143,8 @@ def _look(
 
 
 def _slack(config: Settings, cursor: dict | None) -> Changes | str:
-    from se_pipeline.connectors.slack import from_settings
-    from se_pipeline.connectors.slack.changes import SlackWatcher
+    from se_pipeline.sources.slack.connector import from_settings
+    from se_pipeline.sources.slack.changes import SlackWatcher
 
     if not isinstance(config.sources.slack, SlackApi):
         return "sources.slack is not read through the API: nothing for this sensor to watch (files_changed watches exports)"
@@ -154,8 +152,8 @@ def _slack(config: Settings, cursor: dict | None) -> Changes | str:
 
 
 def _gmail(config: Settings, cursor: dict | None) -> Changes | str:
-    from se_pipeline.connectors.gmail import from_settings
-    from se_pipeline.connectors.gmail.changes import GmailWatcher
+    from se_pipeline.sources.gmail.connector import from_settings
+    from se_pipeline.sources.gmail.changes import GmailWatcher
 
     if not isinstance(config.sources.gmail, GmailApi):
         return "sources.gmail is not read through the API: nothing for this sensor to watch (files_changed watches mboxes)"
@@ -163,8 +161,8 @@ def _gmail(config: Settings, cursor: dict | None) -> Changes | str:
 
 
 def _notion(config: Settings, cursor: dict | None) -> Changes | str:
-    from se_pipeline.connectors.notion import NotionApiConnector, from_settings
-    from se_pipeline.connectors.notion.changes import active_pages, notion_changes
+    from se_pipeline.sources.notion.connector import NotionApiConnector, from_settings
+    from se_pipeline.sources.notion.changes import active_pages, notion_changes
 
     connector = from_settings(config)
     if not isinstance(connector, NotionApiConnector):

@@ -15,7 +15,7 @@ import duckdb
 
 from se_pipeline.coaching import compute_call_metrics, compute_skill_scores, write_coaching_reports
 from se_pipeline.config import Settings
-from se_pipeline.connectors.calls import from_settings
+from se_pipeline.sources.calls.connector import from_settings
 from se_pipeline.demo.calls import write_calls
 from se_pipeline.warehouse import load_records
 from se_pipeline.window import Window

@@ -1,6 +1,6 @@
 """How well the Gmail connector separates new text, quoted history and signatures.
 
-Runs the connector's own parsing (se_pipeline.connectors.gmail) over mailgun/talon's real reply
+Runs the connector's own parsing (se_pipeline.sources.gmail.connector) over mailgun/talon's real reply
 fixtures in ../shared/data/email-reply-quote-talon-fixtures and prints how many come out right:
 
 * quotes: standard_replies/*.eml (expected new text: <name>_reply_text, else "Hello"), the
@@ -22,10 +22,10 @@ import argparse
 import re
 from pathlib import Path
 
-from se_pipeline.connectors.gmail.html_text import html_to_text
-from se_pipeline.connectors.gmail.mime import message_text, parse_message
-from se_pipeline.connectors.gmail.quotes import _sender_names as sender_names
-from se_pipeline.connectors.gmail.quotes import (
+from se_pipeline.sources.gmail.html_text import html_to_text
+from se_pipeline.sources.gmail.mime import message_text, parse_message
+from se_pipeline.sources.gmail.quotes import _sender_names as sender_names
+from se_pipeline.sources.gmail.quotes import (
     split_email_text,
     split_quoted,
     split_signature,

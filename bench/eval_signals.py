@@ -49,7 +49,7 @@ def _connector(settings: Settings, source: str):
         return build_connector(settings, source)
     except AttributeError:
         # Until the gmail package exposes from_settings, read the mboxes with its mbox connector.
-        from se_pipeline.connectors.gmail.mbox import GmailMboxConnector
+        from se_pipeline.sources.gmail.mbox import GmailMboxConnector
 
         return GmailMboxConnector(settings.sources.gmail.paths)
 

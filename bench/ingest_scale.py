@@ -75,7 +75,7 @@ def phase_generate(home: Path, ses: int, customers: int, days: int) -> dict:
 
 
 def phase_slack(home: Path) -> dict:
-    from se_pipeline.connectors.slack.export import SlackExportConnector
+    from se_pipeline.sources.slack.export import SlackExportConnector
 
     ws, settings = _settings(home / "workspace")
     own = [se.slack_user_id for se in settings.sales_engineers if se.slack_user_id]
@@ -123,7 +123,7 @@ def phase_json_floor(home: Path) -> dict:
 
 
 def phase_mail(home: Path) -> dict:
-    from se_pipeline.connectors.gmail.mbox import GmailMboxConnector
+    from se_pipeline.sources.gmail.mbox import GmailMboxConnector
 
     ws, settings = _settings(home / "workspace")
     boxes = {se.id: ws.root / "gmail" / f"{se.id}.mbox" for se in settings.sales_engineers}

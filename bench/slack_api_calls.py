@@ -38,7 +38,7 @@ sys.path.append(str(ROOT))  # appended: a checkout on PYTHONPATH provides se_pip
 
 import duckdb  # noqa: E402
 
-from se_pipeline.connectors.slack import ReadOnlyWebClient, SlackApiConnector  # noqa: E402
+from se_pipeline.sources.slack.connector import ReadOnlyWebClient, SlackApiConnector  # noqa: E402
 from se_pipeline.warehouse import load_records  # noqa: E402
 from se_pipeline.window import Window  # noqa: E402
 

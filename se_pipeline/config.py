@@ -14,19 +14,22 @@ from typing import Annotated, Any, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, Field, ValidationError, create_model, field_validator
 
 from se_pipeline.enablement.settings import FeedbackSettings
 from se_pipeline.envvars import CONFIG_ENV, HOME_ENV
 from se_pipeline.errors import ConfigError
+from se_pipeline.sources import SOURCES
+from se_pipeline.sources.base import DemoSource, OffSource
+from se_pipeline.sources.base import Strict as _Strict
+# The source packages' settings models, importable from here as before.
+from se_pipeline.sources.calls.settings import CallsApi, CallsExport
+from se_pipeline.sources.gmail.settings import GmailApi, GmailMbox
+from se_pipeline.sources.notion.settings import NotionApi, NotionExport, NotionProperties
+from se_pipeline.sources.slack.settings import SlackApi, SlackExport
+from se_pipeline.sources.usage.settings import UsageFile, UsageHex, _UsageFiles
 
 DEFAULT_HOME = ".se_pipeline"
-
-
-class _Strict(BaseModel):
-    # A misspelt key is a user mistake worth naming, not something to ignore.
-    model_config = ConfigDict(extra="forbid")
 
 
 class Delivery(_Strict):
@@ -62,131 +65,6 @@ class CustomerConfig(_Strict):
     workspace_ids: list[str] = []  # product workspace / account ids in the usage data
 
 
-# ---- sources: each has a demo, an export and an api mode -------------------------------------
-
-
-class DemoSource(_Strict):
-    mode: Literal["demo"] = "demo"
-
-
-class OffSource(_Strict):
-    """Not read. A config file that leaves a source out turns it off, so demo data never mixes with real."""
-
-    mode: Literal["off"] = "off"
-
-
-class SlackExport(_Strict):
-    mode: Literal["export"]
-    path: Path  # folder or .zip of a Slack workspace export
-    workspace: str = "example"  # <workspace>.slack.com, for permalinks
-
-
-class SlackApi(_Strict):
-    mode: Literal["api"]
-    token_env: str = "SLACK_BOT_TOKEN"
-    base_url: str | None = None  # None: slack_sdk's default
-    workspace: str = "example"
-    channel_types: list[str] = ["public_channel", "private_channel", "im", "mpim"]
-    thread_lookback_days: int = 14  # top-level messages re-scanned for new replies (a first reply included)
-    # a thread with stored replies is watched for more until it has been quiet this long (None: for ever)
-    thread_watch_days: int | None = Field(default=90, ge=1)
-    max_retries: int = 5
-
-
-class GmailMbox(_Strict):
-    mode: Literal["mbox", "export"]
-    paths: dict[str, Path]  # se id -> mbox file (Google Takeout)
-
-
-class GmailApi(_Strict):
-    mode: Literal["api"]
-    # se id -> OAuth authorized-user token file, or a service account with domain-wide delegation.
-    token_files: dict[str, Path] = {}
-    service_account_file_env: str | None = None
-    root_url: str | None = None
-    max_retries: int = 5
-
-
-class NotionProperties(_Strict):
-    """The property that holds each opportunity field, for when detection cannot tell (None: detected)."""
-
-    title: str | None = None
-    customer: str | None = None
-    se: str | None = None
-    stage: str | None = None
-    amount: str | None = None
-    close_date: str | None = None
-    domain: str | None = None
-    workspace_id: str | None = None
-    poc_end: str | None = None
-    probability: str | None = None
-    next_step: str | None = None
-
-
-class NotionExport(_Strict):
-    mode: Literal["export"]
-    path: Path  # the database's CSV export (or the folder/zip holding it and the page Markdown)
-    properties: NotionProperties = NotionProperties()
-
-
-class NotionApi(_Strict):
-    """The opportunity database by its id (its data sources are found), or one data source by its id."""
-
-    mode: Literal["api"]
-    token_env: str = "NOTION_TOKEN"
-    database_id: str | None = None
-    data_source_id: str | None = None  # Notion API 2025-09-03: a database holds data sources
-    base_url: str | None = None
-    max_retries: int = 5
-    block_depth: int = 3
-    properties: NotionProperties = NotionProperties()
-
-    @model_validator(mode="after")
-    def _one_id(self) -> "NotionApi":
-        if (self.database_id is None) == (self.data_source_id is None):
-            raise PydanticCustomError(
-                "one_notion_id",
-                "needs exactly one of database_id (the database's id or link) and data_source_id (one of its data sources)",
-            )
-        return self
-
-
-class _UsageFiles(_Strict):
-    path: str  # a file, a glob, or anything DuckDB's read_* functions accept
-    columns: dict[str, str] = {}  # our column -> theirs (customer, date, metric, value)
-
-
-class UsageFile(_UsageFiles):
-    mode: Literal["file", "export"]
-
-
-class UsageHex(_UsageFiles):
-    """Run a published Hex project, then read the export it writes to `path` as file mode does."""
-
-    mode: Literal["api"]
-    base_url: str = "https://app.hex.tech/api/v1"  # single-tenant and EU workspaces have their own host
-    project_id: str
-    token_env: str = "HEX_API_TOKEN"
-    input_params: dict[str, Any] = {}  # the published app's inputs, by name ({first_day}/{last_day}: the load's days)
-    poll_seconds: float = Field(default=5.0, gt=0)  # the first wait between status checks; it grows to a minute
-    timeout_seconds: float = Field(default=1800.0, gt=0)  # the run is left running after this, and the load fails
-    max_retries: int = Field(default=5, ge=0)
-
-
-class CallsExport(_Strict):
-    mode: Literal["export"]
-    path: Path
-
-
-class CallsApi(_Strict):
-    mode: Literal["api"]
-    base_url: str = "https://api.gong.io"
-    access_key_env: str = "GONG_ACCESS_KEY"
-    secret_env: str = "GONG_ACCESS_KEY_SECRET"
-    max_retries: int = 5
-    transcript_lookback_days: int = 7  # transcripts arrive late: re-read this many days before the window
-
-
 class LlmSettings(_Strict):
     """An Anthropic- or OpenAI-compatible endpoint that rewrites the rule-based bullets (off unless set)."""
 
@@ -216,13 +94,15 @@ def _by_mode(*models: type[BaseModel]) -> Any:
     return Annotated[Union[models], Field(discriminator="mode")]
 
 
-class Sources(_Strict):
-    slack: _by_mode(DemoSource, OffSource, SlackExport, SlackApi) = DemoSource()
-    gmail: _by_mode(DemoSource, OffSource, GmailMbox, GmailApi) = DemoSource()
-    notion: _by_mode(DemoSource, OffSource, NotionExport, NotionApi) = DemoSource()
-    usage: _by_mode(DemoSource, OffSource, UsageFile, UsageHex) = DemoSource()
-    calls: _by_mode(DemoSource, OffSource, CallsExport, CallsApi) = DemoSource()
-    feedback: _by_mode(DemoSource, OffSource, FeedbackSettings) = DemoSource()
+# sources.<name>: one field per registered source, its modes the union of demo (if it has demo data), off
+# and the source package's own (se_pipeline.sources).
+Sources = create_model(
+    "Sources",
+    __base__=_Strict,
+    **{source.name: (_by_mode(*((DemoSource,) if source.demo else ()), OffSource, *source.modes),
+                     DemoSource() if source.demo else OffSource())
+       for source in SOURCES},
+)
 
 
 class Settings(_Strict):
@@ -432,8 +312,9 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
 
     settings.home = fix(settings.home)
     src = settings.sources
-    for source in (src.slack, src.notion, src.calls):
-        if hasattr(source, "path"):
+    for name in Sources.model_fields:
+        source = getattr(src, name)
+        if isinstance(getattr(source, "path", None), Path):  # a folder or file (usage's is a DuckDB glob or URL: below)
             source.path = fix(source.path)
     if isinstance(src.gmail, GmailMbox):
         src.gmail.paths = {k: fix(v) for k, v in src.gmail.paths.items()}

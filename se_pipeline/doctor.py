@@ -46,7 +46,7 @@ from se_pipeline.config import (
 )
 from se_pipeline.connectors.base import Connector, is_env_name
 from se_pipeline.connectors.http import json_object
-from se_pipeline.connectors.notion import PropertyMapping
+from se_pipeline.sources.notion.connector import PropertyMapping
 from se_pipeline.enablement.settings import FeedbackSettings
 from se_pipeline.errors import ConfigError, SePipelineError, SourceError
 from se_pipeline.sources import build_connector
@@ -307,7 +307,7 @@ def _dry_run(settings: Settings, source: str, window: Window, connector: Connect
 
 
 def _slack_api(config: SlackApi) -> list[Finding]:
-    from se_pipeline.connectors.slack import ReadOnlyWebClient
+    from se_pipeline.sources.slack.connector import ReadOnlyWebClient
 
     token = _env(config.token_env)
     if token is None:
@@ -426,7 +426,7 @@ def _notion_key(config: NotionApi) -> str:
 
 
 def _gong_api(settings: Settings, config: CallsApi, window: Window) -> Finding:
-    from se_pipeline.connectors.calls.api import EXTENSIVE
+    from se_pipeline.sources.calls.api import EXTENSIVE
 
     missing = [name for name in (config.access_key_env, config.secret_env) if _env(name) is None]
     if missing:
@@ -509,9 +509,9 @@ def _mboxes(settings: Settings, config: GmailMbox, window: Window) -> list[Findi
 
 
 def _mbox(se_id: str, path: Path, window: Window) -> Finding:
-    from se_pipeline.connectors.gmail.mbox import iter_mbox
-    from se_pipeline.connectors.gmail.mime import parse_headers, parse_message
-    from se_pipeline.connectors.gmail.rows import (
+    from se_pipeline.sources.gmail.mbox import iter_mbox
+    from se_pipeline.sources.gmail.mime import parse_headers, parse_message
+    from se_pipeline.sources.gmail.rows import (
         MailboxMeta,
         UnparseableMessage,
         build_row,
@@ -562,7 +562,7 @@ def _gmail_api(settings: Settings, config: GmailApi) -> list[Finding]:
 
 
 def _gmail_mailbox(config: GmailApi, se: SalesEngineer) -> Finding:
-    from se_pipeline.connectors.gmail import GmailApiConnector, load_credentials
+    from se_pipeline.sources.gmail.connector import GmailApiConnector, load_credentials
 
     token_file = config.token_files.get(se.id)
     reauthorize = (

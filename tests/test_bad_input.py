@@ -33,11 +33,11 @@ from se_pipeline.config import (
     SlackApi,
     Sources,
 )
-from se_pipeline.connectors.calls import CallsExportConnector, Team
-from se_pipeline.connectors.gmail import GmailMboxConnector
-from se_pipeline.connectors.notion import NotionApiConnector, NotionExportConnector
-from se_pipeline.connectors.slack import SlackExportConnector
-from se_pipeline.connectors.usage import UsageFileConnector
+from se_pipeline.sources.calls.connector import CallsExportConnector, Team
+from se_pipeline.sources.gmail.connector import GmailMboxConnector
+from se_pipeline.sources.notion.connector import NotionApiConnector, NotionExportConnector
+from se_pipeline.sources.slack.connector import SlackExportConnector
+from se_pipeline.sources.usage.connector import UsageFileConnector
 from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.sources import build_connector
 from se_pipeline.warehouse.loader import Quarantined, load_records

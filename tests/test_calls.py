@@ -13,9 +13,9 @@ import pytest
 from fakes.gong_server import FakeGong
 
 from se_pipeline.config import Settings
-from se_pipeline.connectors.calls import from_settings
-from se_pipeline.connectors.calls.api import GongApiConnector, date_ranges
-from se_pipeline.connectors.calls.gong import Team
+from se_pipeline.sources.calls.connector import from_settings
+from se_pipeline.sources.calls.api import GongApiConnector, date_ranges
+from se_pipeline.sources.calls.gong import Team
 from se_pipeline.errors import SourceError, WriteRefusedError
 from se_pipeline.warehouse import Quarantined, load_records
 from se_pipeline.window import Window

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from se_pipeline.connectors.feedback import FeedbackConnector
+from se_pipeline.sources.feedback.connector import FeedbackConnector
 from se_pipeline.demo.feedback import write_feedback
 from se_pipeline.enablement.run import load_feedback, run_enablement
 from se_pipeline.enablement.settings import FeedbackSettings

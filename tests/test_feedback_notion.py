@@ -25,8 +25,8 @@ from fakes.notion_server import (
 from se_pipeline_assets.enablement import enablement_board, raw_feedback_files
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.config import NotionApi, OffSource, Settings, Sources, load_settings
-from se_pipeline.connectors.feedback import FeedbackConnector
-from se_pipeline.connectors.notion.feedback import NotionFeedback
+from se_pipeline.sources.feedback.connector import FeedbackConnector
+from se_pipeline.sources.notion.feedback import NotionFeedback
 from se_pipeline.doctor import run_doctor
 from se_pipeline.enablement.run import load_feedback
 from se_pipeline.enablement.settings import FeedbackNotion, FeedbackSettings

@@ -10,7 +10,7 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 from se_pipeline.config import GmailApi, GmailMbox, SalesEngineer, Settings, Sources
-from se_pipeline.connectors.gmail import (
+from se_pipeline.sources.gmail.connector import (
     GmailApiConnector,
     GmailMboxConnector,
     from_settings,

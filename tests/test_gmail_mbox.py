@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from se_pipeline.config import Settings
-from se_pipeline.connectors.gmail import GmailMboxConnector, from_settings
-from se_pipeline.connectors.gmail.mbox import iter_mbox
+from se_pipeline.sources.gmail.connector import GmailMboxConnector, from_settings
+from se_pipeline.sources.gmail.mbox import iter_mbox
 from se_pipeline.errors import SourceError
 from se_pipeline.warehouse.loader import Quarantined, Rows, load_records
 from se_pipeline.window import Window

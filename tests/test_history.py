@@ -14,7 +14,7 @@ import pytest
 from se_pipeline.cli import RUN_DAYS, next_run_days
 from se_pipeline.cli import main as cli
 from se_pipeline.config import OffSource, load_settings
-from se_pipeline.connectors.notion.rows import SNAPSHOT_PAGE_ROWS, snapshot_on_each_day
+from se_pipeline.sources.notion.rows import SNAPSHOT_PAGE_ROWS, snapshot_on_each_day
 from se_pipeline.history import load_history
 from se_pipeline.warehouse import Rows
 from se_pipeline.window import Window

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from se_pipeline.connectors.gmail.mime import parse_message
-from se_pipeline.connectors.gmail.rows import MailboxMeta, UnparseableMessage, build_row
+from se_pipeline.sources.gmail.mime import parse_message
+from se_pipeline.sources.gmail.rows import MailboxMeta, UnparseableMessage, build_row
 
 UTC = ZoneInfo("UTC")
 

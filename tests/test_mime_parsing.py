@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from se_pipeline.connectors.gmail.mime import parse_message
-from se_pipeline.connectors.gmail.rows import (
+from se_pipeline.sources.gmail.mime import parse_message
+from se_pipeline.sources.gmail.rows import (
     MailboxMeta,
     UnparseableMessage,
     build_row,

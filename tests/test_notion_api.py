@@ -19,8 +19,8 @@ from fakes.notion_server import (
 )
 
 from se_pipeline.config import NotionApi, Settings, Sources
-from se_pipeline.connectors.notion import NotionApiConnector, from_settings
-from se_pipeline.connectors.notion.http import NOTION_READS, GuardedTransport
+from se_pipeline.sources.notion.connector import NotionApiConnector, from_settings
+from se_pipeline.sources.notion.http import NOTION_READS, GuardedTransport
 from se_pipeline.errors import ConfigError, SourceError, WriteRefusedError
 from se_pipeline.readonly import ReadOnlyGuard
 from se_pipeline.warehouse import Quarantined, Rows, load_records
@@ -222,7 +222,7 @@ def test_page_content_stops_at_the_depth_cap_and_says_so(fake, caplog):
     parent = page
     for level in range(4):
         parent = fake.add_block(parent, f"level {level}", "bulleted_list_item")
-    with caplog.at_level(logging.WARNING, logger="se_pipeline.connectors.notion.api"):
+    with caplog.at_level(logging.WARNING, logger="se_pipeline.sources.notion.api"):
         rows, _ = collect(connector(fake, db, block_depth=2))
     assert [(b["text"], b["depth"]) for b in rows["raw_notion_blocks"]] == [("level 0", 0), ("level 1", 1)]
     assert rows["raw_notion_blocks"][1]["parent_id"] == rows["raw_notion_blocks"][0]["block_id"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from se_pipeline.connectors.notion.properties import (
+from se_pipeline.sources.notion.properties import (
     FieldError,
     extract_fields,
     flatten_properties,
@@ -14,7 +14,7 @@ from se_pipeline.connectors.notion.properties import (
     parse_date,
     parse_number,
 )
-from se_pipeline.connectors.notion.schema import map_properties
+from se_pipeline.sources.notion.schema import map_properties
 
 PROPERTIES = json.loads((Path(__file__).parent / "data" / "notion" / "api" / "all_properties.json").read_text())
 

@@ -14,7 +14,7 @@ from fakes.notion_server import TOKEN, FakeNotion, date_property, people_propert
 from se_pipeline.analysis import refresh_signals
 from se_pipeline.cli import main as cli
 from se_pipeline.config import NotionApi, NotionExport, SalesEngineer, Settings, Sources
-from se_pipeline.connectors.notion import NotionApiConnector, from_settings
+from se_pipeline.sources.notion.connector import NotionApiConnector, from_settings
 from se_pipeline.errors import SePipelineError, WriteRefusedError
 from se_pipeline.models import discover_models, prepare, run_model
 from se_pipeline.proposals import open_proposals, refresh_proposals

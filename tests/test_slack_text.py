@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from se_pipeline.connectors.slack.records import (
+from se_pipeline.sources.slack.records import (
     BadMessage,
     Directory,
     conversation,

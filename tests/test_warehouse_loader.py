@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from se_pipeline.paths import RAW_SQL_DIR
+from se_pipeline.sources import SOURCE_BY_NAME
 from se_pipeline.warehouse import Quarantined, Rows, load_records
 from se_pipeline.window import Window
 
@@ -69,7 +69,7 @@ def test_a_broken_file_leaves_the_quarantine_once_it_is_fixed():
 
 def test_a_warehouse_from_before_the_calendar_column_takes_calendar_mail():
     con = duckdb.connect()
-    ddl = (RAW_SQL_DIR / "raw_gmail_messages.sql").read_text().split("-- Warehouses made before")[0]
+    ddl = SOURCE_BY_NAME["gmail"].ddl("raw_gmail_messages").split("-- Warehouses made before")[0]
     older = re.sub(r",\s*--[^\n]*\n\s*calendar\s+JSON[^\n]*\n", "\n", ddl)  # the table as an older release made it
     con.execute(older)
     assert "calendar" not in [c[0] for c in con.execute("DESCRIBE raw_gmail_messages").fetchall()]

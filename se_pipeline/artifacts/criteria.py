@@ -25,7 +25,7 @@ import duckdb
 
 from se_pipeline.artifacts.competitors import split_names
 from se_pipeline.artifacts.warehouse import Opportunity, opportunities
-from se_pipeline.connectors.notion.properties import FieldError, parse_date
+from se_pipeline.sources.notion.properties import FieldError, parse_date
 from se_pipeline.enablement.items import records
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import ensure_tables, table_exists

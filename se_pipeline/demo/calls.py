@@ -1,4 +1,4 @@
-"""Demo Gong calls: one JSON file per call in the calls export format (se_pipeline.connectors.calls.export).
+"""Demo Gong calls: one JSON file per call in the calls export format (se_pipeline.sources.calls.export).
 
 Each SE gets a speaking style, so their coaching reports differ: one talks too much and rushes
 objections, one asks many questions spread through the call, one handles objections well, one is

@@ -1,5 +1,5 @@
 """The demo workspace's enablement inputs: <root>/feedback/{feedback,win_loss,content_inventory,
-onboarding_metrics}.csv in the documented formats (se_pipeline.connectors.feedback).
+onboarding_metrics}.csv in the documented formats (se_pipeline.sources.feedback.connector).
 
 Same seed, same bytes. The themes are built in: some heard in both quarters (they repeat), one only
 in one segment, one only last quarter, one where a competitor is named in most items.

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from se_pipeline.artifacts.competitors import known_competitors
-from se_pipeline.connectors.feedback import FeedbackConnector
+from se_pipeline.sources.feedback.connector import FeedbackConnector
 from se_pipeline.enablement import onboarding, refresh
 from se_pipeline.enablement.board import render_board
 from se_pipeline.enablement.items import collect_items, latest

@@ -29,9 +29,9 @@ from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
 from se_pipeline.config import NotionApi, Settings
 from se_pipeline.connectors.base import check_env_name
-from se_pipeline.connectors.notion.database import NotionDatabase
-from se_pipeline.connectors.notion.http import NOTION_READS
-from se_pipeline.connectors.notion.properties import flatten_property
+from se_pipeline.sources.notion.database import NotionDatabase
+from se_pipeline.sources.notion.http import NOTION_READS
+from se_pipeline.sources.notion.properties import flatten_property
 from se_pipeline.errors import SePipelineError, SourceError
 from se_pipeline.proposals import store
 from se_pipeline.proposals.proposal import APPLIED, COMMENT, CREATE, STALE, Proposal

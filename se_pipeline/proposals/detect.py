@@ -32,7 +32,7 @@ from se_pipeline.analysis.signal import OWED_KINDS, truthy
 from se_pipeline.analysis.tools import crm, recaps
 from se_pipeline.analysis.tools.message import mail_facts, tool_message
 from se_pipeline.config import NotionApi, Settings
-from se_pipeline.connectors.notion.properties import FieldError, parse_date
+from se_pipeline.sources.notion.properties import FieldError, parse_date
 from se_pipeline.proposals import stages
 from se_pipeline.proposals.proposal import COMMENT, CREATE, UPDATE, Proposal
 from se_pipeline.proposals.targets import Opportunity, OpportunityBook

@@ -19,7 +19,7 @@ import duckdb
 
 from se_pipeline.artifacts.warehouse import name_key
 from se_pipeline.config import NotionApi, NotionExport, Settings
-from se_pipeline.connectors.notion.schema import TEXT, PropertyMapping, map_properties
+from se_pipeline.sources.notion.schema import TEXT, PropertyMapping, map_properties
 from se_pipeline.errors import SourceError
 from se_pipeline.proposals import stages
 from se_pipeline.proposals.stages import known_stages

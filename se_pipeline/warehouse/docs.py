@@ -1,5 +1,5 @@
 """What each table is and what its columns hold, read from the comments of the SQL that makes it
-(sql/<model>.sql, sql/raw/<table>.sql, sql/ddl/<table>.sql), so the docs live beside the code."""
+(sql/<model>.sql, se_pipeline/sources/<source>/<table>.sql, sql/ddl/<table>.sql), so the docs live beside the code."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from se_pipeline.paths import DDL_SQL_DIR, RAW_SQL_DIR, SQL_DIR
+from se_pipeline.sources import SOURCES
 
 _DIRECTIVE = re.compile(r"^(materialized|key):", re.IGNORECASE)  # machine-read header lines, not prose
 # `    name   TYPE …,   -- what it holds` inside CREATE TABLE
@@ -40,7 +41,7 @@ def header_comment(sql: str) -> str | None:
 @cache
 def table_doc(table: str) -> TableDoc:
     """The table's description and column comments, or an empty TableDoc for a table with no SQL file."""
-    for folder in (SQL_DIR, RAW_SQL_DIR, DDL_SQL_DIR):
+    for folder in (SQL_DIR, RAW_SQL_DIR, DDL_SQL_DIR, *(source.folder for source in SOURCES)):
         path = folder / f"{table}.sql"
         if path.is_file():
             sql = path.read_text(encoding="utf-8")

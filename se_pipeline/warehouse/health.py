@@ -9,16 +9,12 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from se_pipeline.sources import SOURCES
 from se_pipeline.warehouse.schema import table_exists
 
 # A source's main day-partitioned table: its newest day says how fresh the source is.
-SOURCE_TABLES = {
-    "slack": "raw_slack_messages",
-    "gmail": "raw_gmail_messages",
-    "notion": "raw_notion_opportunities",
-    "usage": "raw_usage",
-    "calls": "raw_calls",
-}
+# Each daily source's main table (its first): its freshness and quarantine share are measured against it.
+SOURCE_TABLES = {source.name: source.tables[0].name for source in SOURCES if source.daily}
 QUARANTINE_SHARE = 0.05  # of a day's records; more usually means the source's format changed
 FRESH_DAYS = 3  # a weekend and a holiday without messages is normal
 UNRESOLVED_SHARE = 0.2  # of external activity with no customer: the customer list or aliases miss someone

@@ -1,0 +1,48 @@
+"""The sources: one package each (se_pipeline/sources/<name>/), listed here.
+
+A package declares a `SOURCE` (se_pipeline.sources.base.Source): its settings modes, its raw tables (DDL
+beside it, <table>.sql), its connector (`connector.from_settings`), doctor's probe (`probe.probe`) and
+its staging SQL into the contract views (<contract>.sql). The raw assets and their key checks, the
+`sources:` settings, doctor's checks and the contract views (stg_activity, stg_opportunities) are built
+from this list: adding a source is adding its package's name here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Callable
+
+import duckdb
+
+from se_pipeline.sources.base import CONTRACTS, Source, TableSpec
+from se_pipeline.window import Window
+
+if TYPE_CHECKING:
+    from se_pipeline.config import Settings
+    from se_pipeline.connectors.base import Connector
+
+_PACKAGES = ("slack", "gmail", "notion", "usage", "calls", "feedback")
+SOURCES: tuple[Source, ...] = tuple(importlib.import_module(f"{__name__}.{name}").SOURCE for name in _PACKAGES)
+SOURCE_BY_NAME: dict[str, Source] = {source.name: source for source in SOURCES}
+# What the daily job loads (feedback is read by the weekly enablement job).
+DAILY_SOURCES = tuple(source.name for source in SOURCES if source.daily)
+RAW_TABLES: dict[str, TableSpec] = {spec.name: spec for source in SOURCES for spec in source.tables}
+
+__all__ = ["CONTRACTS", "DAILY_SOURCES", "RAW_TABLES", "SOURCES", "SOURCE_BY_NAME", "Source", "TableSpec",
+           "build_connector", "recall_stored"]
+
+
+def build_connector(settings: Settings, source: str) -> Connector:
+    """The connector for `source` in its configured mode; demo mode reads the demo workspace's export."""
+    module = importlib.import_module(SOURCE_BY_NAME[source].connector)
+    return module.from_settings(settings)
+
+
+def recall_stored(connector: Connector, connect: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+                  window: Window) -> None:
+    """Hand a connector what earlier loads stored that spares API calls (Slack's user cache and watched
+    threads), read through a short connection before extraction, which runs with the warehouse closed."""
+    if hasattr(connector, "recall"):
+        with connect() as con:
+            connector.recall(con, window)

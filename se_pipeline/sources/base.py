@@ -1,0 +1,93 @@
+"""What a source package declares: its settings modes, its raw tables and where its connector, probe and
+staging SQL are. The registry (se_pipeline.sources) lists one `Source` per package; the raw assets, their
+key checks, the `sources:` settings, doctor and the contract views are built from it."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Strict(BaseModel):
+    # A misspelt key is a user mistake worth naming, not something to ignore.
+    model_config = ConfigDict(extra="forbid")
+
+
+class DemoSource(Strict):
+    mode: Literal["demo"] = "demo"
+
+
+class OffSource(Strict):
+    """Not read. A config file that leaves a source out turns it off, so demo data never mixes with real."""
+
+    mode: Literal["off"] = "off"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How a raw table is written.
+
+    partitioned: a load deletes the window's rows (by partition_date) and inserts, so a re-run
+    replaces rather than duplicates. Otherwise rows are upserted by primary key (dimensions).
+    part_column: a load may re-read some parts of a day only (the Slack channels with news): it then
+    deletes and inserts only the window's rows of those parts.
+    checked: an asset check says no two rows share the key (the table's DDL, <package>/<name>.sql, makes it).
+    """
+
+    name: str
+    key: tuple[str, ...]
+    partitioned: bool = True
+    part_column: str | None = None
+    checked: bool = True
+
+
+# The contract tables a source's staging SQL may map its raw rows into (<package>/<contract>.sql, a SELECT).
+CONTRACTS = ("stg_activity", "stg_opportunities")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source package.
+
+    modes: its settings models, one per `mode` besides demo and off (export, api, …).
+    connector: the module whose `from_settings(settings)` builds the connector for the configured mode.
+    probe: the module whose `probe(settings, config, window)` is doctor's check of a configured mode.
+    daily: loaded by the daily job (a raw asset per source); else by the job that reads it (feedback).
+    demo: has demo data, so the settings' default is demo; without it the default is off.
+    """
+
+    name: str
+    package: str  # the package's import path
+    modes: tuple[type[BaseModel], ...]
+    tables: tuple[TableSpec, ...]
+    daily: bool = True
+    demo: bool = True
+    export_fix: str = ""  # what to do when the source's files cannot be read (doctor)
+
+    @property
+    def folder(self) -> Path:
+        return Path(importlib.import_module(self.package).__file__).parent
+
+    @property
+    def connector(self) -> str:
+        return f"{self.package}.connector"
+
+    @property
+    def probe(self) -> str:
+        return f"{self.package}.probe"
+
+    def ddl(self, table: str) -> str:
+        return (self.folder / f"{table}.sql").read_text(encoding="utf-8")
+
+    @property
+    def table_names(self) -> tuple[str, ...]:
+        return tuple(spec.name for spec in self.tables)
+
+    def staging_sql(self, contract: str) -> str | None:
+        """The SELECT mapping this source's raw rows into `contract`, if it feeds it."""
+        path = self.folder / f"{contract}.sql"
+        return path.read_text(encoding="utf-8") if path.is_file() else None

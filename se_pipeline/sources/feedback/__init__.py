@@ -1,0 +1,20 @@
+"""Enablement inputs: rep feedback, win/loss notes, content inventory and onboarding metrics, from files
+or a Notion database (connector.py), read whole by the weekly enablement job."""
+
+from se_pipeline.enablement.settings import FeedbackSettings
+from se_pipeline.sources.base import Source, TableSpec
+
+SOURCE = Source(
+    name="feedback",
+    package=__name__,
+    modes=(FeedbackSettings,),
+    # Read whole from files each run, so upserted, not partitioned.
+    tables=(
+        TableSpec("raw_feedback", ("feedback_id",), partitioned=False),
+        TableSpec("raw_win_loss", ("note_id",), partitioned=False),
+        TableSpec("raw_content_inventory", ("asset_id",), partitioned=False),
+        TableSpec("raw_onboarding_metrics", ("rep_id", "metric", "period"), partitioned=False),
+    ),
+    daily=False,
+    export_fix="check the files and the notion_database listed under sources.feedback (paths are relative to the configuration file)",
+)

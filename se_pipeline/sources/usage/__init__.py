@@ -1,0 +1,16 @@
+"""Product usage: files (CSV, Parquet, JSON) read by DuckDB, or a Hex project run that writes them
+(connector.py; hex.py is the api mode)."""
+
+from se_pipeline.sources.base import Source, TableSpec
+from se_pipeline.sources.usage.settings import UsageFile, UsageHex
+
+SOURCE = Source(
+    name="usage",
+    package=__name__,
+    modes=(UsageFile, UsageHex),
+    tables=(
+        TableSpec("raw_usage", ("customer", "partition_date", "metric")),
+        TableSpec("raw_usage_reads", ("source_path", "partition_date")),
+    ),
+    export_fix="point sources.usage.path at the usage file(s) (CSV, Parquet or JSON; a glob is fine) and map their columns in sources.usage.columns",
+)
