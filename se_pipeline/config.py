@@ -22,12 +22,18 @@ from se_pipeline.errors import ConfigError
 from se_pipeline.sources import SOURCES
 from se_pipeline.sources.base import DemoSource, OffSource
 from se_pipeline.sources.base import Strict as _Strict
-# The source packages' settings models, importable from here as before.
-from se_pipeline.sources.calls.settings import CallsApi, CallsExport
+# The source packages' settings models, importable from here as before (explicit re-exports).
+from se_pipeline.sources.calls.settings import CallsApi as CallsApi
+from se_pipeline.sources.calls.settings import CallsExport as CallsExport
 from se_pipeline.sources.gmail.settings import GmailApi, GmailMbox
-from se_pipeline.sources.notion.settings import NotionApi, NotionExport, NotionProperties
-from se_pipeline.sources.slack.settings import SlackApi, SlackExport
-from se_pipeline.sources.usage.settings import UsageFile, UsageHex, _UsageFiles
+from se_pipeline.sources.notion.settings import NotionApi as NotionApi
+from se_pipeline.sources.notion.settings import NotionExport as NotionExport
+from se_pipeline.sources.notion.settings import NotionProperties as NotionProperties
+from se_pipeline.sources.slack.settings import SlackApi
+from se_pipeline.sources.slack.settings import SlackExport as SlackExport
+from se_pipeline.sources.usage.settings import UsageFile as UsageFile
+from se_pipeline.sources.usage.settings import UsageHex as UsageHex
+from se_pipeline.sources.usage.settings import _UsageFiles
 
 DEFAULT_HOME = ".se_pipeline"
 
