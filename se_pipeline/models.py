@@ -19,6 +19,7 @@ import pandas as pd
 
 from se_pipeline.config import Settings
 from se_pipeline.paths import SQL_DIR
+from se_pipeline.sources import CONTRACTS, contract_sql, create_contract_views
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 from se_pipeline.window import Window
@@ -73,6 +74,8 @@ def parse_model(path: Path) -> SqlModel:
         raise ValueError(f"{path}: first lines must say '-- materialized: table' or '-- materialized: partitioned by <column>'")
     try:
         reads = _tables_read(sql)
+        # A contract view reads what its sources' staging SQL reads: the model depends on those tables too.
+        reads |= {table for contract in reads & set(CONTRACTS) for table in _tables_read(contract_sql(contract) or "SELECT 1")}
     except ValueError as exc:
         raise ValueError(f"{path}: {exc}") from None
     return SqlModel(name=path.stem, sql=sql, partition_column=header.group(2), reads=reads)
@@ -126,10 +129,11 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
 
 
 def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """Make sure raw tables, settings tables and macros exist before any model runs."""
+    """Make sure raw tables, settings tables, macros and the contract views exist before any model runs."""
     ensure_tables(con)
     write_settings_tables(con, settings)
     con.execute(MACROS_PATH.read_text(encoding="utf-8"))
+    create_contract_views(con, ("stg_activity",))
 
 
 def _params(model: SqlModel, window: Window) -> dict[str, object]:

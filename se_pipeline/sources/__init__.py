@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 import duckdb
 
-from se_pipeline.sources.base import CONTRACTS, Source, TableSpec
+from se_pipeline.sources.base import CONTRACTS, RAW_CONTRACTS, Source, TableSpec
 from se_pipeline.window import Window
 
 if TYPE_CHECKING:
@@ -29,8 +29,8 @@ SOURCE_BY_NAME: dict[str, Source] = {source.name: source for source in SOURCES}
 DAILY_SOURCES = tuple(source.name for source in SOURCES if source.daily)
 RAW_TABLES: dict[str, TableSpec] = {spec.name: spec for source in SOURCES for spec in source.tables}
 
-__all__ = ["CONTRACTS", "DAILY_SOURCES", "RAW_TABLES", "SOURCES", "SOURCE_BY_NAME", "Source", "TableSpec",
-           "build_connector", "recall_stored"]
+__all__ = ["CONTRACTS", "DAILY_SOURCES", "RAW_CONTRACTS", "RAW_TABLES", "SOURCES", "SOURCE_BY_NAME", "Source", "TableSpec",
+           "build_connector", "contract_sql", "create_contract_views", "recall_stored"]
 
 
 def build_connector(settings: Settings, source: str) -> Connector:
@@ -46,3 +46,18 @@ def recall_stored(connector: Connector, connect: Callable[[], AbstractContextMan
     if hasattr(connector, "recall"):
         with connect() as con:
             connector.recall(con, window)
+
+
+def contract_sql(contract: str) -> str | None:
+    """The SELECT of a contract view: every source's staging SQL for it, unioned by name (a column a source
+    lacks is NULL in its rows); None when no source feeds it."""
+    parts = [sql for source in SOURCES if (sql := source.staging_sql(contract))]
+    return "\nUNION ALL BY NAME\n".join(f"SELECT * FROM (\n{sql}\n)" for sql in parts) or None
+
+
+def create_contract_views(con: duckdb.DuckDBPyConnection, contracts: tuple[str, ...]) -> None:
+    """(Re)make the contract views from the sources' staging SQL."""
+    for contract in contracts:
+        sql = contract_sql(contract)
+        if sql is not None:
+            con.execute(f"CREATE OR REPLACE VIEW {contract} AS {sql}")

@@ -45,8 +45,11 @@ class TableSpec:
     checked: bool = True
 
 
-# The contract tables a source's staging SQL may map its raw rows into (<package>/<contract>.sql, a SELECT).
-CONTRACTS = ("stg_activity", "stg_opportunities")
+# The contract views a source's staging SQL maps its raw rows into (<package>/<contract>.sql, a SELECT; a
+# view is the union by name of every source's). A view is made once what it reads exists: these from raw
+# tables alone, with the raw tables; stg_activity also reads the settings tables and macros (models.prepare).
+RAW_CONTRACTS = ("stg_opportunities", "stg_opportunity_content")
+CONTRACTS = (*RAW_CONTRACTS, "stg_activity")
 
 
 @dataclass(frozen=True)
