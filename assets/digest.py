@@ -17,11 +17,12 @@ from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.analysis import refresh_signals
+from se_pipeline.models import contract_reads
 from se_pipeline.render.publish import publish_digests
 
 
 @asset(
-    deps=[AssetKey(t) for t in ("activity", "customers", "opportunities", "usage", "raw_notion_opportunities")],
+    deps=[AssetKey(t) for t in ("activity", "customers", "opportunities", "usage", *sorted(contract_reads("stg_opportunities")))],
     partitions_def=daily_partitions,
     backfill_policy=single_run,
     pool=WAREHOUSE_POOL,

@@ -29,6 +29,7 @@ from se_pipeline.artifacts.reports import write_reports
 from se_pipeline.sources.feedback.connector import FeedbackConnector
 from se_pipeline.enablement.settings import feedback_settings
 from se_pipeline.config import Settings
+from se_pipeline.models import contract_reads
 from se_pipeline.runtime import default_day
 from se_pipeline.warehouse.docs import table_doc
 
@@ -148,18 +149,22 @@ def _qualifications(con, config: Settings, as_of: dt.date) -> int:
     return build_qualifications(con)
 
 
+# The opportunity contract views are read through their sources' raw tables.
+_OPPORTUNITIES = [AssetKey(t) for t in sorted(contract_reads("stg_opportunities"))]
+_OPPORTUNITY_CONTENT = [AssetKey(t) for t in sorted(contract_reads("stg_opportunity_content"))]
+
 product_gaps = _artifact_asset(
-    "product_gaps", [*_ACTIVITY_INPUTS, AssetKey("raw_notion_blocks")],
+    "product_gaps", [*_ACTIVITY_INPUTS, *_OPPORTUNITY_CONTENT],
     "Capabilities customers asked for that the product lacks, per customer: type, revenue share, their words",
     _product_gaps,
 )
 competitor_mentions = _artifact_asset(
-    "competitor_mentions", [*_ACTIVITY_INPUTS, AssetKey("raw_notion_blocks"), AssetKey("raw_content_inventory"), AssetKey("raw_win_loss")],
+    "competitor_mentions", [*_ACTIVITY_INPUTS, *_OPPORTUNITY_CONTENT, AssetKey("raw_content_inventory"), AssetKey("raw_win_loss")],
     "Competitors per customer, opportunity and month, and battlecards from the field (quotes, deals, freshness)",
     _competitor_mentions,
 )
 win_criteria = _artifact_asset(
-    "win_criteria", [AssetKey("opportunities"), AssetKey("raw_notion_blocks"), AssetKey("raw_notion_opportunities")],
+    "win_criteria", [AssetKey("opportunities"), *_OPPORTUNITY_CONTENT, *_OPPORTUNITIES],
     "Technical-win / POC criteria per active opportunity; flags POCs without exit criteria, overdue or grown",
     _win_criteria,
 )

@@ -5,11 +5,12 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline.models import contract_reads
 from se_pipeline.proposals import refresh_proposals
 
 
 @asset(
-    deps=[AssetKey(t) for t in ("signals", "activity", "opportunities", "customers", "raw_notion_opportunities")],
+    deps=[AssetKey(t) for t in ("signals", "activity", "opportunities", "customers", *sorted(contract_reads("stg_opportunities")))],
     partitions_def=daily_partitions,
     backfill_policy=single_run,
     pool=WAREHOUSE_POOL,

@@ -67,6 +67,11 @@ def _tables_read(sql: str) -> frozenset[str]:
     return frozenset(tables - ctes)
 
 
+def contract_reads(contract: str) -> frozenset[str]:
+    """The tables a contract view reads (its sources' raw tables, and what their staging SQL joins)."""
+    return _tables_read(contract_sql(contract) or "SELECT 1")
+
+
 def parse_model(path: Path) -> SqlModel:
     sql = path.read_text(encoding="utf-8")
     header = _HEADER.search(sql)
@@ -75,7 +80,7 @@ def parse_model(path: Path) -> SqlModel:
     try:
         reads = _tables_read(sql)
         # A contract view reads what its sources' staging SQL reads: the model depends on those tables too.
-        reads |= {table for contract in reads & set(CONTRACTS) for table in _tables_read(contract_sql(contract) or "SELECT 1")}
+        reads |= {table for contract in reads & set(CONTRACTS) for table in contract_reads(contract)}
     except ValueError as exc:
         raise ValueError(f"{path}: {exc}") from None
     return SqlModel(name=path.stem, sql=sql, partition_column=header.group(2), reads=reads)

@@ -6,8 +6,8 @@
 -- customer part of the opportunity's name ('Foo | Pilot' -> 'Foo').
 WITH latest AS (
     SELECT *
-    FROM raw_notion_opportunities
-    WHERE partition_date = (SELECT max(partition_date) FROM raw_notion_opportunities)
+    FROM stg_opportunities
+    WHERE partition_date = (SELECT max(partition_date) FROM stg_opportunities)
 ),
 named AS (
     SELECT

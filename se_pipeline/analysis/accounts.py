@@ -2,7 +2,7 @@
 (usage facts are in usage_facts.py).
 
   new_customer        a customer with activity and no opportunity: raised on their first activity day.
-  opportunity_change  two snapshots of an opportunity (raw_notion_opportunities) differ in stage or
+  opportunity_change  two snapshots of an opportunity (stg_opportunities) differ in stage or
                       close date; raised on the later snapshot's day.
   slow_response       we asked the customer something (a question from our side, in an external channel)
                       and they have not written back in `slow_response_days`; raised on the day it crosses.
@@ -67,7 +67,7 @@ def new_customers(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal
 
 
 def opportunity_changes(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
-    if not table_exists(con, "raw_notion_opportunities"):
+    if not table_exists(con, "stg_opportunities"):
         return []
     join_current = table_exists(con, "opportunities")
     rows = con.execute(
@@ -76,7 +76,7 @@ def opportunity_changes(con: duckdb.DuckDBPyConnection, window: Window) -> list[
             SELECT page_id, partition_date, name, stage, close_date, url, customer AS raw_customer,
                    lag(stage) OVER w AS prev_stage, lag(close_date) OVER w AS prev_close,
                    lag(partition_date) OVER w AS prev_day
-            FROM raw_notion_opportunities
+            FROM stg_opportunities
             WINDOW w AS (PARTITION BY page_id ORDER BY partition_date)
         )
         SELECT s.page_id, s.partition_date, s.name, s.stage, s.prev_stage, s.close_date, s.prev_close, s.url,

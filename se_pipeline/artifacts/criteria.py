@@ -144,21 +144,21 @@ def _dates_from_timeline(criteria: Criteria) -> None:
 
 
 def _snapshots(con: duckdb.DuckDBPyConnection, page_id: str) -> dict[dt.date, list[tuple[str | None, str | None]]]:
-    if not table_exists(con, "raw_notion_blocks"):
+    if not table_exists(con, "stg_opportunity_content"):
         return {}
     snapshots: dict[dt.date, list[tuple[str | None, str | None]]] = {}
     for r in records(
-        con, "SELECT partition_date, block_type, text FROM raw_notion_blocks WHERE page_id = ? ORDER BY partition_date, position", [page_id]
+        con, "SELECT partition_date, block_type, text FROM stg_opportunity_content WHERE page_id = ? ORDER BY partition_date, position", [page_id]
     ):
         snapshots.setdefault(r["partition_date"], []).append((r["block_type"], r["text"]))
     return snapshots
 
 
 def _property_snapshots(con: duckdb.DuckDBPyConnection, page_id: str) -> dict[dt.date, dict]:
-    if not table_exists(con, "raw_notion_opportunities"):
+    if not table_exists(con, "stg_opportunities"):
         return {}
     result = {}
-    for r in records(con, "SELECT partition_date, properties FROM raw_notion_opportunities WHERE page_id = ?", [page_id]):
+    for r in records(con, "SELECT partition_date, properties FROM stg_opportunities WHERE page_id = ?", [page_id]):
         try:
             value = json.loads(r["properties"]) if isinstance(r["properties"], str) else r["properties"]
         except ValueError:

@@ -169,13 +169,13 @@ def _asked_and_answered(con: duckdb.DuckDBPyConnection) -> list[Evidence]:
 
 def _notes(con: duckdb.DuckDBPyConnection) -> list[Evidence]:
     evidence: list[Evidence] = []
-    if table_exists(con, "raw_notion_blocks") and table_exists(con, "opportunities"):
+    if table_exists(con, "stg_opportunity_content") and table_exists(con, "opportunities"):
         for r in records(
             con,
             """
             SELECT b.text, b.partition_date AS day, o.customer, o.url
-            FROM raw_notion_blocks b JOIN opportunities o USING (page_id)
-            WHERE b.partition_date = (SELECT max(partition_date) FROM raw_notion_blocks x WHERE x.page_id = b.page_id)
+            FROM stg_opportunity_content b JOIN opportunities o USING (page_id)
+            WHERE b.partition_date = (SELECT max(partition_date) FROM stg_opportunity_content x WHERE x.page_id = b.page_id)
               AND o.customer IS NOT NULL
             ORDER BY b.page_id, b.position
             """,

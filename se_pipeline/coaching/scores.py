@@ -15,7 +15,7 @@ records the calls behind it (evidence_calls).
 Deal components and the performance figures come from `opportunities` over the 90 days ending
 with the week (won/lost by stage name, cycle = close_date - created day); pipeline generated is
 the amount of opportunities created in those days; stage conversion and forecast accuracy read
-the opportunity database's daily snapshots (raw_notion_opportunities):
+the opportunity database's daily snapshots (stg_opportunities):
     stage_conversion   of the rep's opportunities open at their first read in the period and read
                        on two days or more, the share whose stage changed to another that is not lost
     forecast_accuracy  of those whose close date at their first read fell in the period, after that
@@ -170,13 +170,13 @@ def deal_outcomes(con: duckdb.DuckDBPyConnection, week_end: dt.date, quotas: dic
 
 def _history(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> dict[str, tuple[int, int, int, int]]:
     """Per SE from the daily snapshots: (opportunities tracked, advanced, forecast to close, of those won)."""
-    if not table_exists(con, "raw_notion_opportunities"):
+    if not table_exists(con, "stg_opportunities"):
         return {}
     rows = con.execute(
         f"""
         WITH snaps AS (
             SELECT r.page_id, o.se_id, r.partition_date, r.stage, r.close_date
-            FROM raw_notion_opportunities r JOIN opportunities o USING (page_id)
+            FROM stg_opportunities r JOIN opportunities o USING (page_id)
             WHERE r.partition_date BETWEEN $since AND $until AND o.se_id IS NOT NULL
         ), span AS (
             SELECT page_id, se_id, count(DISTINCT partition_date) AS days,

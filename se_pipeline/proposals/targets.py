@@ -81,13 +81,13 @@ class OpportunityBook:
 
 def load_book(con: duckdb.DuckDBPyConnection, settings: Settings) -> OpportunityBook:
     book = OpportunityBook()
-    if not (table_exists(con, "opportunities") and table_exists(con, "raw_notion_opportunities")):
+    if not (table_exists(con, "opportunities") and table_exists(con, "stg_opportunities")):
         return book
     rows = con.execute(
         """
         SELECT o.page_id, o.name, o.customer, o.se_id, o.stage, o.is_active, o.amount, o.url, o.properties, r.payload
         FROM opportunities o
-        JOIN raw_notion_opportunities r ON r.page_id = o.page_id AND r.partition_date = o.snapshot_date
+        JOIN stg_opportunities r ON r.page_id = o.page_id AND r.partition_date = o.snapshot_date
         ORDER BY o.last_edited_time DESC NULLS LAST, o.page_id
         """
     ).fetchall()
@@ -108,7 +108,7 @@ def load_book(con: duckdb.DuckDBPyConnection, settings: Settings) -> Opportunity
         if customer:
             book.by_customer[customer].append(opportunity)
         book.people.update(_people(page))
-    history = con.execute("SELECT stage FROM raw_notion_opportunities").fetchall()
+    history = con.execute("SELECT stage FROM stg_opportunities").fetchall()
     book.stages = known_stages((s for (s,) in history), settings.terminal_stages)
     return book
 
