@@ -99,9 +99,9 @@ with_se AS (
     SELECT
         r.*,
         CASE
-            -- An email belongs to a mailbox it was read from (the customer's SE's if theirs has it),
-            -- a call to the SE on it.
-            WHEN r.source IN ('gmail', 'call') THEN r.owner_se_id
+            -- A source's row may belong to its owner (belongs_to_owner): an email to a mailbox it was read
+            -- from (the customer's SE's if theirs has it), a call to the SE on it.
+            WHEN r.belongs_to_owner THEN r.owner_se_id
             ELSE coalesce(c.se_id, cs.se_id)
         END AS se_id
     FROM resolved r

@@ -22,6 +22,7 @@ SELECT
     NULL AS channel_token,
     FALSE AS author_is_external,
     c.se_id AS owner_se_id,
+    TRUE AS belongs_to_owner,  -- the SE on the call (none: nobody's)
     coalesce(c.customer_domains, []) AS external_domains,
     lower(coalesce(c.customer_name_hint, '') || ' ' || coalesce(c.title, '')) AS match_text,
     NULL AS channel_id

@@ -26,6 +26,7 @@ SELECT
     NULL AS channel_token,
     email_domain(g.from_email) NOT IN (SELECT domain FROM config_company_domains) AND NOT coalesce(g.is_automated, FALSE) AS author_is_external,
     g.se_id AS owner_se_id,
+    TRUE AS belongs_to_owner,  -- the mailbox's SE
     list_distinct(list_filter(
         list_transform(list_concat([g.from_email], coalesce(g.to_emails, []), coalesce(g.cc_emails, []),
                                    forwarded_addresses(g.quoted_text)), lambda e: email_domain(e)),
