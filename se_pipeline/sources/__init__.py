@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from se_pipeline.config import Settings
     from se_pipeline.connectors.base import Connector
 
-_PACKAGES = ("slack", "gmail", "notion", "usage", "calls", "feedback")
+_PACKAGES = ("slack", "gmail", "notion", "usage", "calls", "feedback", "zoom")
 SOURCES: tuple[Source, ...] = tuple(importlib.import_module(f"{__name__}.{name}").SOURCE for name in _PACKAGES)
 SOURCE_BY_NAME: dict[str, Source] = {source.name: source for source in SOURCES}
 # What the daily job loads (feedback is read by the weekly enablement job).
