@@ -187,9 +187,10 @@ def test_account_signals_skip_cleanly_without_their_tables(con):
 
 
 def test_opportunity_change_from_snapshots(con):
-    con.execute("CREATE TABLE raw_notion_opportunities (page_id VARCHAR, partition_date DATE, name VARCHAR, "
+    # the CRM contract's snapshots (any CRM source's staging view; a table will do here)
+    con.execute("CREATE TABLE stg_opportunities (page_id VARCHAR, partition_date DATE, name VARCHAR, "
                 "customer VARCHAR, stage VARCHAR, close_date DATE, url VARCHAR)")
-    con.execute("INSERT INTO raw_notion_opportunities VALUES "
+    con.execute("INSERT INTO stg_opportunities VALUES "
                 "('p1', '2026-10-01', 'Acme Corp - Expansion', NULL, 'Discovery', '2026-12-20', 'https://notion.so/p1'), "
                 "('p1', '2026-10-08', 'Acme Corp - Expansion', NULL, 'POC', '2026-12-20', 'https://notion.so/p1')")
     run_days(con, 5, 15)
