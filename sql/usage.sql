@@ -5,7 +5,7 @@
 -- stay, with customer NULL. A file keyed by one column may hold any of these, so each rule also
 -- tries the row's key itself.
 WITH rows AS (
-    SELECT * FROM raw_usage WHERE partition_date BETWEEN $first_day AND $last_day
+    SELECT * FROM stg_usage WHERE partition_date BETWEEN $first_day AND $last_day
 ),
 accounts AS (
     SELECT DISTINCT customer AS source_customer, coalesce(workspace_id, customer) AS workspace_id,

@@ -42,12 +42,12 @@ def measure_week(con: duckdb.DuckDBPyConnection, week_start: dt.date) -> list[di
     last = week_start + WEEK - dt.timedelta(days=1)
     calls = con.execute(
         """SELECT call_id, partition_date, started, se_id, title, url, duration_s, rep_speaker_id
-           FROM raw_calls WHERE partition_date BETWEEN ? AND ? AND se_id IS NOT NULL AND rep_speaker_id IS NOT NULL""",
+           FROM stg_calls WHERE partition_date BETWEEN ? AND ? AND se_id IS NOT NULL AND rep_speaker_id IS NOT NULL""",
         [week_start, last],
     ).fetchall()
     utterances = con.execute(
         """SELECT call_id, speaker_id, speaker_name, is_internal, start_ms, end_ms, text
-           FROM raw_call_utterances WHERE partition_date BETWEEN ? AND ? ORDER BY call_id, position""",
+           FROM stg_call_utterances WHERE partition_date BETWEEN ? AND ? ORDER BY call_id, position""",
         [week_start, last],
     ).fetchall()
     by_call = {cid: [Utterance(*u[1:]) for u in group] for cid, group in groupby(utterances, key=lambda u: u[0])}

@@ -1,7 +1,7 @@
 """The feedback stream as one list of items, from the warehouse.
 
 An item is one thing the field heard: a rep's feedback row, a win/loss objection, an objection a
-customer voiced on a call (raw_call_utterances, external speakers), or an objection reps discussed
+customer voiced on a call (stg_call_utterances, external speakers), or an objection reps discussed
 in an internal `opp-` channel (activity). Tables that do not exist yet are skipped.
 """
 
@@ -113,16 +113,16 @@ def call_objection_items(
     """Objections customers voiced on calls: external speakers' utterances with an objection cue.
 
     Day, customer, SE and link come from the call's `activity` row (`call:<call_id>`) when there is
-    one, else from raw_calls (the call's day, CRM account hint, host SE and Gong URL).
+    one, else from stg_calls (the call's day, CRM account hint, host SE and Gong URL).
     """
-    if not table_exists(con, "raw_call_utterances"):
+    if not table_exists(con, "stg_call_utterances"):
         return []
     joins, day, customer, se, link = [], ["u.partition_date"], [], [], []
     if table_exists(con, "activity"):
         joins.append("LEFT JOIN activity a ON a.activity_id = 'call:' || u.call_id")
         day.insert(0, "a.activity_date"), customer.append("a.customer"), se.append("a.se_id"), link.append("a.link")
-    if table_exists(con, "raw_calls"):
-        joins.append("LEFT JOIN raw_calls c ON c.call_id = u.call_id")
+    if table_exists(con, "stg_calls"):
+        joins.append("LEFT JOIN stg_calls c ON c.call_id = u.call_id")
         customer.append("c.customer_name_hint"), se.append("c.se_id"), link.append("c.url")
 
     def first(values: list[str]) -> str:
@@ -133,7 +133,7 @@ def call_objection_items(
         f"""
         SELECT 'call:' || u.call_id || ':' || u.position AS item_id, u.text, {first(day)} AS day,
                {first(customer)} AS customer, {first(se)} AS rep, {first(link)} AS link
-        FROM raw_call_utterances u {' '.join(joins)}
+        FROM stg_call_utterances u {' '.join(joins)}
         WHERE NOT coalesce(u.is_internal, FALSE) AND {first(day)} BETWEEN ? AND ?
         ORDER BY day, u.call_id, u.position
         """,

@@ -48,7 +48,7 @@ class TableSpec:
 # The contract views a source's staging SQL maps its raw rows into (<package>/<contract>.sql, a SELECT; a
 # view is the union by name of every source's). A view is made once what it reads exists: these from raw
 # tables alone, with the raw tables; stg_activity also reads the settings tables and macros (models.prepare).
-RAW_CONTRACTS = ("stg_opportunities", "stg_opportunity_content")
+RAW_CONTRACTS = ("stg_opportunities", "stg_opportunity_content", "stg_usage", "stg_calls", "stg_call_utterances")
 CONTRACTS = (*RAW_CONTRACTS, "stg_activity")
 
 
