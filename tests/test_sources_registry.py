@@ -6,12 +6,12 @@ from __future__ import annotations
 import importlib
 
 import duckdb
+from se_pipeline_assets.checks import DATA_CHECKS
+from se_pipeline_assets.raw import raw_assets
 
 from se_pipeline.config import Settings, Sources
 from se_pipeline.sources import CONTRACTS, DAILY_SOURCES, SOURCES, contract_sql
 from se_pipeline.warehouse import ensure_tables, table_exists
-from se_pipeline_assets.checks import DATA_CHECKS
-from se_pipeline_assets.raw import raw_assets
 
 
 def test_each_source_has_its_settings_asset_checks_probe_and_tables():

@@ -10,7 +10,15 @@ from se_pipeline.errors import ConfigError
 from se_pipeline.sources import build_connector
 from se_pipeline.sources.notion.schema import PropertyMapping
 from se_pipeline.sources.notion.settings import NotionApi
-from se_pipeline.sources.probing import Finding, dry_run, env, fail, missing_env, ok, warn
+from se_pipeline.sources.probing import (
+    Finding,
+    dry_run,
+    env,
+    fail,
+    missing_env,
+    ok,
+    warn,
+)
 from se_pipeline.window import Window
 
 

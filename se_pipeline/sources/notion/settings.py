@@ -46,7 +46,7 @@ class NotionApi(Strict):
     properties: NotionProperties = NotionProperties()
 
     @model_validator(mode="after")
-    def _one_id(self) -> "NotionApi":
+    def _one_id(self) -> NotionApi:
         if (self.database_id is None) == (self.data_source_id is None):
             raise PydanticCustomError(
                 "one_notion_id",

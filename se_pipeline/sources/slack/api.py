@@ -56,8 +56,10 @@ from se_pipeline.window import Window
 PAGE_LIMIT = 200
 # conversations.history's largest page: a scan reaching back for watched threads costs one call, not several.
 HISTORY_LIMIT = 999
-_AUTH_ERRORS = frozenset(
-    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "no_permission"}
+# Slack errors that mean the token itself is wrong (Slack Web API error codes); doctor's probe reads them too.
+TOKEN_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "no_permission",
+     "not_allowed_token_type"}
 )
 # A conversation the token cannot read is reported and skipped; the rest of the workspace loads.
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)[|>]")
@@ -365,7 +367,7 @@ class SlackApiConnector:
                 f"Slack refused {method}: the token in {self.token_env} lacks the scope {needed!r}; "
                 "add it to the Slack app's scopes and reinstall the app"
             )
-        if error in _AUTH_ERRORS:
+        if error in TOKEN_ERRORS:
             return SourceError(
                 f"Slack refused the token in {self.token_env} ({error}); put a valid bot token in that variable"
             )

@@ -8,14 +8,18 @@ from urllib.error import URLError
 from slack_sdk.errors import SlackApiError
 
 from se_pipeline.config import Settings
-from se_pipeline.sources.probing import Finding, dry_run, env, fail, missing_env, ok, warn
+from se_pipeline.sources.probing import (
+    Finding,
+    dry_run,
+    env,
+    fail,
+    missing_env,
+    ok,
+    warn,
+)
+from se_pipeline.sources.slack.api import TOKEN_ERRORS
 from se_pipeline.sources.slack.settings import SlackApi
 from se_pipeline.window import Window
-
-# Slack errors that mean the token itself is wrong (Slack Web API error codes).
-_SLACK_TOKEN_ERRORS = frozenset(
-    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "not_allowed_token_type"}
-)
 
 
 def probe(settings: Settings, config: SlackApi | object, window: Window) -> list[Finding]:
@@ -65,7 +69,7 @@ def _slack_error(config: SlackApi, method: str, exc: SlackApiError) -> Finding:
             f"add the {needed} scope to the Slack app (OAuth & Permissions → Bot Token Scopes), reinstall the app "
             f"to the workspace, and put the new bot token in {config.token_env}",
         )
-    if error in _SLACK_TOKEN_ERRORS:
+    if error in TOKEN_ERRORS:
         return fail(
             "slack",
             f"Slack refused the token in {config.token_env} ({error})",

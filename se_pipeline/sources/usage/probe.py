@@ -8,7 +8,15 @@ from se_pipeline.config import Settings
 from se_pipeline.connectors.http import json_object
 from se_pipeline.errors import SourceError
 from se_pipeline.sources import build_connector
-from se_pipeline.sources.probing import Finding, dry_run, env, fail, missing_env, ok, warn
+from se_pipeline.sources.probing import (
+    Finding,
+    dry_run,
+    env,
+    fail,
+    missing_env,
+    ok,
+    warn,
+)
 from se_pipeline.sources.usage.settings import UsageHex
 from se_pipeline.window import Window
 
