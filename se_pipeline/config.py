@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -102,13 +102,21 @@ def _by_mode(*models: type[BaseModel]) -> Any:
 
 # sources.<name>: one field per registered source, its modes the union of demo (if it has demo data), off
 # and the source package's own (se_pipeline.sources).
-Sources = create_model(
-    "Sources",
-    __base__=_Strict,
-    **{source.name: (_by_mode(*((DemoSource,) if source.demo else ()), OffSource, *source.modes),
-                     DemoSource() if source.demo else OffSource())
-       for source in SOURCES},
-)
+if TYPE_CHECKING:
+    class Sources(_Strict):
+        """For type checkers: a source's settings (the fields are made from the registry at run time)."""
+
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
+else:
+    Sources = create_model(
+        "Sources",
+        __base__=_Strict,
+        **{source.name: (_by_mode(*((DemoSource,) if source.demo else ()), OffSource, *source.modes),
+                         DemoSource() if source.demo else OffSource())
+           for source in SOURCES},
+    )
 
 
 class Settings(_Strict):

@@ -73,7 +73,7 @@ class Source:
 
     @property
     def folder(self) -> Path:
-        return Path(importlib.import_module(self.package).__file__).parent
+        return Path(importlib.import_module(self.package).__path__[0])
 
     @property
     def connector(self) -> str:

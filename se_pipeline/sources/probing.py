@@ -72,7 +72,7 @@ def dry_run(settings: Settings, source: str, window: Window, connector: Connecto
         for item in (connector or build_connector(settings, source)).extract(window):
             if isinstance(item, Rows):
                 rows[item.table] += len(item.rows)
-            else:
+            elif isinstance(item, Quarantined):
                 bad.append(item)
     except (ConfigError, SourceError) as exc:
         return fail(source, str(exc), SOURCE_BY_NAME[source].export_fix or None)

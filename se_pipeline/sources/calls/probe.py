@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from se_pipeline.config import Settings
 from se_pipeline.errors import SourceError
 from se_pipeline.sources import build_connector
-from se_pipeline.sources.calls.settings import CallsApi
+from se_pipeline.sources.calls.settings import CallsApi, CallsExport
 from se_pipeline.sources.probing import (
     Finding,
     dry_run,
@@ -19,8 +20,11 @@ from se_pipeline.sources.probing import (
 )
 from se_pipeline.window import Window
 
+if TYPE_CHECKING:
+    from se_pipeline.sources.calls.api import GongApiConnector
 
-def probe(settings: Settings, config: CallsApi | object, window: Window) -> list[Finding]:
+
+def probe(settings: Settings, config: CallsApi | CallsExport, window: Window) -> list[Finding]:
     if isinstance(config, CallsApi):
         return [_gong_api(settings, config, window)]
     findings = [dry_run(settings, "calls", window)]
@@ -39,7 +43,7 @@ def _gong_api(settings: Settings, config: CallsApi, window: Window) -> Finding:
         return missing_env(
             "calls", missing, "the Gong API access key and its secret", "sources.calls.access_key_env / secret_env"
         )
-    connector = build_connector(settings, "calls")
+    connector = cast("GongApiConnector", build_connector(settings, "calls"))
     body = {"filter": {"fromDateTime": window.start.isoformat(), "toDateTime": window.end.isoformat()}}
     try:
         page = connector.request("POST", EXTENSIVE, body)

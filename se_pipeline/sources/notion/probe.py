@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import httpx
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
@@ -9,7 +11,7 @@ from se_pipeline.config import Settings
 from se_pipeline.errors import ConfigError
 from se_pipeline.sources import build_connector
 from se_pipeline.sources.notion.schema import PropertyMapping
-from se_pipeline.sources.notion.settings import NotionApi
+from se_pipeline.sources.notion.settings import NotionApi, NotionExport
 from se_pipeline.sources.probing import (
     Finding,
     dry_run,
@@ -21,13 +23,17 @@ from se_pipeline.sources.probing import (
 )
 from se_pipeline.window import Window
 
+if TYPE_CHECKING:  # build_connector returns the Connector protocol; the probe reaches into each mode's own
+    from se_pipeline.sources.notion.api import NotionApiConnector
+    from se_pipeline.sources.notion.export import NotionExportConnector
 
-def probe(settings: Settings, config: NotionApi | object, window: Window) -> list[Finding]:
+
+def probe(settings: Settings, config: NotionApi | NotionExport, window: Window) -> list[Finding]:
     if isinstance(config, NotionApi):
         return [_notion_api(settings, config)]
     findings = [dry_run(settings, "notion", window)]
     if findings[0].status != "fail":
-        findings.append(notion_properties(build_connector(settings, "notion").property_mapping()))
+        findings.append(notion_properties(cast("NotionExportConnector", build_connector(settings, "notion")).property_mapping()))
     return findings
 
 
@@ -35,7 +41,7 @@ def _notion_api(settings: Settings, config: NotionApi) -> Finding:
     if env(config.token_env) is None:
         return missing_env("notion", [config.token_env], "the Notion integration's secret", "sources.notion.token_env")
     try:
-        connector = build_connector(settings, "notion")
+        connector = cast("NotionApiConnector", build_connector(settings, "notion"))
         database = connector.database
     except ConfigError as exc:  # an id that is no Notion id: the message says where to copy one
         return fail("notion", str(exc), None)

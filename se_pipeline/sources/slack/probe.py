@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError
@@ -18,11 +20,11 @@ from se_pipeline.sources.probing import (
     warn,
 )
 from se_pipeline.sources.slack.api import TOKEN_ERRORS
-from se_pipeline.sources.slack.settings import SlackApi
+from se_pipeline.sources.slack.settings import SlackApi, SlackExport
 from se_pipeline.window import Window
 
 
-def probe(settings: Settings, config: SlackApi | object, window: Window) -> list[Finding]:
+def probe(settings: Settings, config: SlackApi | SlackExport, window: Window) -> list[Finding]:
     if isinstance(config, SlackApi):
         return _slack_api(config)
     return [dry_run(settings, "slack", window)]
@@ -35,7 +37,7 @@ def _slack_api(config: SlackApi) -> list[Finding]:
     if token is None:
         return [missing_env("slack", [config.token_env], "the Slack app's bot token, xoxb-…", "sources.slack.token_env")]
     client = ReadOnlyWebClient(token, config.base_url, config.max_retries)
-    calls = [
+    calls: list[tuple[str, Callable[[], Any]]] = [
         ("auth.test", client.auth_test),
         ("conversations.list", partial(client.conversations_list, limit=1, types=",".join(config.channel_types))),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, cast
 
 from se_pipeline.config import Settings
 from se_pipeline.connectors.http import json_object
@@ -17,11 +18,14 @@ from se_pipeline.sources.probing import (
     ok,
     warn,
 )
-from se_pipeline.sources.usage.settings import UsageHex
+from se_pipeline.sources.usage.settings import UsageFile, UsageHex
 from se_pipeline.window import Window
 
+if TYPE_CHECKING:
+    from se_pipeline.sources.usage.hex import HexRunConnector
 
-def probe(settings: Settings, config: UsageHex | object, window: Window) -> list[Finding]:
+
+def probe(settings: Settings, config: UsageFile | UsageHex, window: Window) -> list[Finding]:
     if isinstance(config, UsageHex):
         return _hex_api(settings, config, window)
     return [dry_run(settings, "usage", window)]
@@ -30,7 +34,7 @@ def probe(settings: Settings, config: UsageHex | object, window: Window) -> list
 def _hex_api(settings: Settings, config: UsageHex, window: Window) -> list[Finding]:
     if env(config.token_env) is None:
         return [missing_env("usage", [config.token_env], "a Hex API token that may run projects", "sources.usage.token_env")]
-    connector = build_connector(settings, "usage")
+    connector = cast("HexRunConnector", build_connector(settings, "usage"))
     # A run takes a kernel and minutes, so doctor starts none. The status of a run that does not exist
     # is a read the guard allows: Hex answers it 401 for a bad token, and for a valid one its 404
     # error payload (with a traceId; a wrong base_url's 404 page has none).
