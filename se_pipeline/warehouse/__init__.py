@@ -17,6 +17,14 @@ from se_pipeline.warehouse.loader import (
     load_records,
     stage_records,
 )
+from se_pipeline.warehouse.slices import (
+    WHOLE_TABLE,
+    AnyOf,
+    Between,
+    SliceRows,
+    Where,
+    replace_slice,
+)
 from se_pipeline.warehouse.schema import (
     RAW_TABLES,
     TableSpec,
@@ -25,6 +33,12 @@ from se_pipeline.warehouse.schema import (
 )
 
 __all__ = [
+    "AnyOf",
+    "Between",
+    "SliceRows",
+    "WHOLE_TABLE",
+    "Where",
+    "replace_slice",
     "KeepRows",
     "RAW_TABLES",
     "LoadReport",
