@@ -20,9 +20,9 @@ import pandas as pd
 from se_pipeline.config import Settings
 from se_pipeline.errors import SePipelineError
 from se_pipeline.paths import SQL_DIR
+from se_pipeline.warehouse import Between, replace_slice
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import RAW_TABLES, ensure_tables, table_exists
-from se_pipeline.warehouse.slices import Between, replace_slice
 from se_pipeline.window import Window
 
 _HEADER = re.compile(r"^--\s*materialized:\s*(table|partitioned by (\w+))\s*$", re.MULTILINE)

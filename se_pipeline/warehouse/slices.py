@@ -76,6 +76,8 @@ def _predicate(con: duckdb.DuckDBPyConnection, table: str, where: Where) -> tupl
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: SliceRows) -> int:
     """Insert `rows` by column name; return how many."""
+    if isinstance(rows, pd.DataFrame) and rows.empty:
+        return 0  # pd.DataFrame([]) has no columns to insert by
     if isinstance(rows, (pd.DataFrame, duckdb.DuckDBPyRelation)):
         con.register(_VIEW, rows)
         try:
