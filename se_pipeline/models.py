@@ -171,7 +171,8 @@ def run_model(con: duckdb.DuckDBPyConnection, model: SqlModel, window: Window, f
     tables. Without it, a partitioned model whose columns changed is an error: its table holds
     earlier days the new SELECT did not write, which a silent rebuild would lose.
     """
-    if not model.partitioned:  # rebuilt whole every run: a change of columns loses nothing
+    column = model.partition_column
+    if column is None:  # rebuilt whole every run: a change of columns loses nothing
         con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {model.sql}", _params(model, window))
         return con.execute(f"SELECT count(*) FROM {model.name}").fetchall()[0][0]
 
@@ -192,4 +193,4 @@ def run_model(con: duckdb.DuckDBPyConnection, model: SqlModel, window: Window, f
                     f"(or `se-pipeline backfill ... --full-refresh {model.name}`)"
                 )
         rows = con.sql(model.sql, params=params)
-        return replace_slice(con, model.name, rows, {model.partition_column: Between(window.first_day, window.last_day)})
+        return replace_slice(con, model.name, rows, {column: Between(window.first_day, window.last_day)})

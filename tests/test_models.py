@@ -83,7 +83,7 @@ def test_a_full_refresh_rebuilds_every_raw_day(con, tmp_path):
 
 
 def test_a_whole_table_model_is_rebuilt_with_its_new_columns(con, tmp_path):
-    run_model(con, model(tmp_path, "-- materialized: table\nSELECT DISTINCT customer FROM raw_usage"), Window.for_day(DAYS[0], TZ))
-    run_model(con, model(tmp_path, "-- materialized: table\nSELECT DISTINCT customer, 'x' AS tag FROM raw_usage"),
-              Window.for_day(DAYS[0], TZ))
+    day = Window.for_day(DAYS[0], TZ)
+    run_model(con, model(tmp_path, "-- materialized: table\nSELECT DISTINCT customer FROM raw_usage"), day)
+    run_model(con, model(tmp_path, "-- materialized: table\nSELECT DISTINCT customer, 'x' AS tag FROM raw_usage"), day)
     assert con.execute("SELECT * FROM daily_events").fetchall() == [("ws-1", "x")]

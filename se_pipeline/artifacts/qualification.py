@@ -164,6 +164,8 @@ def build_qualifications(con: duckdb.DuckDBPyConnection) -> int:
         known = {q["link"] for q in open_questions}
         open_questions += [{"question": s["summary"], "day": s["activity_date"].isoformat(), "link": s["link"]}
                            for s in owed if s["link"] not in known]
-        rows.append(dict(zip(COLUMNS, (c["customer"], c["se_id"], c["first_seen"], c["last_seen"], json.dumps(asks),
-                                       json.dumps(open_questions), json.dumps(_stakeholders(con, c["customer"])), now), strict=True)))
+        rows.append(dict(zip(COLUMNS, (
+            c["customer"], c["se_id"], c["first_seen"], c["last_seen"], json.dumps(asks), json.dumps(open_questions),
+            json.dumps(_stakeholders(con, c["customer"])), now,
+        ), strict=True)))
     return replace_slice(con, "technical_qualification", rows, WHOLE_TABLE)

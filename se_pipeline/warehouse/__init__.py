@@ -17,6 +17,12 @@ from se_pipeline.warehouse.loader import (
     load_records,
     stage_records,
 )
+from se_pipeline.warehouse.schema import (
+    RAW_TABLES,
+    TableSpec,
+    ensure_tables,
+    table_exists,
+)
 from se_pipeline.warehouse.slices import (
     WHOLE_TABLE,
     AnyOf,
@@ -24,12 +30,6 @@ from se_pipeline.warehouse.slices import (
     SliceRows,
     Where,
     replace_slice,
-)
-from se_pipeline.warehouse.schema import (
-    RAW_TABLES,
-    TableSpec,
-    ensure_tables,
-    table_exists,
 )
 
 __all__ = [

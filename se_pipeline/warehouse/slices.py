@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypeAlias
 
 import duckdb
 import pandas as pd
@@ -40,10 +41,10 @@ class AnyOf:
         object.__setattr__(self, "values", tuple(values))
 
 
-Condition = Between | AnyOf | object  # anything else: the column equals it (None: is NULL)
-Where = Mapping[str, Condition]  # conditions on columns, all of which hold
+Condition: TypeAlias = Between | AnyOf | object  # anything else: the column equals it (None: is NULL)
+Where: TypeAlias = Mapping[str, Condition]  # conditions on columns, all of which hold
 WHOLE_TABLE: Where = MappingProxyType({})
-SliceRows = pd.DataFrame | duckdb.DuckDBPyRelation | Sequence[Mapping[str, object]]
+SliceRows: TypeAlias = pd.DataFrame | duckdb.DuckDBPyRelation | Sequence[Mapping[str, object]]
 
 _VIEW = "_slice_rows"
 
