@@ -216,11 +216,19 @@ def test_a_changed_model_fails_in_one_line_and_full_refresh_rebuilds_it(tmp_path
         assert con.execute("SELECT usage_date, value FROM usage ORDER BY 1").fetchall() == [
             (dt.date(2026, 10, 1), 5.0), (dt.date(2026, 10, 2), 7.0)]  # its history kept
 
+    def rebuilt() -> None:
+        with duckdb.connect(warehouse) as con:
+            assert "retired_column" not in {c for (c, *_) in con.execute("DESCRIBE usage").fetchall()}
+            assert con.execute("SELECT usage_date, value FROM usage ORDER BY 1").fetchall() == [
+                (dt.date(2026, 10, 1), 5.0), (dt.date(2026, 10, 2), 7.0)]  # every raw day, not only the run's
+
     assert cli(["--config", str(config), "run", "-q", "--date", "2026-10-03", "--full-refresh", "usage"]) == 0
+    rebuilt()
     with duckdb.connect(warehouse) as con:
-        assert "retired_column" not in {c for (c, *_) in con.execute("DESCRIBE usage").fetchall()}
-        assert con.execute("SELECT usage_date, value FROM usage ORDER BY 1").fetchall() == [
-            (dt.date(2026, 10, 1), 5.0), (dt.date(2026, 10, 2), 7.0)]  # every raw day, not only the run's
+        con.execute("ALTER TABLE usage ADD COLUMN retired_column VARCHAR")
+    assert cli(["--config", str(config), "backfill", "-q", "--start", "2026-10-03", "--end", "2026-10-03",
+                "--full-refresh"]) == 0
+    rebuilt()
 
 
 def test_full_refresh_names_only_models(tmp_path, capsys, clean_env):
