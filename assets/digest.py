@@ -22,7 +22,8 @@ from se_pipeline.render.publish import publish_digests
 
 
 @asset(
-    deps=[AssetKey(t) for t in ("activity", "customers", "opportunities", "usage", *sorted(contract_reads("stg_opportunities")))],
+    deps=[AssetKey(t) for t in ("activity", "customers", "opportunities", "usage", "usage_daily", "feature_first_use",
+                                "opportunity_changes", *sorted(contract_reads("stg_opportunities")))],
     partitions_def=daily_partitions,
     backfill_policy=single_run,
     pool=WAREHOUSE_POOL,

@@ -3,6 +3,7 @@
 A model is a SELECT. Its first lines say how it is written:
     -- materialized: table                      rebuilt whole (small tables: customers, opportunities)
     -- materialized: partitioned by <column>    the window's rows replaced (activity, usage)
+    -- materialized: view                       a mart the Python reads, computed when read (no $parameters)
 Partitioned models may use $first_day / $last_day (DATE) and $window_start / $window_end (TIMESTAMPTZ).
 Dependencies are the tables the SELECT reads, found by DuckDB's own parser.
 """
@@ -26,7 +27,7 @@ from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import RAW_TABLES, ensure_tables, table_exists
 from se_pipeline.window import Window
 
-_HEADER = re.compile(r"^--\s*materialized:\s*(table|partitioned by (\w+))\s*$", re.MULTILINE)
+_HEADER = re.compile(r"^--\s*materialized:\s*(table|view|partitioned by (\w+))\s*$", re.MULTILINE)
 _PARAM = re.compile(r"\$(\w+)")
 MACROS_PATH = SQL_DIR / "macros.sql"
 SETTINGS_TABLES = ("config_sales_engineers", "config_customers", "config_company_domains", "config_terminal_stages")
@@ -38,6 +39,7 @@ class SqlModel:
     sql: str
     partition_column: str | None  # None: rebuilt whole
     reads: frozenset[str]  # every table the SELECT reads
+    view: bool = False  # a view: nothing stored, so nothing to rebuild or lose
 
     @property
     def partitioned(self) -> bool:
@@ -78,14 +80,20 @@ def parse_model(path: Path) -> SqlModel:
     sql = path.read_text(encoding="utf-8")
     header = _HEADER.search(sql)
     if not header:
-        raise ValueError(f"{path}: first lines must say '-- materialized: table' or '-- materialized: partitioned by <column>'")
+        raise ValueError(
+            f"{path}: first lines must say '-- materialized: table', '-- materialized: view' "
+            "or '-- materialized: partitioned by <column>'"
+        )
     try:
         reads = _tables_read(sql)
         # A contract view reads what its sources' staging SQL reads: the model depends on those tables too.
         reads |= {table for contract in reads & set(CONTRACTS) for table in contract_reads(contract)}
     except ValueError as exc:
         raise ValueError(f"{path}: {exc}") from None
-    return SqlModel(name=path.stem, sql=sql, partition_column=header.group(2), reads=reads)
+    view = header.group(1) == "view"
+    if view and _PARAM.search(sql):
+        raise ValueError(f"{path}: a view cannot take $parameters (the Python that reads it filters it)")
+    return SqlModel(name=path.stem, sql=sql, partition_column=header.group(2), reads=reads, view=view)
 
 
 def discover_models(folder: Path = SQL_DIR) -> dict[str, SqlModel]:
@@ -180,6 +188,9 @@ def run_model(con: duckdb.DuckDBPyConnection, model: SqlModel, window: Window, f
     tables. Without it, a partitioned model whose columns changed is an error: its table holds
     earlier days the new SELECT did not write, which a silent rebuild would lose.
     """
+    if model.view:
+        con.execute(f"CREATE OR REPLACE VIEW {model.name} AS {model.sql}")
+        return 0
     column = model.partition_column
     if column is None:  # rebuilt whole every run: a change of columns loses nothing
         con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {model.sql}", _params(model, window))

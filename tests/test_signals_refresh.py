@@ -11,6 +11,7 @@ import pytest
 
 from se_pipeline.analysis import refresh_signals
 from se_pipeline.config import SalesEngineer, Settings
+from se_pipeline.models import discover_models, run_model
 from se_pipeline.window import Window
 
 TZ = ZoneInfo("America/New_York")
@@ -193,6 +194,9 @@ def test_opportunity_change_from_snapshots(con):
     con.execute("INSERT INTO stg_opportunities VALUES "
                 "('p1', '2026-10-01', 'Acme Corp - Expansion', NULL, 'Discovery', '2026-12-20', 'https://notion.so/p1'), "
                 "('p1', '2026-10-08', 'Acme Corp - Expansion', NULL, 'POC', '2026-12-20', 'https://notion.so/p1')")
+    # no current opportunity to name the customer: it comes from the opportunity's name
+    con.execute("CREATE TABLE opportunities (page_id VARCHAR, customer VARCHAR, se_id VARCHAR)")
+    run_model(con, discover_models()["opportunity_changes"], Window.for_day(day(15), TZ))
     run_days(con, 5, 15)
     change = signal(con, "opportunity_change")
     assert change["customer"] == "Acme Corp" and change["activity_date"] == day(8)

@@ -67,26 +67,11 @@ def new_customers(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal
 
 
 def opportunity_changes(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
-    if not table_exists(con, "stg_opportunities"):
+    if not table_exists(con, "opportunity_changes"):
         return []
-    join_current = table_exists(con, "opportunities")
     rows = con.execute(
-        f"""
-        WITH snaps AS (
-            SELECT page_id, partition_date, name, stage, close_date, url, customer AS raw_customer,
-                   lag(stage) OVER w AS prev_stage, lag(close_date) OVER w AS prev_close,
-                   lag(partition_date) OVER w AS prev_day
-            FROM stg_opportunities
-            WINDOW w AS (PARTITION BY page_id ORDER BY partition_date)
-        )
-        SELECT s.page_id, s.partition_date, s.name, s.stage, s.prev_stage, s.close_date, s.prev_close, s.url,
-               {"o.customer, o.se_id" if join_current else "NULL, NULL"}, s.raw_customer
-        FROM snaps s
-        {"LEFT JOIN opportunities o USING (page_id)" if join_current else ""}
-        WHERE s.prev_day IS NOT NULL AND s.partition_date BETWEEN ? AND ?
-          AND (s.stage IS DISTINCT FROM s.prev_stage OR s.close_date IS DISTINCT FROM s.prev_close)
-        ORDER BY s.partition_date, s.page_id
-        """,
+        "SELECT page_id, partition_date, name, stage, prev_stage, close_date, prev_close, url, customer, se_id, raw_customer "
+        "FROM opportunity_changes WHERE partition_date BETWEEN ? AND ? ORDER BY partition_date, page_id",
         [window.first_day, window.last_day],
     ).fetchall()
     out = []

@@ -138,14 +138,8 @@ def _series(con: duckdb.DuckDBPyConnection, window: Window) -> dict[tuple[str, s
     """(customer, metric) -> its daily values from two weeks before the window's day before to its end:
     whatever the window, each day is judged on the same data (a run per day equals one for the month)."""
     rows = con.execute(
-        """
-        SELECT customer, metric, usage_date, sum(value),
-               arg_max(source_customer, value), arg_max(workspace_id, value), arg_max(account_domain, value),
-               arg_max(source_file, value)
-        FROM usage
-        WHERE customer IS NOT NULL AND usage_date BETWEEN ? AND ?
-        GROUP BY ALL ORDER BY ALL
-        """,
+        "SELECT customer, metric, usage_date, value, source_customer, workspace_id, account_domain, source_file "
+        "FROM usage_daily WHERE usage_date BETWEEN ? AND ? ORDER BY ALL",
         [window.first_day - dt.timedelta(days=LOOKBACK_DAYS + 1), window.last_day],
     ).fetchall()
     out: dict[tuple[str, str], _Series] = {}
@@ -272,7 +266,7 @@ def _below_baseline(values: dict[dt.date, float], day: dt.date) -> float | None:
 
 
 def usage_drops(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
-    if not table_exists(con, "usage"):
+    if not table_exists(con, "usage_daily"):
         return []
     accounts = _Accounts(con, window)
     drops: dict[tuple[str, dt.date], list[tuple[str, float, float, _Series]]] = {}
@@ -303,7 +297,7 @@ def usage_drops(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
 
 
 def usage_growth(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
-    if not table_exists(con, "usage"):
+    if not table_exists(con, "usage_daily"):
         return []
     accounts = _Accounts(con, window)
     highs: dict[tuple[str, dt.date], list[tuple[str, float, float, list[dt.date], _Series]]] = {}
@@ -337,24 +331,12 @@ def usage_growth(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]
 
 
 def feature_adoptions(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
-    if not table_exists(con, "usage"):
+    if not (table_exists(con, "feature_first_use") and table_exists(con, "usage_daily")):
         return []
     accounts = _Accounts(con, window)
     series = _series(con, window)
     rows = con.execute(
-        """
-        WITH firsts AS (
-            SELECT customer, metric, min(usage_date) FILTER (WHERE value > 0) AS first_use
-            FROM usage WHERE customer IS NOT NULL AND regexp_matches(metric, '^(?i)feature[:_]')
-            GROUP BY ALL
-        ),
-        since AS (SELECT customer, min(usage_date) AS tracked_from FROM usage GROUP BY ALL)
-        SELECT f.customer, f.metric, f.first_use, s.tracked_from
-        FROM firsts f JOIN since s USING (customer)
-        -- Used on the very first day we have data for is where the data starts, not an adoption.
-        WHERE f.first_use BETWEEN ? AND ? AND f.first_use > s.tracked_from
-        ORDER BY ALL
-        """,
+        "SELECT customer, metric, first_use, tracked_from FROM feature_first_use WHERE first_use BETWEEN ? AND ? ORDER BY ALL",
         [window.first_day, window.last_day],
     ).fetchall()
     out = []
