@@ -37,7 +37,8 @@ def build_definitions(config_path: str | None = None) -> Definitions:
         # the run's own process. (For parallel extraction, use the multiprocess executor; the
         # "warehouse" pool, limited to 1 in assets/dagster.yaml, still serializes the writes.)
         executor=in_process_executor,
-        assets=[*raw_assets, *sql_model_assets(_RAW_TABLES), signals, digests, proposals, *delivery_assets, *coaching_assets,
+        # The digest's marts (views in sql/) read the signals the Python step writes.
+        assets=[*raw_assets, *sql_model_assets(_RAW_TABLES | {"signals"}), signals, digests, proposals, *delivery_assets, *coaching_assets,
                 *enablement_assets],
         asset_checks=asset_checks,
         jobs=[daily_job, weekly_coaching_job, enablement_job, history_job],

@@ -41,11 +41,14 @@ def signals(context: AssetExecutionContext, settings: SettingsResource, warehous
         )
 
 
+_DIGEST_READS = ["signals", "digest_signals", "unplaced_activity", "customer_handovers"]
+
+
 @multi_asset(
     specs=[
-        AssetSpec("digest_items", deps=["signals"], group_name="digest", kinds={"duckdb"},
+        AssetSpec("digest_items", deps=_DIGEST_READS, group_name="digest", kinds={"duckdb"},
                   description="Every line of every digest, shown or overflowing."),
-        AssetSpec("digests", deps=["signals"], group_name="digest", kinds={"duckdb", "markdown"},
+        AssetSpec("digests", deps=_DIGEST_READS, group_name="digest", kinds={"duckdb", "markdown"},
                   description="One digest per SE per day; files at <home>/digests/<date>/<se_id>.md."),
     ],
     partitions_def=daily_partitions,

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from se_pipeline.config import SalesEngineer, Settings
-from se_pipeline.models import prepare
+from se_pipeline.models import discover_models, prepare, run_model
 from se_pipeline.render import build_digest_items, render_html, render_markdown
 from se_pipeline.render.publish import load_items, publish_digests
 from se_pipeline.window import Window
@@ -48,6 +48,9 @@ def con(settings):
         ALTER TABLE activity ADD COLUMN is_bot BOOLEAN;
         ALTER TABLE activity ADD COLUMN author_id VARCHAR;
     """)
+    models = discover_models()
+    for mart in ("digest_signals", "unplaced_activity", "customer_handovers"):  # the views the digest reads
+        run_model(con, models[mart], Window.for_day(DAY, settings.tz))
     return con
 
 

@@ -60,37 +60,30 @@ def _short(text: str, words: int = TLDR_WORDS) -> str:
     return " ".join(parts[:words]) if len(parts) > words else text
 
 
+def _section(signal: dict, day_end: dt.datetime) -> str:
+    """Todo while owed and unsettled at the day's end; an uncertain one is not included; else a fact."""
+    if signal["owed"] and (signal["resolved_at"] is None or signal["resolved_at"] >= day_end):
+        return "todo"
+    return "not_included" if signal["relevance"] == "uncertain" else "know"
+
+
 def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.date, settings: Settings) -> dict[str, list[dict]]:
     """se_id -> the signals its digest of `day` considers, in the order they were raised."""
     day_start = dt.datetime.combine(day, dt.time(), settings.tz)
     day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), settings.tz)
     rows = con.execute(
         """
-        SELECT s.se_id, s.signal_id, s.customer, s.kind, s.owed, s.status, s.raised_at, s.activity_date,
-               s.resolved_at, s.summary, coalesce(s.tldr, s.summary) AS tldr, s.activity_ids, s.link,
-               s.relevance, s.thread_key, s.excerpt, s.evidence, s.due_date, s.asker_id,
-               a.author_name AS resolved_by_name, a.author_id AS resolved_by_author, coalesce(src.author_is_external, FALSE) AS from_customer,
-               coalesce(src.is_bot, FALSE) AS from_tool,
-               CASE
-                   WHEN s.owed AND (s.resolved_at IS NULL OR s.resolved_at >= $day_end) THEN 'todo'
-                   WHEN s.relevance = 'uncertain' THEN 'not_included'
-                   ELSE 'know'
-               END AS section
-        FROM signals s
-        LEFT JOIN activity a ON a.activity_id = s.resolved_by
-        LEFT JOIN activity src ON src.activity_id = s.activity_ids[1]
-        WHERE list_contains($se_ids, s.se_id)
-          AND s.raised_at < $day_end
+        SELECT * FROM digest_signals
+        WHERE list_contains($se_ids, se_id) AND raised_at < $day_end
           -- nothing of a later day (a silence counted up to then): the day's digest is the same
           -- whichever later days were loaded with it
-          AND s.activity_date <= $day
+          AND activity_date <= $day
           AND (
-              s.activity_date = $day
-              OR (s.owed AND s.relevance = 'include' AND s.activity_date >= $since
-                  AND (s.resolved_at IS NULL OR s.resolved_at >= $day_end))
-              OR (NOT s.owed AND s.relevance = 'include' AND s.activity_date >= $know_since)
+              activity_date = $day
+              OR (owed AND relevance = 'include' AND activity_date >= $since AND (resolved_at IS NULL OR resolved_at >= $day_end))
+              OR (NOT owed AND relevance = 'include' AND activity_date >= $know_since)
           )
-        ORDER BY s.se_id, s.raised_at, s.signal_id
+        ORDER BY se_id, raised_at, signal_id
         """,
         {"se_ids": se_ids, "day": day, "day_end": day_end, "since": day - dt.timedelta(days=OPEN_LOOKBACK_DAYS),
          "know_since": day - dt.timedelta(days=KNOW_DAYS)},
@@ -99,6 +92,7 @@ def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.da
     by_se: dict[str, list[dict]] = defaultdict(list)
     for row in rows.fetchall():
         signal = dict(zip(columns, row))
+        signal["section"] = _section(signal, day_end)
         # Settled on an earlier day: no longer news (only asks settled on the day itself are told).
         if signal["owed"] and signal["section"] == "know" and signal["resolved_at"] is not None and signal["resolved_at"] < day_start:
             continue
@@ -112,14 +106,8 @@ def _unplaced_activity(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: d
     Listed, not dropped, so the SE can look. (Channel chatter with no customer is surely unrelated.)
     """
     rows = con.execute(
-        """
-        SELECT se_id, activity_id, source, author_name, coalesce(subject, text) AS about, link
-        FROM activity a
-        WHERE list_contains(?, a.se_id) AND a.activity_date = ? AND a.customer IS NULL
-          AND (a.source = 'gmail' OR a.channel_kind = 'dm') AND NOT coalesce(a.author_is_se, FALSE)
-          AND NOT EXISTS (SELECT 1 FROM signals s WHERE list_contains(s.activity_ids, a.activity_id))
-        ORDER BY a.se_id, a.sent_at, a.activity_id
-        """,
+        "SELECT se_id, activity_id, source, author_name, about, link FROM unplaced_activity "
+        "WHERE list_contains(?, se_id) AND activity_date = ? ORDER BY se_id, sent_at, activity_id",
         [se_ids, day],
     ).fetchall()
     by_se: dict[str, list[tuple]] = defaultdict(list)
@@ -139,15 +127,10 @@ class CustomerStatus(NamedTuple):
 def _customer_status(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict[str, CustomerStatus]:
     """customer -> its header and what decides whether its section is shown (see _left_out)."""
     rows = con.execute(
-        """
-        SELECT c.customer, c.is_new, c.has_active_opportunity, c.stage, c.is_ours, c.opportunity_se_name,
-               EXISTS (SELECT 1 FROM activity a WHERE a.customer = c.customer AND a.activity_date = $day),
-               EXISTS (SELECT 1 FROM activity a
-                       WHERE a.customer = c.customer AND a.activity_date > c.closed_on AND a.activity_date <= $day
-                         AND a.is_external_channel AND NOT coalesce(a.author_is_external, FALSE) AND NOT coalesce(a.is_bot, FALSE)
-                         AND NOT coalesce(a.author_is_se, FALSE))
-        FROM customers c
-        """,
+        "SELECT c.customer, c.is_new, c.has_active_opportunity, c.stage, c.is_ours, c.opportunity_se_name, "
+        "EXISTS (SELECT 1 FROM activity a WHERE a.customer = c.customer AND a.activity_date = $day), "
+        "coalesce(h.handed_over_on <= $day, FALSE) "
+        "FROM customers c LEFT JOIN customer_handovers h USING (customer)",
         {"day": day},
     ).fetchall()
     return {
