@@ -22,7 +22,7 @@ from se_pipeline.render.publish import publish_digests
 
 
 @asset(
-    deps=[AssetKey(t) for t in ("activity", "customers", "opportunities", "usage", "usage_daily", "feature_first_use",
+    deps=[AssetKey(t) for t in ("activity", "customers", "opportunities", "usage", "usage_daily", "feature_first_use", "new_customers",
                                 "opportunity_changes", *sorted(contract_reads("stg_opportunities")))],
     partitions_def=daily_partitions,
     backfill_policy=single_run,

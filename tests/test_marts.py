@@ -174,3 +174,15 @@ def test_customer_handovers_is_the_first_day_a_colleague_writes_after_the_close(
         activity("a8", 8, customer="Nimbus", author="Uma", kind="channel"),  # an internal channel
     ])
     assert mart(con, "customer_handovers", "customer") == [("Zephyr Labs", d(8))]
+
+
+def test_new_customers_are_those_without_an_opportunity_with_their_first_message(con):
+    table(con, "customers", "customer VARCHAR, is_new BOOLEAN", [("Zephyr Labs", True), ("Quill Co", False)])
+    first = activity("z1", 4, customer="Zephyr Labs")
+    table(con, "activity", ACTIVITY, [
+        activity("z2", 6, customer="Zephyr Labs"),
+        first[:1] + (None,) + first[2:],  # its first message, in a channel no SE is on
+        activity("z3", 5, customer="Zephyr Labs"),  # the first that names an SE
+        activity("q1", 2, customer="Quill Co"),  # has an opportunity
+    ])
+    assert mart(con, "new_customers", "customer") == [("Zephyr Labs", d(4), "z1", "https://x/z1", "sam")]

@@ -38,32 +38,22 @@ def _account_signal(kind: str, customer: str, se_id: str | None, day: dt.date, w
     )
 
 
-def _first_activity_se(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
-    """customer -> (first activity date, its id, its link, its se_id), over all activity."""
-    rows = con.execute(
-        """
-        SELECT customer, arg_min(activity_date, (sent_at, activity_id)), arg_min(activity_id, (sent_at, activity_id)),
-               arg_min(link, (sent_at, activity_id)), arg_min(se_id, (se_id IS NULL, sent_at, activity_id))
-        FROM activity WHERE customer IS NOT NULL GROUP BY customer
-        """
-    ).fetchall()
-    return {r[0]: r[1:] for r in rows}
-
-
 def new_customers(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
-    if not (table_exists(con, "activity") and table_exists(con, "customers")):
+    if not table_exists(con, "new_customers"):
         return []
-    new = {c for (c,) in con.execute("SELECT customer FROM customers WHERE is_new").fetchall()}
-    out = []
-    for customer, (day, activity_id, link, se_id) in sorted(_first_activity_se(con).items()):
-        if customer in new and window.first_day <= day <= window.last_day:
-            out.append(_account_signal(
-                "new_customer", customer, se_id, day, window,
-                f"New: {customer} has no opportunity yet",
-                f"New customer: {customer} appeared in activity on {day:%b %-d} with no opportunity in the database.",
-                "rule:activity_without_opportunity", link=link, activity_ids=[activity_id],
-            ))
-    return out
+    rows = con.execute(
+        "SELECT customer, first_day, activity_id, link, se_id FROM new_customers WHERE first_day BETWEEN ? AND ? ORDER BY customer",
+        [window.first_day, window.last_day],
+    ).fetchall()
+    return [
+        _account_signal(
+            "new_customer", customer, se_id, day, window,
+            f"New: {customer} has no opportunity yet",
+            f"New customer: {customer} appeared in activity on {day:%b %-d} with no opportunity in the database.",
+            "rule:activity_without_opportunity", link=link, activity_ids=[activity_id],
+        )
+        for customer, day, activity_id, link, se_id in rows
+    ]
 
 
 def opportunity_changes(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
