@@ -87,3 +87,13 @@ def test_a_whole_table_model_is_rebuilt_with_its_new_columns(con, tmp_path):
     run_model(con, model(tmp_path, "-- materialized: table\nSELECT DISTINCT customer FROM raw_usage"), day)
     run_model(con, model(tmp_path, "-- materialized: table\nSELECT DISTINCT customer, 'x' AS tag FROM raw_usage"), day)
     assert con.execute("SELECT * FROM daily_events").fetchall() == [("ws-1", "x")]
+
+
+def test_a_view_model_changes_its_columns_freely_and_may_not_take_a_window(con, tmp_path):
+    day = Window.for_day(DAYS[0], TZ)
+    run_model(con, model(tmp_path, "-- materialized: view\nSELECT partition_date AS usage_date, value FROM raw_usage"), day)
+    run_model(con, model(tmp_path, "-- materialized: view\nSELECT partition_date AS usage_date, value, 1 AS n FROM raw_usage"), day)
+    assert con.execute("SELECT usage_date, value, n FROM daily_events ORDER BY usage_date").fetchall() == [
+        (d, float(i), 1) for i, d in enumerate(DAYS)]
+    with pytest.raises(ValueError, match=r"daily_events.sql: a view cannot take \$parameters"):
+        model(tmp_path, "-- materialized: view\nSELECT * FROM raw_usage WHERE partition_date = $first_day")
