@@ -21,9 +21,13 @@ from se_pipeline.models import contract_reads
 from se_pipeline.render.publish import publish_digests
 
 
+# What the signals step reads: the core tables and the marts (views in sql/) made for it.
+_SIGNALS_READS = ("activity", "customers", "opportunities", "usage", "usage_daily", "feature_first_use", "new_customers",
+                  "opportunity_changes", "message_files", "slack_people", *sorted(contract_reads("stg_opportunities")))
+
+
 @asset(
-    deps=[AssetKey(t) for t in ("activity", "customers", "opportunities", "usage", "usage_daily", "feature_first_use", "new_customers",
-                                "opportunity_changes", *sorted(contract_reads("stg_opportunities")))],
+    deps=[AssetKey(t) for t in _SIGNALS_READS],
     partitions_def=daily_partitions,
     backfill_policy=single_run,
     pool=WAREHOUSE_POOL,

@@ -103,21 +103,14 @@ def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: Analys
     competitors = competitor_pattern(known_competitors(con, configured_competitors(settings)))
     files: dict[str, list[str]] = {}
     recipients: dict[str, list[str]] = {}
-    # Shared files and email recipients live only in the raw tables.
-    if table_exists(con, "raw_slack_messages"):
-        for key, names in con.execute(
-            "SELECT 'slack:' || message_key, files FROM raw_slack_messages WHERE partition_date >= ? AND len(files) > 0",
-            [since],
-        ).fetchall():
-            files[key] = list(names)
-    if table_exists(con, "raw_gmail_messages"):
+    if table_exists(con, "message_files"):
         for key, names, to in con.execute(
-            "SELECT 'gmail:' || message_id, attachments, to_emails FROM raw_gmail_messages WHERE partition_date >= ?",
-            [since],
+            "SELECT activity_id, files, recipients FROM message_files WHERE partition_date >= ?", [since]
         ).fetchall():
             if names:
                 files[key] = list(names)
-            recipients[key] = list(to or [])
+            if to is not None:  # an email's
+                recipients[key] = list(to)
     return RuleContext(ses, competitors, files, recipients, mail=mail_facts(con, since), tz=settings.tz)
 
 
@@ -133,11 +126,8 @@ def _people(con: duckdb.DuckDBPyConnection, ctx: RuleContext, activity: pd.DataF
 def _people_names(con: duckdb.DuckDBPyConnection, activity: pd.DataFrame) -> tuple[list[str], list[str]]:
     """(everyone a sentence may name, those on our side): Slack's users and the people who wrote the activity."""
     names: dict[str, bool] = {}  # name -> on our side
-    if table_exists(con, "raw_slack_users"):
-        for name, external in con.execute(
-            "SELECT coalesce(real_name, display_name, name), coalesce(is_external, FALSE) FROM raw_slack_users "
-            "WHERE NOT coalesce(is_bot, FALSE)"
-        ).fetchall():
+    if table_exists(con, "slack_people"):
+        for name, external in con.execute("SELECT name, is_external FROM slack_people").fetchall():
             if name:
                 names[name] = not external
     if not activity.empty:
