@@ -23,7 +23,8 @@ from se_pipeline.render.publish import publish_digests
 
 # What the signals step reads: the core tables and the marts (views in sql/) made for it.
 _SIGNALS_READS = ("activity", "customers", "opportunities", "usage", "usage_daily", "feature_first_use", "new_customers",
-                  "opportunity_changes", "message_files", "slack_people", *sorted(contract_reads("stg_opportunities")))
+                  "opportunity_changes", "message_files", "slack_people", "usage_days_read", "customer_usage_span",
+                  *sorted(contract_reads("stg_opportunities")))
 
 
 @asset(

@@ -207,3 +207,16 @@ def test_slack_people_are_named_users_but_bots(con):
         ("deploybot", "Deploy Bot", None, True, False),
     ])
     assert mart(con, "slack_people", "name") == [("Ines V", True), ("Uma Rao", False)]
+
+
+def test_usage_days_read_names_one_file_a_day_and_since_when_it_is_read(con):
+    table(con, "raw_usage_reads", "source_path VARCHAR, partition_date DATE", [
+        ("/data/b.csv", d(2)), ("/data/b.csv", d(3)), ("/data/a.csv", d(3)), ("/data/a.csv", d(4))])
+    assert mart(con, "usage_days_read", "partition_date") == [
+        (d(2), "/data/b.csv", d(2)), (d(3), "/data/a.csv", d(3)), (d(4), "/data/a.csv", d(3))]
+
+
+def test_customer_usage_span_is_the_first_row_and_the_first_use(con):
+    table(con, "usage", "customer VARCHAR, usage_date DATE, value DOUBLE", [
+        ("Zephyr Labs", d(2), 0), ("Zephyr Labs", d(5), 3), ("Quill Co", d(4), 0), (None, d(1), 8)])
+    assert mart(con, "customer_usage_span", "customer") == [("Quill Co", d(4), None), ("Zephyr Labs", d(2), d(5))]

@@ -191,19 +191,15 @@ def _trials(con: duckdb.DuckDBPyConnection, accounts: _Accounts, window: Window)
 
 
 def trial_not_started(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]:
-    if not (table_exists(con, "usage") and table_exists(con, "raw_usage_reads")):
+    if not (table_exists(con, "usage_days_read") and table_exists(con, "customer_usage_span")):
         return []  # without a usage source there is no knowing whether a trial started
     accounts = _Accounts(con, window)
     reads = {day: (path, since) for day, path, since in con.execute(
-        """
-        SELECT r.partition_date, r.source_path, (SELECT min(partition_date) FROM raw_usage_reads s WHERE s.source_path = r.source_path)
-        FROM raw_usage_reads r WHERE r.partition_date BETWEEN ? AND ?
-        QUALIFY row_number() OVER (PARTITION BY r.partition_date ORDER BY r.source_path) = 1
-        """,
+        "SELECT partition_date, source_path, read_since FROM usage_days_read WHERE partition_date BETWEEN ? AND ?",
         [window.first_day, window.last_day],
     ).fetchall()}
     usage = {customer: (first_row, first_use) for customer, first_row, first_use in con.execute(
-        "SELECT customer, min(usage_date), min(usage_date) FILTER (WHERE value > 0) FROM usage WHERE customer IS NOT NULL GROUP BY ALL"
+        "SELECT customer, first_row, first_use FROM customer_usage_span"
     ).fetchall()}
     out = []
     for customer, trial in sorted(_trials(con, accounts, window).items()):
