@@ -317,18 +317,18 @@ def usage_growth(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]
     out = []
     for (customer, day), metrics in sorted(highs.items()):
         metrics.sort(key=lambda m: (m[1] < SMALL_COUNT, -m[2] / m[1], m[0]))  # the steepest rise leads
-        metric, baseline, value, base_days, series = metrics[0]
+        metric, baseline, value, baseline_days, series = metrics[0]
         if value < GROWTH_RATIO * baseline:
             continue
         pct = round(100 * (value / baseline - 1))
         usual, now = _amounts(baseline, value)
         detail = "".join(f", {m} {a} → {b}" for m, base, v, _, _ in metrics[1:] for a, b in [_amounts(base, v)])
-        days = _days(base_days[0], base_days[-1])
+        days = _days(baseline_days[0], baseline_days[-1])
         out.append(_signal(
             "usage_growth", customer, accounts.customers[customer].se_id, day, window,
             f"{customer} usage up {pct}%: {metric} {usual} → {now}",
             f"{_possessive(customer)} usage is growing: {metric} up {pct} % to {now} on {day:%b %-d} (from ~{usual} on {days}){detail}.",
-            "rule:usage_new_high", series.link(base_days[0], day), f"{customer}|{day.isoformat()}",
+            "rule:usage_new_high", series.link(baseline_days[0], day), f"{customer}|{day.isoformat()}",
         ))
     return out
 
@@ -359,10 +359,11 @@ def feature_adoptions(con: duckdb.DuckDBPyConnection, window: Window) -> list[Si
     ).fetchall()
     out = []
     for customer, metric, day, tracked_from in rows:
-        if not accounts.ours(customer) or (customer, metric) not in series:
+        named = _FEATURE_METRIC.match(metric)  # None for a bare "feature:" (the SQL's test is looser)
+        if not accounts.ours(customer) or (customer, metric) not in series or named is None:
             continue
         cited = series[(customer, metric)]
-        feature = _FEATURE_METRIC.match(metric).group(1).replace("_", " ")
+        feature = named.group(1).replace("_", " ")
         first = max(tracked_from, day - dt.timedelta(days=LOOKBACK_DAYS))
         out.append(_signal(
             "feature_adopted", customer, accounts.customers[customer].se_id, day, window,

@@ -86,7 +86,7 @@ def _values(value: object) -> list[str]:
     return [p.strip(" -•*\t") for p in parts if p.strip(" -•*\t")]
 
 
-def is_poc(opp: Opportunity, criteria: "Criteria") -> bool:
+def is_poc(opp: Opportunity, criteria: Criteria) -> bool:
     """The stage or a tag says POC (or trial, pilot, evaluation), or POC dates are set."""
     tags = [t for key, value in opp.properties.items() if _TAG_PROPERTY.match(key.strip()) for t in split_names(value)]
     return bool(

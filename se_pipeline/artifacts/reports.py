@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -66,7 +67,7 @@ def _source(link: str | None, clean: _Scrubber, day: object = None) -> str:
     return f"{kind}{f' of {day}' if day else ''}"
 
 
-def _json(value: object) -> list:
+def _json(value: Any) -> list:
     return json.loads(value) if isinstance(value, str) else list(value or [])
 
 

@@ -51,8 +51,8 @@ class Changes:
             if first <= day <= last:
                 sources, parts, all_ids = days.setdefault(day, (set(), {}, set()))
                 sources.add(source)
-                if self.parts.get((source, day)):
-                    parts[source] = sorted(self.parts[(source, day)])
+                if day_parts := self.parts.get((source, day)):
+                    parts[source] = sorted(day_parts)
                 all_ids.update(f"{source}:{i}" for i in ids)
         return {day: DayChanges(sorted(sources), parts, change_key(ids)) for day, (sources, parts, ids) in sorted(days.items())}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 
@@ -56,7 +57,7 @@ class Piece:
 
 def recipients(se: SalesEngineer, person: object | None = None) -> list[tuple[str, str]]:
     """(channel, address) pairs the SE opted into, for themselves or (`person`: their manager) someone else."""
-    who = person or se
+    who: Any = person or se  # an SE or their manager: both may have slack_user_id and email
     found = []
     if se.deliver.slack_dm and getattr(who, "slack_user_id", None):
         found.append((SLACK_DM, who.slack_user_id))

@@ -30,7 +30,7 @@ OBJECTION_CUES = re.compile(
 
 def is_objection(text: str | None, competitors: tuple[str, ...] = ()) -> bool:
     """An objection cue, or one of `competitors` named (a comparison is an objection to handle)."""
-    return bool(text) and bool(OBJECTION_CUES.search(text) or find_competitors(text, competitors))
+    return bool(text) and bool(OBJECTION_CUES.search(text or "") or find_competitors(text or "", competitors))
 
 
 @dataclass
@@ -57,7 +57,7 @@ def latest(table: str) -> str:
 def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def feedback_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> list[Item]:
@@ -120,10 +120,15 @@ def call_objection_items(
     joins, day, customer, se, link = [], ["u.partition_date"], [], [], []
     if table_exists(con, "activity"):
         joins.append("LEFT JOIN activity a ON a.activity_id = 'call:' || u.call_id")
-        day.insert(0, "a.activity_date"), customer.append("a.customer"), se.append("a.se_id"), link.append("a.link")
+        day.insert(0, "a.activity_date")
+        customer.append("a.customer")
+        se.append("a.se_id")
+        link.append("a.link")
     if table_exists(con, "raw_calls"):
         joins.append("LEFT JOIN raw_calls c ON c.call_id = u.call_id")
-        customer.append("c.customer_name_hint"), se.append("c.se_id"), link.append("c.url")
+        customer.append("c.customer_name_hint")
+        se.append("c.se_id")
+        link.append("c.url")
 
     def first(values: list[str]) -> str:
         return f"coalesce({', '.join(values)})" if values else "NULL"
@@ -181,7 +186,7 @@ def _fill_region_segment(items: list[Item]) -> None:
         known = seen.get((item.customer or "").lower(), {})
         for attr in ("region", "segment"):
             if not getattr(item, attr) and known.get(attr):
-                setattr(item, attr, max(sorted(known[attr]), key=known[attr].get))
+                setattr(item, attr, max(sorted(known[attr]), key=known[attr].__getitem__))
 
 
 def collect_items(

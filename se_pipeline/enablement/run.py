@@ -46,7 +46,7 @@ def load_feedback(con: duckdb.DuckDBPyConnection, config: FeedbackSettings) -> L
 
 
 def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return table_exists(con, table) and con.execute(f"SELECT count(*) FROM {latest(table)}").fetchone()[0] > 0
+    return table_exists(con, table) and con.execute(f"SELECT count(*) FROM {latest(table)}").fetchall()[0][0] > 0
 
 
 def run_enablement(

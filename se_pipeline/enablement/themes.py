@@ -121,7 +121,7 @@ def _opportunities(con: duckdb.DuckDBPyConnection) -> list[dict]:
     if not table_exists(con, "opportunities"):
         return []
     cursor = con.execute("SELECT page_id, name, customer, amount FROM opportunities WHERE is_active")
-    return [dict(zip(("page_id", "name", "customer", "amount"), row)) for row in cursor.fetchall()]
+    return [dict(zip(("page_id", "name", "customer", "amount"), row, strict=True)) for row in cursor.fetchall()]
 
 
 def _link_opportunities(item: Item, opportunities: list[dict]) -> list[dict]:
@@ -144,7 +144,7 @@ def _win_loss_notes(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
         return {}
     cursor = con.execute(f"SELECT note_id, customer, outcome, decided_on, competitors, proof_points, summary FROM {latest('raw_win_loss')}")
     names = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
 def build_themes(
@@ -166,7 +166,7 @@ def build_themes(
     themes: list[Theme] = []
     for cluster, label in enumerate(clustering.names):
         # Most typical first, so the quotes the board shows are the theme's own.
-        ranked = sorted(zip(items, clustering.labels, clustering.strength), key=lambda x: -x[2])
+        ranked = sorted(zip(items, clustering.labels, clustering.strength, strict=True), key=lambda x: -x[2])
         members = [item for item, c, _ in ranked if c == cluster]
         if not members:
             continue

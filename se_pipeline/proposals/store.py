@@ -63,7 +63,7 @@ def refresh_proposals(con: duckdb.DuckDBPyConnection, window: Window, settings: 
                 con.unregister("_proposals")
         stale = mark_stale(con, book, now)
         _supersede(con, now)
-        still_open = con.execute("SELECT count(*) FROM proposals WHERE status = ?", [OPEN]).fetchone()[0]
+        still_open = con.execute("SELECT count(*) FROM proposals WHERE status = ?", [OPEN]).fetchall()[0][0]
     return ProposalReport(len(found), len(new), still_open, stale)
 
 
@@ -121,7 +121,7 @@ def load(con: duckdb.DuckDBPyConnection, where: str = "TRUE", params: list | Non
         return []
     cursor = con.execute(f"SELECT * FROM proposals WHERE {where} ORDER BY proposed_on, customer, proposal_id", params or [])
     columns = [c[0] for c in cursor.description]
-    return [Proposal.from_row(dict(zip(columns, row))) for row in cursor.fetchall()]
+    return [Proposal.from_row(dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
 
 
 def open_proposals(con: duckdb.DuckDBPyConnection, se_id: str | None = None,

@@ -95,7 +95,7 @@ def load_items(con: duckdb.DuckDBPyConnection, se_id: str, day: str, customers: 
         [se_id, day],
     )
     columns = [c[0] for c in con.description]
-    items = [DigestItem(**dict(zip(columns, row))) for row in rows.fetchall()]
+    items = [DigestItem(**dict(zip(columns, row, strict=True))) for row in rows.fetchall()]
     if customers:
         # 'acme' finds 'Acme Corp': compare letters and digits only, as the customers model does.
         wanted = [_key(c) for c in customers]

@@ -7,11 +7,9 @@ from se_pipeline.warehouse.connection import (
     snapshot_path,
     transaction,
 )
+from se_pipeline.pages import KeepRows, Quarantined, Rows
 from se_pipeline.warehouse.loader import (
-    KeepRows,
     LoadReport,
-    Quarantined,
-    Rows,
     StagedLoad,
     commit_staged,
     load_records,

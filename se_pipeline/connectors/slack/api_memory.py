@@ -61,7 +61,7 @@ def read_memory(con: duckdb.DuckDBPyConnection, since: dt.datetime | None) -> Me
     memory = Memory()
     columns = {row[0] for row in con.execute(f"DESCRIBE {USERS}").fetchall()}
     if "listed_at" in columns:  # a warehouse from before the cache has no listing time: list again
-        memory.users_listed = con.execute(f"SELECT max(listed_at) FROM {USERS}").fetchone()[0]
+        memory.users_listed = con.execute(f"SELECT max(listed_at) FROM {USERS}").fetchall()[0][0]
     for (payload,) in con.execute(f"SELECT payload FROM {USERS} WHERE payload IS NOT NULL ORDER BY user_id").fetchall():
         user = json.loads(payload) if isinstance(payload, str) else payload
         if isinstance(user, dict) and user.get("id"):
