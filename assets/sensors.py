@@ -168,12 +168,13 @@ def _gmail(config: Settings, cursor: dict | None) -> Changes | str:
 
 def _notion(config: Settings, cursor: dict | None) -> Changes | str:
     from se_pipeline.connectors.notion import NotionApiConnector, from_settings
-    from se_pipeline.connectors.notion.changes import active_pages, notion_changes
+    from se_pipeline.connectors.notion.changes import notion_changes
+    from se_pipeline.warehouse.reads import active_pages
 
     connector = from_settings(config)
     if not isinstance(connector, NotionApiConnector):
         return "sources.notion is not read through the API: nothing for this sensor to watch (files_changed watches exports)"
-    return notion_changes(connector.database, cursor, _now(), config.tz, active_pages(config) if cursor else [])
+    return notion_changes(connector.database, cursor, _now(), config.tz, active_pages(config.database_path) if cursor else [])
 
 
 def _files(config: Settings, cursor: dict | None) -> Changes:
@@ -183,7 +184,7 @@ def _files(config: Settings, cursor: dict | None) -> Changes:
 
 
 def _events(config: Settings, cursor: dict | None) -> Changes:
-    from se_pipeline.changes.landed import landed_changes
+    from se_pipeline.events.changes import landed_changes
     from se_pipeline.events.landing import EventStore, landing_path
 
     return landed_changes(EventStore(landing_path(config)), cursor, config.tz)

@@ -201,7 +201,7 @@ class LlmSettings(_Strict):
 class AnalysisSettings(_Strict):
     competitors: list[str] = []  # empty: the built-in list of observability / dev-tools vendors
     slow_response_days: int = Field(default=3, ge=1)
-    lookback_days: int = Field(default=30, ge=1)  # open items raised this far back are re-checked each run
+    lookback_days: int = Field(default=30, ge=1)  # open items raised this far back are re-checked and shown each run
     llm: LlmSettings | None = None
 
 

@@ -15,8 +15,7 @@ from se_pipeline.analysis import accounts, chases, resolution, usage_facts
 from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.signal import Signal, truthy
-from se_pipeline.analysis.text import competitor_pattern
-from se_pipeline.artifacts.competitors import configured_competitors, known_competitors
+from se_pipeline.competitors import competitor_pattern, configured_competitors, known_competitors
 from se_pipeline.analysis.tools import mail_facts, merge_repeats
 from se_pipeline.config import AnalysisSettings, Settings
 from se_pipeline.paths import DDL_SQL_DIR

@@ -35,10 +35,10 @@ from urllib.parse import quote, urlencode
 import duckdb
 
 from se_pipeline.analysis.signal import Signal
+from se_pipeline.trials import trial_in_name
 from se_pipeline.warehouse.schema import table_exists
 from se_pipeline.window import Window
 
-_TRIAL = re.compile(r"\b(trial|poc|pilot|proof of concept|evaluation)\b", re.I)
 _NOT_JUDGED = re.compile(r"fail|error|\blag|latency|incident|churn|to_date|(^|_)(mtd|qtd|ytd|wtd)($|_)|cumulative", re.I)
 _FEATURE_METRIC = re.compile(r"^feature[:_](.+)$", re.I)
 LOOKBACK_DAYS = 14
@@ -184,7 +184,7 @@ def _trials(con: duckdb.DuckDBPyConnection, accounts: _Accounts, window: Window)
             "SELECT customer, name, stage, se_id, workspace_id, poc_end, created_time FROM opportunities "
             "WHERE is_active AND customer IS NOT NULL ORDER BY workspace_id IS NULL, poc_end, page_id"
         ).fetchall():
-            if ends is not None or _TRIAL.search(f"{stage or ''} {name or ''}"):
+            if ends is not None or trial_in_name(stage) or trial_in_name(name):
                 began = window.local_date(created) if created else None
                 trials.setdefault(customer, _Trial(se_id, workspace, ends, began))
     if table_exists(con, "customers"):

@@ -25,17 +25,18 @@ from dataclasses import dataclass
 import duckdb
 
 from se_pipeline.analysis.text import sentences
-from se_pipeline.artifacts.competitors import competition_values, find_competitors, known_competitors
+from se_pipeline.competitors import competition_values, find_competitors, known_competitors
 from se_pipeline.artifacts.warehouse import (
     InventoryAsset,
     Opportunity,
     battlecards,
-    name_key,
     opportunities,
     outcome,
 )
-from se_pipeline.enablement.items import OBJECTION_CUES, latest, records
+from se_pipeline.enablement.items import OBJECTION_CUES
+from se_pipeline.names import name_key
 from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse.reads import latest, records
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 PRICING = re.compile(

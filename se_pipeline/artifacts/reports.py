@@ -26,8 +26,8 @@ from typing import Any
 import duckdb
 
 from se_pipeline.artifacts.redact import redact
-from se_pipeline.enablement.items import records
 from se_pipeline.filenames import file_stems
+from se_pipeline.warehouse.reads import records
 from se_pipeline.warehouse.schema import table_exists
 
 KINDS = ("product_gaps", "competitor_mentions", "win_criteria", "win_plans", "technical_qualification")

@@ -1,7 +1,7 @@
 """What changed in a source since a watcher last looked, and on which local days.
 
 A watcher (connectors/slack/changes.py, connectors/gmail/changes.py, connectors/notion/changes.py,
-changes/files.py, changes/landed.py) is asked with its previous cursor (a JSON-able dict; None the
+changes/files.py, events/changes.py) is asked with its previous cursor (a JSON-able dict; None the
 first time) and answers with `Changes`: the new cursor, the (source, day) pairs with new activity,
 each with the ids of the changes found there, the API calls it spent and notes worth logging. The
 Dagster sensors in se_pipeline_assets/sensors.py turn those days into runs; nothing here knows Dagster.

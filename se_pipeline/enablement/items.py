@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from se_pipeline.artifacts.competitors import find_competitors
+from se_pipeline.competitors import find_competitors
+from se_pipeline.warehouse.reads import latest, records
 from se_pipeline.warehouse.schema import table_exists
 
 # Phrases that mark an objection or a concern (English). Deliberately narrow: a call is mostly
@@ -47,17 +48,6 @@ class Item:
     competitors: list[str] = field(default_factory=list)  # named by this item (not its deal)
     note_id: str | None = None  # the win/loss note an objection came from
     link: str | None = None
-
-
-def latest(table: str) -> str:
-    """Rows of an enablement raw table as of its latest read (rows gone from the files drop out)."""
-    return f"(SELECT * FROM {table} WHERE extracted_at = (SELECT max(extracted_at) FROM {table}))"
-
-
-def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cursor = con.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def feedback_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> list[Item]:

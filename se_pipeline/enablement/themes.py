@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from se_pipeline.artifacts.competitors import find_competitors
+from se_pipeline.competitors import find_competitors
 from se_pipeline.enablement.clustering import cluster_texts
 from se_pipeline.enablement.items import Item, latest
+from se_pipeline.names import name_key
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import table_exists
 
@@ -131,12 +132,8 @@ def _link_opportunities(item: Item, opportunities: list[dict]) -> list[dict]:
         named = [o for o in opportunities if wanted in (o["page_id"].lower(), (o["name"] or "").lower())]
         if named:
             return named
-    key = _name_key(item.customer)
-    return [o for o in opportunities if key and _name_key(o["customer"]) == key]
-
-
-def _name_key(name: str | None) -> str:
-    return re.sub(r"[^a-z0-9]", "", (name or "").lower())
+    key = name_key(item.customer)
+    return [o for o in opportunities if key and name_key(o["customer"]) == key]
 
 
 def _win_loss_notes(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:

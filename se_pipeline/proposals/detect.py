@@ -38,6 +38,7 @@ from se_pipeline.proposals.proposal import COMMENT, CREATE, UPDATE, Proposal
 from se_pipeline.proposals.targets import Opportunity, OpportunityBook
 from se_pipeline.proposals.values import plain_number
 from se_pipeline.render.ranking import FACT_WEIGHT
+from se_pipeline.trials import TRIAL_WORDS
 from se_pipeline.warehouse.schema import table_exists
 from se_pipeline.window import Window
 
@@ -50,7 +51,7 @@ _SECURITY_TERM = re.compile(r"security|soc ?2|iso ?27001|pen(etration)? ?test|pe
 _CONTRACT_TERM = re.compile(
     r"msa|master services|dpa|data processing|redline|nda|baa|order form|countersign|contract|purchase order|\bpos?\b|"
     r"procurement|vendor|supplier|registration|w-?9|liability|indemnif|legal", re.I)
-_TRIAL = r"(poc|pov|pilot|trial|evaluation|proof of (concept|value))"
+_TRIAL = rf"(?:{TRIAL_WORDS}|evaluation)"
 _ENDED = r"(ended|is over|was over|wrapped( up)?|completed|concluded|finished|is done|was done)"
 _TRIAL_ENDED = re.compile(rf"\b{_TRIAL}\b[^.?!]{{0,40}}\b(has |have |is |was )?{_ENDED}\b|\b{_ENDED}\b[^.?!]{{0,30}}\b{_TRIAL}\b", re.I)
 _NOT_YET = re.compile(r"\b(not|n't|yet|once|when|after|until|till|if|before|will|would|should|could)\b", re.I)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from se_pipeline.artifacts.warehouse import name_key
+from se_pipeline.names import name_key
 from se_pipeline.config import Settings
 from se_pipeline.errors import SePipelineError
 from se_pipeline.proposals.detect import find_proposals

@@ -2,7 +2,7 @@
 
 As of day D (its end, in the configured time zone):
   Todo            owed signals raised up to D and not answered/done by then (open items persist,
-                  with their age and due day), within a lookback; one line per ask however many
+                  with their age and due day), within analysis.lookback_days; one line per ask however many
                   messages carried it (merging.py); ranked by urgency (ranking.py)
   Things to know  facts of the last KNOW_DAYS days (risks, changed plans, legal, competitors, tool
                   updates, …) ranked by weight and freshness, and owed items raised and settled on D
@@ -24,14 +24,12 @@ import duckdb
 from pydantic import BaseModel
 
 from se_pipeline.analysis.dates import describe_due
-from se_pipeline.analysis.summaries import plain
+from se_pipeline.analysis.summaries import TLDR_WORDS, plain
 from se_pipeline.config import Settings
 from se_pipeline.render import ranking
 from se_pipeline.render.merging import merge_same_asks, same_fact
 
 TLDR_MAX, TODO_MAX, KNOW_MAX = 3, 7, 7
-TLDR_WORDS = 10
-OPEN_LOOKBACK_DAYS = 30
 KNOW_DAYS = 7  # a fact stays in Things to know this many days after its own
 FACTS_PER_MESSAGE = 3  # a message yields at most this many facts (its most telling ones)
 NOT_INCLUDED_MAX = 15
@@ -92,7 +90,7 @@ def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.da
           )
         ORDER BY s.se_id, s.raised_at, s.signal_id
         """,
-        {"se_ids": se_ids, "day": day, "day_end": day_end, "since": day - dt.timedelta(days=OPEN_LOOKBACK_DAYS),
+        {"se_ids": se_ids, "day": day, "day_end": day_end, "since": day - dt.timedelta(days=settings.analysis.lookback_days),
          "know_since": day - dt.timedelta(days=KNOW_DAYS)},
     )
     columns = [c[0] for c in con.description]

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from se_pipeline.connectors.slack.records import MESSAGES, USERS, ts_value
-from se_pipeline.warehouse.schema import table_exists
 
 # users.list costs a page per 200 members every run; names and emails rarely change within a week, and
 # an author the cache lacks is asked for alone (users.info).
@@ -56,7 +55,8 @@ class Memory:
 def read_memory(con: duckdb.DuckDBPyConnection, since: dt.datetime | None) -> Memory:
     """The user cache, and the threads that moved and the top-level messages posted from `since` on (None:
     all), from the warehouse behind `con`."""
-    if not table_exists(con, MESSAGES) or not table_exists(con, USERS):
+    tables = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if not {MESSAGES, USERS} <= tables:  # nothing loaded yet
         return Memory()
     memory = Memory()
     columns = {row[0] for row in con.execute(f"DESCRIBE {USERS}").fetchall()}
