@@ -17,6 +17,8 @@ import hashlib
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+__all__ = ["Changes", "DayChanges", "change_key", "days_spanned"]
+
 
 @dataclass(frozen=True)
 class DayChanges:

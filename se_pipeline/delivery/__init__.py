@@ -27,6 +27,8 @@ from se_pipeline.render.html import render_html
 from se_pipeline.render.publish import load_items
 from se_pipeline.warehouse.schema import ensure_tables
 
+__all__ = ["DeliveryReport", "Piece", "deliver_coaching", "deliver_digests", "recipients"]
+
 SLACK_DM, EMAIL = "slack_dm", "email"
 DIGEST, COACHING = "digest", "coaching"
 

@@ -15,6 +15,7 @@ from se_pipeline.warehouse.loader import (
     load_records,
     stage_records,
 )
+from se_pipeline.warehouse.reads import active_pages, latest, records
 from se_pipeline.warehouse.schema import (
     RAW_TABLES,
     TableSpec,
@@ -23,6 +24,9 @@ from se_pipeline.warehouse.schema import (
 )
 
 __all__ = [
+    "active_pages",
+    "latest",
+    "records",
     "KeepRows",
     "RAW_TABLES",
     "LoadReport",
