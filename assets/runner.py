@@ -184,7 +184,7 @@ def run_job(
         if interrupt.requested.is_set():
             raise KeyboardInterrupt
         warnings = _warnings(instance, result)
-    failed = [e.step_key for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]
+    failed = [e.step_key for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE and e.step_key]
     return RunOutcome(result.run_id, result.success, _step_errors(result), warnings, _quarantined(result), failed)
 
 
