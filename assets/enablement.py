@@ -27,7 +27,7 @@ from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.competitors import configured_competitors
 from se_pipeline.artifacts.reports import write_reports
 from se_pipeline.sources.feedback.connector import FeedbackConnector
-from se_pipeline.enablement.settings import feedback_settings
+from se_pipeline.sources.feedback.settings import feedback_settings
 from se_pipeline.config import Settings
 from se_pipeline.models import contract_reads
 from se_pipeline.runtime import default_day

@@ -425,7 +425,7 @@ def cmd_reports(args: argparse.Namespace) -> None:
     if failures:
         details = "\n".join(f"  {e}" for o in failures for e in o.errors) or "  (see the run's logs)"
         raise SePipelineError(f"reports failed:\n{details}")
-    from se_pipeline.enablement.settings import feedback_settings, report_dir
+    from se_pipeline.sources.feedback.settings import feedback_settings, report_dir
 
     reports = settings.home / "reports"
     print(f"coaching for the week of {week_start}: {reports / 'coaching' / week_start.isoformat()}")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import Field, ValidationError, create_model, field_validator
 
-from se_pipeline.enablement.settings import FeedbackSettings
+from se_pipeline.sources.feedback.settings import FeedbackSettings
 from se_pipeline.envvars import CONFIG_ENV, HOME_ENV
 from se_pipeline.errors import ConfigError
 from se_pipeline.sources import SOURCES, Source

@@ -13,7 +13,7 @@ import pytest
 from se_pipeline.sources.feedback.connector import FeedbackConnector
 from se_pipeline.demo.feedback import write_feedback
 from se_pipeline.enablement.run import load_feedback, run_enablement
-from se_pipeline.enablement.settings import FeedbackSettings
+from se_pipeline.sources.feedback.settings import FeedbackSettings
 from se_pipeline.enablement.themes import suggest_format
 from se_pipeline.enablement.items import Item
 from se_pipeline.errors import SourceError

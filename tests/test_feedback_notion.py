@@ -29,7 +29,7 @@ from se_pipeline.sources.feedback.connector import FeedbackConnector
 from se_pipeline.sources.notion.feedback import NotionFeedback
 from se_pipeline.doctor import run_doctor
 from se_pipeline.enablement.run import load_feedback
-from se_pipeline.enablement.settings import FeedbackNotion, FeedbackSettings
+from se_pipeline.sources.feedback.settings import FeedbackNotion, FeedbackSettings
 from se_pipeline.errors import ConfigError, SourceError, WriteRefusedError
 from se_pipeline.warehouse.schema import ensure_tables
 

@@ -14,7 +14,7 @@ from se_pipeline.competitors import known_competitors
 from se_pipeline.enablement import onboarding, refresh
 from se_pipeline.enablement.board import render_board
 from se_pipeline.enablement.items import collect_items, latest
-from se_pipeline.enablement.settings import FeedbackSettings, report_dir
+from se_pipeline.sources.feedback.settings import FeedbackSettings, report_dir
 from se_pipeline.enablement.themes import (
     Theme,
     build_themes,

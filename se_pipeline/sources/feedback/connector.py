@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from se_pipeline.sources.notion.feedback import NotionFeedback
-from se_pipeline.enablement.settings import FeedbackSettings, feedback_settings
+from se_pipeline.sources.feedback.settings import FeedbackSettings, feedback_settings
 from se_pipeline.errors import SourceError
 from se_pipeline.pages import Quarantined, Rows, paged
 from se_pipeline.window import Window

@@ -15,7 +15,7 @@ from se_pipeline.connectors.base import check_env_name, env_secret
 from se_pipeline.sources.notion.database import NotionDatabase
 from se_pipeline.sources.notion.http import DATABASE_READS
 from se_pipeline.sources.notion.properties import FieldError, field_text, flatten_properties, parse_date, pick
-from se_pipeline.enablement.settings import FeedbackNotion
+from se_pipeline.sources.feedback.settings import FeedbackNotion
 from se_pipeline.errors import ConfigError
 
 SETTING = "sources.feedback.notion_database"
