@@ -20,6 +20,12 @@ class ModelRun(Config):
     full_refresh: bool = False  # a partitioned model: drop its table and rebuild it from every raw day
 
 
+def _materialized(model: SqlModel) -> str:
+    if model.view:
+        return "a view"
+    return f"partitioned by {model.partition_column}" if model.partitioned else "rebuilt whole"
+
+
 def sql_model_asset(model: SqlModel, known_assets: set[str]):
     @asset(
         name=model.name,
@@ -30,7 +36,7 @@ def sql_model_asset(model: SqlModel, known_assets: set[str]):
         group_name="core",
         kinds={"duckdb", "sql"},
         description=(table_doc(model.name).description or model.name)
-        + f" (sql/{model.name}.sql, {'a view' if model.view else 'partitioned by ' + model.partition_column if model.partitioned else 'rebuilt whole'})",
+        + f" (sql/{model.name}.sql, {_materialized(model)})",
     )
     def _model(context: AssetExecutionContext, config: ModelRun, settings: SettingsResource,
                warehouse: WarehouseResource) -> MaterializeResult:

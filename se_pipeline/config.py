@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, create_model, field_validator
+from pydantic import Field, ValidationError, create_model, field_validator
 
-from se_pipeline.enablement.settings import FeedbackSettings
+from se_pipeline.sources.feedback.settings import FeedbackSettings
 from se_pipeline.envvars import CONFIG_ENV, HOME_ENV
 from se_pipeline.errors import ConfigError
-from se_pipeline.sources import SOURCES
+from se_pipeline.sources import SOURCES, Source
 from se_pipeline.sources.base import DemoSource, OffSource
 from se_pipeline.sources.base import Strict as _Strict
 # The source packages' settings models, importable from here as before (explicit re-exports).
@@ -85,7 +85,7 @@ class LlmSettings(_Strict):
 class AnalysisSettings(_Strict):
     competitors: list[str] = []  # empty: the built-in list of observability / dev-tools vendors
     slow_response_days: int = Field(default=3, ge=1)
-    lookback_days: int = Field(default=30, ge=1)  # open items raised this far back are re-checked each run
+    lookback_days: int = Field(default=30, ge=1)  # open items raised this far back are re-checked and shown each run
     llm: LlmSettings | None = None
 
 
@@ -96,12 +96,17 @@ class EventsSettings(_Strict):
     max_body_bytes: int = Field(default=1_048_576, gt=0)  # a larger request is refused (413)
 
 
-def _by_mode(*models: type[BaseModel]) -> Any:
-    return Annotated[Union[models], Field(discriminator="mode")]
+_BY_MODE = Field(discriminator="mode")
 
 
 # sources.<name>: one field per registered source, its modes the union of demo (if it has demo data), off
 # and the source package's own (se_pipeline.sources).
+def _setting(source: Source) -> Any:
+    """sources.<name>'s type: one of its modes, told apart by `mode` (demo if it has demo data, and off)."""
+    variants = ((DemoSource,) if source.demo else ()) + (OffSource,) + source.modes
+    return Annotated[Union[variants], _BY_MODE]  # noqa: UP007 - a union of a tuple made at run time
+
+
 if TYPE_CHECKING:
     class Sources(_Strict):
         """For type checkers: a source's settings (the fields are made from the registry at run time)."""
@@ -113,9 +118,7 @@ else:
     Sources = create_model(
         "Sources",
         __base__=_Strict,
-        **{source.name: (_by_mode(*((DemoSource,) if source.demo else ()), OffSource, *source.modes),
-                         DemoSource() if source.demo else OffSource())
-           for source in SOURCES},
+        **{source.name: (_setting(source), DemoSource() if source.demo else OffSource()) for source in SOURCES},
     )
 
 
@@ -138,7 +141,7 @@ class Settings(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as America/New_York)")
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as America/New_York)") from None
         return value
 
     @property

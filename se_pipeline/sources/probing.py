@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from se_pipeline.connectors.base import Connector, is_env_name
 from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.sources import SOURCE_BY_NAME, build_connector
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.pages import Quarantined, Rows
 from se_pipeline.window import Window
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Enablement inputs: rep feedback, win/loss notes, content inventory and onboarding metrics, from files
 or a Notion database (connector.py), read whole by the weekly enablement job."""
 
-from se_pipeline.enablement.settings import FeedbackSettings
+from se_pipeline.sources.feedback.settings import FeedbackSettings
 from se_pipeline.sources.base import Source, TableSpec
 
 SOURCE = Source(

@@ -15,7 +15,7 @@ from se_pipeline.connectors.base import check_env_name, env_secret
 from se_pipeline.sources.notion.database import NotionDatabase
 from se_pipeline.sources.notion.http import DATABASE_READS
 from se_pipeline.sources.notion.properties import FieldError, field_text, flatten_properties, parse_date, pick
-from se_pipeline.enablement.settings import FeedbackNotion
+from se_pipeline.sources.feedback.settings import FeedbackNotion
 from se_pipeline.errors import ConfigError
 
 SETTING = "sources.feedback.notion_database"
@@ -41,7 +41,7 @@ class NotionFeedback:
         self.source_file = f"notion:{self.database.id}"  # raw_feedback.source_file of its rows
 
     @classmethod
-    def from_env(cls, config: FeedbackNotion) -> "NotionFeedback":
+    def from_env(cls, config: FeedbackNotion) -> NotionFeedback:
         """Reads the token from the environment variable `config.token_env` names."""
         check_env_name(f"{SETTING}.token_env", config.token_env)
         token, problem = env_secret(config.token_env)

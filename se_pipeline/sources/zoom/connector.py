@@ -19,7 +19,7 @@ from se_pipeline.connectors.http import GuardedHttp, json_object
 from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.readonly import ReadOnlyGuard
 from se_pipeline.sources.zoom.settings import ZoomApi
-from se_pipeline.warehouse.loader import KeepRows, Quarantined, Rows, paged
+from se_pipeline.pages import KeepRows, Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 TABLE = "raw_zoom_meetings"
