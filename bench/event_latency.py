@@ -215,7 +215,7 @@ def measure(path: str, trials: int, channels: int) -> list[dict]:
             os.environ.pop("DAGSTER_HOME", None)  # this path's own instance, under its home
             os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
             today = dt.datetime.now(settings.tz).date()
-            first = materialize_days(settings, str(config), today - dt.timedelta(days=2), today)
+            first = materialize_days(settings, today - dt.timedelta(days=2), today)
             assert first.success, first.errors
             digest = settings.home / "digests" / today.isoformat() / "sam.md"
             receiver = Receiver(EventStore(landing_path(settings))) if path == "events" else contextlib.nullcontext()

@@ -104,14 +104,14 @@ def _check_days(settings: Settings, first: dt.date, last: dt.date) -> None:
         raise SePipelineError(f"{last} is in the future (today is {today} in {settings.timezone})")
 
 
-def _shared_environment(settings: Settings) -> dict[str, str]:
+def _shared_environment(settings: Settings, config_path: str | None) -> dict[str, str]:
     """What every process of this project (the CLI's runs, the UI, its code server, `dagster …`) must
     agree on, as absolute paths, so that the working directory does not matter."""
     from se_pipeline_assets.runner import dagster_home
 
     env = {HOME_ENV: str(settings.home.resolve()), DAGSTER_HOME_ENV: str(dagster_home(settings)), PLANNED_EVENTS_ENV: "1"}
-    if os.environ.get(CONFIG_ENV):
-        env[CONFIG_ENV] = str(Path(os.environ[CONFIG_ENV]).resolve())
+    if config_path:
+        env[CONFIG_ENV] = str(Path(config_path).resolve())
     return env
 
 
@@ -142,7 +142,7 @@ def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, l
     """Run the daily job; the delivery errors of a run whose digests were all written (else it raises)."""
     from se_pipeline_assets.runner import materialize_days
 
-    outcome = materialize_days(settings, _config_path(args), first, last, log_level=_dagster_log_level(args),
+    outcome = materialize_days(settings, first, last, log_level=_dagster_log_level(args),
                                deliver=deliver)
     _report(outcome)
     if outcome.only_delivery_failed:
@@ -302,7 +302,7 @@ def _activity_rows(settings: Settings, first: dt.date, last: dt.date) -> int:
 def _load_history(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date) -> None:
     from se_pipeline_assets.runner import load_history_days
 
-    outcome = load_history_days(settings, _config_path(args), first, last, args.end, log_level=_dagster_log_level(args))
+    outcome = load_history_days(settings, first, last, args.end, log_level=_dagster_log_level(args))
     _report(outcome)
     if not outcome.success:
         details = "\n".join(f"  {e}" for e in outcome.errors) or "  (see the run's logs)"
@@ -399,7 +399,7 @@ def cmd_reports(args: argparse.Namespace) -> None:
     week_start = report_week(settings, args.week)
     _say_dagster_home(args)
     _note(args, f"reports for the week of {week_start}..{week_start + dt.timedelta(days=6)}")
-    outcomes = materialize_reports(settings, _config_path(args), week_start, log_level=_dagster_log_level(args))
+    outcomes = materialize_reports(settings, week_start, log_level=_dagster_log_level(args))
     for outcome in outcomes:
         _report(outcome)
     failures = [o for o in outcomes if not o.success]
@@ -496,17 +496,18 @@ def cmd_dismiss(args: argparse.Namespace) -> None:
 # ---- the Dagster UI and shell -----------------------------------------------------------------
 
 
-def ui_command(settings: Settings, port: int) -> tuple[list[str], dict[str, str]]:
-    """The `dagster dev` command line for this project, and the environment it must run with."""
+def ui_command(settings: Settings, port: int, config_path: str | None) -> tuple[list[str], dict[str, str]]:
+    """The `dagster dev` command line for this project (on the settings file `config_path`), and the
+    environment it must run with."""
     dagster = Path(sys.executable).with_name("dagster")
     program = str(dagster) if dagster.exists() else "dagster"
     argv = [program, "dev", "-m", "se_pipeline_assets.definitions", "-a", "defs", "-p", str(port)]
-    return argv, _shared_environment(settings)
+    return argv, _shared_environment(settings, config_path)
 
 
 def cmd_ui(args: argparse.Namespace) -> None:
     settings = _settings(args)
-    argv, env = ui_command(settings, args.port)
+    argv, env = ui_command(settings, args.port, _config_path(args))
     _say_dagster_home(args)
     _note(args, f"the Dagster UI on http://127.0.0.1:{args.port} (instance {env[DAGSTER_HOME_ENV]}, "
                 f"warehouse {settings.database_path})")
@@ -516,7 +517,7 @@ def cmd_ui(args: argparse.Namespace) -> None:
 
 def cmd_env(args: argparse.Namespace) -> None:
     """Shell exports for running Dagster's own commands on this project's home, instance and warehouse."""
-    for name, value in _shared_environment(_settings(args)).items():
+    for name, value in _shared_environment(_settings(args), _config_path(args)).items():
         print(f"export {name}={shlex.quote(value)}")
 
 
@@ -676,9 +677,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.dagster_home_given = os.environ.get(DAGSTER_HOME_ENV)  # as the user's shell set it, before a run sets ours
-    if args.config:
-        # The Dagster layer reads its settings (time zone, start date) from the environment, as under `dagster dev`.
-        os.environ[CONFIG_ENV] = str(Path(args.config).resolve())
     _configure_logging(args)
     from se_pipeline import interrupt
 

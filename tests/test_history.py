@@ -95,7 +95,7 @@ def test_a_range_run_of_the_daily_job_plans_each_asset_once_not_once_a_day(tmp_p
     folder = tmp_path / "eval"
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns(".se_pipeline*"))
     config = str(folder / "config.yaml")
-    outcome = materialize_days(load_runtime_settings(config), config, FIRST, FIRST + dt.timedelta(days=2), deliver=False)
+    outcome = materialize_days(load_runtime_settings(config), FIRST, FIRST + dt.timedelta(days=2), deliver=False)
     assert outcome.success, outcome.errors
     with DagsterInstance.get() as instance:  # the runner's, in the settings' home
         planned = instance.all_logs(outcome.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION_PLANNED)

@@ -33,7 +33,7 @@ def demo(tmp_path_factory):
     mp.setenv("SE_PIPELINE_HOME", str(home))
     mp.delenv("SE_PIPELINE_CONFIG", raising=False)
     settings = load_runtime_settings()
-    definitions = build_definitions()
+    definitions = build_definitions(settings)
     expected = json.loads((home / "demo" / "expected.json").read_text())
     yield settings, definitions, expected
     mp.undo()

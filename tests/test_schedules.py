@@ -7,13 +7,14 @@ import pytest
 from dagster import DagsterInstance, build_schedule_context
 
 from se_pipeline_assets.definitions import build_definitions
+from se_pipeline.config import Settings
 
-TZ = ZoneInfo("America/New_York")  # the demo workspace's timezone
+TZ = ZoneInfo("America/New_York")  # the default settings' time zone
 
 
 @pytest.fixture(scope="module")
 def repository():
-    return build_definitions().get_repository_def()
+    return build_definitions(Settings(timezone=str(TZ))).get_repository_def()
 
 
 def partitions_asked(repository, schedule: str, at: dt.datetime) -> list[str | None]:
