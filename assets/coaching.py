@@ -52,7 +52,7 @@ def coaching_assets(partitions: Partitions) -> list:
             )
 
     @asset(
-        deps=reads("call_metrics", "opportunities"),
+        deps=reads("call_metrics", "opportunities", "raw_notion_opportunities", *CALLS_TABLES),
         partitions_def=partitions.weekly,
         pool=WAREHOUSE_POOL,
         group_name="coaching",
@@ -72,7 +72,7 @@ def coaching_assets(partitions: Partitions) -> list:
             )
 
     @asset(
-        deps=reads("rep_skill_scores"),
+        deps=reads("rep_skill_scores", "call_metrics"),
         partitions_def=partitions.weekly,
         pool=WAREHOUSE_POOL,
         group_name="coaching",

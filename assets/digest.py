@@ -23,7 +23,10 @@ from se_pipeline.render.publish import publish_digests
 
 def digest_assets(daily: PartitionsDefinition) -> list:
     @asset(
-        deps=reads("activity", "customers", "opportunities", "usage", "raw_notion_opportunities"),
+        # Besides the core tables: raw messages and users for context, the usage files read, and the competitors
+        # that feedback and win/loss name (the enablement job's tables, as last loaded).
+        deps=reads("activity", "customers", "opportunities", "usage", "raw_notion_opportunities", "raw_gmail_messages",
+                   "raw_slack_messages", "raw_slack_users", "raw_usage_reads", "raw_feedback", "raw_win_loss"),
         partitions_def=daily,
         backfill_policy=single_run,
         pool=WAREHOUSE_POOL,
@@ -39,7 +42,7 @@ def digest_assets(daily: PartitionsDefinition) -> list:
                 metadata={"window": str(window), **report.as_metadata(), **table_metadata(con, "signals")}
             )
 
-    digest_reads = reads("signals")
+    digest_reads = reads("signals", "activity", "customers")
 
     @multi_asset(
         specs=[

@@ -70,7 +70,7 @@ def _as_of(context: AssetExecutionContext, config: Settings) -> dt.date:
     name="enablement_board",
     specs=[
         AssetSpec("feedback_themes", group_name="enablement", kinds={"duckdb"},
-                  deps=reads(*FEEDBACK_TABLES, "raw_call_utterances", *_ACTIVITY_INPUTS),
+                  deps=reads(*FEEDBACK_TABLES, "raw_call_utterances", "raw_calls", *_ACTIVITY_INPUTS),
                   description="Feedback clustered into prioritized themes (this and last quarter)"),
         AssetSpec("content_refresh", group_name="enablement", kinds={"duckdb", "csv", "markdown"},
                   deps=reads("feedback_themes"),
@@ -151,7 +151,7 @@ product_gaps = _artifact_asset(
     _product_gaps,
 )
 competitor_mentions = _artifact_asset(
-    "competitor_mentions", (*_ACTIVITY_INPUTS, "raw_notion_blocks", "raw_content_inventory", "raw_win_loss"),
+    "competitor_mentions", (*_ACTIVITY_INPUTS, "raw_notion_blocks", "raw_content_inventory", "raw_win_loss", "raw_feedback"),
     "Competitors per customer, opportunity and month, and battlecards from the field (quotes, deals, freshness)",
     _competitor_mentions,
 )
@@ -161,12 +161,12 @@ win_criteria = _artifact_asset(
     _win_criteria,
 )
 win_plans = _artifact_asset(
-    "win_plans", ("win_criteria", "product_gaps", "competitor_mentions", "signals"),
+    "win_plans", ("win_criteria", "product_gaps", "competitor_mentions", "signals", "opportunities"),
     "Technical win plan per active opportunity: criteria and status, decision framework, timeline, top 3 risks, next steps",
     _win_plans,
 )
 technical_qualification = _artifact_asset(
-    "technical_qualification", ("product_gaps", "customers", "signals", "raw_gmail_messages"),
+    "technical_qualification", ("product_gaps", "customers", "signals", "raw_gmail_messages", *_ACTIVITY_INPUTS),
     "Per New customer: their asks mapped to what we support and to recorded gaps, open questions, stakeholders",
     _qualifications,
 )

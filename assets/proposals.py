@@ -11,7 +11,7 @@ from se_pipeline.proposals import refresh_proposals
 
 def proposals_asset(daily: PartitionsDefinition):
     @asset(
-        deps=reads("signals", "activity", "opportunities", "customers", "raw_notion_opportunities"),
+        deps=reads("signals", "activity", "opportunities", "customers", "raw_notion_opportunities", "raw_gmail_messages"),
         partitions_def=daily,
         backfill_policy=single_run,
         pool=WAREHOUSE_POOL,
