@@ -17,7 +17,7 @@ from se_pipeline_assets.raw import RAW_SOURCES, raw_assets
 from se_pipeline_assets.resources import WarehouseResource
 from se_pipeline_assets.schedules import jobs, schedules_for
 from se_pipeline_assets.sensors import sensors
-from se_pipeline.config import Settings
+from se_pipeline.config import Settings, load_settings
 from se_pipeline.connectors.calls.pages import TABLES as CALLS_TABLES
 
 # Calls are a raw source too (raw_calls is built in coaching.py): activity reads them.
@@ -46,8 +46,6 @@ def build_definitions(settings: Settings) -> Definitions:
 
 @definitions
 def defs() -> Definitions:
-    """For `dagster dev -w workspace.yaml`: the settings of $SE_PIPELINE_CONFIG, read when the location loads
-    (not when this module is imported)."""
-    from se_pipeline.runtime import load_runtime_settings
-
-    return build_definitions(load_runtime_settings())
+    """For `dagster dev -w workspace.yaml`: the settings of $SE_PIPELINE_CONFIG (`se-pipeline env` exports it),
+    read once when the location loads, not when this module is imported."""
+    return build_definitions(load_settings())

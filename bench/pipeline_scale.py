@@ -120,9 +120,9 @@ def phase_run(home: Path, first: dt.date, last: dt.date) -> dict:
 
     import se_pipeline_assets.definitions  # noqa: F401  (imported here so the baseline RSS includes Dagster and the code location)
     from se_pipeline_assets.runner import materialize_days
-    from se_pipeline.runtime import load_runtime_settings
+    from se_pipeline.config import load_settings
 
-    settings = load_runtime_settings(config_path)
+    settings = load_settings(config_path)
     baseline = _rss_mb()
     with RssSampler() as sampler:
         started = time.perf_counter()

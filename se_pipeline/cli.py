@@ -64,13 +64,25 @@ def _port(text: str) -> int:
 
 
 def _config_path(args: argparse.Namespace) -> str | None:
+    """The settings file given (--config, else $SE_PIPELINE_CONFIG), or None."""
     return args.config or os.environ.get(CONFIG_ENV) or None
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    from se_pipeline.runtime import load_runtime_settings
+def _settings_path(args: argparse.Namespace) -> str:
+    """The settings file given, else the demo workspace's, generated into the home on first use."""
+    given = _config_path(args)
+    if given:
+        return given
+    from se_pipeline.config import load_settings
+    from se_pipeline.demo import ensure_demo_settings
 
-    return load_runtime_settings(_config_path(args))
+    return str(ensure_demo_settings(load_settings().home))  # the home: $SE_PIPELINE_HOME, else the default
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from se_pipeline.config import load_settings
+
+    return load_settings(_settings_path(args))
 
 
 def _note(args: argparse.Namespace, text: str) -> None:
@@ -506,8 +518,11 @@ def ui_command(settings: Settings, port: int, config_path: str | None) -> tuple[
 
 
 def cmd_ui(args: argparse.Namespace) -> None:
-    settings = _settings(args)
-    argv, env = ui_command(settings, args.port, _config_path(args))
+    from se_pipeline.config import load_settings
+
+    path = _settings_path(args)
+    settings = load_settings(path)
+    argv, env = ui_command(settings, args.port, path)
     _say_dagster_home(args)
     _note(args, f"the Dagster UI on http://127.0.0.1:{args.port} (instance {env[DAGSTER_HOME_ENV]}, "
                 f"warehouse {settings.database_path})")
@@ -517,7 +532,10 @@ def cmd_ui(args: argparse.Namespace) -> None:
 
 def cmd_env(args: argparse.Namespace) -> None:
     """Shell exports for running Dagster's own commands on this project's home, instance and warehouse."""
-    for name, value in _shared_environment(_settings(args), _config_path(args)).items():
+    from se_pipeline.config import load_settings
+
+    path = _settings_path(args)
+    for name, value in _shared_environment(load_settings(path), path).items():
         print(f"export {name}={shlex.quote(value)}")
 
 
@@ -593,7 +611,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = add_command("run", help="load a day and write every SE's digest", description="Load a day and write every SE's digest.")
     when = run.add_mutually_exclusive_group()
-    when.add_argument("--date", type=_date, metavar=DATE, help="the day to load (default: yesterday; on demo data, the demo's last day)")
+    when.add_argument("--date", type=_date, metavar=DATE, help="the day to load (default: yesterday, or the settings' data_until: on the demo, its last day)")
     when.add_argument("--today", action="store_true",
                       help="today so far: its digest says 'as of HH:MM'; run it as often as you like, a run after midnight replaces it")
     when.add_argument("--since", type=_period, metavar="PERIOD",

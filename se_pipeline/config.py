@@ -1,6 +1,7 @@
 """Settings: one YAML file validated by pydantic.
 
-With no file at all every source is the bundled demo workspace, so a newcomer sees real output.
+With no file at all every source is off; `se-pipeline run` without one uses the demo workspace's own
+settings file (se_pipeline.demo writes both), so a newcomer sees real output.
 Secrets never live here: a source names the environment variable that holds its token.
 """
 
@@ -62,15 +63,11 @@ class CustomerConfig(_Strict):
     workspace_ids: list[str] = []  # product workspace / account ids in the usage data
 
 
-# ---- sources: each has a demo, an export and an api mode -------------------------------------
-
-
-class DemoSource(_Strict):
-    mode: Literal["demo"] = "demo"
+# ---- sources: each has an export and an api mode, or is off ---------------------------------
 
 
 class OffSource(_Strict):
-    """Not read. A config file that leaves a source out turns it off, so demo data never mixes with real."""
+    """Not read. A config file that leaves a source out turns it off."""
 
     mode: Literal["off"] = "off"
 
@@ -217,12 +214,12 @@ def _by_mode(*models: type[BaseModel]) -> Any:
 
 
 class Sources(_Strict):
-    slack: _by_mode(DemoSource, OffSource, SlackExport, SlackApi) = DemoSource()
-    gmail: _by_mode(DemoSource, OffSource, GmailMbox, GmailApi) = DemoSource()
-    notion: _by_mode(DemoSource, OffSource, NotionExport, NotionApi) = DemoSource()
-    usage: _by_mode(DemoSource, OffSource, UsageFile, UsageHex) = DemoSource()
-    calls: _by_mode(DemoSource, OffSource, CallsExport, CallsApi) = DemoSource()
-    feedback: _by_mode(DemoSource, OffSource, FeedbackSettings) = DemoSource()
+    slack: _by_mode(OffSource, SlackExport, SlackApi) = OffSource()
+    gmail: _by_mode(OffSource, GmailMbox, GmailApi) = OffSource()
+    notion: _by_mode(OffSource, NotionExport, NotionApi) = OffSource()
+    usage: _by_mode(OffSource, UsageFile, UsageHex) = OffSource()
+    calls: _by_mode(OffSource, CallsExport, CallsApi) = OffSource()
+    feedback: _by_mode(OffSource, FeedbackSettings) = OffSource()
 
 
 class Settings(_Strict):
@@ -230,6 +227,9 @@ class Settings(_Strict):
     database: str | None = None  # a file path or an md: connection string; default <home>/warehouse.duckdb
     timezone: str = "America/New_York"
     start_date: dt.date = dt.date(2026, 10, 1)
+    # The last day of data that no longer grows (exports taken once, such as the demo's): commands default to
+    # it instead of yesterday, and a first run loads from start_date (files cost no API calls).
+    data_until: dt.date | None = None
     company_domains: list[str] = ["example.com"]
     sales_engineers: list[SalesEngineer] = []
     customers: list[CustomerConfig] = []
@@ -254,14 +254,6 @@ class Settings(_Strict):
     @property
     def database_path(self) -> str:
         return self.database or str(self.home / "warehouse.duckdb")
-
-    @property
-    def uses_demo(self) -> bool:
-        return any(isinstance(getattr(self.sources, name), DemoSource) for name in Sources.model_fields)
-
-    @property
-    def all_demo(self) -> bool:
-        return all(isinstance(getattr(self.sources, name), (DemoSource, OffSource)) for name in Sources.model_fields) and self.uses_demo
 
     def enabled_sources(self) -> list[str]:
         return [name for name in Sources.model_fields if not isinstance(getattr(self.sources, name), OffSource)]
@@ -364,7 +356,7 @@ def _format_yaml_error(error: yaml.YAMLError, file: Path) -> str:
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
-    """Read settings from `path`, else $SE_PIPELINE_CONFIG, else defaults (all-demo).
+    """Read settings from `path`, else $SE_PIPELINE_CONFIG, else defaults (every source off).
 
     Relative paths inside the file are taken relative to the file's folder.
     """
@@ -389,13 +381,14 @@ def load_settings(path: str | Path | None = None) -> Settings:
         if not isinstance(data, dict):
             raise ConfigError(f"{file}: the top level must be a mapping of keys to values")
         base = file.resolve().parent
-        # Sources the file does not mention are off: real data never mixes with the demo's.
+        # Sources the file does not mention are off.
         sources = data.setdefault("sources", {}) if isinstance(data.get("sources", {}), dict) else data.get("sources")
         if isinstance(sources, dict):
             for name in Sources.model_fields:
                 sources.setdefault(name, {"mode": "off"})
     if os.environ.get(HOME_ENV):
-        data["home"] = os.environ[HOME_ENV]
+        # Given in the shell: relative to where the command runs, not to the settings file.
+        data["home"] = str(Path(os.environ[HOME_ENV]).absolute())
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:

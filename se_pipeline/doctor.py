@@ -35,7 +35,6 @@ from slack_sdk.errors import SlackApiError
 
 from se_pipeline.config import (
     CallsApi,
-    DemoSource,
     GmailApi,
     GmailMbox,
     NotionApi,
@@ -94,8 +93,7 @@ PROBE_SECONDS = 6.0  # all checks run at once; one that has not answered by then
 def run_doctor(
     settings: Settings, on_finding: Callable[[Finding], None] | None = None, deadline: float = PROBE_SECONDS
 ) -> list[Finding]:
-    """Check each enabled source, the sales engineers and the warehouse (settings as
-    se_pipeline.runtime.load_runtime_settings returns them), all at once.
+    """Check each enabled source, the sales engineers and the warehouse, all at once.
 
     `on_finding` gets each finding as its check ends; a check still waiting on the network after
     `deadline` seconds is reported as unreachable and left behind (its thread dies with the process).
@@ -229,8 +227,6 @@ def _missing_env(source: str, names: list[str], holds: str, setting: str) -> Fin
 
 def _check_source(settings: Settings, source: str, window: Window) -> list[Finding]:
     config = getattr(settings.sources, source)
-    if isinstance(config, DemoSource):
-        return [_demo(settings, source)]
     if isinstance(config, SlackApi):
         return _slack_api(config)
     if isinstance(config, NotionApi):
@@ -260,23 +256,6 @@ _EXPORT_FIXES = {
     "calls": "point sources.calls.path at the folder of Gong call JSON files",
     "feedback": "check the files and the notion_database listed under sources.feedback (paths are relative to the configuration file)",
 }
-
-
-def _demo(settings: Settings, source: str) -> Finding:
-    from se_pipeline.demo import ensure_demo_workspace
-
-    demo = ensure_demo_workspace(settings.home)
-    path = {
-        "slack": demo.slack_dir,
-        "gmail": demo.gmail_dir,
-        "notion": demo.notion_dir,
-        "usage": demo.usage_path,
-        "calls": demo.calls_dir,
-        "feedback": demo.feedback_dir,
-    }[source]
-    if not Path(path).exists():
-        return _fail(source, f"the demo workspace lacks {path}", f"delete {demo.root}; the next run generates it again")
-    return _ok(source, f"demo data at {path} (configure sources.{source} to read your own)")
 
 
 def _dry_run(settings: Settings, source: str, window: Window, connector: Connector | None = None) -> Finding:

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 import pytest
 from dagster import AssetKey, AssetSelection, DagsterEventType, DagsterInstance, materialize
 
+from se_pipeline.config import load_settings
+from se_pipeline.demo import ensure_demo_settings
 from se_pipeline.models import discover_models
 from se_pipeline_assets.definitions import build_definitions
 from se_pipeline_assets.resources import WarehouseResource
@@ -58,13 +60,7 @@ def test_each_sql_model_depends_on_every_asset_its_sql_reads(demo_settings):
 
 @pytest.fixture(scope="module")
 def demo_settings(tmp_path_factory):
-    from se_pipeline.runtime import load_runtime_settings
-
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SE_PIPELINE_HOME", str(tmp_path_factory.mktemp("home")))
-    mp.delenv("SE_PIPELINE_CONFIG", raising=False)
-    yield load_runtime_settings()
-    mp.undo()
+    return load_settings(ensure_demo_settings(tmp_path_factory.mktemp("home")))
 
 
 def _queries_by_step(defs, instance: DagsterInstance, selection: AssetSelection, partition_key: str | None) -> dict[str, list[str]]:

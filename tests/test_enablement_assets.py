@@ -12,12 +12,15 @@ from dagster import materialize
 from se_pipeline_assets.enablement import AS_OF_TAG, enablement_assets
 from se_pipeline_assets.resources import WarehouseResource
 from se_pipeline.config import load_settings
+from se_pipeline.demo import ensure_demo_workspace
+from se_pipeline.enablement.settings import FeedbackSettings
 
 
 def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):
     home = tmp_path / "home"
     config = tmp_path / "se.yaml"
-    config.write_text(yaml.safe_dump({"home": str(home), "company_domains": ["example.com"], "sources": {"feedback": {"mode": "demo"}}}))
+    feedback = FeedbackSettings.in_folder(ensure_demo_workspace(home).feedback_dir).model_dump(mode="json", exclude_none=True)
+    config.write_text(yaml.safe_dump({"home": str(home), "company_domains": ["example.com"], "sources": {"feedback": feedback}}))
     database = str(tmp_path / "warehouse.duckdb")
     # What the core models would have made from the other sources: one POC and one customer question.
     with duckdb.connect(database) as con:
