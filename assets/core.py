@@ -7,6 +7,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
+    Config,
     MaterializeResult,
     MetadataValue,
     PartitionsDefinition,
@@ -50,6 +51,10 @@ def settings_tables_asset(daily: PartitionsDefinition):
     return _prepare
 
 
+class ModelRun(Config):
+    full_refresh: bool = False  # a partitioned model: drop its table and rebuild it from every raw day
+
+
 def sql_model_asset(model: SqlModel, known_assets: set[str], daily: PartitionsDefinition):
     @asset(
         name=model.name,
@@ -63,10 +68,11 @@ def sql_model_asset(model: SqlModel, known_assets: set[str], daily: PartitionsDe
         description=(table_doc(model.name).description or model.name)
         + f" (sql/{model.name}.sql, {'partitioned by ' + model.partition_column if model.partitioned else 'rebuilt whole'})",
     )
-    def _model(context: AssetExecutionContext, settings: SettingsParam, warehouse: WarehouseResource) -> MaterializeResult:
+    def _model(context: AssetExecutionContext, config: ModelRun, settings: SettingsParam,
+               warehouse: WarehouseResource) -> MaterializeResult:
         window = window_for(context, settings)
         with warehouse.connect() as con:
-            rows = run_model(con, model, window)
+            rows = run_model(con, model, window, config.full_refresh)
             return MaterializeResult(
                 metadata={"window": str(window), "rows_written": MetadataValue.int(rows), **table_metadata(con, model.name)}
             )
