@@ -15,8 +15,7 @@ from se_pipeline.analysis import accounts, chases, resolution, usage_facts
 from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.signal import Signal, truthy
-from se_pipeline.analysis.text import competitor_pattern
-from se_pipeline.artifacts.competitors import configured_competitors, known_competitors
+from se_pipeline.competitors import competitor_pattern, configured_competitors, known_competitors
 from se_pipeline.analysis.tools import mail_facts, merge_repeats
 from se_pipeline.config import AnalysisSettings, Settings
 from se_pipeline.paths import DDL_SQL_DIR
@@ -141,7 +140,7 @@ def _people_names(con: duckdb.DuckDBPyConnection, activity: pd.DataFrame) -> tup
             if name:
                 names[name] = not external
     if not activity.empty:
-        for name, bot, external in zip(activity["author_name"], activity["is_bot"], activity["author_is_external"]):
+        for name, bot, external in zip(activity["author_name"], activity["is_bot"], activity["author_is_external"], strict=True):
             if name and not truthy(bot) and "@" not in name:
                 names.setdefault(name, not truthy(external))
     return sorted(names), sorted(n for n, ours in names.items() if ours)
@@ -194,7 +193,7 @@ def _recheck(con: duckdb.DuckDBPyConnection, since: dt.date, recent: pd.DataFram
     if not rows:
         return 0, 0
     index = resolution.ActivityIndex(recent, ctx.files)
-    signals = [dict(zip(_RESOLVE_KEYS, values)) for values in rows]
+    signals = [dict(zip(_RESOLVE_KEYS, values, strict=True)) for values in rows]
     # Asks raised by one message: a reply must be about the one it settles.
     asks_per_message = Counter(s["activity_ids"][0] for s in signals if s["owed"] and s["activity_ids"])
     updates = []

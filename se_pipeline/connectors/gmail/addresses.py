@@ -71,7 +71,7 @@ def _decoded(text: str) -> str:
 
 
 def _from_text(value: str) -> list[Mailbox]:
-    found = []
+    found: list[Mailbox] = []
     for name, addr in getaddresses([value]):
         if "@" not in addr:  # an empty group, or a fragment that is not an address
             continue
