@@ -5,60 +5,66 @@ from collections.abc import Iterator
 
 from dagster import (
     AssetExecutionContext,
-    AssetKey,
     AssetSpec,
     MaterializeResult,
     MetadataValue,
+    PartitionsDefinition,
     asset,
     multi_asset,
 )
 
+from se_pipeline_assets.lineage import reads
 from se_pipeline_assets.metadata import table_metadata
-from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
-from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.partitions import WAREHOUSE_POOL, single_run, window_for
+from se_pipeline_assets.resources import SettingsParam, WarehouseResource
 from se_pipeline.analysis import refresh_signals
 from se_pipeline.models import contract_reads
 from se_pipeline.render.publish import publish_digests
 
 
-@asset(
-    deps=[AssetKey(t) for t in ("activity", "customers", "opportunities", "usage", *sorted(contract_reads("stg_opportunities")))],
-    partitions_def=daily_partitions,
-    backfill_policy=single_run,
-    pool=WAREHOUSE_POOL,
-    group_name="digest",
-    kinds={"duckdb", "python"},
-    description="Notable things (questions, asks, commitments, risk, …) found in activity; open items re-checked as new activity arrives.",
-)
-def signals(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> MaterializeResult:
-    config = settings.load()
-    window = window_for(context, config)
-    with warehouse.connect(prepared_for=config) as con:
-        report = refresh_signals(con, window, config)
-        return MaterializeResult(
-            metadata={"window": str(window), **report.as_metadata(), **table_metadata(con, "signals")}
-        )
+def digest_assets(daily: PartitionsDefinition) -> list:
+    @asset(
+        # Besides the core tables: raw messages and users for context, the usage files read, and the competitors
+        # that feedback and win/loss name (the enablement job's tables, as last loaded).
+        deps=reads("activity", "customers", "opportunities", "usage", *contract_reads("stg_opportunities"), "raw_gmail_messages",
+                   "raw_slack_messages", "raw_slack_users", "raw_usage_reads", "raw_feedback", "raw_win_loss"),
+        partitions_def=daily,
+        backfill_policy=single_run,
+        pool=WAREHOUSE_POOL,
+        group_name="digest",
+        kinds={"duckdb", "python"},
+        description="Notable things (questions, asks, commitments, risk, …) found in activity; open items re-checked as new activity arrives.",
+    )
+    def signals(context: AssetExecutionContext, settings: SettingsParam, warehouse: WarehouseResource) -> MaterializeResult:
+        window = window_for(context, settings)
+        with warehouse.connect() as con:
+            report = refresh_signals(con, window, settings)
+            return MaterializeResult(
+                metadata={"window": str(window), **report.as_metadata(), **table_metadata(con, "signals")}
+            )
 
+    digest_reads = reads("signals", "activity", "customers")
 
-@multi_asset(
-    specs=[
-        AssetSpec("digest_items", deps=["signals"], group_name="digest", kinds={"duckdb"},
-                  description="Every line of every digest, shown or overflowing."),
-        AssetSpec("digests", deps=["signals"], group_name="digest", kinds={"duckdb", "markdown"},
-                  description="One digest per SE per day; files at <home>/digests/<date>/<se_id>.md."),
-    ],
-    partitions_def=daily_partitions,
-    backfill_policy=single_run,
-    pool=WAREHOUSE_POOL,
-)
-def digests(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
-    config = settings.load()
-    window = window_for(context, config)
-    with warehouse.connect(prepared_for=config) as con:
-        published = publish_digests(con, window, config, read_at=_run_start(context))
-        files = MetadataValue.md("\n".join(f"- {p.day} {p.se_id}: `{p.path}` ({p.todo} todo, {p.know} to know)" for p in published))
-        yield MaterializeResult(asset_key="digest_items", metadata={"window": str(window), **table_metadata(con, "digest_items")})
-        yield MaterializeResult(asset_key="digests", metadata={"window": str(window), "files": files, **table_metadata(con, "digests")})
+    @multi_asset(
+        specs=[
+            AssetSpec("digest_items", deps=digest_reads, group_name="digest", kinds={"duckdb"},
+                      description="Every line of every digest, shown or overflowing."),
+            AssetSpec("digests", deps=digest_reads, group_name="digest", kinds={"duckdb", "markdown"},
+                      description="One digest per SE per day; files at <home>/digests/<date>/<se_id>.md."),
+        ],
+        partitions_def=daily,
+        backfill_policy=single_run,
+        pool=WAREHOUSE_POOL,
+    )
+    def digests(context: AssetExecutionContext, settings: SettingsParam, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+        window = window_for(context, settings)
+        with warehouse.connect() as con:
+            published = publish_digests(con, window, settings, read_at=_run_start(context))
+            files = MetadataValue.md("\n".join(f"- {p.day} {p.se_id}: `{p.path}` ({p.todo} todo, {p.know} to know)" for p in published))
+            yield MaterializeResult(asset_key="digest_items", metadata={"window": str(window), **table_metadata(con, "digest_items")})
+            yield MaterializeResult(asset_key="digests", metadata={"window": str(window), "files": files, **table_metadata(con, "digests")})
+
+    return [signals, digests]
 
 
 def _run_start(context: AssetExecutionContext) -> dt.datetime:
