@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dagster import Config, OpExecutionContext, Output, in_process_executor, job, op
 
 from se_pipeline_assets.partitions import WAREHOUSE_POOL
-from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.resources import SettingsParam, WarehouseResource
 from se_pipeline.history import load_history
 from se_pipeline.window import Window
 
@@ -24,12 +24,11 @@ class HistoryRange(Config):
 
 
 @op(pool=WAREHOUSE_POOL, tags={"kind": "duckdb"})
-def load_history_range(context: OpExecutionContext, config: HistoryRange, settings: SettingsResource,
+def load_history_range(context: OpExecutionContext, config: HistoryRange, settings: SettingsParam,
                        warehouse: WarehouseResource) -> Iterator[Output]:
-    loaded = settings.load()
-    window = Window(dt.date.fromisoformat(config.first_day), dt.date.fromisoformat(config.last_day), loaded.tz)
+    window = Window(dt.date.fromisoformat(config.first_day), dt.date.fromisoformat(config.last_day), settings.tz)
     read_next = dt.date.fromisoformat(config.read_next) if config.read_next else None
-    report = load_history(loaded, window, warehouse.connect, context.log.info, read_next, frozenset(config.full_refresh))
+    report = load_history(settings, window, warehouse.connect, context.log.info, read_next, frozenset(config.full_refresh))
     # Read by the runner as it reads the raw assets' rows_quarantined (RunOutcome.quarantined).
     yield Output(None, metadata={f"{QUARANTINED_PREFIX}{source}": count for source, count in report.quarantined.items()})
 

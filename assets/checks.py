@@ -10,7 +10,7 @@ import duckdb
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, multi_asset_check
 
 from se_pipeline_assets.partitions import WAREHOUSE_POOL
-from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.resources import SettingsParam, WarehouseResource
 from se_pipeline.sources import SOURCES
 from se_pipeline.warehouse import health, table_exists
 
@@ -147,10 +147,10 @@ DATA_CHECKS = {
 
 # One step for every check the run selects, on one connection: a step each cost more than the checks.
 @multi_asset_check(name="data_checks", specs=[c.spec for c in DATA_CHECKS.values()], can_subset=True, pool=WAREHOUSE_POOL)
-def data_checks(context: AssetCheckExecutionContext, settings: SettingsResource,
+def data_checks(context: AssetCheckExecutionContext, settings: SettingsParam,
                 warehouse: WarehouseResource) -> Iterator[AssetCheckResult]:
     days = run_days(context)
-    enabled = settings.load().enabled_sources()
+    enabled = settings.enabled_sources()
     with warehouse.connect() as con:
         for key in sorted(context.selected_asset_check_keys, key=lambda k: (k.asset_key.to_string(), k.name)):
             check = DATA_CHECKS[key]

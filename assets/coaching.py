@@ -8,99 +8,91 @@ import datetime as dt
 
 from dagster import (
     AssetExecutionContext,
-    AssetKey,
     MaterializeResult,
     MetadataValue,
-    WeeklyPartitionsDefinition,
     asset,
 )
 
+from se_pipeline_assets.lineage import reads
 from se_pipeline_assets.metadata import table_metadata
-from se_pipeline_assets.partitions import WAREHOUSE_POOL
-from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.partitions import WAREHOUSE_POOL, Partitions
+from se_pipeline_assets.resources import SettingsParam, WarehouseResource
 from se_pipeline.coaching import (
     compute_call_metrics,
     compute_skill_scores,
     write_coaching_reports,
 )
-from se_pipeline.config import load_settings
+from se_pipeline.models import contract_reads
 from se_pipeline.sources.calls.pages import TABLES as CALLS_TABLES
 
-_settings = load_settings()
-_first_monday = _settings.start_date - dt.timedelta(days=_settings.start_date.weekday())
-# Weeks start on Monday (day_offset=1); the first one holds start_date.
-weekly_partitions = WeeklyPartitionsDefinition(
-    start_date=_first_monday.isoformat(), timezone=_settings.timezone, day_offset=1
-)
 
 def _week(context: AssetExecutionContext) -> dt.date:
     return dt.date.fromisoformat(context.partition_key)
 
 
-@asset(
-    deps=[AssetKey(t) for t in CALLS_TABLES],
-    partitions_def=weekly_partitions,
-    pool=WAREHOUSE_POOL,
-    group_name="coaching",
-    kinds={"duckdb"},
-    description="Per call: talk ratio, questions, fillers, monologue, interactivity, patience, objections, next steps, sentiment",
-)
-def call_metrics(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    week = _week(context)
-    with warehouse.connect() as con:
-        calls = compute_call_metrics(con, week)
-        return MaterializeResult(
-            metadata={"week": str(week), "calls_measured": MetadataValue.int(calls),
-                      **table_metadata(con, "call_metrics", "WHERE week_start = ?", [week])}
-        )
+def coaching_assets(partitions: Partitions) -> list:
+    """The weekly call_metrics, rep_skill_scores and coaching_reports (raw_calls is the calls source's raw asset)."""
 
-
-@asset(
-    deps=[call_metrics, AssetKey("opportunities")],
-    partitions_def=weekly_partitions,
-    pool=WAREHOUSE_POOL,
-    group_name="coaching",
-    kinds={"duckdb"},
-    description="Six skill areas per rep (seed weights), deal outcomes, trend and team aggregates",
-)
-def rep_skill_scores(
-    context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource
-) -> MaterializeResult:
-    week = _week(context)
-    quotas = {se.id: se.quota for se in settings.load().sales_engineers if se.quota}
-    with warehouse.connect() as con:
-        rows = compute_skill_scores(con, week, quotas=quotas or None)
-        return MaterializeResult(
-            metadata={"week": str(week), "rows_written": MetadataValue.int(rows),
-                      **table_metadata(con, "rep_skill_scores", "WHERE week_start = ?", [week])}
-        )
-
-
-@asset(
-    deps=[rep_skill_scores],
-    partitions_def=weekly_partitions,
-    pool=WAREHOUSE_POOL,
-    group_name="coaching",
-    kinds={"duckdb", "markdown"},
-    description="Coaching report, quick card and chart per rep: <home>/reports/coaching/<week>/<rep>.md",
-)
-def coaching_reports(
-    context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource
-) -> MaterializeResult:
-    config = settings.load()
-    week = _week(context)
-    with warehouse.connect() as con:
-        paths = write_coaching_reports(
-            con, week, config.home / "reports" / "coaching", {se.id: se.name for se in config.sales_engineers}
-        )
-        review = con.execute(
-            "SELECT count(*) FROM coaching_reports WHERE week_start = ? AND needs_manager_review", [week]
-        ).fetchall()[0][0]
-    return MaterializeResult(
-        metadata={"week": str(week), "reports": MetadataValue.int(len(paths)),
-                  "needs_manager_review": MetadataValue.int(review),
-                  "folder": MetadataValue.path(str(config.home / "reports" / "coaching" / str(week)))}
+    @asset(
+        deps=reads(*CALLS_TABLES),
+        partitions_def=partitions.weekly,
+        pool=WAREHOUSE_POOL,
+        group_name="coaching",
+        kinds={"duckdb"},
+        description="Per call: talk ratio, questions, fillers, monologue, interactivity, patience, objections, next steps, sentiment",
     )
+    def call_metrics(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+        week = _week(context)
+        with warehouse.connect() as con:
+            calls = compute_call_metrics(con, week)
+            return MaterializeResult(
+                metadata={"week": str(week), "calls_measured": MetadataValue.int(calls),
+                          **table_metadata(con, "call_metrics", "WHERE week_start = ?", [week])}
+            )
 
+    @asset(
+        deps=reads("call_metrics", "opportunities", *contract_reads("stg_opportunities"), *CALLS_TABLES),
+        partitions_def=partitions.weekly,
+        pool=WAREHOUSE_POOL,
+        group_name="coaching",
+        kinds={"duckdb"},
+        description="Six skill areas per rep (seed weights), deal outcomes, trend and team aggregates",
+    )
+    def rep_skill_scores(
+        context: AssetExecutionContext, settings: SettingsParam, warehouse: WarehouseResource
+    ) -> MaterializeResult:
+        week = _week(context)
+        quotas = {se.id: se.quota for se in settings.sales_engineers if se.quota}
+        with warehouse.connect() as con:
+            rows = compute_skill_scores(con, week, quotas=quotas or None)
+            return MaterializeResult(
+                metadata={"week": str(week), "rows_written": MetadataValue.int(rows),
+                          **table_metadata(con, "rep_skill_scores", "WHERE week_start = ?", [week])}
+            )
 
-coaching_assets = [call_metrics, rep_skill_scores, coaching_reports]
+    @asset(
+        deps=reads("rep_skill_scores", "call_metrics"),
+        partitions_def=partitions.weekly,
+        pool=WAREHOUSE_POOL,
+        group_name="coaching",
+        kinds={"duckdb", "markdown"},
+        description="Coaching report, quick card and chart per rep: <home>/reports/coaching/<week>/<rep>.md",
+    )
+    def coaching_reports(
+        context: AssetExecutionContext, settings: SettingsParam, warehouse: WarehouseResource
+    ) -> MaterializeResult:
+        week = _week(context)
+        with warehouse.connect() as con:
+            paths = write_coaching_reports(
+                con, week, settings.home / "reports" / "coaching", {se.id: se.name for se in settings.sales_engineers}
+            )
+            review = con.execute(
+                "SELECT count(*) FROM coaching_reports WHERE week_start = ? AND needs_manager_review", [week]
+            ).fetchall()[0][0]
+        return MaterializeResult(
+            metadata={"week": str(week), "reports": MetadataValue.int(len(paths)),
+                      "needs_manager_review": MetadataValue.int(review),
+                      "folder": MetadataValue.path(str(settings.home / "reports" / "coaching" / str(week)))}
+        )
+
+    return [call_metrics, rep_skill_scores, coaching_reports]

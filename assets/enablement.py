@@ -13,7 +13,6 @@ from collections.abc import Iterator
 
 from dagster import (
     AssetExecutionContext,
-    AssetKey,
     AssetSpec,
     MaterializeResult,
     MetadataValue,
@@ -21,9 +20,10 @@ from dagster import (
     multi_asset,
 )
 
+from se_pipeline_assets.lineage import reads
 from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL
-from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.resources import SettingsParam, WarehouseResource
 from se_pipeline.competitors import configured_competitors
 from se_pipeline.artifacts.reports import write_reports
 from se_pipeline.sources.feedback.connector import FeedbackConnector
@@ -35,28 +35,26 @@ from se_pipeline.warehouse.docs import table_doc
 
 FEEDBACK_TABLES = FeedbackConnector.tables
 AS_OF_TAG = "se_pipeline/as_of"
-_ACTIVITY_INPUTS = [AssetKey("activity"), AssetKey("opportunities")]
+_ACTIVITY_INPUTS = ("activity", "opportunities")
 
 
 @multi_asset(
     name="raw_feedback_files",
     specs=[AssetSpec(t, group_name="enablement", kinds={"duckdb"},
-                     description=f"{table_doc(t).description or 'feedback'} (se_pipeline/sources/feedback/{t}.sql)")
+                     description=f"{table_doc(t).description or 'feedback'} (sql/raw/{t}.sql)")
            for t in FEEDBACK_TABLES],
     pool=WAREHOUSE_POOL,
 )
-def raw_feedback_files(settings: SettingsResource, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
-    loaded = settings.load()
-    if "feedback" not in loaded.enabled_sources():
+def raw_feedback_files(settings: SettingsParam, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+    if "feedback" not in settings.enabled_sources():
         for table in FEEDBACK_TABLES:
             yield MaterializeResult(asset_key=table, metadata={"skipped": "the feedback source is off in the settings"})
         return
     from se_pipeline.sources.feedback.connector import FeedbackConnector
     from se_pipeline.enablement.run import load_feedback
 
-    config = feedback_settings(loaded)
     with warehouse.connect() as con:
-        report = load_feedback(con, FeedbackConnector(config))
+        report = load_feedback(con, FeedbackConnector(feedback_settings(settings)))
         for table in FEEDBACK_TABLES:
             yield MaterializeResult(
                 asset_key=table,
@@ -74,22 +72,21 @@ def _as_of(context: AssetExecutionContext, config: Settings) -> dt.date:
     name="enablement_board",
     specs=[
         AssetSpec("feedback_themes", group_name="enablement", kinds={"duckdb"},
-                  deps=[*FEEDBACK_TABLES, "raw_call_utterances", *_ACTIVITY_INPUTS],
+                  deps=reads(*FEEDBACK_TABLES, "raw_call_utterances", "raw_calls", *_ACTIVITY_INPUTS),
                   description="Feedback clustered into prioritized themes (this and last quarter)"),
         AssetSpec("content_refresh", group_name="enablement", kinds={"duckdb", "csv", "markdown"},
-                  deps=["feedback_themes"],
+                  deps=reads("feedback_themes"),
                   description="Content refresh plan and action board: <home>/specs/projects/<initiative>/sales/"),
     ],
     pool=WAREHOUSE_POOL,
 )
-def enablement_board(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
+def enablement_board(context: AssetExecutionContext, settings: SettingsParam, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
     from se_pipeline.enablement.run import run_enablement
 
-    config = settings.load()
-    feedback = feedback_settings(config)
-    as_of = _as_of(context, config)
+    feedback = feedback_settings(settings)
+    as_of = _as_of(context, settings)
     with warehouse.connect() as con:
-        result = run_enablement(con, feedback, config.home, as_of)
+        result = run_enablement(con, feedback, settings.home, as_of)
         if result.missing:
             context.log.warning(f"enablement inputs missing: {', '.join(result.missing)}")
         yield MaterializeResult(
@@ -105,16 +102,16 @@ def enablement_board(context: AssetExecutionContext, settings: SettingsResource,
         )
 
 
-def _artifact_asset(kind: str, deps: list, description: str, build):
-    @asset(name=kind, deps=deps, pool=WAREHOUSE_POOL, group_name="se_artifacts", kinds={"duckdb", "markdown"}, description=description)
-    def _artifact(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> MaterializeResult:
-        config = settings.load()
+def _artifact_asset(kind: str, tables_read: tuple[str, ...], description: str, build):
+    @asset(name=kind, deps=reads(*tables_read), pool=WAREHOUSE_POOL, group_name="se_artifacts", kinds={"duckdb", "markdown"},
+           description=description)
+    def _artifact(context: AssetExecutionContext, settings: SettingsParam, warehouse: WarehouseResource) -> MaterializeResult:
         with warehouse.connect() as con:
-            rows = build(con, config, _as_of(context, config))
-            files = write_reports(con, config.home, kind, config.company_domains)
+            rows = build(con, settings, _as_of(context, settings))
+            files = write_reports(con, settings.home, kind, settings.company_domains)
             return MaterializeResult(
                 metadata={"rows_written": MetadataValue.int(rows), "reports": MetadataValue.int(len(files)),
-                          "folder": MetadataValue.path(str(config.home / "reports" / "se" / kind)), **table_metadata(con, kind)}
+                          "folder": MetadataValue.path(str(settings.home / "reports" / "se" / kind)), **table_metadata(con, kind)}
             )
 
     return _artifact
@@ -151,31 +148,31 @@ def _qualifications(con, config: Settings, as_of: dt.date) -> int:
 
 
 # The opportunity contract views are read through their sources' raw tables.
-_OPPORTUNITIES = [AssetKey(t) for t in sorted(contract_reads("stg_opportunities"))]
-_OPPORTUNITY_CONTENT = [AssetKey(t) for t in sorted(contract_reads("stg_opportunity_content"))]
+_OPPORTUNITIES = tuple(sorted(contract_reads("stg_opportunities")))
+_OPPORTUNITY_CONTENT = tuple(sorted(contract_reads("stg_opportunity_content")))
 
 product_gaps = _artifact_asset(
-    "product_gaps", [*_ACTIVITY_INPUTS, *_OPPORTUNITY_CONTENT],
+    "product_gaps", (*_ACTIVITY_INPUTS, *_OPPORTUNITY_CONTENT),
     "Capabilities customers asked for that the product lacks, per customer: type, revenue share, their words",
     _product_gaps,
 )
 competitor_mentions = _artifact_asset(
-    "competitor_mentions", [*_ACTIVITY_INPUTS, *_OPPORTUNITY_CONTENT, AssetKey("raw_content_inventory"), AssetKey("raw_win_loss")],
+    "competitor_mentions", (*_ACTIVITY_INPUTS, *_OPPORTUNITY_CONTENT, "raw_content_inventory", "raw_win_loss", "raw_feedback"),
     "Competitors per customer, opportunity and month, and battlecards from the field (quotes, deals, freshness)",
     _competitor_mentions,
 )
 win_criteria = _artifact_asset(
-    "win_criteria", [AssetKey("opportunities"), *_OPPORTUNITY_CONTENT, *_OPPORTUNITIES],
+    "win_criteria", ("opportunities", *_OPPORTUNITY_CONTENT, *_OPPORTUNITIES),
     "Technical-win / POC criteria per active opportunity; flags POCs without exit criteria, overdue or grown",
     _win_criteria,
 )
 win_plans = _artifact_asset(
-    "win_plans", [win_criteria, product_gaps, competitor_mentions, AssetKey("signals")],
+    "win_plans", ("win_criteria", "product_gaps", "competitor_mentions", "signals", "opportunities"),
     "Technical win plan per active opportunity: criteria and status, decision framework, timeline, top 3 risks, next steps",
     _win_plans,
 )
 technical_qualification = _artifact_asset(
-    "technical_qualification", [product_gaps, AssetKey("customers"), AssetKey("signals"), AssetKey("raw_gmail_messages")],
+    "technical_qualification", ("product_gaps", "customers", "signals", "raw_gmail_messages", *_ACTIVITY_INPUTS),
     "Per New customer: their asks mapped to what we support and to recorded gaps, open questions, stakeholders",
     _qualifications,
 )

@@ -7,12 +7,13 @@ from dagster import (
     AssetSpec,
     MaterializeResult,
     MetadataValue,
+    PartitionsDefinition,
     multi_asset,
 )
 
 from se_pipeline_assets.metadata import table_metadata
-from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, single_run, window_for
-from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.partitions import WAREHOUSE_POOL, single_run, window_for
+from se_pipeline_assets.resources import SettingsParam, WarehouseResource
 from se_pipeline.sources import SOURCES, build_connector, recall_stored
 from se_pipeline.warehouse import commit_staged, stage_records
 from se_pipeline.warehouse.docs import table_doc
@@ -55,7 +56,7 @@ def _parts(context: AssetExecutionContext, source: str, connector) -> list[str] 
     return parts
 
 
-def raw_source_asset(source: str, tables: tuple[str, ...]):
+def raw_source_asset(source: str, tables: tuple[str, ...], daily: PartitionsDefinition):
     """The multi-asset that extracts `source` for the window and replaces the window in `tables`."""
 
     @multi_asset(
@@ -63,24 +64,23 @@ def raw_source_asset(source: str, tables: tuple[str, ...]):
         specs=[AssetSpec(table, group_name="raw", kinds={"duckdb"},
                          description=f"{table_doc(table).description or source} (se_pipeline/sources/{source}/{table}.sql)")
                for table in tables],
-        partitions_def=daily_partitions,
+        partitions_def=daily,
         backfill_policy=single_run,
         pool=WAREHOUSE_POOL,
     )
     def _load(
-        context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource
+        context: AssetExecutionContext, settings: SettingsParam, warehouse: WarehouseResource
     ) -> Iterator[MaterializeResult]:
-        config = settings.load()
-        window = window_for(context, config)
-        if source not in config.enabled_sources():
+        window = window_for(context, settings)
+        if source not in settings.enabled_sources():
             for table in tables:
                 yield MaterializeResult(asset_key=table, metadata={"skipped": f"the {source} source is off in the settings"})
             return
-        connector = build_connector(config, source)
+        connector = build_connector(settings, source)
         parts = _parts(context, source, connector)
         recall_stored(connector, warehouse.connect, window)
         # Extraction runs with the warehouse closed: the write lock is held only for the commit.
-        staged = stage_records(source, connector.tables, window, connector.extract(window), config.home / "staging", parts)
+        staged = stage_records(source, connector.tables, window, connector.extract(window), settings.home / "staging", parts)
         context.log.info(f"{source}: extracted {window}{f' ({len(parts)} parts)' if parts else ''} with {connector.calls} API calls")
         extra = connector_counters(connector)
         with warehouse.connect() as con:
@@ -101,4 +101,5 @@ def raw_source_asset(source: str, tables: tuple[str, ...]):
     return _load
 
 
-raw_assets = [raw_source_asset(source, tables) for source, tables in RAW_SOURCES.items()]
+def raw_assets(daily: PartitionsDefinition) -> list:
+    return [raw_source_asset(source, tables, daily) for source, tables in RAW_SOURCES.items()]

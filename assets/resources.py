@@ -1,33 +1,21 @@
-"""Resources: the settings file and the warehouse, as Dagster ConfigurableResources."""
+"""Resources: the run's settings (one object, given to build_definitions) and the warehouse."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
-from dagster import ConfigurableResource, InitResourceContext
-from pydantic import Field, PrivateAttr
+from dagster import ConfigurableResource, InitResourceContext, ResourceParam
+from pydantic import PrivateAttr
 
 from se_pipeline import interrupt, warehouse
 from se_pipeline_assets.recovery import recover_dead_runs, tag_with_this_process
-from se_pipeline.config import CONFIG_ENV, Settings
-from se_pipeline.models import prepare
-from se_pipeline.runtime import load_runtime_settings
+from se_pipeline.config import Settings
 
-
-class SettingsResource(ConfigurableResource):
-    """The se-pipeline settings file; empty means $SE_PIPELINE_CONFIG, else the demo workspace."""
-
-    config_path: str = Field(default_factory=lambda: os.environ.get(CONFIG_ENV, ""))
-    _loaded: Settings | None = PrivateAttr(default=None)
-
-    def load(self) -> Settings:
-        # Read once per run (the in-process executor shares the resource between steps), not once per step.
-        if self._loaded is None:
-            self._loaded = load_runtime_settings(self.config_path or None)
-        return self._loaded
+# The `settings` resource: the Settings object build_definitions was given, read once where the
+# Definitions are built (the CLI, or the code location's `defs`), never by a step.
+SettingsParam = ResourceParam[Settings]
 
 
 class WarehouseResource(ConfigurableResource):
@@ -37,18 +25,12 @@ class WarehouseResource(ConfigurableResource):
     database: str
     _opened: bool = PrivateAttr(default=False)
 
-    _prepared: bool = PrivateAttr(default=False)
-
     @contextmanager
-    def connect(self, prepared_for: Settings | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The warehouse for writing; with `prepared_for`, its raw tables, settings tables and macros made
-        (models.prepare) once per run, before the first step that needs them."""
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The warehouse for writing."""
         interrupt.check()  # Ctrl-C in `se-pipeline run`: no new step starts writing
         self._opened = True
         with warehouse.connect(self.database) as con:
-            if prepared_for is not None and not self._prepared:
-                prepare(con, prepared_for)
-                self._prepared = True
             yield con
 
     def setup_for_execution(self, context: InitResourceContext) -> None:

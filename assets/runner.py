@@ -160,14 +160,13 @@ def _interruptible(work: Callable[[], _T]) -> _T:
 
 def run_job(
     settings: Settings,
-    config_path: str | None,
     job_name: str,
     partition_key: str | None = None,
     tags: dict | None = None,
     log_level: str = QUIET,
     ops: dict | None = None,
 ) -> RunOutcome:
-    """Run one of the code location's jobs in this process, recorded in the shared instance.
+    """Run one of the code location's jobs (built from `settings`) in this process, recorded in the shared instance.
 
     Raises KeyboardInterrupt after the run has stopped if the user pressed Ctrl-C.
     """
@@ -175,7 +174,7 @@ def run_job(
 
     os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
     os.environ[PLANNED_EVENTS_ENV] = "1"  # a range run's cost follows its steps, not its days
-    job = build_definitions(config_path).resolve_job_def(job_name)
+    job = build_definitions(settings).resolve_job_def(job_name)
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}, **({"ops": ops} if ops else {})}
     with DagsterInstance.get() as instance:
         result = _interruptible(lambda: job.execute_in_process(
@@ -189,7 +188,7 @@ def run_job(
 
 
 def materialize_days(
-    settings: Settings, config_path: str | None, first: dt.date, last: dt.date, log_level: str = QUIET,
+    settings: Settings, first: dt.date, last: dt.date, log_level: str = QUIET,
     deliver: bool = True, full_refresh: Collection[str] = (),
 ) -> RunOutcome:
     """Run the daily job over [first, last] in one run (the assets' single-run backfill policy);
@@ -201,11 +200,11 @@ def materialize_days(
     if not deliver:
         tags[DELIVER_TAG] = "false"
     ops = {name: {"config": {"full_refresh": True}} for name in sorted(full_refresh)}
-    return run_job(settings, config_path, "daily_digest", tags=tags, log_level=log_level, ops=ops)
+    return run_job(settings, "daily_digest", tags=tags, log_level=log_level, ops=ops)
 
 
 def load_history_days(
-    settings: Settings, config_path: str | None, first: dt.date, last: dt.date, read_next: dt.date,
+    settings: Settings, first: dt.date, last: dt.date, read_next: dt.date,
     log_level: str = QUIET, full_refresh: Collection[str] = (),
 ) -> RunOutcome:
     """Load [first, last] in one run of the history job (a backfill: nothing is delivered); `read_next`:
@@ -214,12 +213,12 @@ def load_history_days(
 
     day_range = {"first_day": first.isoformat(), "last_day": last.isoformat(), "read_next": read_next.isoformat(),
                  "full_refresh": sorted(full_refresh)}
-    return run_job(settings, config_path, HISTORY_JOB, log_level=log_level,
+    return run_job(settings, HISTORY_JOB, log_level=log_level,
                    ops={"load_history_range": {"config": day_range}})
 
 
 def materialize_reports(
-    settings: Settings, config_path: str | None, week_start: dt.date, log_level: str = QUIET
+    settings: Settings, week_start: dt.date, log_level: str = QUIET
 ) -> list[RunOutcome]:
     """The week's coaching reports, then the enablement board and SE artefacts as of the week's last
     day (or the default day, when the week is not over yet)."""
@@ -228,6 +227,6 @@ def materialize_reports(
 
     as_of = min(week_start + dt.timedelta(days=6), default_day(settings))
     return [
-        run_job(settings, config_path, "weekly_coaching", partition_key=week_start.isoformat(), log_level=log_level),
-        run_job(settings, config_path, "enablement_and_artifacts", tags={AS_OF_TAG: as_of.isoformat()}, log_level=log_level),
+        run_job(settings, "weekly_coaching", partition_key=week_start.isoformat(), log_level=log_level),
+        run_job(settings, "enablement_and_artifacts", tags={AS_OF_TAG: as_of.isoformat()}, log_level=log_level),
     ]

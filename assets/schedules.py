@@ -14,7 +14,7 @@ from dagster import (
     schedule,
 )
 
-from se_pipeline.config import load_settings
+from se_pipeline.config import Settings
 
 DAILY_GROUPS = ("raw", "core", "digest")
 
@@ -25,26 +25,32 @@ daily_job = define_asset_job(
 )
 
 
-@schedule(job=daily_job, cron_schedule="0 6 * * *", execution_timezone=load_settings().timezone)
-def daily_digest_schedule(context: ScheduleEvaluationContext) -> RunRequest:
-    """At 06:00 local time, materialize yesterday: the last whole day."""
-    yesterday = (context.scheduled_execution_time - dt.timedelta(days=1)).date().isoformat()
-    return RunRequest(run_key=yesterday, partition_key=yesterday)
-
-
 weekly_coaching_job = define_asset_job(
     "weekly_coaching",
     selection=AssetSelection.groups("coaching"),
     description="Call metrics, skill scores and coaching reports for a week (Monday to Sunday).",
 )
-# Monday morning, for the week that just ended.
-weekly_coaching_schedule = build_schedule_from_partitioned_job(weekly_coaching_job, hour_of_day=7)
 
 enablement_job = define_asset_job(
     "enablement_and_artifacts",
     selection=AssetSelection.groups("enablement", "se_artifacts"),
     description="Feedback themes, the enablement board and content refresh plan; product gaps, competitor mentions, win criteria.",
 )
-enablement_schedule = ScheduleDefinition(
-    job=enablement_job, cron_schedule="30 7 * * 1", execution_timezone=load_settings().timezone
-)
+jobs = [daily_job, weekly_coaching_job, enablement_job]
+
+
+def schedules_for(settings: Settings) -> list:
+    """The three jobs' schedules, in the settings' time zone (the weekly one: its partitions' time zone)."""
+
+    @schedule(job=daily_job, cron_schedule="0 6 * * *", execution_timezone=settings.timezone)
+    def daily_digest_schedule(context: ScheduleEvaluationContext) -> RunRequest:
+        """At 06:00 local time, materialize yesterday: the last whole day."""
+        yesterday = (context.scheduled_execution_time - dt.timedelta(days=1)).date().isoformat()
+        return RunRequest(run_key=yesterday, partition_key=yesterday)
+
+    return [
+        daily_digest_schedule,
+        # Monday morning, for the week that just ended.
+        build_schedule_from_partitioned_job(weekly_coaching_job, hour_of_day=7),
+        ScheduleDefinition(job=enablement_job, cron_schedule="30 7 * * 1", execution_timezone=settings.timezone),
+    ]

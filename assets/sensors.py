@@ -39,7 +39,8 @@ from se_pipeline.changes import Changes, DayChanges
 from se_pipeline.config import GmailApi, Settings, SlackApi
 from se_pipeline.errors import SePipelineError
 from se_pipeline_assets.raw import RAW_SOURCES, parts_tag
-from se_pipeline_assets.resources import SettingsResource
+from se_pipeline_assets.core import SETTINGS_STEP_KEYS
+from se_pipeline_assets.resources import SettingsParam
 from se_pipeline_assets.schedules import DAILY_GROUPS, daily_job
 
 SOURCES_TAG = "se_pipeline/sources"  # the raw sources a run re-reads, comma-separated
@@ -55,7 +56,9 @@ EVENTS_INTERVAL = 10
 
 def source_selection(sources: list[str]) -> AssetSelection:
     """The sources' raw assets and every daily asset downstream of them (core tables, signals, digests)."""
-    return AssetSelection.assets(*[t for s in sources for t in RAW_SOURCES[s]]).downstream() & AssetSelection.groups(*DAILY_GROUPS)
+    # With the settings step, which every run writes first (the models need its tables and macros).
+    reread = AssetSelection.assets(*[t for s in sources for t in RAW_SOURCES[s]]).downstream() | AssetSelection.assets(*SETTINGS_STEP_KEYS)
+    return reread & AssetSelection.groups(*DAILY_GROUPS)
 
 
 def _now() -> dt.datetime:
@@ -129,19 +132,18 @@ def changes_result(context: SensorEvaluationContext, settings: Settings, changes
 
 
 def _look(
-    context: SensorEvaluationContext, settings: SettingsResource, what: str, watch: Callable[[Settings, dict | None], Changes | str]
+    context: SensorEvaluationContext, settings: Settings, what: str, watch: Callable[[Settings, dict | None], Changes | str]
 ) -> SensorResult:
     """Run `watch` (which answers Changes, or why the source is not watched) and turn it into the tick's result;
     a mistake in settings or credentials skips the tick with its one-line message and keeps the cursor."""
     try:
-        config = settings.load()
-        found = watch(config, _cursor(context))
+        found = watch(settings, _cursor(context))
     except SePipelineError as exc:
         context.log.error(f"{what}: {exc}")
         return SensorResult(skip_reason=f"{what}: could not look: {exc}")
     if isinstance(found, str):
         return SensorResult(skip_reason=found)
-    return changes_result(context, config, found, what)
+    return changes_result(context, settings, found, what)
 
 
 def _slack(config: Settings, cursor: dict | None) -> Changes | str:
@@ -190,7 +192,7 @@ def _events(config: Settings, cursor: dict | None) -> Changes:
 
 def _watching(name: str, what: str, interval: int, description: str, watch: Callable[[Settings, dict | None], Changes | str]):
     @sensor(name=name, job=daily_job, minimum_interval_seconds=interval, description=description)
-    def _sensor(context: SensorEvaluationContext, settings: SettingsResource) -> SensorResult:
+    def _sensor(context: SensorEvaluationContext, settings: SettingsParam) -> SensorResult:
         return _look(context, settings, what, watch)
 
     return _sensor

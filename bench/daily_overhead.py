@@ -41,12 +41,12 @@ def direct_day(config_path: str, day: dt.date) -> None:
     from se_pipeline.models import discover_models, prepare, run_model
     from se_pipeline.proposals import refresh_proposals
     from se_pipeline.render.publish import publish_digests
-    from se_pipeline.runtime import load_runtime_settings
+    from se_pipeline.config import load_settings
     from se_pipeline.sources import build_connector
     from se_pipeline.warehouse import commit_staged, connect, publish_snapshot, stage_records
     from se_pipeline.window import Window
 
-    settings = load_runtime_settings(config_path)
+    settings = load_settings(config_path)
     window = Window(day, day, settings.tz)
     for source in DAILY_SOURCES:
         if source not in settings.enabled_sources():

@@ -51,10 +51,9 @@ sys.path.insert(0, str(ROOT))
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter  # noqa: E402
 from dagster._core.scheduler.instigation import InstigatorType  # noqa: E402
 
-from se_pipeline.config import CONFIG_ENV  # noqa: E402
+from se_pipeline.config import CONFIG_ENV, load_settings  # noqa: E402
 from se_pipeline.events.landing import EventStore, landing_path  # noqa: E402
 from se_pipeline.events.receiver import PATH, create_app  # noqa: E402
-from se_pipeline.runtime import load_runtime_settings  # noqa: E402
 from se_pipeline_assets.runner import dagster_home, materialize_days  # noqa: E402
 from se_pipeline_assets.sensors import EVENTS_INTERVAL, SLACK_INTERVAL  # noqa: E402
 from tests.fakes.slack_server import FakeSlack, slack_message, slack_user  # noqa: E402
@@ -211,11 +210,11 @@ def measure(path: str, trials: int, channels: int) -> list[dict]:
         with FakeSlack() as slack:
             config = workspace(home, slack, channels)
             os.environ.update({TOKEN_ENV: slack.token, SECRET_ENV: SECRET, CONFIG_ENV: str(config)})
-            settings = load_runtime_settings(config)
+            settings = load_settings(config)
             os.environ.pop("DAGSTER_HOME", None)  # this path's own instance, under its home
             os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
             today = dt.datetime.now(settings.tz).date()
-            first = materialize_days(settings, str(config), today - dt.timedelta(days=2), today)
+            first = materialize_days(settings, today - dt.timedelta(days=2), today)
             assert first.success, first.errors
             digest = settings.home / "digests" / today.isoformat() / "sam.md"
             receiver = Receiver(EventStore(landing_path(settings))) if path == "events" else contextlib.nullcontext()

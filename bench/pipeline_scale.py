@@ -116,18 +116,17 @@ def _write_config(home: Path, workspace, facts: dict) -> None:
 
 def phase_run(home: Path, first: dt.date, last: dt.date) -> dict:
     config_path = str(home / CONFIG_NAME)
-    os.environ["SE_PIPELINE_CONFIG"] = config_path  # the partitions definition reads it at import
     from dagster import DagsterEventType, DagsterInstance
 
     import se_pipeline_assets.definitions  # noqa: F401  (imported here so the baseline RSS includes Dagster and the code location)
     from se_pipeline_assets.runner import materialize_days
-    from se_pipeline.runtime import load_runtime_settings
+    from se_pipeline.config import load_settings
 
-    settings = load_runtime_settings(config_path)
+    settings = load_settings(config_path)
     baseline = _rss_mb()
     with RssSampler() as sampler:
         started = time.perf_counter()
-        outcome = materialize_days(settings, config_path, first, last)
+        outcome = materialize_days(settings, first, last)
         wall = time.perf_counter() - started
     steps: dict[str, dict] = {}
     with DagsterInstance.get() as instance:  # DAGSTER_HOME was set by the runner

@@ -64,13 +64,25 @@ def _port(text: str) -> int:
 
 
 def _config_path(args: argparse.Namespace) -> str | None:
+    """The settings file given (--config, else $SE_PIPELINE_CONFIG), or None."""
     return args.config or os.environ.get(CONFIG_ENV) or None
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    from se_pipeline.runtime import load_runtime_settings
+def _settings_path(args: argparse.Namespace) -> str:
+    """The settings file given, else the demo workspace's, generated into the home on first use."""
+    given = _config_path(args)
+    if given:
+        return given
+    from se_pipeline.config import load_settings
+    from se_pipeline.demo import ensure_demo_settings
 
-    return load_runtime_settings(_config_path(args))
+    return str(ensure_demo_settings(load_settings().home))  # the home: $SE_PIPELINE_HOME, else the default
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from se_pipeline.config import load_settings
+
+    return load_settings(_settings_path(args))
 
 
 def _note(args: argparse.Namespace, text: str) -> None:
@@ -104,14 +116,14 @@ def _check_days(settings: Settings, first: dt.date, last: dt.date) -> None:
         raise SePipelineError(f"{last} is in the future (today is {today} in {settings.timezone})")
 
 
-def _shared_environment(settings: Settings) -> dict[str, str]:
+def _shared_environment(settings: Settings, config_path: str | None) -> dict[str, str]:
     """What every process of this project (the CLI's runs, the UI, its code server, `dagster …`) must
     agree on, as absolute paths, so that the working directory does not matter."""
     from se_pipeline_assets.runner import dagster_home
 
     env = {HOME_ENV: str(settings.home.resolve()), DAGSTER_HOME_ENV: str(dagster_home(settings)), PLANNED_EVENTS_ENV: "1"}
-    if os.environ.get(CONFIG_ENV):
-        env[CONFIG_ENV] = str(Path(os.environ[CONFIG_ENV]).resolve())
+    if config_path:
+        env[CONFIG_ENV] = str(Path(config_path).resolve())
     return env
 
 
@@ -155,7 +167,7 @@ def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, l
     """Run the daily job; the delivery errors of a run whose digests were all written (else it raises)."""
     from se_pipeline_assets.runner import materialize_days
 
-    outcome = materialize_days(settings, _config_path(args), first, last, log_level=_dagster_log_level(args),
+    outcome = materialize_days(settings, first, last, log_level=_dagster_log_level(args),
                                deliver=deliver, full_refresh=_full_refresh(args))
     _report(outcome)
     if outcome.only_delivery_failed:
@@ -318,7 +330,7 @@ def _load_history(settings: Settings, args: argparse.Namespace, first: dt.date, 
                   full_refresh: frozenset[str]) -> None:
     from se_pipeline_assets.runner import load_history_days
 
-    outcome = load_history_days(settings, _config_path(args), first, last, args.end, log_level=_dagster_log_level(args),
+    outcome = load_history_days(settings, first, last, args.end, log_level=_dagster_log_level(args),
                                 full_refresh=full_refresh)
     _report(outcome)
     if not outcome.success:
@@ -418,7 +430,7 @@ def cmd_reports(args: argparse.Namespace) -> None:
     week_start = report_week(settings, args.week)
     _say_dagster_home(args)
     _note(args, f"reports for the week of {week_start}..{week_start + dt.timedelta(days=6)}")
-    outcomes = materialize_reports(settings, _config_path(args), week_start, log_level=_dagster_log_level(args))
+    outcomes = materialize_reports(settings, week_start, log_level=_dagster_log_level(args))
     for outcome in outcomes:
         _report(outcome)
     failures = [o for o in outcomes if not o.success]
@@ -515,17 +527,21 @@ def cmd_dismiss(args: argparse.Namespace) -> None:
 # ---- the Dagster UI and shell -----------------------------------------------------------------
 
 
-def ui_command(settings: Settings, port: int) -> tuple[list[str], dict[str, str]]:
-    """The `dagster dev` command line for this project, and the environment it must run with."""
+def ui_command(settings: Settings, port: int, config_path: str | None) -> tuple[list[str], dict[str, str]]:
+    """The `dagster dev` command line for this project (on the settings file `config_path`), and the
+    environment it must run with."""
     dagster = Path(sys.executable).with_name("dagster")
     program = str(dagster) if dagster.exists() else "dagster"
     argv = [program, "dev", "-m", "se_pipeline_assets.definitions", "-a", "defs", "-p", str(port)]
-    return argv, _shared_environment(settings)
+    return argv, _shared_environment(settings, config_path)
 
 
 def cmd_ui(args: argparse.Namespace) -> None:
-    settings = _settings(args)
-    argv, env = ui_command(settings, args.port)
+    from se_pipeline.config import load_settings
+
+    path = _settings_path(args)
+    settings = load_settings(path)
+    argv, env = ui_command(settings, args.port, path)
     _say_dagster_home(args)
     _note(args, f"the Dagster UI on http://127.0.0.1:{args.port} (instance {env[DAGSTER_HOME_ENV]}, "
                 f"warehouse {settings.database_path})")
@@ -535,7 +551,10 @@ def cmd_ui(args: argparse.Namespace) -> None:
 
 def cmd_env(args: argparse.Namespace) -> None:
     """Shell exports for running Dagster's own commands on this project's home, instance and warehouse."""
-    for name, value in _shared_environment(_settings(args)).items():
+    from se_pipeline.config import load_settings
+
+    path = _settings_path(args)
+    for name, value in _shared_environment(load_settings(path), path).items():
         print(f"export {name}={shlex.quote(value)}")
 
 
@@ -617,7 +636,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = add_command("run", help="load a day and write every SE's digest", description="Load a day and write every SE's digest.")
     when = run.add_mutually_exclusive_group()
-    when.add_argument("--date", type=_date, metavar=DATE, help="the day to load (default: yesterday; on demo data, the demo's last day)")
+    when.add_argument("--date", type=_date, metavar=DATE, help="the day to load (default: yesterday, or the settings' data_until: on the demo, its last day)")
     when.add_argument("--today", action="store_true",
                       help="today so far: its digest says 'as of HH:MM'; run it as often as you like, a run after midnight replaces it")
     when.add_argument("--since", type=_period, metavar="PERIOD",
@@ -703,9 +722,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.dagster_home_given = os.environ.get(DAGSTER_HOME_ENV)  # as the user's shell set it, before a run sets ours
-    if args.config:
-        # The Dagster layer reads its settings (time zone, start date) from the environment, as under `dagster dev`.
-        os.environ[CONFIG_ENV] = str(Path(args.config).resolve())
     _configure_logging(args)
     from se_pipeline import interrupt
 

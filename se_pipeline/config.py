@@ -1,6 +1,7 @@
 """Settings: one YAML file validated by pydantic.
 
-With no file at all every source is the bundled demo workspace, so a newcomer sees real output.
+With no file at all every source is off; `se-pipeline run` without one uses the demo workspace's own
+settings file (se_pipeline.demo writes both), so a newcomer sees real output.
 Secrets never live here: a source names the environment variable that holds its token.
 """
 
@@ -20,7 +21,7 @@ from se_pipeline.sources.feedback.settings import FeedbackSettings
 from se_pipeline.envvars import CONFIG_ENV, HOME_ENV
 from se_pipeline.errors import ConfigError
 from se_pipeline.sources import SOURCES, Source
-from se_pipeline.sources.base import DemoSource, OffSource
+from se_pipeline.sources.base import OffSource
 from se_pipeline.sources.base import Strict as _Strict
 # The source packages' settings models, importable from here as before (explicit re-exports).
 from se_pipeline.sources.calls.settings import CallsApi as CallsApi
@@ -99,11 +100,11 @@ class EventsSettings(_Strict):
 _BY_MODE = Field(discriminator="mode")
 
 
-# sources.<name>: one field per registered source, its modes the union of demo (if it has demo data), off
-# and the source package's own (se_pipeline.sources).
+# sources.<name>: one field per registered source, its modes off and the source package's own
+# (se_pipeline.sources); off unless the settings say otherwise.
 def _setting(source: Source) -> Any:
-    """sources.<name>'s type: one of its modes, told apart by `mode` (demo if it has demo data, and off)."""
-    variants = ((DemoSource,) if source.demo else ()) + (OffSource,) + source.modes
+    """sources.<name>'s type: one of its modes, told apart by `mode` (off, or the source's own)."""
+    variants = (OffSource, *source.modes)
     return Annotated[Union[variants], _BY_MODE]  # noqa: UP007 - a union of a tuple made at run time
 
 
@@ -118,7 +119,7 @@ else:
     Sources = create_model(
         "Sources",
         __base__=_Strict,
-        **{source.name: (_setting(source), DemoSource() if source.demo else OffSource()) for source in SOURCES},
+        **{source.name: (_setting(source), OffSource()) for source in SOURCES},
     )
 
 
@@ -127,6 +128,9 @@ class Settings(_Strict):
     database: str | None = None  # a file path or an md: connection string; default <home>/warehouse.duckdb
     timezone: str = "America/New_York"
     start_date: dt.date = dt.date(2026, 10, 1)
+    # The last day of data that no longer grows (exports taken once, such as the demo's): commands default to
+    # it instead of yesterday, and a first run loads from start_date (files cost no API calls).
+    data_until: dt.date | None = None
     company_domains: list[str] = ["example.com"]
     sales_engineers: list[SalesEngineer] = []
     customers: list[CustomerConfig] = []
@@ -151,14 +155,6 @@ class Settings(_Strict):
     @property
     def database_path(self) -> str:
         return self.database or str(self.home / "warehouse.duckdb")
-
-    @property
-    def uses_demo(self) -> bool:
-        return any(isinstance(getattr(self.sources, name), DemoSource) for name in Sources.model_fields)
-
-    @property
-    def all_demo(self) -> bool:
-        return all(isinstance(getattr(self.sources, name), (DemoSource, OffSource)) for name in Sources.model_fields) and self.uses_demo
 
     def enabled_sources(self) -> list[str]:
         return [name for name in Sources.model_fields if not isinstance(getattr(self.sources, name), OffSource)]
@@ -261,7 +257,7 @@ def _format_yaml_error(error: yaml.YAMLError, file: Path) -> str:
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
-    """Read settings from `path`, else $SE_PIPELINE_CONFIG, else defaults (all-demo).
+    """Read settings from `path`, else $SE_PIPELINE_CONFIG, else defaults (every source off).
 
     Relative paths inside the file are taken relative to the file's folder.
     """
@@ -286,13 +282,14 @@ def load_settings(path: str | Path | None = None) -> Settings:
         if not isinstance(data, dict):
             raise ConfigError(f"{file}: the top level must be a mapping of keys to values")
         base = file.resolve().parent
-        # Sources the file does not mention are off: real data never mixes with the demo's.
+        # Sources the file does not mention are off.
         sources = data.setdefault("sources", {}) if isinstance(data.get("sources", {}), dict) else data.get("sources")
         if isinstance(sources, dict):
             for name in Sources.model_fields:
                 sources.setdefault(name, {"mode": "off"})
     if os.environ.get(HOME_ENV):
-        data["home"] = os.environ[HOME_ENV]
+        # Given in the shell: relative to where the command runs, not to the settings file.
+        data["home"] = str(Path(os.environ[HOME_ENV]).absolute())
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:

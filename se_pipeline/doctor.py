@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from se_pipeline.config import DemoSource, Settings
+from se_pipeline.config import Settings
 from se_pipeline.errors import SePipelineError
 from se_pipeline.sources import SOURCE_BY_NAME
 from se_pipeline.sources.probing import Finding, env, fail, ok, warn
@@ -48,8 +48,7 @@ PROBE_SECONDS = 6.0  # all checks run at once; one that has not answered by then
 def run_doctor(
     settings: Settings, on_finding: Callable[[Finding], None] | None = None, deadline: float = PROBE_SECONDS
 ) -> list[Finding]:
-    """Check each enabled source, the sales engineers and the warehouse (settings as
-    se_pipeline.runtime.load_runtime_settings returns them), all at once.
+    """Check each enabled source, the sales engineers and the warehouse, all at once.
 
     `on_finding` gets each finding as its check ends; a check still waiting on the network after
     `deadline` seconds is reported as unreachable and left behind (its thread dies with the process).
@@ -163,26 +162,7 @@ def _redacted(findings: list[Finding], secrets: set[str]) -> list[Finding]:
 def _check_source(settings: Settings, source: str, window: Window) -> list[Finding]:
     """The source package's probe (se_pipeline/sources/<name>/probe.py) of its configured mode."""
     config = getattr(settings.sources, source)
-    if isinstance(config, DemoSource):
-        return [_demo(settings, source)]
     return importlib.import_module(SOURCE_BY_NAME[source].probe).probe(settings, config, window)
-
-
-def _demo(settings: Settings, source: str) -> Finding:
-    from se_pipeline.demo import ensure_demo_workspace
-
-    demo = ensure_demo_workspace(settings.home)
-    path = {
-        "slack": demo.slack_dir,
-        "gmail": demo.gmail_dir,
-        "notion": demo.notion_dir,
-        "usage": demo.usage_path,
-        "calls": demo.calls_dir,
-        "feedback": demo.feedback_dir,
-    }[source]
-    if not Path(path).exists():
-        return fail(source, f"the demo workspace lacks {path}", f"delete {demo.root}; the next run generates it again")
-    return ok(source, f"demo data at {path} (configure sources.{source} to read your own)")
 
 
 

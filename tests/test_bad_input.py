@@ -416,8 +416,8 @@ def cli_env(monkeypatch):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("sources:\n  slack: {mode: files, path: x}\n", "cfg.yaml:2:17: sources.slack.mode: unknown mode 'files' (one of: demo, off, export, api)"),
-        ("sources:\n  usage: {path: u.csv}\n", "cfg.yaml:2:10: sources.usage.mode: missing (one of: demo, off, file, export, api)"),
+        ("sources:\n  slack: {mode: files, path: x}\n", "cfg.yaml:2:17: sources.slack.mode: unknown mode 'files' (one of: off, export, api)"),
+        ("sources:\n  usage: {path: u.csv}\n", "cfg.yaml:2:10: sources.usage.mode: missing (one of: off, file, export, api)"),
         ("sources:\n  slack: {mode: export, pth: x}\n", "cfg.yaml:2:25: sources.slack.pth: unknown key (check the spelling)"),
         ("sources:\n  slack: {mode: export, path: [x}\n", "cfg.yaml:2:33: not valid YAML: expected ',' or ']', but got '}'"),
         ("sources:\n\tslack: x\n", "cfg.yaml:2:1: not valid YAML: found character '\\t' that cannot start any token (YAML indents with spaces, not tabs)"),

@@ -124,7 +124,7 @@ def test_the_ui_runs_on_the_cli_home_and_instance_from_any_directory(tmp_path, m
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     monkeypatch.setenv(CONFIG_ENV, str(config))
-    argv, env = ui_command(load_settings(), 3123)
+    argv, env = ui_command(load_settings(), 3123, str(config))
     assert argv[1:] == ["dev", "-m", "se_pipeline_assets.definitions", "-a", "defs", "-p", "3123"]
     assert env["SE_PIPELINE_HOME"] == str(tmp_path / "home") and env[CONFIG_ENV] == str(config)
     instance = Path(env["DAGSTER_HOME"])

@@ -8,10 +8,11 @@ import duckdb
 import yaml
 from dagster import materialize
 
-from se_pipeline_assets.coaching import call_metrics, coaching_assets, coaching_reports, rep_skill_scores
+from se_pipeline_assets.coaching import coaching_assets
 from se_pipeline_assets.raw import raw_assets
-from se_pipeline_assets.resources import SettingsResource, WarehouseResource
-from se_pipeline.config import CustomerConfig, SalesEngineer
+from se_pipeline_assets.partitions import partitions_for
+from se_pipeline_assets.resources import WarehouseResource
+from se_pipeline.config import CustomerConfig, SalesEngineer, load_settings
 from se_pipeline.demo.calls import write_calls
 
 SES = [SalesEngineer(id="alice", name="Alice Chen", email="alice@example.com"),
@@ -30,10 +31,13 @@ def test_coaching_assets_materialize_a_week(tmp_path):
         "sources": {"calls": {"mode": "export", "path": str(tmp_path / "calls")}},
     }))
     database = str(tmp_path / "warehouse.duckdb")
-    resources = {"settings": SettingsResource(config_path=str(config)), "warehouse": WarehouseResource(database=database)}
-    assert {k.path[-1] for a in coaching_assets for k in a.keys} == {"call_metrics", "rep_skill_scores", "coaching_reports"}
+    settings = load_settings(config)
+    resources = {"settings": settings, "warehouse": WarehouseResource(database=database)}
+    call_metrics, rep_skill_scores, coaching_reports = assets = coaching_assets(partitions_for(settings))
+    assert {k.path[-1] for a in assets for k in a.keys} == {"call_metrics", "rep_skill_scores", "coaching_reports"}
     # the calls source's raw asset is built from the registry with the others
-    raw_calls = next(a for a in raw_assets if {k.path[-1] for k in a.keys} == {"raw_calls", "raw_call_utterances"})
+    raw_calls = next(a for a in raw_assets(partitions_for(settings).daily)
+                     if {k.path[-1] for k in a.keys} == {"raw_calls", "raw_call_utterances"})
 
     for day in ("2026-10-06", "2026-10-08"):  # the two call days of the week
         assert materialize([raw_calls], partition_key=day, resources=resources).success

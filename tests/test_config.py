@@ -1,8 +1,8 @@
-"""Configuration mistakes are named by key and file; no file means the demo workspace."""
+"""Configuration mistakes are named by key and file; no file means every source is off."""
 
 import pytest
 
-from se_pipeline.config import DemoSource, OffSource, SlackExport, load_settings
+from se_pipeline.config import OffSource, SlackExport, load_settings
 from se_pipeline.errors import ConfigError
 
 
@@ -12,11 +12,11 @@ def write(tmp_path, text: str):
     return path
 
 
-def test_no_file_means_every_source_is_the_demo(monkeypatch, tmp_path):
+def test_no_file_means_every_source_is_off(monkeypatch, tmp_path):
     monkeypatch.delenv("SE_PIPELINE_CONFIG", raising=False)
     monkeypatch.setenv("SE_PIPELINE_HOME", str(tmp_path / "home"))
     settings = load_settings()
-    assert all(isinstance(getattr(settings.sources, s), DemoSource) for s in ("slack", "gmail", "notion", "usage", "calls"))
+    assert settings.enabled_sources() == []
     assert settings.database_path == str(tmp_path / "home" / "warehouse.duckdb")
 
 

@@ -29,8 +29,9 @@ from se_pipeline.readonly import WriteAllowance
 from se_pipeline.render.publish import publish_digests
 from se_pipeline.warehouse import connect
 from se_pipeline.window import Window
-from se_pipeline_assets.delivery import DELIVER_TAG, digest_delivery
-from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.delivery import DELIVER_TAG, delivery_assets
+from se_pipeline_assets.partitions import partitions_for
+from se_pipeline_assets.resources import WarehouseResource
 from tests.test_proposals import CHANNELS, TUE, TZ, USERS, at, post
 
 IVO_TOKEN = "ya29.ivo-test-token"
@@ -167,7 +168,9 @@ def test_the_delivery_asset_fails_alone_leaves_the_digest_and_a_backfill_sends_n
         "sales_engineers:\n  - {id: ivo, name: Ivo Petrov, email: ivo@ourco.io, slack_user_id: U1IVO, deliver: {slack_dm: true}}\n"
         f"sources:\n  slack: {{mode: api, base_url: '{slack.base_url}'}}\n"
     )
-    resources = {"settings": SettingsResource(config_path=str(config)), "warehouse": WarehouseResource(database=settings.database_path)}
+    configured = load_settings(config)
+    resources = {"settings": configured, "warehouse": WarehouseResource(database=settings.database_path)}
+    digest_delivery = delivery_assets(partitions_for(configured))[0]
 
     def run(**kwargs):
         return materialize([digest_delivery], partition_key=OCT.isoformat(), resources=resources,

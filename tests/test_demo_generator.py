@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import datetime as dt
 import json
@@ -17,6 +18,7 @@ from se_pipeline.demo import (
     GENERATOR_VERSION,
     DemoScale,
     DemoWorkspace,
+    ensure_demo_settings,
     ensure_demo_workspace,
     generate,
 )
@@ -241,3 +243,46 @@ def test_ensure_demo_workspace_reuses_and_rebuilds(tmp_path: Path):
     rebuilt = ensure_demo_workspace(tmp_path)
     assert json.loads(facts.read_text())["generator_version"] == GENERATOR_VERSION
     assert (rebuilt.slack_dir / "users.json").is_file()
+
+
+def test_the_demo_settings_file_is_ordinary_export_settings_of_the_workspace(tmp_path: Path, monkeypatch):
+    from se_pipeline.config import load_settings
+    from se_pipeline.runtime import cold_start_first_day, default_day
+
+    monkeypatch.chdir(tmp_path)  # the file's paths are relative to its folder, wherever the command runs
+    path = ensure_demo_settings(Path("home"))
+    workspace = ensure_demo_workspace(Path("home"))
+    settings = load_settings(path)
+    assert settings.home == tmp_path / "home"
+    assert {getattr(settings.sources, s).mode for s in settings.enabled_sources()} == {"export"}
+    assert len(settings.enabled_sources()) == 6
+    assert settings.sources.slack.path == tmp_path / "home" / "demo" / "slack"
+    assert settings.sales_engineers == workspace.sales_engineers and settings.customers == workspace.customers
+    # A command without --date means the export's last day, and a first run loads the whole period.
+    assert default_day(settings) == workspace.period_end
+    assert cold_start_first_day(settings, workspace.period_end) == workspace.period_start
+    stamp = path.stat().st_mtime_ns
+    assert ensure_demo_settings(Path("home")) == path and path.stat().st_mtime_ns == stamp  # not rewritten
+
+
+
+def _imported(module: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_only_the_cli_reaches_the_demo_generator():
+    """The product reads the demo as it reads any export; the CLI alone writes it for a first `se-pipeline run`."""
+    package = Path(__file__).resolve().parents[1]
+    importers = [
+        module.relative_to(package).as_posix()
+        for module in [*package.glob("se_pipeline/**/*.py"), *package.glob("assets/**/*.py")]
+        if module.relative_to(package).parts[:2] != ("se_pipeline", "demo") and module.name != "cli.py"
+        and any(name == "se_pipeline.demo" or name.startswith("se_pipeline.demo.") for name in _imported(module))
+    ]
+    assert importers == []

@@ -10,13 +10,17 @@ import yaml
 from dagster import materialize
 
 from se_pipeline_assets.enablement import AS_OF_TAG, enablement_assets
-from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.resources import WarehouseResource
+from se_pipeline.config import load_settings
+from se_pipeline.demo import ensure_demo_workspace
+from se_pipeline.sources.feedback.settings import FeedbackSettings
 
 
 def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):
     home = tmp_path / "home"
     config = tmp_path / "se.yaml"
-    config.write_text(yaml.safe_dump({"home": str(home), "company_domains": ["example.com"], "sources": {"feedback": {"mode": "demo"}}}))
+    feedback = FeedbackSettings.in_folder(ensure_demo_workspace(home).feedback_dir).model_dump(mode="json", exclude_none=True)
+    config.write_text(yaml.safe_dump({"home": str(home), "company_domains": ["example.com"], "sources": {"feedback": feedback}}))
     database = str(tmp_path / "warehouse.duckdb")
     # What the core models would have made from the other sources: one POC and one customer question.
     with duckdb.connect(database) as con:
@@ -33,7 +37,7 @@ def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):
             ") AS t(activity_id, activity_date, sent_at, source, customer, se_id, channel, channel_kind, is_external_channel, "
             "thread_key, is_reply, author_name, author_email, author_is_external, author_is_se, is_bot, bot_name, subject, text, link)"
         )
-    resources = {"settings": SettingsResource(config_path=str(config)), "warehouse": WarehouseResource(database=database)}
+    resources = {"settings": load_settings(config), "warehouse": WarehouseResource(database=database)}
     keys = {k.path[-1] for a in enablement_assets for k in a.keys}
     assert keys == {"raw_feedback", "raw_win_loss", "raw_content_inventory", "raw_onboarding_metrics", "feedback_themes",
                     "content_refresh", "product_gaps", "competitor_mentions", "win_criteria", "win_plans",

@@ -23,7 +23,7 @@ from fakes.notion_server import (
 )
 
 from se_pipeline_assets.enablement import enablement_board, raw_feedback_files
-from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.resources import WarehouseResource
 from se_pipeline.config import NotionApi, OffSource, Settings, Sources, load_settings
 from se_pipeline.sources.feedback.connector import FeedbackConnector
 from se_pipeline.sources.notion.feedback import NotionFeedback
@@ -113,7 +113,7 @@ def test_notion_feedback_reaches_feedback_themes_beside_csv_feedback(tmp_path, f
     with duckdb.connect(database) as con:
         con.execute("CREATE TABLE opportunities AS SELECT ? AS page_id, 'Acme Corp - Platform' AS name, "
                     "'Acme Corp' AS customer, 90000.0 AS amount, TRUE AS is_active", [deal])
-    resources = {"settings": SettingsResource(config_path=str(config)), "warehouse": WarehouseResource(database=database)}
+    resources = {"settings": load_settings(config), "warehouse": WarehouseResource(database=database)}
 
     assert materialize([raw_feedback_files, enablement_board], resources=resources).success
 

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from se_pipeline.config import Settings
 from se_pipeline.sources.gmail.connector import GmailMboxConnector, from_settings
 from se_pipeline.sources.gmail.mbox import iter_mbox
 from se_pipeline.errors import SourceError
@@ -107,10 +106,11 @@ def test_missing_mbox_names_the_setting(tmp_path):
         list(connector.extract(WINDOW))
 
 
-def test_demo_mode_reads_each_demo_mailbox(tmp_path):
-    from se_pipeline.demo import ensure_demo_workspace
+def test_the_demo_settings_read_each_demo_mailbox(tmp_path):
+    from se_pipeline.config import load_settings
+    from se_pipeline.demo import ensure_demo_settings, ensure_demo_workspace
 
-    settings = Settings(home=tmp_path / "home")
+    settings = load_settings(ensure_demo_settings(tmp_path / "home"))
     connector = from_settings(settings)
     workspace = ensure_demo_workspace(settings.home)
     assert isinstance(connector, GmailMboxConnector)

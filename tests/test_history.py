@@ -89,13 +89,13 @@ def test_backfill_through_the_cli_resumes_digests_the_days_with_activity_and_cou
 def test_a_range_run_of_the_daily_job_plans_each_asset_once_not_once_a_day(tmp_path, clean_env):
     from dagster import DagsterEventType, DagsterInstance
 
-    from se_pipeline.runtime import load_runtime_settings
+    from se_pipeline.config import load_settings
     from se_pipeline_assets.runner import materialize_days
 
     folder = tmp_path / "eval"
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns(".se_pipeline*"))
     config = str(folder / "config.yaml")
-    outcome = materialize_days(load_runtime_settings(config), config, FIRST, FIRST + dt.timedelta(days=2), deliver=False)
+    outcome = materialize_days(load_settings(config), FIRST, FIRST + dt.timedelta(days=2), deliver=False)
     assert outcome.success, outcome.errors
     with DagsterInstance.get() as instance:  # the runner's, in the settings' home
         planned = instance.all_logs(outcome.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION_PLANNED)

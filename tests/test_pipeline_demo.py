@@ -19,7 +19,8 @@ from se_pipeline_assets.checks import digest_items_cite_existing_sources
 from se_pipeline_assets.definitions import build_definitions
 from se_pipeline_assets.runner import RANGE_END_TAG, RANGE_START_TAG
 from se_pipeline.cli import main as cli
-from se_pipeline.runtime import load_runtime_settings
+from se_pipeline.config import load_settings
+from se_pipeline.demo import ensure_demo_settings
 
 DAILY = AssetSelection.groups("raw", "core", "digest")
 TABLES = ["raw_slack_messages", "raw_gmail_messages", "raw_notion_opportunities", "raw_usage", "quarantine",
@@ -32,8 +33,8 @@ def demo(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("SE_PIPELINE_HOME", str(home))
     mp.delenv("SE_PIPELINE_CONFIG", raising=False)
-    settings = load_runtime_settings()
-    definitions = build_definitions()
+    settings = load_settings(ensure_demo_settings(home))
+    definitions = build_definitions(settings)
     expected = json.loads((home / "demo" / "expected.json").read_text())
     yield settings, definitions, expected
     mp.undo()

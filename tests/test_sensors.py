@@ -22,8 +22,9 @@ from fakes.slack_server import FakeSlack, slack_message, slack_user
 from se_pipeline.events.landing import EventStore, landing_path
 from se_pipeline.config import load_settings
 from se_pipeline_assets.definitions import build_definitions
+from se_pipeline_assets.partitions import partitions_for
 from se_pipeline_assets.raw import parts_tag, raw_assets
-from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+from se_pipeline_assets.resources import WarehouseResource
 from se_pipeline_assets.sensors import PARTITION_TAG, SOURCES_TAG
 
 TZ = ZoneInfo("America/New_York")  # the code location's partitions are days in this zone
@@ -44,15 +45,15 @@ class Ticks:
     tick starting from the cursor the previous one left."""
 
     def __init__(self, config: Path, sensor: str, instance: DagsterInstance | None = None):
-        self.config = config
-        self.defs = build_definitions(str(config))
+        self.settings = load_settings(config)
+        self.defs = build_definitions(self.settings)
         self.sensor = self.defs.get_repository_def().get_sensor_def(sensor)
         self.instance = instance or DagsterInstance.ephemeral()
         self.cursor: str | None = None
 
     def __call__(self, cursor: str | None = None):
         with build_sensor_context(instance=self.instance, cursor=cursor or self.cursor, definitions=self.defs,
-                                  resources={"settings": SettingsResource(config_path=str(self.config))}) as context:
+                                  resources={"settings": self.settings}) as context:
             result = self.sensor.evaluate_tick(context)
         self.cursor = result.cursor
         return result
@@ -160,8 +161,8 @@ def test_a_run_for_the_channels_with_news_rereads_only_them_and_keeps_the_others
     slack.add_message("C02QUIET", slack_message(slack_ts(now - dt.timedelta(seconds=20)), "U01SAM", "Renewal call at 3"))
     config = write_config(tmp_path, f"  slack: {{mode: api, token_env: {SLACK_ENV}, base_url: '{slack.base_url}'}}\n")
     settings = load_settings(config)
-    resources = {"settings": SettingsResource(config_path=str(config)), "warehouse": WarehouseResource(database=settings.database_path)}
-    raw_slack = next(a for a in raw_assets if a.node_def.name == "raw_slack")
+    resources = {"settings": settings, "warehouse": WarehouseResource(database=settings.database_path)}
+    raw_slack = next(a for a in raw_assets(partitions_for(settings).daily) if a.node_def.name == "raw_slack")
 
     def load(tags: dict[str, str] | None = None) -> list[tuple[str, str]]:
         done = materialize([raw_slack], partition_key=today().isoformat(), resources=resources, tags=tags,

@@ -356,14 +356,14 @@ def test_the_raw_asset_reports_its_calls_per_method_and_the_second_day_lists_no_
     from dagster import DagsterInstance, materialize
 
     from se_pipeline.config import load_settings
+    from se_pipeline_assets.partitions import partitions_for
     from se_pipeline_assets.raw import raw_assets
-    from se_pipeline_assets.resources import SettingsResource, WarehouseResource
+    from se_pipeline_assets.resources import WarehouseResource
 
     config = settings_file(fake, monkeypatch, tmp_path)
     settings = load_settings(config)
-    resources = {"settings": SettingsResource(config_path=str(config)),
-                 "warehouse": WarehouseResource(database=settings.database_path)}
-    raw_slack = next(a for a in raw_assets if a.node_def.name == "raw_slack")
+    resources = {"settings": settings, "warehouse": WarehouseResource(database=settings.database_path)}
+    raw_slack = next(a for a in raw_assets(partitions_for(settings).daily) if a.node_def.name == "raw_slack")
 
     def calls_by_method(day: str) -> dict[str, int]:
         done = materialize([raw_slack], partition_key=day, resources=resources, instance=DagsterInstance.ephemeral())

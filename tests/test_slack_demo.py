@@ -1,10 +1,10 @@
-"""Demo mode: the export connector reads the generated demo workspace like a real export."""
+"""The demo's settings file: the export connector reads the generated demo workspace like a real export."""
 
 import json
 
-from se_pipeline.config import Settings
+from se_pipeline.config import load_settings
 from se_pipeline.sources.slack.connector import SlackExportConnector, from_settings
-from se_pipeline.demo import ensure_demo_workspace
+from se_pipeline.demo import ensure_demo_settings, ensure_demo_workspace
 from se_pipeline.warehouse import Quarantined, Rows
 from se_pipeline.window import Window
 
@@ -21,7 +21,7 @@ def _slack_references(node):
 
 
 def test_every_slack_message_the_demo_story_cites_lands_on_its_day(tmp_path):
-    settings = Settings(home=tmp_path)
+    settings = load_settings(ensure_demo_settings(tmp_path))
     connector = from_settings(settings)
     demo = ensure_demo_workspace(tmp_path)
     assert isinstance(connector, SlackExportConnector) and connector.path == demo.slack_dir

@@ -7,6 +7,7 @@ import importlib
 
 import duckdb
 from se_pipeline_assets.checks import DATA_CHECKS
+from se_pipeline_assets.partitions import partitions_for
 from se_pipeline_assets.raw import raw_assets
 
 from se_pipeline.config import Settings, Sources
@@ -15,7 +16,7 @@ from se_pipeline.warehouse import ensure_tables, table_exists
 
 
 def test_each_source_has_its_settings_asset_checks_probe_and_tables():
-    asset_tables = {k.path[-1] for a in raw_assets for k in a.keys}
+    asset_tables = {k.path[-1] for a in raw_assets(partitions_for(Settings()).daily) for k in a.keys}
     checked = {key.asset_key.path[-1] for key in DATA_CHECKS if key.name.endswith("_key_is_unique")}
     with duckdb.connect() as con:
         ensure_tables(con)
@@ -30,10 +31,8 @@ def test_each_source_has_its_settings_asset_checks_probe_and_tables():
                     assert (spec.name in checked) == spec.checked
 
 
-def test_a_source_without_demo_data_is_off_unless_configured():
-    settings = Settings()
-    for source in SOURCES:
-        assert (source.name in settings.enabled_sources()) == source.demo
+def test_every_source_is_off_unless_configured():
+    assert Settings().enabled_sources() == []
     assert set(DAILY_SOURCES) <= {s.name for s in SOURCES}
 
 

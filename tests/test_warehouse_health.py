@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from dagster import TableRecord
 
+from se_pipeline.config import Settings
 from se_pipeline.warehouse import connect, ensure_tables
 from se_pipeline.warehouse.docs import header_comment, table_doc
 from se_pipeline.warehouse.health import freshness, quarantine_share, unresolved_external_activity
@@ -49,13 +50,13 @@ def test_metadata_has_row_count_documented_columns_and_a_preview_table(con):
 def test_descriptions_come_from_each_sql_files_header():
     assert table_doc("raw_usage").description.startswith("Product usage per account per day")
     assert header_comment("-- materialized: table\n-- Who owns what.\n-- key: id; written per day\n-- (continued)\nSELECT 1") == "Who owns what. (continued)"
-    defs = build_definitions()
+    defs = build_definitions(Settings())
     usage = defs.resolve_assets_def("raw_usage").specs_by_key
     assert next(iter(s.description for k, s in usage.items() if k.path == ["raw_usage"])).startswith("Product usage")
 
 
 def test_the_checks_beyond_keys_are_defined():
-    names = {key.name for checks in build_definitions().asset_checks for key in checks.check_keys}
+    names = {key.name for checks in build_definitions(Settings()).asset_checks for key in checks.check_keys}
     assert {"usage_quarantine_share", "slack_is_fresh", "calls_is_fresh",
             "activity_external_rows_have_a_customer"} <= names
 

@@ -1,8 +1,9 @@
 """The demo workspace: a month of a B2B sales team's Slack, Gmail, Notion and usage, in export formats.
 
-`generate(root)` writes it; `ensure_demo_workspace(home)` keeps one up to date under <home>/demo.
-The export connectors read it exactly as they read a real export, so demo mode exercises the
-real parsing code. The same seed and scale always give byte-identical files.
+`generate(root)` writes it; `ensure_demo_workspace(home)` keeps one up to date under <home>/demo, and
+`ensure_demo_settings(home)` that and <home>/demo.yaml, the export-mode settings that read it. The
+export connectors read it exactly as they read a real export, so the demo exercises the real parsing
+code. The same seed and scale always give byte-identical files.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from se_pipeline.demo.feedback import write_feedback
 from se_pipeline.demo.mbox import write_mailboxes
 from se_pipeline.demo.model import TERMINAL_STAGES, Story
 from se_pipeline.demo.notion_export import database_id, write_notion_export
+from se_pipeline.demo.settings_file import write_settings
 from se_pipeline.demo.slack_export import write_slack_export
 from se_pipeline.demo.usage import write_usage
 
@@ -147,6 +149,13 @@ def ensure_demo_workspace(home: Path) -> DemoWorkspace:
         if existing is not None:
             return existing
         return generate(root)
+
+
+def ensure_demo_settings(home: Path) -> Path:
+    """<home>/demo.yaml, the settings of the default demo under <home>/demo (both made if missing or stale)."""
+    workspace = ensure_demo_workspace(home)
+    with FileLock(Path(home) / ".demo.lock"):
+        return write_settings(workspace, Path(home))
 
 
 def load_workspace(root: Path) -> DemoWorkspace | None:

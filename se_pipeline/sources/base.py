@@ -17,12 +17,8 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class DemoSource(Strict):
-    mode: Literal["demo"] = "demo"
-
-
 class OffSource(Strict):
-    """Not read. A config file that leaves a source out turns it off, so demo data never mixes with real."""
+    """Not read. A config file that leaves a source out turns it off."""
 
     mode: Literal["off"] = "off"
 
@@ -60,7 +56,6 @@ class Source:
     connector: the module whose `from_settings(settings)` builds the connector for the configured mode.
     probe: the module whose `probe(settings, config, window)` is doctor's check of a configured mode.
     daily: loaded by the daily job (a raw asset per source); else by the job that reads it (feedback).
-    demo: has demo data, so the settings' default is demo; without it the default is off.
     """
 
     name: str
@@ -68,7 +63,6 @@ class Source:
     modes: tuple[type[BaseModel], ...]
     tables: tuple[TableSpec, ...]
     daily: bool = True
-    demo: bool = True
     export_fix: str = ""  # what to do when the source's files cannot be read (doctor)
 
     @property

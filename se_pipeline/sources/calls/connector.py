@@ -1,10 +1,10 @@
-"""Calls (Gong): raw_calls and raw_call_utterances from the API, an export folder, or the demo."""
+"""Calls (Gong): raw_calls and raw_call_utterances from the API or an export folder."""
 
 from __future__ import annotations
 
 import os
 
-from se_pipeline.config import CallsApi, CallsExport, DemoSource, Settings
+from se_pipeline.config import CallsApi, CallsExport, Settings
 from se_pipeline.connectors.base import check_env_name
 from se_pipeline.sources.calls.api import DEFAULT_LOOKBACK_DAYS, GongApiConnector
 from se_pipeline.sources.calls.export import CallsExportConnector
@@ -19,12 +19,6 @@ def from_settings(settings: Settings) -> CallsExportConnector | GongApiConnector
     team = Team.from_settings(settings)
     if isinstance(config, CallsExport):
         return CallsExportConnector(config.path, team)
-    if isinstance(config, DemoSource):
-        from se_pipeline.demo import (
-            ensure_demo_workspace,  # only demo mode needs the generator
-        )
-
-        return CallsExportConnector(ensure_demo_workspace(settings.home).calls_dir, team)
     if isinstance(config, CallsApi):
         check_env_name("sources.calls.access_key_env", config.access_key_env)
         check_env_name("sources.calls.secret_env", config.secret_env)

@@ -18,7 +18,6 @@ sources:
       properties: {text: Feedback}      # which property holds each field (see FeedbackProperties)
 ```
 `feedback` (files) may be left out when `notion_database` is given; one of the two is required.
-With no `sources.feedback` (demo mode) the demo workspace's `feedback/` folder is read.
 """
 
 from __future__ import annotations
@@ -131,18 +130,8 @@ def report_dir(home: Path, config: FeedbackSettings) -> Path:
 
 
 def feedback_settings(settings: Any) -> FeedbackSettings:
-    """The configured `sources.feedback`, the demo workspace's feedback folder in demo mode, or absent() when off."""
+    """The configured `sources.feedback`, or absent() when it is off."""
     configured = settings.sources.feedback
     if isinstance(configured, FeedbackSettings):
         return configured
-    if configured.mode == "off":
-        return FeedbackSettings.absent()
-    # Imported here: the demo package is only needed when no feedback source is configured.
-    from se_pipeline.demo import DEFAULT_SEED, ensure_demo_workspace
-    from se_pipeline.demo.feedback import write_feedback
-
-    demo = ensure_demo_workspace(settings.home)
-    if not (demo.feedback_dir / DEMO_FILES["feedback"]).is_file():
-        # Until the demo generator writes feedback/ itself (same seed, so the same bytes).
-        write_feedback(demo.root, DEFAULT_SEED, demo.sales_engineers, demo.customers, until=demo.period_end)
-    return FeedbackSettings.in_folder(demo.feedback_dir)
+    return FeedbackSettings.absent()

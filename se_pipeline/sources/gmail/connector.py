@@ -1,7 +1,7 @@
 """Gmail: one mailbox per SE into raw_gmail_messages, from the API, a Takeout mbox, or the demo.
 
 `from_settings(settings)` picks the connector for `settings.sources.gmail`:
-GmailMbox -> GmailMboxConnector, GmailApi -> GmailApiConnector, DemoSource -> the mbox connector
+GmailMbox -> GmailMboxConnector, GmailApi -> GmailApiConnector
 over the demo workspace's gmail/<se_id>.mbox files.
 """
 
@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from pathlib import Path
 
 from google.auth.credentials import Credentials
 
-from se_pipeline.config import DemoSource, GmailApi, GmailMbox, Settings
+from se_pipeline.config import GmailApi, GmailMbox, Settings
 from se_pipeline.connectors.base import check_env_name
 from se_pipeline.sources.gmail.api import SCOPES, GmailApiConnector
 from se_pipeline.sources.gmail.mbox import GmailMboxConnector
@@ -40,15 +39,6 @@ def from_settings(
             {se.id: load_credentials(source, se.id, se.email) for se in _api_mailboxes(settings, source)},
             root_url=source.root_url,
             max_retries=source.max_retries,
-        )
-    if isinstance(source, DemoSource):
-        from se_pipeline.demo import (
-            ensure_demo_workspace,  # written alongside; imported only when used
-        )
-
-        workspace = ensure_demo_workspace(settings.home)
-        return GmailMboxConnector(
-            {se.id: Path(workspace.gmail_dir) / f"{se.id}.mbox" for se in workspace.sales_engineers}
         )
     raise ConfigError(f"sources.gmail: unsupported mode {getattr(source, 'mode', source)!r}")
 

@@ -1,14 +1,13 @@
 """Notion: the opportunity database, its pages' content and their comments.
 
 `from_settings(settings)` returns the connector for `settings.sources.notion`:
-export (a "Markdown & CSV" export), api (notion_client, live) or demo (the export connector over
-the demo workspace).
+export (a "Markdown & CSV" export) or api (notion_client, live).
 """
 
 from __future__ import annotations
 
 
-from se_pipeline.config import DemoSource, NotionApi, NotionExport, Settings
+from se_pipeline.config import NotionApi, NotionExport, Settings
 from se_pipeline.connectors.base import Connector, check_env_name, env_secret
 from se_pipeline.sources.notion.api import NotionApiConnector
 from se_pipeline.sources.notion.export import NotionExportConnector
@@ -39,10 +38,4 @@ def from_settings(settings: Settings) -> Connector:
             block_depth=config.block_depth,
             properties=config.properties.model_dump(),
         )
-    if isinstance(config, DemoSource):
-        from se_pipeline.demo import (
-            ensure_demo_workspace,  # written alongside; imported only when used
-        )
-
-        return NotionExportConnector(ensure_demo_workspace(settings.home).notion_dir, settings.terminal_stages)
     raise ConfigError(f"sources.notion: unknown mode {getattr(config, 'mode', config)!r}")

@@ -1,13 +1,12 @@
 """Slack: messages, users and conversations, from a workspace export or the Web API.
 
 `from_settings(settings)` picks the connector for `settings.sources.slack`:
-export -> SlackExportConnector, api -> SlackApiConnector, demo -> the export connector on the
-demo workspace.
+export -> SlackExportConnector, api -> SlackApiConnector.
 """
 
 from __future__ import annotations
 
-from se_pipeline.config import DemoSource, Settings, SlackApi, SlackExport
+from se_pipeline.config import Settings, SlackApi, SlackExport
 from se_pipeline.connectors.base import Connector, check_env_name
 from se_pipeline.sources.slack.api import SlackApiConnector, token_from_env
 from se_pipeline.sources.slack.client import READ_METHODS, ReadOnlyWebClient
@@ -35,11 +34,4 @@ def from_settings(settings: Settings, api_class: type[SlackApiConnector] = Slack
             token_env=config.token_env,
             own_user_ids=own_user_ids,
         )
-    if isinstance(config, DemoSource):
-        from se_pipeline.demo import (
-            ensure_demo_workspace,  # written alongside; imported only when used
-        )
-
-        demo = ensure_demo_workspace(settings.home)
-        return SlackExportConnector(demo.slack_dir, demo.slack_workspace, own_user_ids)
     raise ConfigError(f"sources.slack: unsupported mode {config.mode!r}")

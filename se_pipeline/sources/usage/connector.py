@@ -25,11 +25,10 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 
-from se_pipeline.config import DemoSource, Settings, UsageFile, UsageHex
+from se_pipeline.config import Settings, UsageFile, UsageHex
 from se_pipeline.connectors.base import check_env_name
 from se_pipeline.sources.usage.hex import HexRunConnector
 from se_pipeline.sources.usage.columns import DAY_SQL, UsageColumns, check_mapping, detect_columns, ident
@@ -254,12 +253,6 @@ def from_settings(settings: Settings) -> UsageFileConnector | HexRunConnector:
         reader = UsageFileConnector(path=config.path, columns=dict(config.columns))
         # A Hex project's export is read exactly as file mode reads a file.
         return _hex_run(config, reader) if isinstance(config, UsageHex) else reader
-    if isinstance(config, DemoSource):
-        from se_pipeline.demo import (
-            ensure_demo_workspace,  # the demo generator is only needed in demo mode
-        )
-
-        return UsageFileConnector(path=str(Path(ensure_demo_workspace(settings.home).usage_path)))
     raise ConfigError(f"sources.usage: unsupported mode {config.mode!r}")
 
 

@@ -9,5 +9,4 @@ SOURCE = Source(
     package=__name__,
     modes=(ZoomApi,),
     tables=(TableSpec("raw_zoom_meetings", ("meeting_uuid",)),),
-    demo=False,
 )
