@@ -25,7 +25,7 @@ from tests.test_hostile_records import EIGHT_BIT
 DATA = Path(__file__).parent / "data"
 NY = ZoneInfo("America/New_York")
 REGISTRY = TolerantHeaders()
-EXAMPLES = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 # Header names of each class the quick path reads (any other unstructured name behaves like these).
 NAMES = {"UnstructuredHeader": ["Subject", "X-GM-THRID", "References", "Thread-Topic"],
          "ContentTypeHeader": ["Content-Type"], "ContentDispositionHeader": ["Content-Disposition"],
