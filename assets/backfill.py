@@ -20,6 +20,7 @@ class HistoryRange(Config):
     first_day: str  # ISO dates, both included
     last_day: str
     read_next: str = ""  # the backfill's last day: its digest is written even without activity
+    full_refresh: list[str] = []  # SQL models rebuilt from every raw day (their columns changed)
 
 
 @op(pool=WAREHOUSE_POOL, tags={"kind": "duckdb"})
@@ -28,7 +29,7 @@ def load_history_range(context: OpExecutionContext, config: HistoryRange, settin
     loaded = settings.load()
     window = Window(dt.date.fromisoformat(config.first_day), dt.date.fromisoformat(config.last_day), loaded.tz)
     read_next = dt.date.fromisoformat(config.read_next) if config.read_next else None
-    report = load_history(loaded, window, warehouse.connect, context.log.info, read_next)
+    report = load_history(loaded, window, warehouse.connect, context.log.info, read_next, frozenset(config.full_refresh))
     # Read by the runner as it reads the raw assets' rows_quarantined (RunOutcome.quarantined).
     yield Output(None, metadata={f"{QUARANTINED_PREFIX}{source}": count for source, count in report.quarantined.items()})
 

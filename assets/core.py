@@ -3,6 +3,7 @@
 from dagster import (
     AssetExecutionContext,
     AssetKey,
+    Config,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -13,6 +14,10 @@ from se_pipeline_assets.partitions import WAREHOUSE_POOL, daily_partitions, sing
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
 from se_pipeline.models import SqlModel, discover_models, run_model
 from se_pipeline.warehouse.docs import table_doc
+
+
+class ModelRun(Config):
+    full_refresh: bool = False  # a partitioned model: drop its table and rebuild it from every raw day
 
 
 def sql_model_asset(model: SqlModel, known_assets: set[str]):
@@ -27,11 +32,12 @@ def sql_model_asset(model: SqlModel, known_assets: set[str]):
         description=(table_doc(model.name).description or model.name)
         + f" (sql/{model.name}.sql, {'partitioned by ' + model.partition_column if model.partitioned else 'rebuilt whole'})",
     )
-    def _model(context: AssetExecutionContext, settings: SettingsResource, warehouse: WarehouseResource) -> MaterializeResult:
-        config = settings.load()
-        window = window_for(context, config)
-        with warehouse.connect(prepared_for=config) as con:
-            rows = run_model(con, model, window)
+    def _model(context: AssetExecutionContext, config: ModelRun, settings: SettingsResource,
+               warehouse: WarehouseResource) -> MaterializeResult:
+        loaded = settings.load()
+        window = window_for(context, loaded)
+        with warehouse.connect(prepared_for=loaded) as con:
+            rows = run_model(con, model, window, config.full_refresh)
             return MaterializeResult(
                 metadata={"window": str(window), "rows_written": MetadataValue.int(rows), **table_metadata(con, model.name)}
             )

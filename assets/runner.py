@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,27 +188,30 @@ def run_job(
 
 def materialize_days(
     settings: Settings, config_path: str | None, first: dt.date, last: dt.date, log_level: str = QUIET,
-    deliver: bool = True,
+    deliver: bool = True, full_refresh: Collection[str] = (),
 ) -> RunOutcome:
     """Run the daily job over [first, last] in one run (the assets' single-run backfill policy);
-    `deliver`: send the last day's digests to the SEs who opted in (a backfill does not)."""
+    `deliver`: send the last day's digests to the SEs who opted in (a backfill does not);
+    `full_refresh`: SQL models rebuilt from every raw day."""
     from se_pipeline_assets.delivery import DELIVER_TAG
 
     tags = {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}
     if not deliver:
         tags[DELIVER_TAG] = "false"
-    return run_job(settings, config_path, "daily_digest", tags=tags, log_level=log_level)
+    ops = {name: {"config": {"full_refresh": True}} for name in sorted(full_refresh)}
+    return run_job(settings, config_path, "daily_digest", tags=tags, log_level=log_level, ops=ops)
 
 
 def load_history_days(
     settings: Settings, config_path: str | None, first: dt.date, last: dt.date, read_next: dt.date,
-    log_level: str = QUIET,
+    log_level: str = QUIET, full_refresh: Collection[str] = (),
 ) -> RunOutcome:
     """Load [first, last] in one run of the history job (a backfill: nothing is delivered); `read_next`:
-    the backfill's last day, digested even without activity."""
+    the backfill's last day, digested even without activity; `full_refresh`: SQL models rebuilt from every raw day."""
     from se_pipeline_assets.backfill import HISTORY_JOB
 
-    day_range = {"first_day": first.isoformat(), "last_day": last.isoformat(), "read_next": read_next.isoformat()}
+    day_range = {"first_day": first.isoformat(), "last_day": last.isoformat(), "read_next": read_next.isoformat(),
+                 "full_refresh": sorted(full_refresh)}
     return run_job(settings, config_path, HISTORY_JOB, log_level=log_level,
                    ops={"load_history_range": {"config": day_range}})
 

@@ -137,13 +137,26 @@ def _report(outcome) -> None:
         )
 
 
+def _full_refresh(args: argparse.Namespace) -> frozenset[str]:
+    """The SQL models --full-refresh names (every one when it names none)."""
+    if args.full_refresh is None:
+        return frozenset()
+    from se_pipeline.models import discover_models
+
+    models = discover_models()
+    unknown = sorted(set(args.full_refresh) - models.keys())
+    if unknown:
+        raise SePipelineError(f"--full-refresh: no SQL model named {', '.join(unknown)} (the models: {', '.join(models)})")
+    return frozenset(args.full_refresh or models)
+
+
 def _materialize(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date,
                  deliver: bool = True) -> list[str]:
     """Run the daily job; the delivery errors of a run whose digests were all written (else it raises)."""
     from se_pipeline_assets.runner import materialize_days
 
     outcome = materialize_days(settings, _config_path(args), first, last, log_level=_dagster_log_level(args),
-                               deliver=deliver)
+                               deliver=deliver, full_refresh=_full_refresh(args))
     _report(outcome)
     if outcome.only_delivery_failed:
         return outcome.errors
@@ -299,10 +312,12 @@ def _activity_rows(settings: Settings, first: dt.date, last: dt.date) -> int:
         return con.execute("SELECT count(*) FROM activity WHERE activity_date BETWEEN ? AND ?", [first, last]).fetchall()[0][0]
 
 
-def _load_history(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date) -> None:
+def _load_history(settings: Settings, args: argparse.Namespace, first: dt.date, last: dt.date,
+                  full_refresh: frozenset[str]) -> None:
     from se_pipeline_assets.runner import load_history_days
 
-    outcome = load_history_days(settings, _config_path(args), first, last, args.end, log_level=_dagster_log_level(args))
+    outcome = load_history_days(settings, _config_path(args), first, last, args.end, log_level=_dagster_log_level(args),
+                                full_refresh=full_refresh)
     _report(outcome)
     if not outcome.success:
         details = "\n".join(f"  {e}" for e in outcome.errors) or "  (see the run's logs)"
@@ -325,6 +340,7 @@ def cmd_backfill(args: argparse.Namespace) -> None:
         _note(args, f"resuming: {len(done)} of {len(days)} days already done (--restart to redo them)")
     todo = [d for d in days if d.isoformat() not in done]
     run_days = args.days_per_run or FIRST_RUN_DAYS
+    full_refresh = _full_refresh(args)  # the first run rebuilds them; later runs add their days
     with tqdm(total=len(days), unit="day", desc="backfill", file=sys.stderr, initial=len(days) - len(todo),
               disable=args.quiet) as bar:
         while todo:
@@ -333,7 +349,8 @@ def cmd_backfill(args: argparse.Namespace) -> None:
             while len(chunk) < run_days and len(chunk) < len(todo) and todo[len(chunk)] == chunk[-1] + dt.timedelta(days=1):
                 chunk.append(todo[len(chunk)])
             bar.set_postfix_str(f"{chunk[0]}..{chunk[-1]}")
-            _load_history(settings, args, chunk[0], chunk[-1])
+            _load_history(settings, args, chunk[0], chunk[-1], full_refresh)
+            full_refresh = frozenset()
             done.update(d.isoformat() for d in chunk)
             state_file.parent.mkdir(parents=True, exist_ok=True)
             state_file.write_text(json.dumps(sorted(done)))
@@ -578,6 +595,12 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     return common
 
 
+def _full_refresh_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--full-refresh", nargs="*", metavar="MODEL",
+                         help="drop these SQL models' tables (default: all) and rebuild them from every day of the raw "
+                              "tables, e.g. after a model's columns changed")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="se-pipeline",
@@ -600,6 +623,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--se", action="append", metavar="ID", help="also print this SE's digest (repeatable)")
     run.add_argument("--customer", action="append", metavar="NAME",
                      help="also print this customer's part of each digest that has it, e.g. 'acme' for Acme Corp (repeatable)")
+    _full_refresh_option(run)
     run.set_defaults(func=cmd_run)
 
     backfill = add_command("backfill", help="load a range of days; resumable and idempotent",
@@ -610,6 +634,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="days loaded per run (API calls cover a run's range at once); default: a month, "
                                "then as many days as hold about 50,000 messages at the density seen (7 to 366)")
     backfill.add_argument("--restart", action="store_true", help="redo days an interrupted backfill already finished")
+    _full_refresh_option(backfill)
     backfill.set_defaults(func=cmd_backfill)
 
     query = add_command("query", help="run read-only SQL on the warehouse",

@@ -49,10 +49,11 @@ def digest_days(con: duckdb.DuckDBPyConnection, window: Window, read_next: dt.da
 
 
 def load_history(settings: Settings, window: Window, connect: Connect, say: Callable[[str], None],
-                 read_next: dt.date | None = None) -> HistoryReport:
+                 read_next: dt.date | None = None, full_refresh: frozenset[str] = frozenset()) -> HistoryReport:
     """The daily job's work for `window` (no delivery: old digests are not news). `connect` opens the
     warehouse for writing; each source holds it only for its commit. `read_next`: the backfill's last
-    day, whose digest the SE reads next, written even without activity."""
+    day, whose digest the SE reads next, written even without activity. `full_refresh`: SQL models
+    rebuilt from every raw day (see models.run_model)."""
     report = HistoryReport(str(window))
     read_at = dt.datetime.now(dt.timezone.utc)  # a day not over by then is digested "as of" then
     for source in DAILY_SOURCES:
@@ -70,7 +71,7 @@ def load_history(settings: Settings, window: Window, connect: Connect, say: Call
     with connect() as con:
         prepare(con, settings)
         for model in discover_models().values():
-            run_model(con, model, window)
+            run_model(con, model, window, model.name in full_refresh)
         report.activity = con.execute(
             "SELECT count(*) FROM activity WHERE activity_date BETWEEN ? AND ?", [window.first_day, window.last_day]
         ).fetchall()[0][0]

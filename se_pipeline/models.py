@@ -18,9 +18,11 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.config import Settings
+from se_pipeline.errors import SePipelineError
 from se_pipeline.paths import SQL_DIR
+from se_pipeline.warehouse import Between, replace_slice
 from se_pipeline.warehouse.connection import transaction
-from se_pipeline.warehouse.schema import ensure_tables, table_exists
+from se_pipeline.warehouse.schema import RAW_TABLES, ensure_tables, table_exists
 from se_pipeline.window import Window
 
 _HEADER = re.compile(r"^--\s*materialized:\s*(table|partitioned by (\w+))\s*$", re.MULTILINE)
@@ -143,34 +145,52 @@ def _params(model: SqlModel, window: Window) -> dict[str, object]:
     return {k: v for k, v in available.items() if k in used}
 
 
-def _same_columns(con: duckdb.DuckDBPyConnection, table: str, select_sql: str, params: dict) -> bool:
-    have = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    want = [r[0] for r in con.execute(f"DESCRIBE {select_sql}", params).fetchall()]
-    return have == want
+def _column_change(con: duckdb.DuckDBPyConnection, model: SqlModel, params: dict) -> str | None:
+    """How the model's columns differ from its table's (names and types; order does not matter), or None."""
+    have = {name: kind for name, kind, *_ in con.execute(f"DESCRIBE {model.name}").fetchall()}
+    want = {name: kind for name, kind, *_ in con.execute(f"DESCRIBE {model.sql}", params).fetchall()}
+    changes = [f"+{c}" for c in want if c not in have] + [f"-{c}" for c in have if c not in want]
+    changes += [f"{c} {have[c]} -> {want[c]}" for c in want if c in have and have[c] != want[c]]
+    return ", ".join(changes) or None
 
 
-def run_model(con: duckdb.DuckDBPyConnection, model: SqlModel, window: Window) -> int:
-    """Write `model` (the window's partition, or the whole table); return the rows written."""
-    params = _params(model, window)
-    select = model.sql
-    if not model.partitioned:
-        con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {select}", params)
+def _raw_days(con: duckdb.DuckDBPyConnection, window: Window) -> Window:
+    """`window` widened to every day the raw tables hold: a partitioned model rebuilt from raw."""
+    held = [t for t, spec in RAW_TABLES.items() if spec.partitioned and table_exists(con, t)]
+    if not held:
+        return window
+    union = " UNION ALL ".join(f"SELECT min(partition_date) AS lo, max(partition_date) AS hi FROM {t}" for t in held)
+    low, high = con.execute(f"SELECT min(lo), max(hi) FROM ({union})").fetchall()[0]
+    return Window(min(window.first_day, low or window.first_day), max(window.last_day, high or window.last_day), window.tz)
+
+
+def run_model(con: duckdb.DuckDBPyConnection, model: SqlModel, window: Window, full_refresh: bool = False) -> int:
+    """Write `model` (the window's partition, or the whole table); return the rows written.
+
+    `full_refresh`: a partitioned model's table is dropped and rebuilt from every day of the raw
+    tables. Without it, a partitioned model whose columns changed is an error: its table holds
+    earlier days the new SELECT did not write, which a silent rebuild would lose.
+    """
+    column = model.partition_column
+    if column is None:  # rebuilt whole every run: a change of columns loses nothing
+        con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {model.sql}", _params(model, window))
         return con.execute(f"SELECT count(*) FROM {model.name}").fetchall()[0][0]
 
-    exists = table_exists(con, model.name)
-    if exists and not _same_columns(con, model.name, select, params):
-        # The model's columns changed: earlier partitions no longer fit, so start the table again.
-        con.execute(f"DROP TABLE {model.name}")
-        exists = False
-    if not exists:
-        con.execute(f"CREATE TABLE {model.name} AS SELECT * FROM ({select}) LIMIT 0", params)
-    column = model.partition_column
+    if full_refresh:
+        window = _raw_days(con, window)
+    params = _params(model, window)
     with transaction(con):
-        con.execute(
-            f"DELETE FROM {model.name} WHERE {column} BETWEEN $first_day AND $last_day",
-            {"first_day": window.first_day, "last_day": window.last_day},
-        )
-        con.execute(f"INSERT INTO {model.name} BY NAME {select}", params)
-    return con.execute(
-        f"SELECT count(*) FROM {model.name} WHERE {column} BETWEEN ? AND ?", [window.first_day, window.last_day]
-    ).fetchall()[0][0]
+        if full_refresh:
+            con.execute(f"DROP TABLE IF EXISTS {model.name}")
+        if not table_exists(con, model.name):
+            con.execute(f"CREATE TABLE {model.name} AS SELECT * FROM ({model.sql}) LIMIT 0", params)
+        else:
+            change = _column_change(con, model, params)
+            if change:
+                raise SePipelineError(
+                    f"the columns of {model.name} changed in sql/{model.name}.sql ({change}) and its table holds earlier "
+                    f"days: rebuild it from the raw tables with `se-pipeline run --full-refresh {model.name}` "
+                    f"(or `se-pipeline backfill ... --full-refresh {model.name}`)"
+                )
+        rows = con.sql(model.sql, params=params)
+        return replace_slice(con, model.name, rows, {column: Between(window.first_day, window.last_day)})

@@ -198,3 +198,41 @@ def test_quiet_prints_results_only_and_verbose_shows_the_steps_logs(tmp_path, ca
     assert cli(["--config", str(config), "-v", "run", "--date", "2026-10-03"]) == 0
     err = capsys.readouterr().err
     assert "INFO" in err and "raw_usage" in err  # Dagster's step logs and ours
+
+
+def test_a_changed_model_fails_in_one_line_and_full_refresh_rebuilds_it(tmp_path, capsys, clean_env):
+    config = settings_file(tmp_path, dt.date(2026, 10, 1))
+    (tmp_path / "usage.csv").write_text("customer,date,metric,value\nws-9,2026-10-01,events,5\nws-9,2026-10-02,events,7\n")
+    assert cli(["--config", str(config), "run", "-q", "--date", "2026-10-02"]) == 0
+    warehouse = str(tmp_path / "home" / "warehouse.duckdb")
+    with duckdb.connect(warehouse) as con:  # the table as an older sql/usage.sql made it
+        con.execute("ALTER TABLE usage ADD COLUMN retired_column VARCHAR")
+    capsys.readouterr()
+
+    assert cli(["--config", str(config), "run", "-q", "--date", "2026-10-03"]) == 2
+    err = capsys.readouterr().err
+    assert "usage" in err and "-retired_column" in err and "--full-refresh usage" in err and "Traceback" not in err
+    with duckdb.connect(warehouse) as con:
+        assert con.execute("SELECT usage_date, value FROM usage ORDER BY 1").fetchall() == [
+            (dt.date(2026, 10, 1), 5.0), (dt.date(2026, 10, 2), 7.0)]  # its history kept
+
+    def rebuilt() -> None:
+        with duckdb.connect(warehouse) as con:
+            assert "retired_column" not in {c for (c, *_) in con.execute("DESCRIBE usage").fetchall()}
+            assert con.execute("SELECT usage_date, value FROM usage ORDER BY 1").fetchall() == [
+                (dt.date(2026, 10, 1), 5.0), (dt.date(2026, 10, 2), 7.0)]  # every raw day, not only the run's
+
+    assert cli(["--config", str(config), "run", "-q", "--date", "2026-10-03", "--full-refresh", "usage"]) == 0
+    rebuilt()
+    with duckdb.connect(warehouse) as con:
+        con.execute("ALTER TABLE usage ADD COLUMN retired_column VARCHAR")
+    assert cli(["--config", str(config), "backfill", "-q", "--start", "2026-10-03", "--end", "2026-10-03",
+                "--full-refresh"]) == 0
+    rebuilt()
+
+
+def test_full_refresh_names_only_models(tmp_path, capsys, clean_env):
+    config = settings_file(tmp_path, dt.date(2026, 10, 1))
+    assert cli(["--config", str(config), "backfill", "--start", "2026-10-01", "--end", "2026-10-02",
+                "--full-refresh", "usage", "signals"]) == 2
+    assert "--full-refresh: no SQL model named signals" in capsys.readouterr().err

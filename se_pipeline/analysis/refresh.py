@@ -21,6 +21,7 @@ from se_pipeline.artifacts.competitors import configured_competitors, known_comp
 from se_pipeline.analysis.tools import mail_facts, merge_repeats
 from se_pipeline.config import AnalysisSettings, Settings
 from se_pipeline.paths import DDL_SQL_DIR
+from se_pipeline.warehouse import Between, replace_slice
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import table_exists
 from se_pipeline.window import Window
@@ -91,8 +92,7 @@ def refresh_signals(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
     report.uncertain = sum(1 for s in found if s.relevance == "uncertain")
 
     with transaction(con):
-        con.execute("DELETE FROM signals WHERE activity_date BETWEEN ? AND ?", [window.first_day, window.last_day])
-        _insert(con, found)
+        replace_slice(con, "signals", _frame(found), {"activity_date": Between(window.first_day, window.last_day)})
         report.rechecked, report.still_open = _recheck(con, lookback_start, since, ctx)
     return report
 
@@ -233,21 +233,14 @@ def _message_signals(day: dt.date, ctx: RuleContext, con: duckdb.DuckDBPyConnect
     return found
 
 
-def _insert(con: duckdb.DuckDBPyConnection, found: list[Signal]) -> None:
-    if not found:
-        return
+def _frame(found: list[Signal]) -> pd.DataFrame:
+    """The signals as rows of the signals table (one per signal_id)."""
     records = []
     for signal in found:
         record: dict[str, Any] = dataclasses.asdict(signal)
         record["signal_id"] = signal.signal_id
         records.append({c: record.get(c) for c in SIGNAL_COLUMNS})
-    frame = pd.DataFrame(records, columns=SIGNAL_COLUMNS)
-    frame = frame.drop_duplicates("signal_id", keep="first")
-    con.register("_signals_page", frame)
-    try:
-        con.execute("INSERT INTO signals BY NAME SELECT * FROM _signals_page")
-    finally:
-        con.unregister("_signals_page")
+    return pd.DataFrame(records, columns=SIGNAL_COLUMNS).drop_duplicates("signal_id", keep="first")
 
 
 def _recheck(con: duckdb.DuckDBPyConnection, since: dt.date, history: dt.date, ctx: RuleContext) -> tuple[int, int]:

@@ -27,7 +27,7 @@ from se_pipeline.artifacts.competitors import split_names
 from se_pipeline.artifacts.warehouse import Opportunity, opportunities
 from se_pipeline.connectors.notion.properties import FieldError, parse_date
 from se_pipeline.enablement.items import records
-from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 SECTIONS = {
@@ -204,13 +204,12 @@ def build_win_criteria(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int:
         past_end = poc and criteria.poc_end is not None and criteria.poc_end < as_of
         grew = poc and at_start is not None and len(criteria.success_criteria) > at_start
         flags = [name for name, on in (("no exit criteria", no_exit), ("past end date", past_end), ("scope grew", grew)) if on]
-        rows.append((
-            opp.page_id, opp.customer, opp.name, opp.stage, opp.se_id, opp.amount, poc,
-            criteria.success_criteria, criteria.decision_framework, criteria.timeline, criteria.poc_start,
-            criteria.poc_end, at_start, len(criteria.success_criteria), no_exit, past_end, grew, flags, opp.url, now_ts,
-        ))
-    with transaction(con):
-        con.execute("DELETE FROM win_criteria")
-        if rows:
-            con.executemany(f"INSERT INTO win_criteria VALUES ({', '.join('?' * 20)})", rows)
-    return len(rows)
+        rows.append({
+            "page_id": opp.page_id, "customer": opp.customer, "opportunity": opp.name, "stage": opp.stage,
+            "se_id": opp.se_id, "amount": opp.amount, "is_poc": poc, "success_criteria": criteria.success_criteria,
+            "decision_framework": criteria.decision_framework, "timeline": criteria.timeline,
+            "poc_start": criteria.poc_start, "poc_end": criteria.poc_end, "criteria_at_start": at_start,
+            "criteria_now": len(criteria.success_criteria), "no_exit_criteria": no_exit, "past_end_date": past_end,
+            "scope_grew": grew, "flags": flags, "url": opp.url, "computed_at": now_ts,
+        })
+    return replace_slice(con, "win_criteria", rows, WHOLE_TABLE)

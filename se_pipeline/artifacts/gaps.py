@@ -36,7 +36,7 @@ import duckdb
 from se_pipeline.artifacts.warehouse import name_key, opportunities, revenue_by_customer
 from se_pipeline.enablement.clustering import stem
 from se_pipeline.enablement.items import records
-from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 ASK = re.compile(
@@ -256,14 +256,10 @@ def build_product_gaps(con: duckdb.DuckDBPyConnection) -> int:
         for customer, items in sorted(by_customer.items()):
             answers = [e.answer for e in items if e.answer != "noted"] or ["noted"]
             workaround = next((e.workaround for e in items if e.workaround), None)
-            rows.append((
+            rows.append(dict(zip(COLUMNS, (
                 gap.gap_id, gap.capability, customer, level, gap_type(items), answers[-1], workaround is not None, workaround,
                 revenue.get(name_key(customer), 0.0), share[(gap.gap_id, name_key(customer))], len(by_customer), total,
                 total_share, len(items), min(e.day for e in items), max(e.day for e in items), [e.text for e in items],
                 list(dict.fromkeys(e.said for e in items if e.said)), list(dict.fromkeys(e.link for e in items if e.link)), now,
-            ))
-    with transaction(con):
-        con.execute("DELETE FROM product_gaps")
-        if rows:
-            con.executemany(f"INSERT INTO product_gaps ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
-    return len(rows)
+            ), strict=True)))
+    return replace_slice(con, "product_gaps", rows, WHOLE_TABLE)

@@ -35,6 +35,7 @@ from se_pipeline.artifacts.warehouse import (
     outcome,
 )
 from se_pipeline.enablement.items import OBJECTION_CUES, latest, records
+from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
@@ -178,13 +179,7 @@ BATTLECARD_COLUMNS = (
 )
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    con.execute(f"DELETE FROM {table}")
-    if rows:
-        con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
-
-
-def _mention_rows(mentions: list[Mention], cards: list[InventoryAsset], as_of: dt.date, stale_after_days: int, now) -> list[tuple]:
+def _mention_rows(mentions: list[Mention], cards: list[InventoryAsset], as_of: dt.date, stale_after_days: int, now) -> list[dict]:
     groups: dict[tuple, list[Mention]] = {}
     for m in mentions:
         month = m.day.replace(day=1)
@@ -196,15 +191,15 @@ def _mention_rows(mentions: list[Mention], cards: list[InventoryAsset], as_of: d
         last = max(m.day for m in items)
         state, why = freshness(card, as_of, last, stale_after_days)
         opp = items[0].opportunity
-        rows.append((
+        rows.append(dict(zip(MENTION_COLUMNS, (
             competitor, customer, page_id, opp.name if opp else None, month, len(items), min(m.day for m in items), last,
             sorted({m.source for m in items}), list(dict.fromkeys(m.link for m in items if m.link)),
             card.asset if card else None, card.last_updated if card else None, age, state, now, why,
-        ))
+        ), strict=True)))
     return rows
 
 
-def _battlecard_rows(mentions: list[Mention], cards: list[InventoryAsset], as_of: dt.date, stale_after_days: int, now) -> list[tuple]:
+def _battlecard_rows(mentions: list[Mention], cards: list[InventoryAsset], as_of: dt.date, stale_after_days: int, now) -> list[dict]:
     by_competitor: dict[str, list[Mention]] = {}
     for m in mentions:
         by_competitor.setdefault(m.competitor, []).append(m)
@@ -228,7 +223,7 @@ def _battlecard_rows(mentions: list[Mention], cards: list[InventoryAsset], as_of
         heard = [m.day for m in items if m.source != "notion_property"] or [m.day for m in items]
         state, why = freshness(card, as_of, max(heard), stale_after_days)
         since = sum(1 for d in heard if card and card.last_updated and d > card.last_updated)
-        rows.append((
+        rows.append(dict(zip(BATTLECARD_COLUMNS, (
             competitor, len(items), sorted({m.customer for m in items if m.customer}),
             json.dumps([{"page_id": o.page_id, "name": o.name, "customer": o.customer, "stage": o.stage, "outcome": outcome(o)}
                         for o in sorted(deals.values(), key=lambda o: o.page_id)]),
@@ -236,7 +231,7 @@ def _battlecard_rows(mentions: list[Mention], cards: list[InventoryAsset], as_of
             json.dumps(quotes), [q["text"] for q in quotes if q["kind"] == "pricing"], [q["text"] for q in quotes if q["kind"] == "objection"],
             card.asset if card else None, card.last_updated if card else None,
             (as_of - card.last_updated).days if card and card.last_updated else None, state, why, since, now,
-        ))
+        ), strict=True)))
     return rows
 
 
@@ -257,6 +252,6 @@ def build_competitor_mentions(
     rows = _mention_rows(mentions, cards, as_of, stale_after_days, now)
     field = _battlecard_rows(mentions + _field_notes(con, opps, names), cards, as_of, stale_after_days, now)
     with transaction(con):
-        _insert(con, "competitor_mentions", MENTION_COLUMNS, rows)
-        _insert(con, "battlecards", BATTLECARD_COLUMNS, field)
+        replace_slice(con, "competitor_mentions", rows, WHOLE_TABLE)
+        replace_slice(con, "battlecards", field, WHOLE_TABLE)
     return len(rows)

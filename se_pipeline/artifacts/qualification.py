@@ -27,7 +27,7 @@ from se_pipeline.artifacts.gaps import ASK, NO_ANSWER, clean_capability, same_ca
 from se_pipeline.artifacts.warehouse import name_key
 from se_pipeline.artifacts.winplan import signals_by_customer
 from se_pipeline.enablement.items import records
-from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 _YES = re.compile(
@@ -147,9 +147,7 @@ def build_qualifications(con: duckdb.DuckDBPyConnection) -> int:
     """Rebuild technical_qualification for the New customers; returns the rows written."""
     ensure_tables(con)
     if not (table_exists(con, "customers") and table_exists(con, "activity")):
-        with transaction(con):
-            con.execute("DELETE FROM technical_qualification")
-        return 0
+        return replace_slice(con, "technical_qualification", [], WHOLE_TABLE)
     gaps = records(con, "SELECT * FROM product_gaps") if table_exists(con, "product_gaps") else []
     by_customer = signals_by_customer(con)
     now = dt.datetime.now(dt.timezone.utc)
@@ -166,12 +164,8 @@ def build_qualifications(con: duckdb.DuckDBPyConnection) -> int:
         known = {q["link"] for q in open_questions}
         open_questions += [{"question": s["summary"], "day": s["activity_date"].isoformat(), "link": s["link"]}
                            for s in owed if s["link"] not in known]
-        rows.append((c["customer"], c["se_id"], c["first_seen"], c["last_seen"], json.dumps(asks), json.dumps(open_questions),
-                     json.dumps(_stakeholders(con, c["customer"])), now))
-    with transaction(con):
-        con.execute("DELETE FROM technical_qualification")
-        if rows:
-            con.executemany(
-                f"INSERT INTO technical_qualification ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows
-            )
-    return len(rows)
+        rows.append(dict(zip(COLUMNS, (
+            c["customer"], c["se_id"], c["first_seen"], c["last_seen"], json.dumps(asks), json.dumps(open_questions),
+            json.dumps(_stakeholders(con, c["customer"])), now,
+        ), strict=True)))
+    return replace_slice(con, "technical_qualification", rows, WHOLE_TABLE)

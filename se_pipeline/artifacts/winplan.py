@@ -29,7 +29,7 @@ import duckdb
 from se_pipeline.analysis.text import is_blocker
 from se_pipeline.artifacts.warehouse import name_key
 from se_pipeline.enablement.items import records
-from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 TOP_RISKS = 3
@@ -204,12 +204,8 @@ def build_win_plans(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> int:
     rows = []
     for row in records(con, "SELECT * FROM win_criteria ORDER BY customer, opportunity, page_id"):
         plan = plan_for(con, row, as_of, closes.get(row["page_id"]), by_customer.get(name_key(row["customer"]), []))
-        rows.append(tuple(
-            json.dumps(plan[c]) if c in ("criteria", "risks", "next_steps") else now if c == "computed_at" else plan[c]
+        rows.append({
+            c: json.dumps(plan[c]) if c in ("criteria", "risks", "next_steps") else now if c == "computed_at" else plan[c]
             for c in COLUMNS
-        ))
-    with transaction(con):
-        con.execute("DELETE FROM win_plans")
-        if rows:
-            con.executemany(f"INSERT INTO win_plans ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
-    return len(rows)
+        })
+    return replace_slice(con, "win_plans", rows, WHOLE_TABLE)

@@ -10,22 +10,10 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.coaching.transcript import Utterance, call_type, measure
-from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse import replace_slice
 from se_pipeline.warehouse.schema import ensure_tables
 
 WEEK = dt.timedelta(days=7)
-
-
-def write_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, where: str, params: list) -> None:
-    """Replace the rows of `table` matching `where` with `frame`, in one transaction."""
-    with transaction(con):
-        con.execute(f"DELETE FROM {table} WHERE {where}", params)
-        if len(frame):
-            con.register("_frame", frame)
-            try:
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
-            finally:
-                con.unregister("_frame")
 
 
 def compute_call_metrics(con: duckdb.DuckDBPyConnection, week_start: dt.date) -> int:
@@ -33,7 +21,7 @@ def compute_call_metrics(con: duckdb.DuckDBPyConnection, week_start: dt.date) ->
     replace that week in call_metrics. Returns the number of calls measured."""
     ensure_tables(con)
     rows = measure_week(con, week_start)
-    write_frame(con, "call_metrics", pd.DataFrame(rows), "week_start = ?", [week_start])
+    replace_slice(con, "call_metrics", pd.DataFrame(rows), {"week_start": week_start})
     return len(rows)
 
 

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.coaching.advice import AREA_ADVICE, COMPONENTS
-from se_pipeline.coaching.calls import WEEK, write_frame
+from se_pipeline.coaching.calls import WEEK
 from se_pipeline.coaching.examples import Example, best_examples
 from se_pipeline.coaching.progress import (
     CHANGE_TARGET,
@@ -38,6 +38,7 @@ from se_pipeline.coaching.scores import (
     questions_score,
     talk_ratio_score,
 )
+from se_pipeline.warehouse import replace_slice
 from se_pipeline.warehouse.schema import ensure_tables
 
 STRENGTH = 80
@@ -464,5 +465,5 @@ def write_coaching_reports(
         # pandas cannot tell an all-empty list column's element type; DuckDB needs VARCHAR[].
         for column in ("strengths", "focus_areas"):
             frame[column] = frame[column].map(lambda v: [str(x) for x in v])
-    write_frame(con, "coaching_reports", frame, "week_start = ?", [week_start])
+    replace_slice(con, "coaching_reports", frame, {"week_start": week_start})
     return paths

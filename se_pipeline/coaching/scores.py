@@ -33,7 +33,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from se_pipeline.coaching.calls import WEEK, measure_week, write_frame
+from se_pipeline.coaching.calls import WEEK, measure_week
+from se_pipeline.warehouse import replace_slice
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 
@@ -382,5 +383,5 @@ def compute_skill_scores(
                     "evidence_calls": evidence,
                 }
             )
-    write_frame(con, "rep_skill_scores", pd.DataFrame(records), "week_start = ?", [week_start])
+    replace_slice(con, "rep_skill_scores", pd.DataFrame(records), {"week_start": week_start})
     return len(records)

@@ -29,6 +29,7 @@ def status_for(con: duckdb.DuckDBPyConnection, kind: str, se_id: str, day: dt.da
 def record(con: duckdb.DuckDBPyConnection, kind: str, se_id: str, day: dt.date, channel: str, recipient: str,
            digest_hash: str, status: str, response_ids: list[str]) -> None:
     con.execute(
-        "INSERT INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO deliveries (kind, se_id, day, channel, recipient, content_hash, status, sent_at, response_ids) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [kind, se_id, day, channel, recipient, digest_hash, status, dt.datetime.now(dt.timezone.utc), response_ids],
     )

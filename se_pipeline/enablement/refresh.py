@@ -22,7 +22,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from se_pipeline.enablement.items import latest
 from se_pipeline.enablement.themes import Theme
-from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse import replace_slice
 from se_pipeline.warehouse.schema import table_exists
 
 CSV_COLUMNS = ("theme", "asset", "owner", "freshness", "last_updated", "action", "due_date", "status")
@@ -151,11 +151,9 @@ def write_csv(tasks: list[Task], csv_path: Path) -> None:
 def write_table(con: duckdb.DuckDBPyConnection, initiative: str, tasks: list[Task]) -> None:
     """Replace the initiative's content_refresh rows (one transaction)."""
     rows = [
-        (initiative, t.theme, t.asset, t.asset_id, t.owner, t.freshness, t.last_updated, t.age_days,
-         t.action, t.due_date, t.status)
+        {"initiative": initiative, "theme": t.theme, "asset": t.asset, "asset_id": t.asset_id, "owner": t.owner,
+         "freshness": t.freshness, "last_updated": t.last_updated, "age_days": t.age_days, "action": t.action,
+         "due_date": t.due_date, "status": t.status}
         for t in tasks
     ]
-    with transaction(con):
-        con.execute("DELETE FROM content_refresh WHERE initiative = ?", [initiative])
-        if rows:
-            con.executemany("INSERT INTO content_refresh VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    replace_slice(con, "content_refresh", rows, {"initiative": initiative})

@@ -25,7 +25,7 @@ import duckdb
 from se_pipeline.artifacts.competitors import find_competitors
 from se_pipeline.enablement.clustering import cluster_texts
 from se_pipeline.enablement.items import Item, latest
-from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse import replace_slice
 from se_pipeline.warehouse.schema import table_exists
 
 BATTLECARD_SHARE = 0.3
@@ -230,16 +230,12 @@ def write_themes(
     _, quarter = quarter_of(as_of)
     now = dt.datetime.now(dt.timezone.utc)
     rows = [
-        (
+        dict(zip(THEME_COLUMNS, (
             initiative, t.theme, t.rank, quarter, t.top_terms, len(t.items), len(t.current), len(t.previous),
             t.repeats, t.regions, t.segments, t.single_segment, t.single_region, t.customers, t.opportunity_ids,
             t.revenue_at_stake, t.competitors, t.proof_points, t.customer_stories, t.origins,
             t.suggested_format, t.priority, t.examples(), [i.item_id for i in t.items], now,
-        )
+        ), strict=True))
         for t in themes
     ]
-    with transaction(con):
-        con.execute("DELETE FROM feedback_themes WHERE initiative = ?", [initiative])
-        if rows:
-            con.executemany(f"INSERT INTO feedback_themes ({', '.join(THEME_COLUMNS)}) VALUES ({', '.join('?' * len(THEME_COLUMNS))})", rows)
-    return len(rows)
+    return replace_slice(con, "feedback_themes", rows, {"initiative": initiative})

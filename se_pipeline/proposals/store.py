@@ -23,6 +23,7 @@ from se_pipeline.proposals.detect import find_proposals
 from se_pipeline.proposals.proposal import COMMENT, CREATE, DISMISSED, OPEN, STALE, SUPERSEDED, UPDATE, Proposal
 from se_pipeline.proposals.targets import OpportunityBook, load_book
 from se_pipeline.proposals.values import normalised
+from se_pipeline.warehouse import AnyOf, Between, replace_slice
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 from se_pipeline.window import Window
@@ -45,22 +46,14 @@ def refresh_proposals(con: duckdb.DuckDBPyConnection, window: Window, settings: 
     book = load_book(con, settings)
     found = find_proposals(con, window, settings, book)
     now = dt.datetime.now(dt.timezone.utc)
+    undecided = {"proposed_on": Between(window.first_day, window.last_day), "status": AnyOf((OPEN, STALE, SUPERSEDED))}
     with transaction(con):
-        con.execute(
-            "DELETE FROM proposals WHERE proposed_on BETWEEN ? AND ? AND status IN (?, ?, ?)",
-            [window.first_day, window.last_day, OPEN, STALE, SUPERSEDED],
-        )
-        decided = {pid for (pid,) in con.execute("SELECT proposal_id FROM proposals").fetchall()}
-        new = [p for p in found if p.proposal_id not in decided]
+        replace_slice(con, "proposals", [], undecided)  # what is left is decided, or another window's
+        kept = {pid for (pid,) in con.execute("SELECT proposal_id FROM proposals").fetchall()}
+        new = [p for p in found if p.proposal_id not in kept]
         for proposal in new:
             proposal.created_at = now
-        if new:
-            frame = pd.DataFrame([p.row() for p in new])
-            con.register("_proposals", frame)
-            try:
-                con.execute("INSERT INTO proposals BY NAME SELECT * FROM _proposals")
-            finally:
-                con.unregister("_proposals")
+        replace_slice(con, "proposals", pd.DataFrame([p.row() for p in new]), undecided)
         stale = mark_stale(con, book, now)
         _supersede(con, now)
         still_open = con.execute("SELECT count(*) FROM proposals WHERE status = ?", [OPEN]).fetchone()[0]

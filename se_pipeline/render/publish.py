@@ -17,6 +17,7 @@ from se_pipeline.config import Settings
 from se_pipeline.render.html import IndexEntry, render_html, render_index
 from se_pipeline.render.items import DigestItem, build_digest_items, day_inputs
 from se_pipeline.render.markdown import render_markdown
+from se_pipeline.warehouse import replace_slice
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import ensure_tables
 from se_pipeline.window import Window, so_far
@@ -51,12 +52,11 @@ def publish_digests(
     published: list[PublishedDigest] = []
     chosen = list(window.days) if days is None else sorted(d for d in set(days) if window.first_day <= d <= window.last_day)
     with transaction(con):
-        for table in ("digest_items", "digests"):
-            con.execute(f"DELETE FROM {table} WHERE digest_date IN (SELECT unnest(?::DATE[]))", [chosen])
         for day in chosen:
             as_of = so_far(day, read_at, settings.tz) if read_at else None
             inputs = day_inputs(con, day, settings, [se.id for se in settings.sales_engineers])
             day_items: list[DigestItem] = []
+            day_digests: list[dict[str, object]] = []
             index: list[IndexEntry] = []
             for se in settings.sales_engineers:
                 items = build_digest_items(con, se.id, day, settings, inputs)
@@ -64,12 +64,11 @@ def publish_digests(
                 markdown = render_markdown(items, se.name, se.id, day, as_of)
                 path = digest_path(settings, day.isoformat(), se.id)
                 count = {s: sum(1 for i in items if i.section == s) for s in ("todo", "know", "not_included")}
-                con.execute(
-                    "INSERT INTO digests (se_id, digest_date, markdown, path, customers, todo_items, know_items, "
-                    "not_included, as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [se.id, day, markdown, str(path), len({i.customer for i in items if i.customer}),
-                     count["todo"], count["know"], count["not_included"], as_of],
-                )
+                day_digests.append({
+                    "se_id": se.id, "digest_date": day, "markdown": markdown, "path": str(path),
+                    "customers": len({i.customer for i in items if i.customer}), "todo_items": count["todo"],
+                    "know_items": count["know"], "not_included": count["not_included"], "as_of": as_of,
+                })
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(markdown, encoding="utf-8")
                 path.with_suffix(".html").write_text(render_html(items, se.name, day, as_of), encoding="utf-8")
@@ -79,12 +78,8 @@ def publish_digests(
             if index:
                 (digest_path(settings, day.isoformat(), "index").with_suffix(".html")).write_text(
                     render_index(day, index), encoding="utf-8")
-            if day_items:
-                con.register("_items", _item_frame(day_items))
-                try:
-                    con.execute("INSERT INTO digest_items BY NAME SELECT * FROM _items")
-                finally:
-                    con.unregister("_items")
+            replace_slice(con, "digests", day_digests, {"digest_date": day})
+            replace_slice(con, "digest_items", _item_frame(day_items), {"digest_date": day})
     return published
 
 

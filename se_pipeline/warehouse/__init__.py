@@ -23,8 +23,22 @@ from se_pipeline.warehouse.schema import (
     ensure_tables,
     table_exists,
 )
+from se_pipeline.warehouse.slices import (
+    WHOLE_TABLE,
+    AnyOf,
+    Between,
+    SliceRows,
+    Where,
+    replace_slice,
+)
 
 __all__ = [
+    "AnyOf",
+    "Between",
+    "SliceRows",
+    "WHOLE_TABLE",
+    "Where",
+    "replace_slice",
     "KeepRows",
     "RAW_TABLES",
     "LoadReport",

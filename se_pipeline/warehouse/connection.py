@@ -138,15 +138,27 @@ def connect(database: str, wait_seconds: float = WRITER_WAIT_SECONDS) -> Iterato
         con.close()
 
 
+# Connections inside a `transaction` block (by id: a connection is alive while its block is open).
+# DuckDB has no nested transactions, and a BEGIN inside one aborts it, so an inner block must know.
+_IN_TRANSACTION: set[int] = set()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """All statements inside commit together, or none do (the error is re-raised)."""
+    """All statements inside commit together, or none do (the error is re-raised). Inside another
+    `transaction` on the same connection, the block is part of that one, which commits or rolls back."""
+    if id(con) in _IN_TRANSACTION:
+        yield
+        return
     con.execute("BEGIN TRANSACTION")
+    _IN_TRANSACTION.add(id(con))
     try:
         yield
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        _IN_TRANSACTION.discard(id(con))
     con.execute("COMMIT")
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 from se_pipeline.processes import owned_name, remove_orphans
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import RAW_TABLES, ensure_tables
+from se_pipeline.warehouse.slices import replace_slice
 from se_pipeline.window import Window
 
 _MAX_PAYLOAD = 100_000
@@ -183,11 +184,9 @@ def _insert_quarantine(con: duckdb.DuckDBPyConnection, item: Quarantined) -> Non
     key, reason = clean_text(item.key), clean_text(item.reason)
     if len(reason) > _MAX_REASON:
         reason = reason[: _MAX_REASON - 1] + "…"
-    con.execute("DELETE FROM quarantine WHERE source = ? AND record_key = ?", [item.source, key])
-    con.execute(
-        "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, now())",
-        [item.source, key, item.partition_date, reason, payload],
-    )
+    row = {"source": item.source, "record_key": key, "partition_date": item.partition_date, "reason": reason,
+           "payload": payload, "loaded_at": dt.datetime.now(dt.timezone.utc)}
+    replace_slice(con, "quarantine", [row], {"source": item.source, "record_key": key})
 
 
 @dataclass
