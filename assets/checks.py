@@ -101,9 +101,11 @@ def run_days(context: AssetCheckExecutionContext) -> tuple[dt.date | None, dt.da
     first, last = tags.get(RANGE_TAGS[0]), tags.get(RANGE_TAGS[1])
     if not (first and last):
         first = last = tags.get("dagster/partition")
+    if not (first and last):
+        return None, None
     try:
         return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-    except (TypeError, ValueError):
+    except ValueError:
         return None, None
 
 

@@ -99,7 +99,7 @@ def coaching_reports(
         )
         review = con.execute(
             "SELECT count(*) FROM coaching_reports WHERE week_start = ? AND needs_manager_review", [week]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     return MaterializeResult(
         metadata={"week": str(week), "reports": MetadataValue.int(len(paths)),
                   "needs_manager_review": MetadataValue.int(review),

@@ -30,7 +30,7 @@ def sql_model_asset(model: SqlModel, known_assets: set[str]):
         group_name="core",
         kinds={"duckdb", "sql"},
         description=(table_doc(model.name).description or model.name)
-        + f" (sql/{model.name}.sql, {'partitioned by ' + model.partition_column if model.partitioned else 'rebuilt whole'})",
+        + f" (sql/{model.name}.sql, {f'partitioned by {model.partition_column}' if model.partitioned else 'rebuilt whole'})",
     )
     def _model(context: AssetExecutionContext, config: ModelRun, settings: SettingsResource,
                warehouse: WarehouseResource) -> MaterializeResult:

@@ -6,6 +6,7 @@ written already, and the next run (or a re-run of the day) sends what did not go
 """
 
 import datetime as dt
+from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
@@ -18,7 +19,7 @@ from se_pipeline.errors import SePipelineError
 DELIVER_TAG = "se_pipeline/deliver"  # "false" on a run that must not deliver (a backfill)
 
 
-def _result(report: DeliveryReport, **metadata: object) -> MaterializeResult:
+def _result(report: DeliveryReport, **metadata: Any) -> MaterializeResult:
     if report.failures:
         raise SePipelineError("delivery failed: " + "; ".join(report.failures))
     return MaterializeResult(metadata={

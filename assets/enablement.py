@@ -24,7 +24,7 @@ from dagster import (
 from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL
 from se_pipeline_assets.resources import SettingsResource, WarehouseResource
-from se_pipeline.artifacts.competitors import configured_competitors
+from se_pipeline.competitors import configured_competitors
 from se_pipeline.artifacts.reports import write_reports
 from se_pipeline.connectors.feedback import FeedbackConnector
 from se_pipeline.enablement.settings import feedback_settings
@@ -50,11 +50,12 @@ def raw_feedback_files(settings: SettingsResource, warehouse: WarehouseResource)
         for table in FEEDBACK_TABLES:
             yield MaterializeResult(asset_key=table, metadata={"skipped": "the feedback source is off in the settings"})
         return
+    from se_pipeline.connectors.feedback import FeedbackConnector
     from se_pipeline.enablement.run import load_feedback
 
     config = feedback_settings(loaded)
     with warehouse.connect() as con:
-        report = load_feedback(con, config)
+        report = load_feedback(con, FeedbackConnector(config))
         for table in FEEDBACK_TABLES:
             yield MaterializeResult(
                 asset_key=table,

@@ -46,7 +46,7 @@ def table_metadata(con: duckdb.DuckDBPyConnection, table: str, where: str = "", 
         "dagster/row_count": MetadataValue.int(int(total)),
         "dagster/column_schema": MetadataValue.table_schema(schema),
         "preview": MetadataValue.table(
-            records=[TableRecord({c.name: _cell(v) for c, v in zip(shown, row)}) for row in rows],
+            records=[TableRecord({c.name: _cell(v) for c, v in zip(shown, row, strict=True)}) for row in rows],
             schema=TableSchema(columns=[TableColumn(name=c.name, type=c.type) for c in shown]),
         ),
     }

@@ -37,7 +37,9 @@ _COUNTERS = ("thread_parents", "replies_expected", "replies_fetched", "channels_
 
 
 def connector_counters(connector) -> dict:
-    found = {name: MetadataValue.int(int(getattr(connector, name))) for name in _COUNTERS if hasattr(connector, name)}
+    found: dict[str, MetadataValue] = {
+        name: MetadataValue.int(int(getattr(connector, name))) for name in _COUNTERS if hasattr(connector, name)
+    }
     if getattr(connector, "calls_by_method", None):
         found["api_calls_by_method"] = MetadataValue.json(connector.calls_by_method)
     expected, fetched = getattr(connector, "replies_expected", 0), getattr(connector, "replies_fetched", 0)

@@ -9,6 +9,8 @@ and those the UI or the daemon launch (each in its own process) alike.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from se_pipeline.processes import ProcessRef, this_process
@@ -22,7 +24,7 @@ def tag_with_this_process(instance: DagsterInstance, run_id: str) -> None:
     instance.add_run_tags(run_id, {HOST_TAG: me.host, PID_TAG: str(me.pid), STARTED_TAG: f"{me.started:.3f}"})
 
 
-def _process_of(tags: dict[str, str]) -> ProcessRef | None:
+def _process_of(tags: Mapping[str, str]) -> ProcessRef | None:
     try:
         return ProcessRef(tags[HOST_TAG], int(tags[PID_TAG]), float(tags[STARTED_TAG]))
     except (KeyError, ValueError):

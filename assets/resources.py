@@ -53,10 +53,10 @@ class WarehouseResource(ConfigurableResource):
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         # Before any step of this run claims a slot of the warehouse pool: runs killed earlier give theirs back.
-        if context.instance is None or context.run_id is None:
+        if context.instance is None or context.run is None:
             return
-        tag_with_this_process(context.instance, context.run_id)
-        for line in recover_dead_runs(context.instance, context.run_id):
+        tag_with_this_process(context.instance, context.run.run_id)
+        for line in recover_dead_runs(context.instance, context.run.run_id):
             if context.log is not None:
                 context.log.warning(line)
 

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from dagster import DagsterEventType, DagsterInstance
 
@@ -26,8 +27,9 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 # (se-pipeline ui). `se-pipeline -v` passes INFO, `-vv` DEBUG.
 QUIET = "CRITICAL"
 DELIVERY_STEPS = frozenset({"digest_delivery", "coaching_delivery"})
+_T = TypeVar("_T")
 # Mistakes in input or settings: their message says what to fix, so it is shown without the class name.
-_USER_ERRORS = {cls.__name__ for cls in (errors.SePipelineError, *errors.SePipelineError.__subclasses__())}
+_USER_ERRORS = {errors.SePipelineError.__name__, *(cls.__name__ for cls in errors.SePipelineError.__subclasses__())}
 
 
 @dataclass
@@ -113,7 +115,7 @@ def _warnings(instance: DagsterInstance, result) -> list[str]:
         f"{entry.step_key or 'run'}: {entry.user_message}"
         for entry in instance.all_logs(result.run_id)
         # context.log.warning; the engine's own errors ("Dependencies … failed") repeat the step failures
-        if not entry.is_dagster_event and logging.WARNING <= entry.level < logging.ERROR
+        if not entry.is_dagster_event and isinstance(entry.level, int) and logging.WARNING <= entry.level < logging.ERROR
     ]
     for event in result.all_events:
         if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
@@ -124,11 +126,11 @@ def _warnings(instance: DagsterInstance, result) -> list[str]:
     return found
 
 
-def _interruptible(work: Callable[[], object]) -> object:
+def _interruptible(work: Callable[[], _T]) -> _T:
     """work() in a worker thread, so that Ctrl-C reaches this (main) thread, which Dagster's in-process
     execution would otherwise deny it: the first asks the run to stop before its next step, a second
     stops at once."""
-    outcome: dict[str, object] = {}
+    outcome: dict[str, Any] = {}  # value: work()'s result; error: what it raised
     finished = threading.Event()  # not Thread.join: a Ctrl-C inside join() can mark a live thread finished
 
     def target() -> None:
@@ -152,7 +154,7 @@ def _interruptible(work: Callable[[], object]) -> object:
             interrupt.requested.set()
             print("se-pipeline: stopping after the current step (Ctrl-C again to stop at once)", file=sys.stderr, flush=True)
     if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
+        raise outcome["error"]
     return outcome["value"]
 
 
@@ -182,7 +184,7 @@ def run_job(
         if interrupt.requested.is_set():
             raise KeyboardInterrupt
         warnings = _warnings(instance, result)
-    failed = [e.step_key for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]
+    failed = [e.step_key for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE and e.step_key]
     return RunOutcome(result.run_id, result.success, _step_errors(result), warnings, _quarantined(result), failed)
 
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import cast
 
 from dagster import (
     AssetSelection,
@@ -36,7 +37,7 @@ from dagster import (
 
 from se_pipeline.changes import Changes, DayChanges
 from se_pipeline.connectors.calls.pages import TABLES as CALLS_TABLES
-from se_pipeline.config import GmailApi, NotionApi, Settings, SlackApi
+from se_pipeline.config import GmailApi, Settings, SlackApi
 from se_pipeline.errors import SePipelineError
 from se_pipeline_assets.raw import RAW_SOURCES, parts_tag
 from se_pipeline_assets.resources import SettingsResource
@@ -76,7 +77,7 @@ def _tags(changes: DayChanges) -> dict[str, str]:
             **{parts_tag(source): ",".join(parts) for source, parts in changes.parts.items()}}
 
 
-def _covers(tags: dict[str, str], changes: DayChanges) -> bool:
+def _covers(tags: Mapping[str, str], changes: DayChanges) -> bool:
     """Whether a run with `tags` re-reads everything `changes` needs (a source it reads whole covers any part)."""
     if not set(changes.sources) <= set(tags.get(SOURCES_TAG, "").split(",")):
         return False
@@ -102,6 +103,7 @@ def changes_result(context: SensorEvaluationContext, settings: Settings, changes
     cursor = json.dumps(changes.cursor, sort_keys=True)
     today = _now().astimezone(settings.tz).date()
     requests, waiting = [], []
+    assert context.repository_def is not None  # a sensor is evaluated in its code location
     graph = context.repository_def.asset_graph
     for day, needs in changes.by_day(settings.start_date, today).items():
         if _queued(context, day, needs):
@@ -115,7 +117,7 @@ def changes_result(context: SensorEvaluationContext, settings: Settings, changes
         ))
     spent = f" ({changes.calls} API calls)" if changes.calls else ""
     if requests:
-        context.log.info(f"{what}: new activity on {', '.join(r.partition_key for r in requests)}{spent}")
+        context.log.info(f"{what}: new activity on {', '.join(str(r.partition_key) for r in requests)}{spent}")
         return SensorResult(run_requests=requests, cursor=cursor)
     if waiting:
         reason = f"{what}: new activity on {', '.join(waiting)}, which a queued run will read"
@@ -150,7 +152,8 @@ def _slack(config: Settings, cursor: dict | None) -> Changes | str:
 
     if not isinstance(config.sources.slack, SlackApi):
         return "sources.slack is not read through the API: nothing for this sensor to watch (files_changed watches exports)"
-    return from_settings(config, api_class=SlackWatcher).changes(cursor, _now(), config.tz)
+    watcher = cast(SlackWatcher, from_settings(config, api_class=SlackWatcher))  # api mode: an api_class
+    return watcher.changes(cursor, _now(), config.tz)
 
 
 def _gmail(config: Settings, cursor: dict | None) -> Changes | str:
@@ -159,17 +162,19 @@ def _gmail(config: Settings, cursor: dict | None) -> Changes | str:
 
     if not isinstance(config.sources.gmail, GmailApi):
         return "sources.gmail is not read through the API: nothing for this sensor to watch (files_changed watches mboxes)"
-    return from_settings(config, api_class=GmailWatcher).changes(cursor, _now(), config.tz)
+    watcher = cast(GmailWatcher, from_settings(config, api_class=GmailWatcher))  # api mode: an api_class
+    return watcher.changes(cursor, _now(), config.tz)
 
 
 def _notion(config: Settings, cursor: dict | None) -> Changes | str:
     from se_pipeline.connectors.notion import NotionApiConnector, from_settings
-    from se_pipeline.connectors.notion.changes import active_pages, notion_changes
+    from se_pipeline.connectors.notion.changes import notion_changes
+    from se_pipeline.warehouse.reads import active_pages
 
     connector = from_settings(config)
     if not isinstance(connector, NotionApiConnector):
         return "sources.notion is not read through the API: nothing for this sensor to watch (files_changed watches exports)"
-    return notion_changes(connector.database, cursor, _now(), config.tz, active_pages(config) if cursor else [])
+    return notion_changes(connector.database, cursor, _now(), config.tz, active_pages(config.database_path) if cursor else [])
 
 
 def _files(config: Settings, cursor: dict | None) -> Changes:
@@ -179,7 +184,7 @@ def _files(config: Settings, cursor: dict | None) -> Changes:
 
 
 def _events(config: Settings, cursor: dict | None) -> Changes:
-    from se_pipeline.changes.landed import landed_changes
+    from se_pipeline.events.changes import landed_changes
     from se_pipeline.events.landing import EventStore, landing_path
 
     return landed_changes(EventStore(landing_path(config)), cursor, config.tz)

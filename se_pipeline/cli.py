@@ -191,7 +191,7 @@ def _stored_items(settings: Settings, se_id: str, day: dt.date, customers: list[
         ).fetchall() if table_exists(con, "digests") else []
         if not found:
             raise SePipelineError(f"no digest for {se_id} on {day}: run `se-pipeline run --date {day}` first")
-        as_of = dict(zip([c[0] for c in con.description], found[0])).get("as_of")
+        as_of = dict(zip([c[0] for c in con.description], found[0], strict=True)).get("as_of")
         everything = load_items(con, se_id, day.isoformat())
         items = load_items(con, se_id, day.isoformat(), customers) if customers else everything
     return _Stored(items, sorted({i.customer for i in everything if i.customer}), as_of.astimezone(settings.tz) if as_of else None)
@@ -255,7 +255,9 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 def _print_customer_parts(args: argparse.Namespace, settings: Settings, ses: list, day: dt.date) -> None:
     """--customer on run: the part of each SE's digest that has the customer; say whose have none."""
-    found, without, present = [], [], set()
+    found: list[tuple[SalesEngineer, _Stored]] = []
+    without: list[tuple[SalesEngineer, _Stored]] = []
+    present: set[str] = set()
     for se in ses:
         stored = _stored_items(settings, se.id, day, args.customer)
         present.update(stored.customers)

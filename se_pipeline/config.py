@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -142,7 +142,7 @@ class NotionApi(_Strict):
     properties: NotionProperties = NotionProperties()
 
     @model_validator(mode="after")
-    def _one_id(self) -> "NotionApi":
+    def _one_id(self) -> NotionApi:
         if (self.database_id is None) == (self.data_source_id is None):
             raise PydanticCustomError(
                 "one_notion_id",
@@ -201,7 +201,7 @@ class LlmSettings(_Strict):
 class AnalysisSettings(_Strict):
     competitors: list[str] = []  # empty: the built-in list of observability / dev-tools vendors
     slow_response_days: int = Field(default=3, ge=1)
-    lookback_days: int = Field(default=30, ge=1)  # open items raised this far back are re-checked each run
+    lookback_days: int = Field(default=30, ge=1)  # open items raised this far back are re-checked and shown each run
     llm: LlmSettings | None = None
 
 
@@ -212,17 +212,16 @@ class EventsSettings(_Strict):
     max_body_bytes: int = Field(default=1_048_576, gt=0)  # a larger request is refused (413)
 
 
-def _by_mode(*models: type[BaseModel]) -> Any:
-    return Annotated[Union[models], Field(discriminator="mode")]
+_BY_MODE = Field(discriminator="mode")
 
 
 class Sources(_Strict):
-    slack: _by_mode(DemoSource, OffSource, SlackExport, SlackApi) = DemoSource()
-    gmail: _by_mode(DemoSource, OffSource, GmailMbox, GmailApi) = DemoSource()
-    notion: _by_mode(DemoSource, OffSource, NotionExport, NotionApi) = DemoSource()
-    usage: _by_mode(DemoSource, OffSource, UsageFile, UsageHex) = DemoSource()
-    calls: _by_mode(DemoSource, OffSource, CallsExport, CallsApi) = DemoSource()
-    feedback: _by_mode(DemoSource, OffSource, FeedbackSettings) = DemoSource()
+    slack: Annotated[DemoSource | OffSource | SlackExport | SlackApi, _BY_MODE] = DemoSource()
+    gmail: Annotated[DemoSource | OffSource | GmailMbox | GmailApi, _BY_MODE] = DemoSource()
+    notion: Annotated[DemoSource | OffSource | NotionExport | NotionApi, _BY_MODE] = DemoSource()
+    usage: Annotated[DemoSource | OffSource | UsageFile | UsageHex, _BY_MODE] = DemoSource()
+    calls: Annotated[DemoSource | OffSource | CallsExport | CallsApi, _BY_MODE] = DemoSource()
+    feedback: Annotated[DemoSource | OffSource | FeedbackSettings, _BY_MODE] = DemoSource()
 
 
 class Settings(_Strict):
@@ -244,7 +243,7 @@ class Settings(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as America/New_York)")
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as America/New_York)") from None
         return value
 
     @property

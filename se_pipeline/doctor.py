@@ -22,7 +22,7 @@ from collections.abc import Callable
 from contextlib import closing
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.error import URLError
 
 import httplib2
@@ -50,8 +50,14 @@ from se_pipeline.connectors.notion import PropertyMapping
 from se_pipeline.enablement.settings import FeedbackSettings
 from se_pipeline.errors import ConfigError, SePipelineError, SourceError
 from se_pipeline.sources import build_connector
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.pages import Quarantined, Rows
 from se_pipeline.window import Window
+
+if TYPE_CHECKING:  # build_connector returns the Connector protocol; doctor reaches into each mode's own
+    from se_pipeline.connectors.calls.api import GongApiConnector
+    from se_pipeline.connectors.hex import HexRunConnector
+    from se_pipeline.connectors.notion.api import NotionApiConnector
+    from se_pipeline.connectors.notion.export import NotionExportConnector
 
 Status = Literal["ok", "warn", "fail"]
 REDACTED = "[redacted]"
@@ -245,7 +251,7 @@ def _check_source(settings: Settings, source: str, window: Window) -> list[Findi
         return _mboxes(settings, config, window)
     findings = [_dry_run(settings, source, window)]
     if source == "notion" and findings[0].status != "fail":
-        findings.append(_notion_properties(build_connector(settings, "notion").property_mapping()))
+        findings.append(_notion_properties(cast("NotionExportConnector", build_connector(settings, "notion")).property_mapping()))
     if source == "calls" and findings[0].status != "fail" and not any(Path(config.path).rglob("*.json")):
         findings.append(
             _warn("calls", f"{config.path} holds no .json files", "put the Gong call JSON files (one per call, or saved API responses) in that folder")
@@ -289,7 +295,7 @@ def _dry_run(settings: Settings, source: str, window: Window, connector: Connect
         for item in (connector or build_connector(settings, source)).extract(window):
             if isinstance(item, Rows):
                 rows[item.table] += len(item.rows)
-            else:
+            elif isinstance(item, Quarantined):
                 bad.append(item)
     except (ConfigError, SourceError) as exc:
         return _fail(source, str(exc), _EXPORT_FIXES[source])
@@ -313,7 +319,7 @@ def _slack_api(config: SlackApi) -> list[Finding]:
     if token is None:
         return [_missing_env("slack", [config.token_env], "the Slack app's bot token, xoxb-…", "sources.slack.token_env")]
     client = ReadOnlyWebClient(token, config.base_url, config.max_retries)
-    calls = [
+    calls: list[tuple[str, Callable[[], Any]]] = [
         ("auth.test", client.auth_test),
         ("conversations.list", partial(client.conversations_list, limit=1, types=",".join(config.channel_types))),
     ]
@@ -366,7 +372,7 @@ def _notion_api(settings: Settings, config: NotionApi) -> Finding:
     if _env(config.token_env) is None:
         return _missing_env("notion", [config.token_env], "the Notion integration's secret", "sources.notion.token_env")
     try:
-        connector = build_connector(settings, "notion")
+        connector = cast("NotionApiConnector", build_connector(settings, "notion"))
         database = connector.database
     except ConfigError as exc:  # an id that is no Notion id: the message says where to copy one
         return _fail("notion", str(exc), None)
@@ -433,7 +439,7 @@ def _gong_api(settings: Settings, config: CallsApi, window: Window) -> Finding:
         return _missing_env(
             "calls", missing, "the Gong API access key and its secret", "sources.calls.access_key_env / secret_env"
         )
-    connector = build_connector(settings, "calls")
+    connector = cast("GongApiConnector", build_connector(settings, "calls"))
     body = {"filter": {"fromDateTime": window.start.isoformat(), "toDateTime": window.end.isoformat()}}
     try:
         page = connector.request("POST", EXTENSIVE, body)
@@ -456,7 +462,7 @@ def _gong_api(settings: Settings, config: CallsApi, window: Window) -> Finding:
 def _hex_api(settings: Settings, config: UsageHex, window: Window) -> list[Finding]:
     if _env(config.token_env) is None:
         return [_missing_env("usage", [config.token_env], "a Hex API token that may run projects", "sources.usage.token_env")]
-    connector = build_connector(settings, "usage")
+    connector = cast("HexRunConnector", build_connector(settings, "usage"))
     # A run takes a kernel and minutes, so doctor starts none. The status of a run that does not exist
     # is a read the guard allows: Hex answers it 401 for a bad token, and for a valid one its 404
     # error payload (with a traceId; a wrong base_url's 404 page has none).

@@ -115,7 +115,7 @@ def render(results: list[Result], fmt: Format, out) -> None:
         raise SePipelineError(f"--format {fmt} prints one result: give one statement, or use --format table to see each")
     for number, result in enumerate(results):
         if fmt == "json":
-            records = [dict(zip(result.columns, map(_plain, row))) for row in result.rows]
+            records = [dict(zip(result.columns, map(_plain, row), strict=True)) for row in result.rows]
             out.write(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
         elif fmt == "csv":
             writer = csv.writer(out, lineterminator="\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from contextlib import AbstractContextManager
-from typing import Callable
+from collections.abc import Callable
 
 import duckdb
 

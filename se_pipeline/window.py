@@ -16,7 +16,7 @@ class Window:
     tz: ZoneInfo
 
     @classmethod
-    def for_day(cls, day: dt.date, tz: ZoneInfo) -> "Window":
+    def for_day(cls, day: dt.date, tz: ZoneInfo) -> Window:
         return cls(day, day, tz)
 
     @property

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from se_pipeline.artifacts.competitors import find_competitors, split_names
+from se_pipeline.competitors import find_competitors, split_names
 from se_pipeline.artifacts.criteria import build_win_criteria
 from se_pipeline.artifacts.gaps import build_product_gaps
 from se_pipeline.artifacts.mentions import build_competitor_mentions

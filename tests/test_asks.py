@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from se_pipeline.analysis.addressing import People, address, greeted
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.sentences import units
-from se_pipeline.analysis.text import competitor_pattern
+from se_pipeline.competitors import competitor_pattern
 
 RIVALS = ("Datadog", "New Relic", "Honeycomb", "Dynatrace")  # the competitors these tests configure
 

@@ -39,8 +39,9 @@ from se_pipeline.connectors.notion import NotionApiConnector, NotionExportConnec
 from se_pipeline.connectors.slack import SlackExportConnector
 from se_pipeline.connectors.usage import UsageFileConnector
 from se_pipeline.errors import ConfigError, SourceError
+from se_pipeline.pages import Quarantined
 from se_pipeline.sources import build_connector
-from se_pipeline.warehouse.loader import Quarantined, load_records
+from se_pipeline.warehouse import load_records
 from se_pipeline.window import Window
 from tests.fakes.notion_server import FakeNotion
 from tests.fakes.slack_server import FakeSlack

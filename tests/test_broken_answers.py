@@ -17,8 +17,8 @@ from se_pipeline.config import GmailApi, SalesEngineer, Settings, Sources
 from se_pipeline.connectors.gmail import GmailApiConnector
 from se_pipeline.connectors.gmail import from_settings as gmail_from_settings
 from se_pipeline.errors import SourceError
+from se_pipeline.pages import Rows
 from se_pipeline.warehouse import ensure_tables, load_records
-from se_pipeline.warehouse.loader import Rows
 from se_pipeline.window import Window
 from tests.fakes.broken import CUT_JSON, DROPPED, KINDS, RESET
 from tests.fakes.gmail_server import FakeGmailServer, sample_mailbox

@@ -17,7 +17,7 @@ from se_pipeline.enablement.settings import FeedbackSettings
 from se_pipeline.enablement.themes import suggest_format
 from se_pipeline.enablement.items import Item
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.pages import Quarantined, Rows
 from se_pipeline.warehouse.schema import ensure_tables
 
 LABELLED = Path(__file__).parent / "data" / "feedback" / "labelled_feedback.csv"
@@ -139,7 +139,7 @@ def test_bad_rows_are_quarantined_with_file_and_line(tmp_path: Path, con) -> Non
     )
     win_loss = _write(tmp_path / "wl.csv", ["date", "customer", "outcome"], [["2026-10-01", "Acme", "maybe"]])
     onboarding = _write(tmp_path / "ob.csv", ["rep_id", "metric", "period", "value"], [["alice", "ramp_days", "2026-Q4", "lots"]])
-    report = load_feedback(con, FeedbackSettings(feedback=[feedback], win_loss=win_loss, onboarding_metrics=onboarding))
+    report = load_feedback(con, FeedbackConnector(FeedbackSettings(feedback=[feedback], win_loss=win_loss, onboarding_metrics=onboarding)))
     assert report.rows["raw_feedback"] == 1
     quarantined = dict(con.execute("SELECT record_key, split_part(reason, ':', 1) FROM quarantine").fetchall())
     assert quarantined == {
@@ -161,7 +161,7 @@ def test_board_and_plan_from_feedback(tmp_path: Path, con) -> None:
     (tmp_path / "in").mkdir()
     config = _inputs(tmp_path / "in")
     _opportunities(con)
-    load_feedback(con, config)
+    load_feedback(con, FeedbackConnector(config))
     result = run_enablement(con, config, tmp_path / "home", AS_OF)
 
     folder = tmp_path / "home" / "specs" / "projects" / "q4-push" / "sales"  # the seed's place
@@ -195,7 +195,7 @@ def test_board_and_plan_from_feedback(tmp_path: Path, con) -> None:
 def test_output_folder_is_configurable(tmp_path: Path, con) -> None:
     (tmp_path / "in").mkdir()
     config = _inputs(tmp_path / "in").model_copy(update={"output_dir": tmp_path / "shared" / "enablement"})
-    load_feedback(con, config)
+    load_feedback(con, FeedbackConnector(config))
     result = run_enablement(con, config, tmp_path / "home", AS_OF)
     assert result.board_path == tmp_path / "shared" / "enablement" / "enablement_feedback.md" and result.board_path.is_file()
     assert result.csv_path == tmp_path / "shared" / "enablement" / "content_refresh.csv" and result.csv_path.is_file()
@@ -218,7 +218,7 @@ def test_quiet_repeating_single_segment_and_single_region_themes(tmp_path: Path,
     (tmp_path / "in").mkdir()
     config = _inputs(tmp_path / "in", feedback_rows=rows)
     _write(config.win_loss, ["date", "customer", "outcome"], [])
-    load_feedback(con, config)
+    load_feedback(con, FeedbackConnector(config))
     result = run_enablement(con, config, tmp_path / "home", AS_OF)
     by_first_word = {t.items[0].text.split()[0]: t for t in result.themes}
     assert len(result.themes) == 3 and set(by_first_word) == {"demo", "EU", "Kubernetes"}
@@ -239,7 +239,7 @@ def test_quiet_repeating_single_segment_and_single_region_themes(tmp_path: Path,
 def test_rerun_overwrites_without_doubling_and_keeps_statuses(tmp_path: Path, con) -> None:
     (tmp_path / "in").mkdir()
     config = _inputs(tmp_path / "in")
-    load_feedback(con, config)
+    load_feedback(con, FeedbackConnector(config))
     first = run_enablement(con, config, tmp_path / "home", AS_OF)
     with first.csv_path.open(encoding="utf-8") as handle:
         plan = list(csv.DictReader(handle))
@@ -250,7 +250,7 @@ def test_rerun_overwrites_without_doubling_and_keeps_statuses(tmp_path: Path, co
         writer.writerows(plan)
     board_before = first.board_path.read_text(encoding="utf-8")
 
-    load_feedback(con, config)
+    load_feedback(con, FeedbackConnector(config))
     second = run_enablement(con, config, tmp_path / "home", AS_OF)
     with second.csv_path.open(encoding="utf-8") as handle:
         again = list(csv.DictReader(handle))
@@ -265,10 +265,10 @@ def test_rerun_overwrites_without_doubling_and_keeps_statuses(tmp_path: Path, co
 def test_feedback_removed_from_the_file_drops_out(tmp_path: Path, con) -> None:
     (tmp_path / "in").mkdir()
     config = _inputs(tmp_path / "in")
-    load_feedback(con, config)
+    load_feedback(con, FeedbackConnector(config))
     run_enablement(con, config, tmp_path / "home", AS_OF)
     _write(config.feedback[0], ["date", "text"], [["2026-10-03", "Buyers keep asking about OpenTelemetry OTLP ingest support"]] * 5)
-    load_feedback(con, config)
+    load_feedback(con, FeedbackConnector(config))
     result = run_enablement(con, config, tmp_path / "home", AS_OF)
     assert sum(len(t.items) for t in result.themes) == 2  # the one new row (repeated) + the win/loss objection
 
@@ -278,7 +278,7 @@ def test_no_feedback_gives_a_stub_board_and_no_csv(tmp_path: Path, con) -> None:
     config = _inputs(tmp_path / "in", feedback_rows=[])
     _write(config.win_loss, ["date", "customer", "outcome"], [])
     config = config.model_copy(update={"content_inventory": None, "onboarding_metrics": None})
-    load_feedback(con, config)
+    load_feedback(con, FeedbackConnector(config))
     result = run_enablement(con, config, tmp_path / "home", AS_OF)
     board = result.board_path.read_text(encoding="utf-8")
     assert result.csv_path is None and not (result.board_path.parent / "content_refresh.csv").exists()
@@ -308,7 +308,7 @@ def test_objections_from_call_transcripts_and_opp_channels_join_the_stream(tmp_p
     )
     (tmp_path / "in").mkdir()
     config = _inputs(tmp_path / "in", feedback_rows=[])
-    load_feedback(con, config)
+    load_feedback(con, FeedbackConnector(config))
     result = run_enablement(con, config, tmp_path / "home", AS_OF)
     ids = sorted(i.item_id for t in result.themes for i in t.items)
     assert ids == ["call:c1:2", "opp:slack:C1:1", "win_loss:W1:0"]
@@ -340,7 +340,7 @@ def test_demo_inputs_are_deterministic_and_load_cleanly(tmp_path: Path, con) -> 
     first = digest(tmp_path / "a")
     assert first == digest(tmp_path / "b")
     assert set(first) == {"feedback.csv", "win_loss.csv", "content_inventory.csv", "onboarding_metrics.csv"}
-    report = load_feedback(con, FeedbackSettings.in_folder(tmp_path / "a" / "feedback"))
+    report = load_feedback(con, FeedbackConnector(FeedbackSettings.in_folder(tmp_path / "a" / "feedback")))
     assert report.quarantined == 0 and all(report.rows[t] > 0 for t in ("raw_feedback", "raw_win_loss", "raw_content_inventory", "raw_onboarding_metrics"))
     result = run_enablement(con, FeedbackSettings.in_folder(tmp_path / "a" / "feedback"), tmp_path / "home", dt.date(2026, 10, 31))
     assert result.missing == [] and result.csv_path.is_file() and len(result.themes) >= 3

@@ -135,13 +135,13 @@ def test_every_query_page_is_read_and_a_rerun_replaces_the_rows(tmp_path, fake, 
     db = fake.add_database("Field feedback")
     pages = [feedback_page(fake, db, f"Buyers asked about SSO item {i}") for i in range(130)]
     config = settings_for(fake, db, tmp_path)
-    load_feedback(con, config)
+    load_feedback(con, FeedbackConnector(config))
     queries = fake.logged("POST", QUERY)
     assert len(queries) == 2 and "start_cursor" not in queries[0].body and queries[1].body["start_cursor"] == "100"
     assert sorted(r[0] for r in notion_rows(con, db)) == sorted(pages)
 
     fake.pages.pop(pages[0])  # deleted in Notion
-    load_feedback(con, config)
+    load_feedback(con, FeedbackConnector(config))
     latest = con.execute("SELECT feedback_id FROM raw_feedback WHERE extracted_at = (SELECT max(extracted_at) FROM raw_feedback)").fetchall()
     assert sorted(i for (i,) in latest) == sorted(pages[1:])
     assert con.execute("SELECT count(*), count(DISTINCT feedback_id) FROM raw_feedback").fetchone() == (130, 130)
@@ -168,7 +168,7 @@ def test_pages_without_text_or_with_a_bad_date_are_quarantined_and_the_rest_load
     bad_date = feedback_page(fake, db, "Typed a date by hand")
     fake.pages[bad_date]["properties"]["Date"] = rich_text_property("next sprint", "d%3Cte")
 
-    report = load_feedback(con, settings_for(fake, db, tmp_path))
+    report = load_feedback(con, FeedbackConnector(settings_for(fake, db, tmp_path)))
 
     assert report.rows["raw_feedback"] == 2
     assert [(r[0], r[1]) for r in notion_rows(con, db)] == [(undated, dt.date(2026, 9, 14)), (good, DAY)]
@@ -188,7 +188,7 @@ def test_the_property_mapping_names_other_properties(tmp_path, fake, token, con)
         "Account": select_property("Initech"),
     })
     properties = {"text": "summary", "date": "Heard on", "customer": "ACCOUNT"}
-    load_feedback(con, settings_for(fake, db, tmp_path, properties=properties))
+    load_feedback(con, FeedbackConnector(settings_for(fake, db, tmp_path, properties=properties)))
     assert notion_rows(con, db) == [(page, dt.date(2026, 10, 1), None, "Initech", None, None, "Agent install on Windows fails", None)]
 
 
@@ -225,7 +225,7 @@ def test_a_refused_token_names_the_variable_not_the_token(tmp_path, fake, monkey
     db = fake.add_database("Field feedback")
     monkeypatch.setenv(TOKEN_ENV, "secret_wrong")
     with pytest.raises(SourceError) as error:
-        load_feedback(con, settings_for(fake, db, tmp_path))
+        load_feedback(con, FeedbackConnector(settings_for(fake, db, tmp_path)))
     assert str(error.value).startswith(f"feedback: the token in ${TOKEN_ENV} was refused") and "secret_wrong" not in str(error.value)
 
 

@@ -16,7 +16,7 @@ from se_pipeline.connectors.gmail import (
     from_settings,
 )
 from se_pipeline.errors import SourceError, WriteRefusedError
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.pages import Quarantined, Rows
 from se_pipeline.window import Window
 from tests.fakes.gmail_server import (
     SAMPLE_LABELS,

@@ -12,7 +12,8 @@ from se_pipeline.config import Settings
 from se_pipeline.connectors.gmail import GmailMboxConnector, from_settings
 from se_pipeline.connectors.gmail.mbox import iter_mbox
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows, load_records
+from se_pipeline.pages import Quarantined, Rows
+from se_pipeline.warehouse import load_records
 from se_pipeline.window import Window
 from tests.fakes.gmail_server import sample_mailbox, write_mbox
 

@@ -10,7 +10,7 @@ import pytest
 from se_pipeline.analysis import text
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.summaries import short_customer
-from se_pipeline.analysis.text import competitor_pattern
+from se_pipeline.competitors import competitor_pattern
 
 RIVALS = ("Datadog", "New Relic", "Honeycomb", "Dynatrace")  # the competitors these tests configure
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from se_pipeline.analysis.context import RuleContext, SalesEngineerRef
 from se_pipeline.analysis.messages import message_signals
 from se_pipeline.analysis.signal import DELIVER, FOLLOW_UP
-from se_pipeline.analysis.text import competitor_pattern
+from se_pipeline.competitors import competitor_pattern
 
 from se_pipeline.analysis.tools import MailFacts, merge_repeats, tool_signals
 

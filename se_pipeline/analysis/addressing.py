@@ -62,7 +62,7 @@ class People:
         self._compile()
 
     @classmethod
-    def of(cls, ses: Iterable[tuple[str, str]], others: Iterable[str], colleagues: Iterable[str] = ()) -> "People":
+    def of(cls, ses: Iterable[tuple[str, str]], others: Iterable[str], colleagues: Iterable[str] = ()) -> People:
         """`ses`: (se_id, name) of the configured SEs; `others`: names of everyone else seen;
         `colleagues`: those of them who work on our side."""
         persons = [Person(se_id, plain_name(name), se_id) for se_id, name in ses]

@@ -39,7 +39,8 @@ class RuleContext:
     recipients: dict[str, list[str]] = field(default_factory=dict)  # email activity_id -> To: addresses
     mail: dict[str, MailFacts] = field(default_factory=dict)  # automated email activity_id -> header facts
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))  # the settings' zone: how times are shown
-    people: People | None = None  # everyone whose name may address a sentence (default: the SEs)
+    # Everyone whose name may address a sentence; None is replaced by the SEs in __post_init__.
+    people: People = None  # type: ignore[assignment]  # the dataclass default that __post_init__ replaces
 
     def __post_init__(self) -> None:
         if self.people is None:
@@ -69,7 +70,7 @@ class RuleContext:
         return bool(emails & {t.lower() for t in to})
 
 
-def competitor_signals(make: "Maker", ctx: RuleContext, body: str, said: list[str]) -> list[Signal]:
+def competitor_signals(make: Maker, ctx: RuleContext, body: str, said: list[str]) -> list[Signal]:
     match = ctx.competitors.search(body)
     if not match:
         return []

@@ -102,9 +102,9 @@ def _explicit(match: re.Match[str], said_on: dt.date, weekday: int | None) -> dt
             readings = matching or readings
         return readings[0] if readings else None
     day = g.get("dn") or g.get("dn2")
-    month = g.get("mn") or g.get("mn2")
+    month = g.get("mn") or g.get("mn2") or ""  # the pattern has a month and a day in one of its two orders
     year = g.get("y3") or g.get("y4")
-    return _dated(_MONTH[month.lower().rstrip(".")], int(day), year, said_on)
+    return _dated(_MONTH[month.lower().rstrip(".")], int(day or 0), year, said_on)
 
 
 def _dated(month: int, day: int, year: str | None, said_on: dt.date) -> dt.date | None:

@@ -65,7 +65,7 @@ def score(signals: pd.DataFrame, labels: dict[str, Any], split: str = "all") -> 
     """Precision / recall per kind and for owed items; status, customer and SE accuracy on found owed items."""
     splits: dict[str, str] = labels["splits"]
     customer_split = {a["customer"]: a["split"] for a in labels["account_labels"]}
-    customer_split.update({l["customer"]: l["split"] for l in labels["labels"] if l["customer"]})
+    customer_split.update({label["customer"]: label["split"] for label in labels["labels"] if label["customer"]})
     result = Score(split=split)
     counts: dict[str, Counts] = defaultdict(Counts)
 
@@ -102,7 +102,7 @@ def score(signals: pd.DataFrame, labels: dict[str, Any], split: str = "all") -> 
         result.false_positives.append(f"{kind} {key}: {s['summary']}")
     result.by_kind = dict(counts)
 
-    owed_labels = {l["activity_id"]: l for l in labels["labels"] if l["owed"] and _in_split(l["split"], split)}
+    owed_labels = {label["activity_id"]: label for label in labels["labels"] if label["owed"] and _in_split(label["split"], split)}
     owed_found: dict[str, dict] = {}
     for s in records:
         ids = list(s["activity_ids"]) if s["activity_ids"] is not None else []

@@ -21,7 +21,7 @@ import math
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Callable
+from collections.abc import Callable
 
 from pydantic import BaseModel
 
@@ -68,7 +68,7 @@ def features(sentence: str) -> dict[str, float]:
     words = tokens(sentence)
     padded = ["<s>", *words, "</s>"]
     grams = {f"w:{w}" for w in words}
-    grams.update(f"b:{a} {b}" for a, b in zip(padded, padded[1:]))
+    grams.update(f"b:{a} {b}" for a, b in zip(padded, padded[1:], strict=False))
     grams.add("start:" + " ".join(words[:2]))
     scale = 1 / math.sqrt(len(grams))
     out = dict.fromkeys(grams, scale)
@@ -94,5 +94,5 @@ def asks_reader(sentence: str) -> bool:
 @lru_cache(maxsize=1)
 def load_model() -> IntentModel:
     """The shipped model, read once on first use."""
-    packed = resources.files("se_pipeline.analysis").joinpath("models", MODEL_FILE).read_bytes()
+    packed = resources.files("se_pipeline.analysis").joinpath("models").joinpath(MODEL_FILE).read_bytes()  # one part per call on 3.10
     return IntentModel.model_validate(json.loads(gzip.decompress(packed)))

@@ -61,7 +61,7 @@ def refine_signals(signals: list[Signal], activity: pd.DataFrame, llm: LlmSettin
     key = os.environ.get(llm.api_key_env)
     if not key:
         raise ConfigError(f"analysis.llm: set the environment variable {llm.api_key_env} to the API key (or remove analysis.llm)")
-    texts = dict(zip(activity["activity_id"], activity["text"])) if not activity.empty else {}
+    texts = dict(zip(activity["activity_id"], activity["text"], strict=True)) if not activity.empty else {}
     citable = [s for s in signals if s.activity_ids]
     outcome = RefineOutcome()
     own = client or httpx.Client(timeout=llm.timeout_seconds)

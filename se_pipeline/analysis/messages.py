@@ -75,7 +75,7 @@ def message_signals(row: dict[str, Any], ctx: RuleContext) -> list[Signal]:
     external = truthy(row.get("author_is_external"))
     said = [u.text for u in said_units if not (u.greeting or u.sign_off)]
     out: list[Signal] = []
-    for ask, owner in zip(asks, owners):
+    for ask, owner in zip(asks, owners, strict=True):
         if owner:
             out.append(_owed(make, ask, owner, row, external))
     author_se = ctx.se_of_author(row)
@@ -137,7 +137,7 @@ def _asks(said: list[Unit], addressing: Addressing, row: dict[str, Any]) -> list
     kinds = [_classify(u, said, i, row) for i, u in enumerate(said)]
     asked = [addressing.to[i] for i, k in enumerate(kinds) if k == "request"]
     asks: list[Ask] = []
-    for i, (unit, kind) in enumerate(zip(said, kinds)):
+    for i, (unit, kind) in enumerate(zip(said, kinds, strict=True)):
         to = addressing.to[i]
         if kind is None and to and unit.text.startswith("@") and any(a and a != to for a in asked) and not text.is_offer(unit.text):
             kind = "assignment"  # "@Ana section D is the technical part" beside "@Bo please do A–C"
@@ -145,7 +145,7 @@ def _asks(said: list[Unit], addressing: Addressing, row: dict[str, Any]) -> list
             continue
         last = asks[-1] if asks else None
         same_place = last is not None and last.first + len(last.units) == i and (last.units[-1].line, last.units[-1].item) == (unit.line, unit.item)
-        if same_place and last.to == to and last.kind == kind == "question":
+        if same_place and last is not None and last.to == to and last.kind == kind == "question":
             last.units.append(unit)
             continue
         if last is not None and last.first + len(last.units) == i and last.to == to and text.follows_up(unit.text):
@@ -229,7 +229,7 @@ def _facts(make: Maker, row: dict[str, Any], ctx: RuleContext, said: list[str], 
     body = row.get("text") or ""
     customer = row.get("customer")
     # A meeting asked of the SE is already a Todo line; one proposed or announced is a fact.
-    owed_asks = {ask.text for ask, owner in zip(asks, owners) if owner}
+    owed_asks = {ask.text for ask, owner in zip(asks, owners, strict=True) if owner}
     scheduling = [s for s in said if text.is_scheduling(s) and (text.is_question(s) or text.proposes_meeting(s))
                   and not any(s in a for a in owed_asks)]
     if scheduling and customer:

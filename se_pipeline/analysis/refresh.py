@@ -16,8 +16,7 @@ from se_pipeline.analysis import accounts, chases, resolution, usage_facts
 from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.signal import Signal, truthy
-from se_pipeline.analysis.text import competitor_pattern
-from se_pipeline.artifacts.competitors import configured_competitors, known_competitors
+from se_pipeline.competitors import competitor_pattern, configured_competitors, known_competitors
 from se_pipeline.analysis.tools import mail_facts, merge_repeats
 from se_pipeline.config import AnalysisSettings, Settings
 from se_pipeline.paths import DDL_SQL_DIR
@@ -133,7 +132,7 @@ class _Rows:
 
     def __iter__(self) -> Iterator[dict]:
         for values in _stream(self.con, self.since, ", ".join(self.columns), self.where):
-            yield dict(zip(self.columns, values))
+            yield dict(zip(self.columns, values, strict=True))
 
 
 def _cited(con: duckdb.DuckDBPyConnection, since: dt.date, found: list[Signal]) -> pd.DataFrame:
@@ -254,7 +253,7 @@ def _recheck(con: duckdb.DuckDBPyConnection, since: dt.date, history: dt.date, c
     if not rows:
         return 0, 0
     index = resolution.ActivityIndex(_activity(con, _first_day_read(con, rows, history)), ctx.files)
-    signals = [dict(zip(_RESOLVE_KEYS, values)) for values in rows]
+    signals = [dict(zip(_RESOLVE_KEYS, values, strict=True)) for values in rows]
     # Asks raised by one message: a reply must be about the one it settles.
     asks_per_message = Counter(s["activity_ids"][0] for s in signals if s["owed"] and s["activity_ids"])
     updates = []
@@ -288,7 +287,7 @@ def _first_day_read(con: duckdb.DuckDBPyConnection, signals: list[tuple], histor
     if None in raised or not table_exists(con, "activity"):
         return history
     first_own = con.execute("SELECT min(activity_date) FROM activity WHERE list_contains(?::VARCHAR[], activity_id)",
-                            [own]).fetchone()[0]
+                            [own]).fetchall()[0][0]
     # Two days before the raise: a local date and a UTC moment are at most a day apart.
     first = min(raised).date() - dt.timedelta(days=2)
     return max(history, min(first, first_own) if first_own is not None else first)

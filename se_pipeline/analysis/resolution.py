@@ -46,7 +46,7 @@ class ActivityIndex:
     def __init__(self, activity: pd.DataFrame, files: dict[str, list[str]]):
         self.files = files
         rows = activity.sort_values(["sent_at", "activity_id"]).to_dict("records")
-        self.by_thread: dict[str, list[dict]] = defaultdict(list)
+        self.by_thread: dict[str | None, list[dict]] = defaultdict(list)
         self.top_level_by_channel: dict[str, list[dict]] = defaultdict(list)
         self.by_customer: dict[str, list[dict]] = defaultdict(list)
         for row in rows:

@@ -482,13 +482,6 @@ def tone(text: str | None) -> float:
     return _vader().polarity_scores(_ACRONYM.sub(" ", text or ""))["compound"]
 
 
-def competitor_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of `names` as whole words; with no names, a pattern that finds nothing."""
-    if not names:
-        return re.compile(r"(?!x)x")
-    return re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.I)
-
-
 def keywords(text: str | None) -> set[str]:
     """Content words (4+ letters, not filler) to tell whether a delivery is about the same thing."""
     words = set(re.findall(r"[a-z][a-z0-9-]{3,}", (text or "").lower()))

@@ -35,10 +35,10 @@ from urllib.parse import quote, urlencode
 import duckdb
 
 from se_pipeline.analysis.signal import Signal
+from se_pipeline.trials import trial_in_name
 from se_pipeline.warehouse.schema import table_exists
 from se_pipeline.window import Window
 
-_TRIAL = re.compile(r"\b(trial|poc|pilot|proof of concept|evaluation)\b", re.I)
 _NOT_JUDGED = re.compile(r"fail|error|\blag|latency|incident|churn|to_date|(^|_)(mtd|qtd|ytd|wtd)($|_)|cumulative", re.I)
 _FEATURE_METRIC = re.compile(r"^feature[:_](.+)$", re.I)
 LOOKBACK_DAYS = 14
@@ -184,7 +184,7 @@ def _trials(con: duckdb.DuckDBPyConnection, accounts: _Accounts, window: Window)
             "SELECT customer, name, stage, se_id, workspace_id, poc_end, created_time FROM opportunities "
             "WHERE is_active AND customer IS NOT NULL ORDER BY workspace_id IS NULL, poc_end, page_id"
         ).fetchall():
-            if ends is not None or _TRIAL.search(f"{stage or ''} {name or ''}"):
+            if ends is not None or trial_in_name(stage) or trial_in_name(name):
                 began = window.local_date(created) if created else None
                 trials.setdefault(customer, _Trial(se_id, workspace, ends, began))
     if table_exists(con, "customers"):
@@ -317,18 +317,18 @@ def usage_growth(con: duckdb.DuckDBPyConnection, window: Window) -> list[Signal]
     out = []
     for (customer, day), metrics in sorted(highs.items()):
         metrics.sort(key=lambda m: (m[1] < SMALL_COUNT, -m[2] / m[1], m[0]))  # the steepest rise leads
-        metric, baseline, value, base_days, series = metrics[0]
+        metric, baseline, value, baseline_days, series = metrics[0]
         if value < GROWTH_RATIO * baseline:
             continue
         pct = round(100 * (value / baseline - 1))
         usual, now = _amounts(baseline, value)
         detail = "".join(f", {m} {a} → {b}" for m, base, v, _, _ in metrics[1:] for a, b in [_amounts(base, v)])
-        days = _days(base_days[0], base_days[-1])
+        days = _days(baseline_days[0], baseline_days[-1])
         out.append(_signal(
             "usage_growth", customer, accounts.customers[customer].se_id, day, window,
             f"{customer} usage up {pct}%: {metric} {usual} → {now}",
             f"{_possessive(customer)} usage is growing: {metric} up {pct} % to {now} on {day:%b %-d} (from ~{usual} on {days}){detail}.",
-            "rule:usage_new_high", series.link(base_days[0], day), f"{customer}|{day.isoformat()}",
+            "rule:usage_new_high", series.link(baseline_days[0], day), f"{customer}|{day.isoformat()}",
         ))
     return out
 
@@ -359,10 +359,11 @@ def feature_adoptions(con: duckdb.DuckDBPyConnection, window: Window) -> list[Si
     ).fetchall()
     out = []
     for customer, metric, day, tracked_from in rows:
-        if not accounts.ours(customer) or (customer, metric) not in series:
+        named = _FEATURE_METRIC.match(metric)  # None for a bare "feature:" (the SQL's test is looser)
+        if not accounts.ours(customer) or (customer, metric) not in series or named is None:
             continue
         cited = series[(customer, metric)]
-        feature = _FEATURE_METRIC.match(metric).group(1).replace("_", " ")
+        feature = named.group(1).replace("_", " ")
         first = max(tracked_from, day - dt.timedelta(days=LOOKBACK_DAYS))
         out.append(_signal(
             "feature_adopted", customer, accounts.customers[customer].se_id, day, window,

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from se_pipeline.artifacts.competitors import split_names
 from se_pipeline.artifacts.warehouse import Opportunity, opportunities
 from se_pipeline.connectors.notion.properties import FieldError, parse_date
-from se_pipeline.enablement.items import records
+from se_pipeline.competitors import split_names
+from se_pipeline.trials import trial_in_name
 from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
+from se_pipeline.warehouse.reads import records
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 SECTIONS = {
@@ -38,7 +39,6 @@ SECTIONS = {
 _START_PROPERTY = re.compile(r"(?i)^(?:poc|pov|trial|pilot|evaluation)\s*(?:start|kick-?off)(?:\s+date)?$")
 _END_PROPERTY = re.compile(r"(?i)^(?:poc|pov|trial|pilot|evaluation)\s*(?:end|due|deadline)(?:\s+date)?$")
 _RANGE_PROPERTY = re.compile(r"(?i)^(?:poc|pov|trial|pilot|evaluation)(?:\s+(?:dates|period|window))?$")
-_POC_STAGE = re.compile(r"(?i)\b(?:poc|pov|trial|pilot|evaluation|proof)\b")
 _TAG_PROPERTY = re.compile(r"(?i)^(?:tags?|labels?|type|deal type|motion)$")
 # ISO, or as Notion exports it ("November 20, 2026", "Nov 20, 2026").
 _DATE = r"(\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})"
@@ -86,11 +86,11 @@ def _values(value: object) -> list[str]:
     return [p.strip(" -•*\t") for p in parts if p.strip(" -•*\t")]
 
 
-def is_poc(opp: Opportunity, criteria: "Criteria") -> bool:
+def is_poc(opp: Opportunity, criteria: Criteria) -> bool:
     """The stage or a tag says POC (or trial, pilot, evaluation), or POC dates are set."""
     tags = [t for key, value in opp.properties.items() if _TAG_PROPERTY.match(key.strip()) for t in split_names(value)]
     return bool(
-        _POC_STAGE.search(opp.stage or "") or any(_POC_STAGE.search(t) for t in tags) or criteria.poc_start or criteria.poc_end
+        trial_in_name(opp.stage) or any(trial_in_name(t) for t in tags) or criteria.poc_start or criteria.poc_end
     )
 
 

@@ -33,10 +33,11 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from se_pipeline.artifacts.warehouse import name_key, opportunities, revenue_by_customer
+from se_pipeline.artifacts.warehouse import opportunities, revenue_by_customer
 from se_pipeline.enablement.clustering import stem
-from se_pipeline.enablement.items import records
+from se_pipeline.names import name_key
 from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
+from se_pipeline.warehouse.reads import records
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 ASK = re.compile(

@@ -25,18 +25,19 @@ from dataclasses import dataclass
 import duckdb
 
 from se_pipeline.analysis.text import sentences
-from se_pipeline.artifacts.competitors import competition_values, find_competitors, known_competitors
+from se_pipeline.competitors import competition_values, find_competitors, known_competitors
 from se_pipeline.artifacts.warehouse import (
     InventoryAsset,
     Opportunity,
     battlecards,
-    name_key,
     opportunities,
     outcome,
 )
-from se_pipeline.enablement.items import OBJECTION_CUES, latest, records
+from se_pipeline.enablement.items import OBJECTION_CUES
+from se_pipeline.names import name_key
 from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
 from se_pipeline.warehouse.connection import transaction
+from se_pipeline.warehouse.reads import latest, records
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 PRICING = re.compile(
@@ -99,6 +100,13 @@ def _block_mentions(con: duckdb.DuckDBPyConnection, by_page: dict[str, Opportuni
     return mentions
 
 
+def _by_customer(opps: list[Opportunity]) -> dict[str, list[Opportunity]]:
+    found: dict[str, list[Opportunity]] = {}
+    for opp in opps:
+        found.setdefault(name_key(opp.customer), []).append(opp)
+    return found
+
+
 def _linked(opps: list[Opportunity]) -> list[Opportunity | None]:
     return [o for o in opps if o.is_active] or list(opps) or [None]
 
@@ -106,9 +114,7 @@ def _linked(opps: list[Opportunity]) -> list[Opportunity | None]:
 def _activity_mentions(con: duckdb.DuckDBPyConnection, opps: list[Opportunity], names: tuple[str, ...]) -> list[Mention]:
     if not table_exists(con, "activity") or not names:
         return []
-    by_customer: dict[str, list[Opportunity]] = {}
-    for opp in opps:
-        by_customer.setdefault(name_key(opp.customer), []).append(opp)
+    by_customer = _by_customer(opps)
     mentions = []
     for r in records(
         con,
@@ -125,9 +131,7 @@ def _activity_mentions(con: duckdb.DuckDBPyConnection, opps: list[Opportunity], 
 
 def _field_notes(con: duckdb.DuckDBPyConnection, opps: list[Opportunity], names: tuple[str, ...]) -> list[Mention]:
     """Win/loss notes and rep feedback that name a competitor (battlecards only: they are not activity)."""
-    by_customer: dict[str, list[Opportunity]] = {}
-    for opp in opps:
-        by_customer.setdefault(name_key(opp.customer), []).append(opp)
+    by_customer = _by_customer(opps)
     found: list[Mention] = []
     if table_exists(con, "raw_win_loss"):
         for r in records(con, f"SELECT * FROM {latest('raw_win_loss')} ORDER BY decided_on, note_id"):

@@ -24,10 +24,10 @@ import duckdb
 
 from se_pipeline.analysis.text import is_question, sentences
 from se_pipeline.artifacts.gaps import ASK, NO_ANSWER, clean_capability, same_capability, capability_key
-from se_pipeline.artifacts.warehouse import name_key
+from se_pipeline.names import name_key
 from se_pipeline.artifacts.winplan import signals_by_customer
-from se_pipeline.enablement.items import records
 from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
+from se_pipeline.warehouse.reads import records
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 _YES = re.compile(

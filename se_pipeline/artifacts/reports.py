@@ -21,12 +21,13 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from se_pipeline.artifacts.redact import redact
-from se_pipeline.enablement.items import records
 from se_pipeline.filenames import file_stems
+from se_pipeline.warehouse.reads import records
 from se_pipeline.warehouse.schema import table_exists
 
 KINDS = ("product_gaps", "competitor_mentions", "win_criteria", "win_plans", "technical_qualification")
@@ -66,7 +67,7 @@ def _source(link: str | None, clean: _Scrubber, day: object = None) -> str:
     return f"{kind}{f' of {day}' if day else ''}"
 
 
-def _json(value: object) -> list:
+def _json(value: Any) -> list:
     return json.loads(value) if isinstance(value, str) else list(value or [])
 
 

@@ -9,13 +9,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from se_pipeline.enablement.items import latest, records
+from se_pipeline.names import name_key
+from se_pipeline.warehouse.reads import latest, records
 from se_pipeline.warehouse.schema import table_exists
-
-
-def name_key(name: str | None) -> str:
-    """A customer's key: lower case letters and digits (as sql/macros.sql name_key)."""
-    return re.sub(r"[^a-z0-9]", "", (name or "").lower())
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from dataclasses import asdict, dataclass, field
 import duckdb
 
 from se_pipeline.analysis.text import is_blocker
-from se_pipeline.artifacts.warehouse import name_key
-from se_pipeline.enablement.items import records
+from se_pipeline.names import name_key
 from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
+from se_pipeline.warehouse.reads import records
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 TOP_RISKS = 3

@@ -1,7 +1,7 @@
 """What changed in a source since a watcher last looked, and on which local days.
 
 A watcher (connectors/slack/changes.py, connectors/gmail/changes.py, connectors/notion/changes.py,
-changes/files.py, changes/landed.py) is asked with its previous cursor (a JSON-able dict; None the
+changes/files.py, events/changes.py) is asked with its previous cursor (a JSON-able dict; None the
 first time) and answers with `Changes`: the new cursor, the (source, day) pairs with new activity,
 each with the ids of the changes found there, the API calls it spent and notes worth logging. The
 Dagster sensors in se_pipeline_assets/sensors.py turn those days into runs; nothing here knows Dagster.
@@ -16,6 +16,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
+
+__all__ = ["Changes", "DayChanges", "change_key", "days_spanned"]
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,8 @@ class Changes:
             if first <= day <= last:
                 sources, parts, all_ids = days.setdefault(day, (set(), {}, set()))
                 sources.add(source)
-                if self.parts.get((source, day)):
-                    parts[source] = sorted(self.parts[(source, day)])
+                if day_parts := self.parts.get((source, day)):
+                    parts[source] = sorted(day_parts)
                 all_ids.update(f"{source}:{i}" for i in ids)
         return {day: DayChanges(sorted(sources), parts, change_key(ids)) for day, (sources, parts, ids) in sorted(days.items())}
 

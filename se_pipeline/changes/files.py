@@ -73,10 +73,10 @@ def file_changes(settings: Settings, cursor: dict | None, now: dt.datetime) -> C
     before: dict[str, dict[str, str]] = cursor.get("files") or {}
     for source, files in current.items():
         known = before.get(source, {})
-        for path, signature in files.items():
-            if known.get(path) != signature:
+        for name, signature in files.items():
+            if known.get(name) != signature:
                 changed_at = dt.datetime.fromtimestamp(int(signature.split(":")[1]) / 1e9, dt.timezone.utc)
-                found.add(source, _days(source, Path(path), changed_at, settings), f"{path}:{signature}")
-        for path in known.keys() - files.keys():
-            found.add(source, days_spanned(now - PERIOD, now, settings.tz), f"{path}:gone")
+                found.add(source, _days(source, Path(name), changed_at, settings), f"{name}:{signature}")
+        for name in known.keys() - files.keys():
+            found.add(source, days_spanned(now - PERIOD, now, settings.tz), f"{name}:gone")
     return found

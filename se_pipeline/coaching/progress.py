@@ -54,7 +54,7 @@ def rep_progress(con: duckdb.DuckDBPyConnection, se_id: str, week_start: dt.date
     ).fetchall():
         scores.setdefault(week, {})[name] = score
     weeks = sorted(scores)
-    overall = [(w, scores[w].get("overall")) for w in weeks if scores[w].get("overall") is not None]
+    overall = [(w, score) for w in weeks if (score := scores[w].get("overall")) is not None]
     change, span = None, 0
     if len(overall) >= 2:
         span = (overall[-1][0] - overall[0][0]).days // 7

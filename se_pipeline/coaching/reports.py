@@ -132,7 +132,8 @@ def _call_score(call: Any) -> float:
 
 
 def _met_and_missed(call: Any) -> tuple[list[str], list[str]]:
-    met, missed = [], []
+    met: list[str] = []
+    missed: list[str] = []
     ratio = call.talk_ratio
     (met if not pd.isna(ratio) and ratio <= 50 else missed).append(f"talk ratio {_fmt(ratio, '%')} (target ≈{TALK_RATIO_TARGET:.0f}%)")
     (met if call.questions >= QUESTIONS_PER_CALL_TARGET else missed).append(f"{call.questions} questions (target {QUESTIONS_PER_CALL_TARGET}+)")
@@ -144,14 +145,16 @@ def _met_and_missed(call: Any) -> tuple[list[str], list[str]]:
 
 def _focus_areas(rep: RepWeek) -> list[tuple[str, float, str | None]]:
     """(area, score, weakest component) for areas below 70, weakest first, at most 3."""
-    low = [(a.name, rep.score(a.name), rep.scores[a.name]["weakest_component"]) for a in AREAS if a.name in rep.scores]
-    low = [x for x in low if x[1] is not None and x[1] < FOCUS]
+    low = [
+        (a.name, score, rep.scores[a.name]["weakest_component"])
+        for a in AREAS if a.name in rep.scores and (score := rep.score(a.name)) is not None and score < FOCUS
+    ]
     return sorted(low, key=lambda x: x[1])[:MAX_FOCUS]
 
 
 def _strengths(rep: RepWeek) -> list[tuple[str, float]]:
-    found = [(a.name, rep.score(a.name)) for a in AREAS]
-    return sorted([x for x in found if x[1] is not None and x[1] >= STRENGTH], key=lambda x: -x[1])
+    found = [(a.name, score) for a in AREAS if (score := rep.score(a.name)) is not None and score >= STRENGTH]
+    return sorted(found, key=lambda x: -x[1])
 
 
 def _title(area: str) -> str:
@@ -191,11 +194,11 @@ def render_report(rep: RepWeek, chart_name: str | None) -> str:
     if missing:
         lines += ["", "Figures shown as — need data the warehouse does not hold yet:"] + missing
     lines += ["", "### Skill Assessment", "", "| Skill Area | Score | Level | Trend | Team Avg |", "|------------|-------|-------|-------|----------|"]
-    for area in AREAS:
-        row = rep.scores.get(area.name, {})
-        score = rep.score(area.name)
+    for skill in AREAS:
+        row = rep.scores.get(skill.name, {})
+        score = rep.score(skill.name)
         lines.append(
-            f"| {area.title} | {_score(score)} | {_level(rep, area.name)} | {row.get('trend') or '—'} | {_fmt(row.get('team_avg'))} |"
+            f"| {skill.title} | {_score(score)} | {_level(rep, skill.name)} | {row.get('trend') or '—'} | {_fmt(row.get('team_avg'))} |"
         )
     if chart_name:
         lines += ["", f"![Your skill scores against the team average]({chart_name})"]
@@ -213,7 +216,7 @@ def render_report(rep: RepWeek, chart_name: str | None) -> str:
     lines += ["", "### ✅ Strengths", ""]
     strengths = _strengths(rep)
     if not strengths:
-        best = max(((a, rep.score(a.name)) for a in AREAS if rep.score(a.name) is not None), key=lambda x: x[1], default=None)
+        best = max(((a, s) for a in AREAS if (s := rep.score(a.name)) is not None), key=lambda x: x[1], default=None)
         lines.append(
             f"No area reached {STRENGTH} yet this week; your strongest is **{best[0].title}** ({_fmt(best[1])}/100)."
             if best else "Not enough data this week to name strengths."
@@ -280,7 +283,7 @@ def render_report(rep: RepWeek, chart_name: str | None) -> str:
         lines.append("No transcribed calls this week.")
 
     lines += ["", "### 📋 This Week's Focus", ""]
-    for i, (area, _, weakest) in enumerate(focus[:2], 1):
+    for i, (area, _, _weakest) in enumerate(focus[:2], 1):
         lines.append(f"{i}. **{_title(area)}**: {AREA_ADVICE[area][1]}")
     if focus:
         lines.append(f"{len(focus[:2]) + 1}. **Practice**: {AREA_ADVICE[focus[0][0]][3]}")
@@ -339,7 +342,7 @@ def render_quick_card(rep: RepWeek) -> str:
     strengths = _strengths(rep)
     focus = _focus_areas(rep)
     top = strengths[0] if strengths else max(
-        ((a.name, rep.score(a.name)) for a in AREAS if rep.score(a.name) is not None), key=lambda x: x[1], default=None
+        ((a.name, s) for a in AREAS if (s := rep.score(a.name)) is not None), key=lambda x: x[1], default=None
     )
     lines = [f"## ⚡ Quick Coaching: {rep.name}", ""]
     lines.append(f"**Top Strength**: {_title(top[0])} ({_fmt(top[1])}/100)" if top else "**Top Strength**: not enough data yet")

@@ -120,9 +120,9 @@ def _share(values: list[bool]) -> float | None:
     return 100 * sum(values) / len(values) if values else None
 
 
-def _mean(values: list[float]) -> float | None:
-    values = [v for v in values if v is not None and not pd.isna(v)]
-    return mean(values) if values else None
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None and not pd.isna(v)]
+    return mean(known) if known else None
 
 
 def deal_outcomes(con: duckdb.DuckDBPyConnection, week_end: dt.date, quotas: dict[str, float]) -> dict[str, dict[str, Any]]:
@@ -362,25 +362,25 @@ def compute_skill_scores(
     records = []
     names = [a.name for a in AREAS] + ["overall"] + OUTCOMES + ["calls_analyzed", "deals_reviewed"]
     for name in names:
-        scores = [values[r][name][0] for r in reps if values[r][name][0] is not None]
+        scores = [s for r in reps if (s := values[r][name][0]) is not None]
         team_avg = round(mean(scores), 1) if scores else None
         top = (min(scores) if name in LOWER_IS_BETTER else max(scores)) if scores else None
         for rep in reps:
-            score, comps, evidence = values[rep][name]
+            score, parts, calls_seen = values[rep][name]
             kind = "skill" if name in AREA_BY_NAME else "overall" if name == "overall" else "outcome"
-            measured = {k: v for k, v in (comps or {}).items() if v is not None}
+            measured_parts = {k: v for k, v in (parts or {}).items() if v is not None}
             records.append(
                 {
                     "week_start": week_start, "se_id": rep, "kind": kind, "name": name, "score": score,
                     "weight": AREA_BY_NAME[name].weight if name in AREA_BY_NAME else None,
                     "level": level(score) if kind != "outcome" else None,
-                    "components": json.dumps(comps) if comps else None,
-                    "weakest_component": min(measured, key=measured.get) if measured else None,
+                    "components": json.dumps(parts) if parts else None,
+                    "weakest_component": min(measured_parts, key=measured_parts.__getitem__) if measured_parts else None,
                     "previous_score": previous.get((rep, name)),
                     "trend": _trend(score, previous.get((rep, name))),
                     "team_avg": team_avg, "top_performer": top,
                     "needs_manager_review": kind == "skill" and score is not None and score < CRITICAL,
-                    "evidence_calls": evidence,
+                    "evidence_calls": calls_seen,
                 }
             )
     replace_slice(con, "rep_skill_scores", pd.DataFrame(records), {"week_start": week_start})

@@ -179,10 +179,10 @@ def measure(utts: list[Utterance], rep_speaker_id: str) -> CallMetrics:
     rep_questions = [u for u in rep if is_question(u.text)]
     quarters = {min(3, int(4 * (u.start_ms - first) / span_ms)) for u in rep_questions}
     fillers = sum(len(FILLER.findall(u.text)) for u in rep)
-    switches = sum(1 for a, b in zip(utts, utts[1:]) if a.speaker_id != b.speaker_id)
+    switches = sum(1 for a, b in zip(utts, utts[1:], strict=False) if a.speaker_id != b.speaker_id)
     pauses = [
         max(0, b.start_ms - a.end_ms)
-        for a, b in zip(utts, utts[1:])
+        for a, b in zip(utts, utts[1:], strict=False)
         if not a.is_internal and b.speaker_id == rep_speaker_id
     ]
     metrics = CallMetrics(

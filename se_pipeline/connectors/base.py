@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from se_pipeline.errors import ConfigError
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.pages import Page
 from se_pipeline.window import Window
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -18,11 +18,14 @@ _TOKEN_RUN = re.compile(r"[A-Za-z0-9]{24,}")
 
 
 class Connector(Protocol):
-    source: str  # slack | gmail | notion | usage | calls | …
-    tables: tuple[str, ...]  # raw tables extract() yields rows for
-    calls: int  # API calls made so far (0 for files)
+    @property
+    def source(self) -> str: ...  # slack | gmail | notion | usage | calls | …
+    @property
+    def tables(self) -> tuple[str, ...]: ...  # raw tables extract() yields rows for
+    @property
+    def calls(self) -> int: ...  # API calls made so far (0 for files)
 
-    def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
+    def extract(self, window: Window) -> Iterator[Page]:
         """Yield pages of records whose local day falls in `window` (dimensions: all of them)."""
         ...
 

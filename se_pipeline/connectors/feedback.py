@@ -49,7 +49,7 @@ from typing import Any, NamedTuple
 from se_pipeline.connectors.notion.feedback import NotionFeedback
 from se_pipeline.enablement.settings import FeedbackSettings, feedback_settings
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows, paged
+from se_pipeline.pages import Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 SOURCE = "feedback"
@@ -60,7 +60,7 @@ _OUTCOMES = {
     "no decision": "no_decision", "no_decision": "no_decision", "no-decision": "no_decision",
 }
 _FEEDBACK_KEYS = ("rep", "region", "segment", "customer", "opportunity", "channel", "competitor", "date")
-_MD_KEY = re.compile(r"^\s*(%s)\s*:\s*(.*?)\s*$" % "|".join(_FEEDBACK_KEYS), re.IGNORECASE)
+_MD_KEY = re.compile(r"^\s*({})\s*:\s*(.*?)\s*$".format("|".join(_FEEDBACK_KEYS)), re.IGNORECASE)
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+(.*?)\s*$")
 _MD_BULLET = re.compile(r"^[-*+]\s+(?:\[([^\]]+)\]\s*)?(?:\(([^)]+)\)\s*)?(.*)$")
 
@@ -117,7 +117,7 @@ def read_csv_rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, di
             start, line = line + 1, reader.line_num
             if not any(c.strip() for c in cells):
                 continue
-            yield start, dict(zip(header, (c.strip() for c in cells)))
+            yield start, dict(zip(header, (c.strip() for c in cells), strict=False))
 
 
 def _feedback_row(row: dict[str, str], name: str) -> dict[str, Any]:
@@ -275,6 +275,7 @@ class FeedbackConnector:
 
     def _notion_row(self, row: dict[str, str], name: str) -> dict[str, Any]:
         if "text" not in row:
+            assert self.config.notion_database is not None  # rows come from it
             raise BadRecord(f"no_text: the page has no {self.config.notion_database.properties.text!r} property")
         return _feedback_row(row, name)
 

@@ -31,7 +31,7 @@ from se_pipeline.connectors.base import Connector
 from se_pipeline.connectors.http import GuardedHttp, json_object
 from se_pipeline.errors import SourceError
 from se_pipeline.readonly import ReadOnlyGuard
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.pages import Page
 from se_pipeline.window import Window
 
 FAILED = frozenset({"ERRORED", "KILLED", "UNABLE_TO_ALLOCATE_KERNEL"})
@@ -81,7 +81,7 @@ class HexRunConnector:
     def calls(self) -> int:
         return self.http.calls
 
-    def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
+    def extract(self, window: Window) -> Iterator[Page]:
         started = time.time()
         run = self.request("POST", self._runs, {
             "inputParams": _with_window(self.input_params, window),

@@ -34,7 +34,7 @@ from se_pipeline.connectors.base import check_env_name
 from se_pipeline.connectors.hex import HexRunConnector
 from se_pipeline.connectors.usage_columns import DAY_SQL, UsageColumns, check_mapping, detect_columns, ident
 from se_pipeline.errors import ConfigError, SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.pages import Quarantined, Rows
 from se_pipeline.window import Window
 
 SOURCE = "usage"
@@ -162,7 +162,7 @@ class UsageFileConnector:
         names = [d[0] for d in good.description]
         per_day: Counter[dt.date] = Counter()
         while page := good.fetchmany(_PAGE):
-            rows = [dict(zip(names, values)) for values in page]
+            rows = [dict(zip(names, values, strict=True)) for values in page]
             for row in rows:
                 row["payload"] = json.loads(row["payload"])
                 per_day[row["partition_date"]] += 1
@@ -220,6 +220,7 @@ class UsageFileConnector:
                    {text(columns.workspace_id)} AS workspace_id,
                    CAST({ident(columns.date)} AS VARCHAR) AS date_text"""
         if columns.is_long:
+            assert columns.metric is not None and columns.value is not None  # a long file names both
             return f"""
                 SELECT {keys}, CAST({ident(columns.metric)} AS VARCHAR) AS metric,
                        CAST({ident(columns.value)} AS VARCHAR) AS value_text,

@@ -115,7 +115,9 @@ def detect_columns(
                 f"usage: {path} has neither metric/value columns nor columns of numbers beside the date and the account "
                 f"{listed}"
             )
-    return UsageColumns(metrics=metrics, **chosen)
+    date = chosen.pop("date")
+    assert date is not None  # found above, or _only_date_column raised
+    return UsageColumns(date, metrics=metrics, **chosen)
 
 
 def _only_date_column(con: duckdb.DuckDBPyConnection, reader: str, candidates: list[str], path: str, listed: str) -> str:

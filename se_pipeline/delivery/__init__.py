@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 
@@ -25,6 +26,8 @@ from se_pipeline.errors import SePipelineError
 from se_pipeline.render.html import render_html
 from se_pipeline.render.publish import load_items
 from se_pipeline.warehouse.schema import ensure_tables
+
+__all__ = ["DeliveryReport", "Piece", "deliver_coaching", "deliver_digests", "recipients"]
 
 SLACK_DM, EMAIL = "slack_dm", "email"
 DIGEST, COACHING = "digest", "coaching"
@@ -56,7 +59,7 @@ class Piece:
 
 def recipients(se: SalesEngineer, person: object | None = None) -> list[tuple[str, str]]:
     """(channel, address) pairs the SE opted into, for themselves or (`person`: their manager) someone else."""
-    who = person or se
+    who: Any = person or se  # an SE or their manager: both may have slack_user_id and email
     found = []
     if se.deliver.slack_dm and getattr(who, "slack_user_id", None):
         found.append((SLACK_DM, who.slack_user_id))

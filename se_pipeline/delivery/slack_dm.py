@@ -52,7 +52,8 @@ def slack_messages(markdown: str, summary: str, note: str | None = None) -> list
 
 def _parts(markdown: str) -> tuple[str, list[tuple[str | None, list[str]]]]:
     """The `# ` title and each `## ` part (None heading: what comes before the first)."""
-    title, parts = "", [(None, [])]
+    title = ""
+    parts: list[tuple[str | None, list[str]]] = [(None, [])]
     for line in markdown.splitlines():
         if line.startswith("# ") and not title:
             title = line[2:].strip()

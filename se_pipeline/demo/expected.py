@@ -50,6 +50,7 @@ def expected_document(story: Story) -> dict:
         if expectation.status == "personal":
             ses[expectation.se]["personal"].append(item)
             continue
+        assert expectation.customer is not None  # only personal items have none
         name = story.customers[expectation.customer].name
         bucket = "owed" if expectation.owed else "not_owed"
         ses[expectation.se]["customers"][name][bucket].append(item)

@@ -111,7 +111,7 @@ def _field(obj: Any, name: str) -> Any:
     return getattr(obj, name)
 
 
-def _csv_text(header: Sequence[str], rows: list[Sequence[Any]]) -> str:
+def _csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -152,7 +152,7 @@ def write_feedback(
     profile = {name: (REGIONS[i % len(REGIONS)], SEGMENTS[(i // len(REGIONS) + i) % len(SEGMENTS)]) for i, name in enumerate(names)}
 
     feedback_rows = []
-    for theme, (phrasings, competitor, segments, quarters) in _THEMES.items():
+    for phrasings, competitor, segments, quarters in _THEMES.values():
         eligible = [n for n in names if profile[n][1] in segments] or names[:1]
         for quarter in quarters:
             first, last = _quarter_days(quarter, until)

@@ -12,7 +12,7 @@ import datetime as dt
 import html
 import mailbox
 from email import headerregistry, policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, formataddr
 from pathlib import Path
 
@@ -101,12 +101,12 @@ def build_message(story: Story, mail: Mail, se: str, by_label: dict[str, Mail]) 
     _set_body(story, message, mail, by_label)
     for index, part in enumerate(p for p in message.walk() if p.is_multipart()):
         part.set_boundary(f"000000000000{hex_id('boundary', mail.label, index, length=16)}")
-    for part in message.iter_parts():
-        _drop_part_mime_version(part)
+    for child in message.iter_parts():
+        _drop_part_mime_version(child)
     return message
 
 
-def _drop_part_mime_version(part: EmailMessage) -> None:
+def _drop_part_mime_version(part: MIMEPart) -> None:
     """The email package stamps MIME-Version on sub-parts; mail clients put it on the message only."""
     del part["MIME-Version"]
     for child in part.iter_parts():
@@ -165,6 +165,7 @@ def _gmail_html(text: str) -> str:
 
 
 def _ics(story: Story, mail: Mail) -> str:
+    assert mail.calendar is not None  # only an invite has an .ics part
     start, minutes, title = mail.calendar
     fmt = "%Y%m%dT%H%M%SZ"
     begin = start.astimezone(dt.timezone.utc)

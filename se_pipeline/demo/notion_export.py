@@ -52,7 +52,7 @@ def write_notion_export(story: Story, folder: Path) -> None:
     (folder / f"{stem}.csv").write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
     pages = folder / stem
     pages.mkdir(exist_ok=True)
-    for opportunity, properties in zip(story.opportunities, rows):
+    for opportunity, properties in zip(story.opportunities, rows, strict=True):
         (pages / f"{opportunity.title} {opportunity.page_hex}.md").write_text(
             _page_markdown(opportunity, properties), encoding="utf-8")
     comments = [_comment(story, c) for c in sorted(story.comments, key=lambda c: (c.at, c.label))]

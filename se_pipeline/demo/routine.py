@@ -103,6 +103,7 @@ def clock(rng: random.Random, day: dt.date, start_hour: int = 9, end_hour: int =
 
 
 def customer_speakers(b: StoryBuilder, account: Account) -> list[str]:
+    assert account.ext_channel is not None  # asked only of an account with a shared channel
     members = b.story.channels[account.ext_channel].members
     return [m for m in members if b.story.people[m].org == account.customer and b.story.people[m].slack_id]
 
@@ -121,11 +122,13 @@ def _answered_question(b: StoryBuilder, rng: random.Random, account: Account, da
     question, answer = rng.choice(QUESTIONS)
     asked = clock(rng, day, 9, 15)
     label = f"q-{account.customer}-{day.isoformat()}"  # at most one routine question per account and day
-    b.post(account.ext_channel, asked, asker, question, label=label)
+    channel = account.ext_channel
+    assert channel is not None  # the asker is a speaker in the shared channel
+    b.post(channel, asked, asker, question, label=label)
     answered = asked + dt.timedelta(minutes=rng.randrange(10, 90))
-    b.post(account.ext_channel, answered, account.answerer, answer, parent=label)
+    b.post(channel, answered, account.answerer, answer, parent=label)
     if rng.random() < 0.5:
-        b.post(account.ext_channel, answered + dt.timedelta(minutes=rng.randrange(3, 40)), asker,
+        b.post(channel, answered + dt.timedelta(minutes=rng.randrange(3, 40)), asker,
                rng.choice(THANKS), parent=label)
 
 

@@ -149,7 +149,7 @@ def _bot_user(bot: Bot, team_id: str) -> dict:
 
 
 def _conversation(story: Story, channel: Channel, team_id: str) -> dict:
-    members = sorted(story.people[m].slack_id for m in channel.members)
+    members = sorted(story.people[m].slack_id or "" for m in channel.members)  # every member is on Slack
     creator = story.people[channel.creator].slack_id
     created = _epoch(channel.created)
     if channel.kind == "im":
@@ -169,6 +169,7 @@ def _conversation(story: Story, channel: Channel, team_id: str) -> dict:
         conversation["is_ext_shared"] = channel.ext_shared
         conversation["is_shared"] = channel.ext_shared
         if channel.ext_shared:
+            assert channel.customer is not None  # a shared channel is shared with a customer
             conversation["shared_team_ids"] = [team_id, story.customers[channel.customer].team_id]
     return conversation
 
@@ -213,7 +214,7 @@ def _message(story: Story, post: Post, parent: Post | None, thread: list[Post], 
                        latest_reply=thread[-1].ts, reply_users=reply_users, is_locked=False, subscribed=False,
                        replies=[{"user": _user_id(story, r.author), "ts": r.ts} for r in thread])
     if post.edited_after is not None:
-        message["edited"] = {"user": author.slack_id, "ts": f"{int((post.at + post.edited_after).timestamp())}.000000"}
+        message["edited"] = {"user": _user_id(story, post.author), "ts": f"{int((post.at + post.edited_after).timestamp())}.000000"}
     if post.files:
         message["files"] = [_file(story, post, name, team_id, workspace) for name in post.files]
         message["upload"] = False
@@ -221,7 +222,7 @@ def _message(story: Story, post: Post, parent: Post | None, thread: list[Post], 
     return message
 
 
-def _user_id(story: Story, key: str) -> str:
+def _user_id(story: Story, key: str) -> str | None:
     sender = story.sender(key)
     return sender.bot_id if isinstance(sender, Bot) else sender.slack_id
 

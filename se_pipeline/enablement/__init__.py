@@ -6,5 +6,5 @@
         -> <home>/reports/<initiative>/sales/enablement_feedback.md and content_refresh.csv (board.py, run.py)
 
 Input formats: se_pipeline/connectors/feedback.py. Configuration: settings.FeedbackSettings.
-Entry points: run.load_feedback(con, config) and run.run_enablement(con, config, home, as_of).
+Entry points: run.load_feedback(con, connector) and run.run_enablement(con, config, home, as_of).
 """

@@ -72,7 +72,7 @@ def stem(word: str) -> str:
 
 def _stemmed_terms(text: str) -> list[str]:
     words = [stem(w) for w in _WORDS(text)]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 def _tfidf(texts: Sequence[str], **options):

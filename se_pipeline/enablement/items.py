@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from se_pipeline.artifacts.competitors import find_competitors
+from se_pipeline.competitors import find_competitors
+from se_pipeline.warehouse.reads import latest, records
 from se_pipeline.warehouse.schema import table_exists
 
 # Phrases that mark an objection or a concern (English). Deliberately narrow: a call is mostly
@@ -30,7 +31,7 @@ OBJECTION_CUES = re.compile(
 
 def is_objection(text: str | None, competitors: tuple[str, ...] = ()) -> bool:
     """An objection cue, or one of `competitors` named (a comparison is an objection to handle)."""
-    return bool(text) and bool(OBJECTION_CUES.search(text) or find_competitors(text, competitors))
+    return bool(text) and bool(OBJECTION_CUES.search(text or "") or find_competitors(text or "", competitors))
 
 
 @dataclass
@@ -47,17 +48,6 @@ class Item:
     competitors: list[str] = field(default_factory=list)  # named by this item (not its deal)
     note_id: str | None = None  # the win/loss note an objection came from
     link: str | None = None
-
-
-def latest(table: str) -> str:
-    """Rows of an enablement raw table as of its latest read (rows gone from the files drop out)."""
-    return f"(SELECT * FROM {table} WHERE extracted_at = (SELECT max(extracted_at) FROM {table}))"
-
-
-def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cursor = con.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def feedback_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date) -> list[Item]:
@@ -120,10 +110,15 @@ def call_objection_items(
     joins, day, customer, se, link = [], ["u.partition_date"], [], [], []
     if table_exists(con, "activity"):
         joins.append("LEFT JOIN activity a ON a.activity_id = 'call:' || u.call_id")
-        day.insert(0, "a.activity_date"), customer.append("a.customer"), se.append("a.se_id"), link.append("a.link")
+        day.insert(0, "a.activity_date")
+        customer.append("a.customer")
+        se.append("a.se_id")
+        link.append("a.link")
     if table_exists(con, "raw_calls"):
         joins.append("LEFT JOIN raw_calls c ON c.call_id = u.call_id")
-        customer.append("c.customer_name_hint"), se.append("c.se_id"), link.append("c.url")
+        customer.append("c.customer_name_hint")
+        se.append("c.se_id")
+        link.append("c.url")
 
     def first(values: list[str]) -> str:
         return f"coalesce({', '.join(values)})" if values else "NULL"
@@ -181,7 +176,7 @@ def _fill_region_segment(items: list[Item]) -> None:
         known = seen.get((item.customer or "").lower(), {})
         for attr in ("region", "segment"):
             if not getattr(item, attr) and known.get(attr):
-                setattr(item, attr, max(sorted(known[attr]), key=known[attr].get))
+                setattr(item, attr, max(sorted(known[attr]), key=known[attr].__getitem__))
 
 
 def collect_items(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import duckdb
 
-from se_pipeline.artifacts.competitors import known_competitors
-from se_pipeline.connectors.feedback import FeedbackConnector
+from se_pipeline.competitors import known_competitors
 from se_pipeline.enablement import onboarding, refresh
 from se_pipeline.enablement.board import render_board
 from se_pipeline.enablement.items import collect_items, latest
@@ -25,6 +25,9 @@ from se_pipeline.warehouse.loader import LoadReport, load_records
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 from se_pipeline.window import Window
 
+if TYPE_CHECKING:
+    from se_pipeline.connectors.base import Connector
+
 BOARD_FILE = "enablement_feedback.md"
 CSV_FILE = "content_refresh.csv"
 
@@ -38,15 +41,15 @@ class EnablementResult:
     missing: list[str]
 
 
-def load_feedback(con: duckdb.DuckDBPyConnection, config: FeedbackSettings) -> LoadReport:
-    """Read every enablement input file into its raw table (bad rows to quarantine)."""
-    connector = FeedbackConnector(config)
+def load_feedback(con: duckdb.DuckDBPyConnection, connector: Connector) -> LoadReport:
+    """Read every enablement input (the feedback source's `connector`) into its raw table (bad rows to
+    quarantine). The caller builds the connector: enablement reads loaded rows and imports no connector."""
     today = Window.for_day(dt.date.today(), ZoneInfo("UTC"))
     return load_records(con, connector.source, connector.tables, today, connector.extract(today))
 
 
 def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return table_exists(con, table) and con.execute(f"SELECT count(*) FROM {latest(table)}").fetchone()[0] > 0
+    return table_exists(con, table) and con.execute(f"SELECT count(*) FROM {latest(table)}").fetchall()[0][0] > 0
 
 
 def run_enablement(

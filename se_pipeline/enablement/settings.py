@@ -81,7 +81,7 @@ class FeedbackSettings(_Strict):
     stale_after_days: int = Field(90, ge=1)
 
     @model_validator(mode="after")
-    def _some_feedback(self) -> "FeedbackSettings":
+    def _some_feedback(self) -> FeedbackSettings:
         if not self.feedback and self.notion_database is None:
             raise PydanticCustomError(
                 "no_feedback", "needs feedback (a list of files or folders), notion_database (a Notion database), or both"
@@ -89,7 +89,7 @@ class FeedbackSettings(_Strict):
         return self
 
     @classmethod
-    def in_folder(cls, folder: Path, **overrides: Any) -> "FeedbackSettings":
+    def in_folder(cls, folder: Path, **overrides: Any) -> FeedbackSettings:
         """The demo workspace layout: <folder>/{feedback,win_loss,content_inventory,onboarding_metrics}.csv."""
         return cls(
             feedback=[folder / DEMO_FILES["feedback"]],
@@ -99,7 +99,7 @@ class FeedbackSettings(_Strict):
             **overrides,
         )
 
-    def resolved(self, base: Path) -> "FeedbackSettings":
+    def resolved(self, base: Path) -> FeedbackSettings:
         """A copy with relative paths taken relative to `base` (the config file's folder)."""
 
         def fix(p: Path | None) -> Path | None:
@@ -117,7 +117,7 @@ class FeedbackSettings(_Strict):
 
 
     @classmethod
-    def absent(cls) -> "FeedbackSettings":
+    def absent(cls) -> FeedbackSettings:
         """No feedback source (turned off): no files, default initiative; the board says what is missing."""
         return cls.model_construct(
             mode="export", feedback=[], win_loss=None, content_inventory=None, onboarding_metrics=None,

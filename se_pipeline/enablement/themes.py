@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from se_pipeline.artifacts.competitors import find_competitors
+from se_pipeline.competitors import find_competitors
 from se_pipeline.enablement.clustering import cluster_texts
 from se_pipeline.enablement.items import Item, latest
+from se_pipeline.names import name_key
 from se_pipeline.warehouse import replace_slice
 from se_pipeline.warehouse.schema import table_exists
 
@@ -121,7 +122,7 @@ def _opportunities(con: duckdb.DuckDBPyConnection) -> list[dict]:
     if not table_exists(con, "opportunities"):
         return []
     cursor = con.execute("SELECT page_id, name, customer, amount FROM opportunities WHERE is_active")
-    return [dict(zip(("page_id", "name", "customer", "amount"), row)) for row in cursor.fetchall()]
+    return [dict(zip(("page_id", "name", "customer", "amount"), row, strict=True)) for row in cursor.fetchall()]
 
 
 def _link_opportunities(item: Item, opportunities: list[dict]) -> list[dict]:
@@ -131,12 +132,8 @@ def _link_opportunities(item: Item, opportunities: list[dict]) -> list[dict]:
         named = [o for o in opportunities if wanted in (o["page_id"].lower(), (o["name"] or "").lower())]
         if named:
             return named
-    key = _name_key(item.customer)
-    return [o for o in opportunities if key and _name_key(o["customer"]) == key]
-
-
-def _name_key(name: str | None) -> str:
-    return re.sub(r"[^a-z0-9]", "", (name or "").lower())
+    key = name_key(item.customer)
+    return [o for o in opportunities if key and name_key(o["customer"]) == key]
 
 
 def _win_loss_notes(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
@@ -144,7 +141,7 @@ def _win_loss_notes(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
         return {}
     cursor = con.execute(f"SELECT note_id, customer, outcome, decided_on, competitors, proof_points, summary FROM {latest('raw_win_loss')}")
     names = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
 def build_themes(
@@ -166,7 +163,7 @@ def build_themes(
     themes: list[Theme] = []
     for cluster, label in enumerate(clustering.names):
         # Most typical first, so the quotes the board shows are the theme's own.
-        ranked = sorted(zip(items, clustering.labels, clustering.strength), key=lambda x: -x[2])
+        ranked = sorted(zip(items, clustering.labels, clustering.strength, strict=True), key=lambda x: -x[2])
         members = [item for item, c, _ in ranked if c == cluster]
         if not members:
             continue

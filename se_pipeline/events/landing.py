@@ -75,7 +75,7 @@ class EventStore:
 
     def land(self, body: dict[str, Any], received_at: dt.datetime) -> bool:
         """Store an event_callback body; False when its event_id had landed already."""
-        event = body.get("event") if isinstance(body.get("event"), dict) else {}
+        event: dict[str, Any] = body["event"] if isinstance(body.get("event"), dict) else {}
         kept = {k: v for k, v in body.items() if k != "token"}  # the legacy verification token is a secret
         row = (
             str(body["event_id"]),

@@ -128,7 +128,9 @@ class NotionSession:
     def plan(self, proposal: Proposal) -> Change:
         if proposal.action == CREATE:
             return self._plan_create(proposal)
-        page = self._call(f"reading page {proposal.page_id}", lambda: self.reader.client.pages.retrieve(proposal.page_id))
+        page_id = proposal.page_id
+        assert page_id is not None  # only a create has no page yet
+        page = self._call(f"reading page {page_id}", lambda: self.reader.client.pages.retrieve(page_id))
         if page.get("archived") or page.get("in_trash"):
             raise Stale("the page is in Notion's trash")
         if proposal.action == COMMENT:
@@ -174,7 +176,7 @@ class NotionSession:
         types = self._call("reading the database's properties", lambda: self.reader.property_types(schema))
         parent = self._parent(schema)
         title = next((c["property"] for c in proposal.changes if c.get("field") == "title"), None)
-        if title not in types:
+        if title is None or title not in types:
             raise Stale(f"the database has no property {title!r} for the title now")
         if self._existing(parent, title, proposal.customer):
             raise Stale(f"a page whose title names {proposal.customer} is in the database now")

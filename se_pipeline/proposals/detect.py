@@ -38,6 +38,7 @@ from se_pipeline.proposals.proposal import COMMENT, CREATE, UPDATE, Proposal
 from se_pipeline.proposals.targets import Opportunity, OpportunityBook
 from se_pipeline.proposals.values import plain_number
 from se_pipeline.render.ranking import FACT_WEIGHT
+from se_pipeline.trials import TRIAL_WORDS
 from se_pipeline.warehouse.schema import table_exists
 from se_pipeline.window import Window
 
@@ -50,7 +51,7 @@ _SECURITY_TERM = re.compile(r"security|soc ?2|iso ?27001|pen(etration)? ?test|pe
 _CONTRACT_TERM = re.compile(
     r"msa|master services|dpa|data processing|redline|nda|baa|order form|countersign|contract|purchase order|\bpos?\b|"
     r"procurement|vendor|supplier|registration|w-?9|liability|indemnif|legal", re.I)
-_TRIAL = r"(poc|pov|pilot|trial|evaluation|proof of (concept|value))"
+_TRIAL = rf"(?:{TRIAL_WORDS}|evaluation)"
 _ENDED = r"(ended|is over|was over|wrapped( up)?|completed|concluded|finished|is done|was done)"
 _TRIAL_ENDED = re.compile(rf"\b{_TRIAL}\b[^.?!]{{0,40}}\b(has |have |is |was )?{_ENDED}\b|\b{_ENDED}\b[^.?!]{{0,30}}\b{_TRIAL}\b", re.I)
 _NOT_YET = re.compile(r"\b(not|n't|yet|once|when|after|until|till|if|before|will|would|should|could)\b", re.I)
@@ -208,7 +209,7 @@ def _crm_changes(signals: list[dict], book: OpportunityBook, reader: _ToolReader
         for change in update.changes:
             field_name = next((name for name, pattern in _CRM_FIELDS if pattern.search(change.key)), None)
             value = _crm_value(field_name, change.after or "", day, book)
-            if value is None:
+            if value is None or field_name is None:  # no value without a field
                 continue
             was = f"{change.before} → " if change.before else ""
             reason = f"{update.tool} changed {change.title.lower()}: {was}{change.after}" + (
@@ -260,7 +261,7 @@ def _stage_moves(signals: list[dict], activity: list[dict], book: OpportunityBoo
     for row in activity:
         sentence = next((s for s in text.sentences(row["text"]) if _trial_ended(s)), None)
         opportunity = book.page_for(row["customer"], row["se_id"], row["text"] or "") if sentence else None
-        if opportunity is None:
+        if opportunity is None or sentence is None:
             continue
         target = stages.stage_after(stages.TRIAL, opportunity.stage, book.stages)
         if target:
@@ -273,7 +274,7 @@ def _stage_moves(signals: list[dict], activity: list[dict], book: OpportunityBoo
 
 def _trial_ended(sentence: str) -> bool:
     match = _TRIAL_ENDED.search(sentence)
-    return bool(match) and not text.is_question(sentence) and not _NOT_YET.search(sentence[: match.end()])
+    return match is not None and not text.is_question(sentence) and not _NOT_YET.search(sentence[: match.end()])
 
 
 def _said(row: dict, sentence: str) -> str:
@@ -301,7 +302,7 @@ def _stated_dates(activity: list[dict], book: OpportunityBook) -> Iterator[Propo
         day = _day(row["activity_date"])
         stated = _new_date(sentence, day, about.start()) if about else None
         opportunity = book.page_for(row["customer"], row["se_id"], row["text"] or "") if stated else None
-        if opportunity is None or stated < day:
+        if opportunity is None or stated is None or field_name is None or stated < day:  # a date goes with a field
             continue
         what = "the end of the POC" if field_name == "poc_end" else "signing or the decision"
         proposal = _update(opportunity, field_name, stated.isoformat(), kind=field_name, day=day, se_id=row["se_id"],
@@ -322,7 +323,7 @@ def _stated_amounts(activity: list[dict], book: OpportunityBook) -> Iterator[Pro
     for row, sentence in _customer_statements(activity):
         if not _BUDGET.search(sentence):
             continue
-        amounts = {_money(m.group(0)) for m in _MONEY.finditer(sentence)} - {None}
+        amounts = {amount for m in _MONEY.finditer(sentence) if (amount := _money(m.group(0))) is not None}
         opportunity = book.page_for(row["customer"], row["se_id"], row["text"] or "") if len(amounts) == 1 else None
         if opportunity is None:
             continue
@@ -409,6 +410,8 @@ def _for_others(summary: str, se_name: str | None) -> str:
 def _new_opportunities(con: duckdb.DuckDBPyConnection, signals: list[dict], book: OpportunityBook,
                        settings: Settings) -> Iterator[Proposal]:
     mapping = book.mapping
+    if mapping is None:  # no page read: no schema to fill in
+        return
     new = {c for (c,) in con.execute("SELECT customer FROM customers WHERE is_new").fetchall()} if table_exists(con, "customers") else set()
     domains = dict(con.execute("SELECT customer, domains FROM customers").fetchall()) if new else {}
     sample = next(iter(book.pages.values()))
@@ -419,7 +422,7 @@ def _new_opportunities(con: duckdb.DuckDBPyConnection, signals: list[dict], book
             continue
         customer, day = signal["customer"], _day(signal["activity_date"])
         changes = [{"field": "title", "property": mapping["title"], "after": customer}]
-        if mapping["customer"] and sample.types.get(mapping["customer"]) in _WRITABLE_TEXT:
+        if mapping["customer"] and sample.types.get(mapping["customer"] or "") in _WRITABLE_TEXT:
             changes.append({"field": "customer", "property": mapping["customer"], "after": customer})
         if mapping["se"]:
             user = book.people.get(se.email.lower()) or book.people.get(se.name.lower())

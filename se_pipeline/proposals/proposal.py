@@ -68,7 +68,7 @@ class Proposal:
         }
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "Proposal":
+    def from_row(cls, row: dict[str, Any]) -> Proposal:
         values = {k: v for k, v in row.items() if k != "proposal_id"}
         values["changes"] = json.loads(values["changes"]) if isinstance(values["changes"], str) else values["changes"]
         values["links"] = list(values.get("links") or [])

@@ -14,11 +14,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from se_pipeline.trials import TRIAL_WORDS
+
 DISCOVERY, EVALUATION, TRIAL, SECURITY, DECISION, CONTRACT = range(1, 7)
 _PHASES = (
     (DISCOVERY, re.compile(r"\b(discover\w*|qualif\w*|prospect\w*|leads?|intro\w*|initial|new)\b", re.I)),
     (EVALUATION, re.compile(r"\b(demo|technical|tech|solution\w*|evaluation|eval|validation|scoping|design)\b", re.I)),
-    (TRIAL, re.compile(r"\b(poc|pov|pilot|trial|proof)\b", re.I)),
+    (TRIAL, re.compile(rf"\b(?:{TRIAL_WORDS}|proof)\b", re.I)),
     (SECURITY, re.compile(r"\b(security|infosec|compliance|risk review|vendor review)\b", re.I)),
     (DECISION, re.compile(r"\b(business case|proposal|tech(nical)? win|selected|verbal|commit\w*|decision)\b", re.I)),
     (CONTRACT, re.compile(r"\b(legal|negotiat\w*|contract\w*|procure\w*|paperwork|redlines?|closing|signature)\b", re.I)),

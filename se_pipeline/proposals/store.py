@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from se_pipeline.artifacts.warehouse import name_key
+from se_pipeline.names import name_key
 from se_pipeline.config import Settings
 from se_pipeline.errors import SePipelineError
 from se_pipeline.proposals.detect import find_proposals
@@ -56,7 +56,7 @@ def refresh_proposals(con: duckdb.DuckDBPyConnection, window: Window, settings: 
         replace_slice(con, "proposals", pd.DataFrame([p.row() for p in new]), undecided)
         stale = mark_stale(con, book, now)
         _supersede(con, now)
-        still_open = con.execute("SELECT count(*) FROM proposals WHERE status = ?", [OPEN]).fetchone()[0]
+        still_open = con.execute("SELECT count(*) FROM proposals WHERE status = ?", [OPEN]).fetchall()[0][0]
     return ProposalReport(len(found), len(new), still_open, stale)
 
 
@@ -114,7 +114,7 @@ def load(con: duckdb.DuckDBPyConnection, where: str = "TRUE", params: list | Non
         return []
     cursor = con.execute(f"SELECT * FROM proposals WHERE {where} ORDER BY proposed_on, customer, proposal_id", params or [])
     columns = [c[0] for c in cursor.description]
-    return [Proposal.from_row(dict(zip(columns, row))) for row in cursor.fetchall()]
+    return [Proposal.from_row(dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
 
 
 def open_proposals(con: duckdb.DuckDBPyConnection, se_id: str | None = None,

@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from se_pipeline.artifacts.warehouse import name_key
+from se_pipeline.names import name_key
 from se_pipeline.config import NotionApi, NotionExport, Settings
 from se_pipeline.connectors.notion.schema import TEXT, PropertyMapping, map_properties
 from se_pipeline.errors import SourceError

@@ -51,7 +51,7 @@ def _section(key: str, title: str, items: list[DigestItem], se_id: str, day: dt.
 def _cards(items: list[DigestItem], se_id: str, day: dt.date) -> list[Card]:
     by_customer: dict[str, list[DigestItem]] = {}
     for item in sorted((i for i in items if i.customer), key=lambda i: (i.customer_rank or 0, i.section, i.position)):
-        by_customer.setdefault(item.customer, []).append(item)
+        by_customer.setdefault(item.customer or "", []).append(item)  # each has one: filtered above
     cards = []
     for customer, own in by_customer.items():
         card = Card(customer, own[0].customer_status or "", tldr=[i for i in own if i.section == "tldr" and i.shown])

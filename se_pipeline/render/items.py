@@ -2,7 +2,7 @@
 
 As of day D (its end, in the configured time zone):
   Todo            owed signals raised up to D and not answered/done by then (open items persist,
-                  with their age and due day), within a lookback; one line per ask however many
+                  with their age and due day), within analysis.lookback_days; one line per ask however many
                   messages carried it (merging.py); ranked by urgency (ranking.py)
   Things to know  facts of the last KNOW_DAYS days (risks, changed plans, legal, competitors, tool
                   updates, …) ranked by weight and freshness, and owed items raised and settled on D
@@ -24,14 +24,12 @@ import duckdb
 from pydantic import BaseModel
 
 from se_pipeline.analysis.dates import describe_due
-from se_pipeline.analysis.summaries import plain
+from se_pipeline.analysis.summaries import TLDR_WORDS, plain
 from se_pipeline.config import Settings
 from se_pipeline.render import ranking
 from se_pipeline.render.merging import merge_same_asks, same_fact
 
 TLDR_MAX, TODO_MAX, KNOW_MAX = 3, 7, 7
-TLDR_WORDS = 10
-OPEN_LOOKBACK_DAYS = 30
 KNOW_DAYS = 7  # a fact stays in Things to know this many days after its own
 FACTS_PER_MESSAGE = 3  # a message yields at most this many facts (its most telling ones)
 NOT_INCLUDED_MAX = 15
@@ -92,13 +90,13 @@ def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.da
           )
         ORDER BY s.se_id, s.raised_at, s.signal_id
         """,
-        {"se_ids": se_ids, "day": day, "day_end": day_end, "since": day - dt.timedelta(days=OPEN_LOOKBACK_DAYS),
+        {"se_ids": se_ids, "day": day, "day_end": day_end, "since": day - dt.timedelta(days=settings.analysis.lookback_days),
          "know_since": day - dt.timedelta(days=KNOW_DAYS)},
     )
     columns = [c[0] for c in con.description]
     by_se: dict[str, list[dict]] = defaultdict(list)
     for row in rows.fetchall():
-        signal = dict(zip(columns, row))
+        signal = dict(zip(columns, row, strict=True))
         # Settled on an earlier day: no longer news (only asks settled on the day itself are told).
         if signal["owed"] and signal["section"] == "know" and signal["resolved_at"] is not None and signal["resolved_at"] < day_start:
             continue
@@ -204,7 +202,7 @@ def _know_text(signal: dict, day: dt.date) -> str:
 
 def _fold_promises(todo: list[dict]) -> list[dict]:
     """The SE's "I'll send it" in the thread of an open ask is that ask's answer-to-come, not a second item."""
-    asks = {}
+    asks: dict[str, dict] = {}
     kept = []
     for signal in todo:
         ask = asks.get(signal["thread_key"]) if signal["thread_key"] else None
@@ -225,7 +223,9 @@ def _telling_facts(know: list[dict], day: dt.date) -> list[dict]:
     said_by_people = {s["evidence"] for s in know if s["kind"] == "competitor_mention" and not s.get("from_tool")}
     know = [s for s in know if not (s["kind"] == "competitor_mention" and s.get("from_tool") and s["evidence"] in said_by_people)]
     ranked = sorted(know, key=lambda s: (-ranking.fact_weight(s, day), -s["raised_at"].timestamp(), s["signal_id"]))
-    kept, per_message, seen = [], defaultdict(int), set()
+    kept: list[dict] = []
+    per_message: defaultdict[str, int] = defaultdict(int)
+    seen: set = set()
     for signal in ranked:
         if signal["kind"] in ranking.DAILY_KINDS or signal["kind"] == "competitor_mention":
             # Raised anew each day it holds (today's says it), or the same rival named again: once.
@@ -312,12 +312,13 @@ def build_digest_items(
         status = statuses.get(customer, ("New", False))[0]
         todo, know = prepared[customer]
 
+        # add() runs only within this iteration, so it sees this customer's rank and status (B023).
         def add(section: str, position: int, shown: bool, text: str, signal: dict, age: int | None = None) -> None:
             links = signal.get("links") or ([signal["link"]] if signal["link"] else [])
             items.append(
                 DigestItem(
-                    se_id=se_id, digest_date=day, customer=customer, customer_status=status,
-                    customer_rank=rank, section=section, position=position, shown=shown, text=text,
+                    se_id=se_id, digest_date=day, customer=customer, customer_status=status,  # noqa: B023
+                    customer_rank=rank, section=section, position=position, shown=shown, text=text,  # noqa: B023
                     link=links[0] if links else signal["link"], links=links[1:], signal_id=signal["signal_id"],
                     kind=signal["kind"], age_days=age, activity_ids=list(signal["activity_ids"] or []),
                 )
@@ -356,15 +357,15 @@ def build_digest_items(
         )
         position += 1
     for customer, count in sorted(left_out_counts.items()):
-        status = statuses[customer]
-        why = (f"its opportunity belongs to {status.owner}" if status.owner
-               else "its opportunities are closed and a colleague has taken it over" if status.handed_over and status.active_today
+        standing = statuses[customer]
+        why = (f"its opportunity belongs to {standing.owner}" if standing.owner
+               else "its opportunities are closed and a colleague has taken it over" if standing.handed_over and standing.active_today
                else "its opportunities are closed")
         items.append(
             DigestItem(
                 se_id=se_id, digest_date=day, customer=None, customer_status=None, customer_rank=None,
                 section="not_included", position=position, shown=position < NOT_INCLUDED_MAX,
-                text=f"{customer} ({status.header}): {count} item{'s' if count != 1 else ''} left out, {why}",
+                text=f"{customer} ({standing.header}): {count} item{'s' if count != 1 else ''} left out, {why}",
                 link=None,
             )
         )

@@ -65,7 +65,7 @@ def render_markdown(
     lines = [f"# Digest for {se_name}: {day_title(day, as_of)}", ""]
     customers: dict[str, list[DigestItem]] = {}
     for item in sorted((i for i in items if i.customer), key=lambda i: (i.customer_rank, i.section, i.position)):
-        customers.setdefault(item.customer, []).append(item)
+        customers.setdefault(item.customer or "", []).append(item)  # each has one: filtered above
     if not customers:
         lines += ["Nothing needs you today.", ""]
     for customer, own in customers.items():

@@ -4,7 +4,6 @@ per SE per day, and each day's index.html listing the day's pages."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.config import Settings
+from se_pipeline.names import name_key
 from se_pipeline.render.html import IndexEntry, render_html, render_index
 from se_pipeline.render.items import DigestItem, build_digest_items, day_inputs
 from se_pipeline.render.markdown import render_markdown
@@ -90,13 +90,11 @@ def load_items(con: duckdb.DuckDBPyConnection, se_id: str, day: str, customers: 
         [se_id, day],
     )
     columns = [c[0] for c in con.description]
-    items = [DigestItem(**dict(zip(columns, row))) for row in rows.fetchall()]
+    items = [DigestItem(**dict(zip(columns, row, strict=True))) for row in rows.fetchall()]
     if customers:
         # 'acme' finds 'Acme Corp': compare letters and digits only, as the customers model does.
-        wanted = [_key(c) for c in customers]
-        items = [i for i in items if i.customer and any(_key(i.customer).startswith(w) for w in wanted)]
+        wanted = [name_key(c) for c in customers]
+        items = [i for i in items if i.customer and any(name_key(i.customer).startswith(w) for w in wanted)]
     return items
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())

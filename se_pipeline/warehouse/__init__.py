@@ -7,16 +7,15 @@ from se_pipeline.warehouse.connection import (
     snapshot_path,
     transaction,
 )
+from se_pipeline.pages import KeepRows, Quarantined, Rows
 from se_pipeline.warehouse.loader import (
-    KeepRows,
     LoadReport,
-    Quarantined,
-    Rows,
     StagedLoad,
     commit_staged,
     load_records,
     stage_records,
 )
+from se_pipeline.warehouse.reads import active_pages, latest, records
 from se_pipeline.warehouse.schema import (
     RAW_TABLES,
     TableSpec,
@@ -33,6 +32,9 @@ from se_pipeline.warehouse.slices import (
 )
 
 __all__ = [
+    "active_pages",
+    "latest",
+    "records",
     "AnyOf",
     "Between",
     "SliceRows",

@@ -39,7 +39,7 @@ _HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.+?) \(PID (?P<pid>\d
 # The oldest format that has what the warehouse uses; newer DuckDB reads it, and so does the duckdb CLI 1.5.
 STORAGE_VERSION = "v1.5.0"
 # Every connection a process makes to one file must use the same settings (DuckDB refuses otherwise).
-_CONFIG = {"storage_compatibility_version": STORAGE_VERSION}
+_CONFIG: dict[str, str | bool | int | float | list[str]] = {"storage_compatibility_version": STORAGE_VERSION}
 WRITER_WAIT_SECONDS = 600.0
 READER_WAIT_SECONDS = 120.0
 SNAPSHOT_FOLDER = "read"
@@ -196,6 +196,7 @@ def read_only_connection(database: str, wait_seconds: float = READER_WAIT_SECOND
 
     With no snapshot yet, wait (telling stderr) up to `wait_seconds` for the writer.
     """
+    con: duckdb.DuckDBPyConnection | None
     if not _is_local(database):
         con = duckdb.connect(database, read_only=True)
     else:

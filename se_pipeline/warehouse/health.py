@@ -5,6 +5,7 @@ found its customer. Each returns a Health for an asset check (se_pipeline_assets
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from dataclasses import dataclass, field
 
 import duckdb
@@ -27,7 +28,7 @@ UNRESOLVED_SHARE = 0.2  # of external activity with no customer: the customer li
 @dataclass
 class Health:
     passed: bool
-    metadata: dict[str, object] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)  # plain values, shown as the check's metadata
 
 
 def _skipped(why: str) -> Health:

@@ -11,7 +11,7 @@ import json
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from se_pipeline.pages import KeepRows, Quarantined, Rows
 from se_pipeline.processes import owned_name, remove_orphans
 from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import RAW_TABLES, ensure_tables
@@ -27,35 +28,6 @@ from se_pipeline.window import Window
 
 _MAX_PAYLOAD = 100_000
 _MAX_REASON = 500
-
-
-@dataclass
-class Rows:
-    """A page of records for one raw table; each dict's keys are that table's columns."""
-
-    table: str
-    rows: list[dict[str, Any]]
-
-
-@dataclass
-class Quarantined:
-    """A record that could not be loaded, and why. `key` says where to find it."""
-
-    source: str
-    key: str
-    reason: str
-    payload: Any = None
-    partition_date: dt.date | None = None
-
-
-@dataclass
-class KeepRows:
-    """The window's rows of `table` whose `column` is `value` stay as an earlier load stored them: the
-    part of a source that could not be read this time (one SE's refused mailbox) is not wiped."""
-
-    table: str
-    column: str
-    value: Any
 
 
 @dataclass
@@ -156,26 +128,6 @@ def _insert_page(con: duckdb.DuckDBPyConnection, source: str, table: str, rows: 
     return bad
 
 
-PAGE_SIZE = 1000
-
-
-def paged(
-    table: str, records: Iterable[dict[str, Any] | Quarantined | KeepRows], size: int = PAGE_SIZE
-) -> Iterator[Rows | Quarantined | KeepRows]:
-    """Group row dicts into `Rows` pages of at most `size`; `Quarantined` and `KeepRows` pass straight through."""
-    page: list[dict[str, Any]] = []
-    for record in records:
-        if isinstance(record, (Quarantined, KeepRows)):
-            yield record
-            continue
-        page.append(record)
-        if len(page) >= size:
-            yield Rows(table, page)
-            page = []
-    if page:
-        yield Rows(table, page)
-
-
 def _insert_quarantine(con: duckdb.DuckDBPyConnection, item: Quarantined) -> None:
     payload = _json_text(item.payload)
     if payload is not None and len(payload) > _MAX_PAYLOAD:
@@ -269,7 +221,7 @@ def commit_staged(con: duckdb.DuckDBPyConnection, staged: StagedLoad) -> LoadRep
                     con.execute(
                         f"DELETE FROM {table} WHERE partition_date BETWEEN ? AND ? AND {spec.part_column} IN "
                         "(SELECT unnest(?::VARCHAR[]))",
-                        [window.first_day, window.last_day, list(staged.parts)],
+                        [window.first_day, window.last_day, list(staged.parts or ())],
                     )
                 # A key may also be stored on a day outside the window (or in an unpartitioned table): its
                 # row is replaced. Deleting those keys, then appending, holds about half the memory

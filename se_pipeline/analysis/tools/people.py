@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from se_pipeline.analysis.context import SalesEngineerRef
 
@@ -17,7 +18,7 @@ def fold(name: str) -> str:
     return " ".join(re.sub(r"[^\w\s'-]", " ", plain).lower().split())
 
 
-def se_named(name: str | None, ses: list[SalesEngineerRef], others: list[str] = ()) -> SalesEngineerRef | None:
+def se_named(name: str | None, ses: list[SalesEngineerRef], others: Sequence[str] = ()) -> SalesEngineerRef | None:
     """The SE `name` refers to: their full name or email, or their first name alone when no other SE
     and nobody in `others` (a call's attendees) has that first name."""
     if not name:

@@ -84,7 +84,8 @@ def parse(message: ToolMessage) -> CallRecap | None:
 
 
 def signals(recap: CallRecap, make: Maker, ctx: RuleContext) -> list[Signal]:
-    out, theirs, ours = [], [], Counter()
+    out, theirs = [], []
+    ours: Counter[str] = Counter()
     for step in recap.next_steps:
         se = se_named(step.owner, ctx.sales_engineers, recap.attendees)
         if se is None:

@@ -26,7 +26,7 @@ from se_pipeline.connectors.calls.pages import TABLES, PageBuffer
 from se_pipeline.connectors.http import GuardedHttp
 from se_pipeline.errors import SourceError
 from se_pipeline.readonly import ReadOnlyGuard
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.pages import Quarantined, Rows
 from se_pipeline.window import Window
 
 EXTENSIVE = "/v2/calls/extensive"

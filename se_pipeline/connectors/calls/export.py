@@ -32,7 +32,7 @@ from se_pipeline.connectors.calls.gong import (
 )
 from se_pipeline.connectors.calls.pages import TABLES, PageBuffer
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.pages import Quarantined, Rows
 from se_pipeline.window import Window
 
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})")

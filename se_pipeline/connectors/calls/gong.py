@@ -92,7 +92,7 @@ class Team:
     sales_engineers: tuple[tuple[str, str, str | None], ...]  # (se id, email, gong user id)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "Team":
+    def from_settings(cls, settings: Any) -> Team:
         return cls(
             tuple(d.lower() for d in settings.company_domains),
             tuple((se.id, se.email.lower(), se.gong_user_id) for se in settings.sales_engineers),
@@ -178,7 +178,7 @@ def utterance_rows(call: CallData, monologues: Iterable[Monologue], team: Team, 
     rows: list[dict[str, Any]] = []
     turn, previous = -1, object()
     for mono in monologues:
-        party = by_speaker.get(mono.speakerId)
+        party = by_speaker.get(mono.speakerId or "")
         if mono.speakerId != previous:
             turn, previous = turn + 1, mono.speakerId
         for sentence in mono.sentences:

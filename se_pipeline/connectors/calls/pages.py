@@ -13,7 +13,7 @@ from se_pipeline.connectors.calls.gong import (
     call_row,
     utterance_rows,
 )
-from se_pipeline.warehouse.loader import Rows
+from se_pipeline.pages import Rows
 
 CALLS_TABLE = "raw_calls"
 UTTERANCES_TABLE = "raw_call_utterances"

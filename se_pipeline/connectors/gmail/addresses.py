@@ -78,6 +78,10 @@ class LazyHeader(str):
     datetime); any other attribute (params, defects, fold…) is read from the header parsed on first use."""
 
     __slots__ = ("_known", "_name", "_value", "_registry")
+    _known: dict[str, Any]
+    _name: str
+    _value: str
+    _registry: TolerantHeaders
 
     def __new__(cls, text: str, known: dict[str, Any], name: str, value: str, registry: TolerantHeaders) -> LazyHeader:
         self = super().__new__(cls, text)
@@ -156,7 +160,7 @@ def _decoded(text: str) -> str:
 
 
 def _from_text(value: str) -> list[Mailbox]:
-    found = []
+    found: list[Mailbox] = []
     for name, addr in getaddresses([value]):
         if "@" not in addr:  # an empty group, or a fragment that is not an address
             continue

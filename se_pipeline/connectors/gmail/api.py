@@ -44,7 +44,7 @@ from se_pipeline.connectors.gmail.rows import (
     build_row,
 )
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import KeepRows, Quarantined, Rows, paged
+from se_pipeline.pages import KeepRows, Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 SCOPES = ["https://www.googleapis.com/auth/gmail.readonly"]
@@ -111,7 +111,7 @@ class GmailApiConnector:
             )
         return self._services[se_id]
 
-    def extract(self, window: Window) -> Iterator[Rows | Quarantined]:
+    def extract(self, window: Window) -> Iterator[Rows | Quarantined | KeepRows]:
         refused: list[MailboxRefused] = []
         try:
             for se_id in self.mailboxes:
@@ -212,7 +212,7 @@ class GmailApiConnector:
         self._execute(se_id, new_batch)
         return outcome
 
-    def _execute(self, se_id: str, make_request: Callable[[], Any]) -> Any:
+    def _execute(self, se_id: str, make_request: Callable[..., Any]) -> Any:
         """Run a request (rebuilt per attempt), retrying rate limits and server errors."""
         for attempt in range(self.max_retries + 1):
             try:

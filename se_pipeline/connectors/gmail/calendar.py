@@ -24,12 +24,12 @@ def calendar_event(msg: EmailMessage) -> dict[str, Any] | None:
     parts.sort(key=lambda p: CALENDAR_TYPES.index(p.get_content_type()))
     for part in parts:
         data = part.get_payload(decode=True)
-        if not data:
+        if not data or not isinstance(data, bytes):
             continue
         try:
             calendar = icalendar.Calendar.from_ical(data)
             event = next(iter(calendar.walk("VEVENT")), None)
-            if event is None:
+            if not isinstance(event, icalendar.Event):  # none (walk makes an Event of each VEVENT)
                 continue
             method = str(calendar.get("METHOD") or part.get_param("method") or "").upper() or None
             return _event(event, method)

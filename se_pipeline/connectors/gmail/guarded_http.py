@@ -12,7 +12,8 @@ import re
 import urllib.parse
 from email.parser import Parser
 from email.policy import compat32
-from typing import Any
+from email.message import Message
+from typing import Any, cast
 
 import httplib2
 from google.auth.credentials import Credentials
@@ -60,7 +61,7 @@ class GuardedHttp(AuthorizedHttp):
         body: Any = None,
         headers: dict[str, str] | None = None,
         **kwargs: Any,
-    ):  # type: ignore[override]
+    ):
         path = urllib.parse.urlsplit(uri).path
         self.guard.check_http(method, path, body)
         if method.upper() == "POST" and path == self.batch_path:
@@ -78,7 +79,7 @@ def batch_operations(body: Any, headers: dict[str, str]) -> list[tuple[str, str]
     if not envelope.is_multipart():
         raise WriteRefusedError("gmail: refused a batch request whose parts could not be read")
     operations = []
-    for part in envelope.get_payload():
+    for part in cast(list[Message], envelope.get_payload()):  # a multipart's payload is its parts
         first_line = str(part.get_payload()).lstrip().split("\n", 1)[0].strip()
         match = _REQUEST_LINE.match(first_line)
         if not match:

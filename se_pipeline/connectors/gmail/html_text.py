@@ -25,7 +25,7 @@ _LABEL_WORDS = 4
 class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
+        self.lines: list[tuple[int, str]] = []  # (quote depth, text)
         self._current: list[str] = []
         self._current_depth = 0
         self._quote_depth = 0

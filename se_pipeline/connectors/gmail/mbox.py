@@ -8,7 +8,7 @@ import os
 import re
 import signal
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from email import policy, utils
@@ -27,7 +27,7 @@ from se_pipeline.connectors.gmail.rows import (
     takeout_labels,
 )
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows, paged
+from se_pipeline.pages import Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 _POSTMARK = re.compile(rb"From \S+ .*\b\d{1,2}:\d{2}")
@@ -40,7 +40,7 @@ _QUICK_HEADERS = BytesHeaderParser(policy=policy.compat32)
 POOL_MIN_BYTES = 16 * 2**20
 
 
-def iter_mbox(path: Path) -> Iterator[tuple[int, bytes]]:
+def iter_mbox(path: Path) -> Generator[tuple[int, bytes], None, None]:
     """(index, message bytes) for each message, reading line by line: one message in memory.
 
     A message starts at a "From " postmark line ("From <sender> <date with a time>") at the top
@@ -148,6 +148,7 @@ def _records(se_id: str, path: Path, window: Window) -> Iterator[dict | Quaranti
         if quick is not None and not window.contains(quick):
             continue  # a whole mailbox is read each run: most messages are outside the window
         key = f"{path}#{index}"
+        problem: UnparseableMessage | None
         try:
             # Parsed once, whole: the headers below are the same as a headers-only parse's. Only a
             # tree too deep to parse needs the headers alone, to date its quarantine row.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from typing import Any
 
@@ -105,7 +105,7 @@ def message_text(msg: EmailMessage) -> MessageText:
     return result
 
 
-def _body_part(msg: EmailMessage) -> EmailMessage | None:
+def _body_part(msg: EmailMessage) -> MIMEPart | None:
     try:
         return msg.get_body(preferencelist=("plain", "html"))
     except (
@@ -116,9 +116,11 @@ def _body_part(msg: EmailMessage) -> EmailMessage | None:
         return None
 
 
-def decode_text_part(part: EmailMessage, notes: list[str]) -> str:
+def decode_text_part(part: MIMEPart, notes: list[str]) -> str:
     """Decode a text part's bytes with its declared charset (fallbacks are noted in `notes`)."""
-    data = part.get_payload(decode=True) or b""
+    data = part.get_payload(decode=True)
+    if not isinstance(data, bytes):  # None for a multipart
+        data = b""
     declared = (part.get_content_charset() or "").strip().lower()
     return decode_bytes(data, declared, notes)
 

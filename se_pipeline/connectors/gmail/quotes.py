@@ -88,12 +88,12 @@ def split_quoted(text: str) -> tuple[str, str]:
 def _split_lines(lines: list[str]) -> tuple[list[str], list[str]]:
     found = _first_splitter(lines)
     if found is None:
-        return [l for l in lines if not _QUOTE.match(l)], [l for l in lines if _QUOTE.match(l)]
+        return [line for line in lines if not _QUOTE.match(line)], [line for line in lines if _QUOTE.match(line)]
     start, end, is_attribution = found
-    body = [l for l in lines[:start] if not _QUOTE.match(l)]
-    quoted = [l for l in lines[:start] if _QUOTE.match(l)]
+    body = [line for line in lines[:start] if not _QUOTE.match(line)]
+    quoted = [line for line in lines[:start] if _QUOTE.match(line)]
     rest = lines[end:]
-    next_text = next((l for l in rest if l.strip()), "")
+    next_text = next((line for line in rest if line.strip()), "")
     if not (is_attribution and _QUOTE.match(next_text)):
         return body, quoted + lines[start:]
     # An attribution over "> " lines: unquoted text after them is the reply (bottom/inline posting).
@@ -137,7 +137,7 @@ def _attribution_start(lines: list[str], i: int) -> int | None:
     line = lines[i].rstrip()
     if not line.endswith(":") or len(line) > 300:
         return None
-    next_text = next((l for l in lines[i + 1 : i + 3] if l.strip()), "")
+    next_text = next((line for line in lines[i + 1 : i + 3] if line.strip()), "")
     start = i
     # Mail clients wrap long attributions: pull in up to two preceding lines that belong to it.
     while start > 0 and i - start < 2 and lines[start - 1].strip() and not _QUOTE.match(lines[start - 1]):
@@ -149,7 +149,7 @@ def _attribution_start(lines: list[str], i: int) -> int | None:
         ):
             break
         start -= 1
-    joined = " ".join(l.strip() for l in lines[start : i + 1])
+    joined = " ".join(line.strip() for line in lines[start : i + 1])
     has_context = bool(_EMAIL.search(joined) or _DATE_OR_TIME.search(joined) or _ATTRIBUTION_START.match(joined))
     if _WROTE.search(line) and has_context:
         return start
@@ -190,7 +190,7 @@ def _signature_start(lines: list[str], sender_names: tuple[str, ...]) -> int | N
     if block is not None:
         candidates.append(block)
     # The signature must leave some new text in front of it.
-    valid = [c for c in candidates if any(l.strip() for l in lines[:c])]
+    valid = [c for c in candidates if any(line.strip() for line in lines[:c])]
     return min(valid) if valid else None
 
 
@@ -243,8 +243,8 @@ def _sender_names(name: str | None, email: str | None) -> tuple[str, ...]:
 
 def _is_name_block(lines: list[str]) -> bool:
     """A short block under a sign-off: a name line first, then a few short lines (title, phone…)."""
-    filled = [l.strip() for l in lines if l.strip()]
-    if not 1 <= len(filled) <= 8 or any(len(l) > _SHORT_LINE for l in filled):
+    filled = [line.strip() for line in lines if line.strip()]
+    if not 1 <= len(filled) <= 8 or any(len(line) > _SHORT_LINE for line in filled):
         return False
     return len(filled[0].split()) <= 4 and not filled[0].endswith("?")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, unquote
 
 from notion_client.errors import APIErrorCode, HTTPResponseError
@@ -38,7 +38,7 @@ from se_pipeline.connectors.notion.rows import (
     snapshot_on_each_day,
 )
 from se_pipeline.connectors.notion.schema import PropertyMapping, map_properties
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.pages import Quarantined, Rows
 from se_pipeline.window import Window
 
 log = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ class NotionApiConnector:
             self._users[user_id] = (None, None)
             if self._can_read_users:
                 try:
-                    user = person(self.client.users.retrieve(user_id)) or {}
+                    user = person(cast(dict[str, Any], self.client.users.retrieve(user_id))) or {}  # a sync client
                     self._users[user_id] = (user.get("name"), user.get("email"))
                 except HTTPResponseError as exc:
                     if exc.code not in (APIErrorCode.RestrictedResource, APIErrorCode.ObjectNotFound):

@@ -12,15 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import duckdb
-
 from se_pipeline.changes import Changes
-from se_pipeline.config import Settings
 from se_pipeline.connectors.notion.database import NotionDatabase
-from se_pipeline.warehouse import read_only_connection
 
 OVERLAP = dt.timedelta(minutes=1)
 
@@ -31,18 +26,6 @@ def _time(value: str) -> dt.datetime:
 
 def _minute(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:00.000Z")
-
-
-def active_pages(settings: Settings) -> list[str]:
-    """The page ids of the active opportunities in the warehouse (none before the first run)."""
-    database = settings.database_path
-    if not database.startswith("md:") and not Path(database).exists():
-        return []
-    with read_only_connection(database) as con:
-        try:
-            return [row[0] for row in con.execute("SELECT page_id FROM opportunities WHERE is_active ORDER BY page_id").fetchall()]
-        except duckdb.CatalogException:
-            return []
 
 
 def _edits(database: NotionDatabase, since: str, pages: list[str]) -> Iterator[tuple[str, str, str | None, str | None]]:

@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 from notion_client.errors import APIErrorCode, HTTPResponseError, RequestTimeoutError
@@ -70,9 +70,9 @@ class NotionDatabase:
         if (database_id is None) == (data_source_id is None):
             raise ValueError("NotionDatabase needs exactly one of database_id and data_source_id")
         self.is_data_source = data_source_id is not None
-        given = data_source_id if self.is_data_source else database_id
-        self.id = extract_notion_id(given)
-        if self.id is None:
+        given = (data_source_id if self.is_data_source else database_id) or ""
+        found = extract_notion_id(given)
+        if found is None:
             # Without this the guard would refuse the request as if it were a write.
             if self.is_data_source:
                 raise ConfigError(
@@ -83,6 +83,7 @@ class NotionDatabase:
                 f"{setting}.database_id {given!r} is neither a Notion database id nor its URL "
                 "(open the database in Notion, use ⋯ → Copy link, and put that link, or the 32 hex characters in it, there)"
             )
+        self.id: str = found
         self.kind = "data source" if self.is_data_source else "database"
         self.what = f"{self.kind} {self.id}"  # for messages
         self.source = source
@@ -153,8 +154,8 @@ class NotionDatabase:
     def retrieve(self) -> dict[str, Any]:
         """The database object (GET /v1/databases/{id}) or the data source's (GET /v1/data_sources/{id})."""
         if self.is_data_source:
-            return self.client.data_sources.retrieve(self.id)
-        return self.client.databases.retrieve(self.id)
+            return cast(dict[str, Any], self.client.data_sources.retrieve(self.id))  # a sync client: no Awaitable
+        return cast(dict[str, Any], self.client.databases.retrieve(self.id))
 
     def property_types(self, database: dict[str, Any] | None = None) -> dict[str, str]:
         """Property name -> Notion type, from the schema (a data source's own, or the database's first
@@ -162,7 +163,7 @@ class NotionDatabase:
         database = database or self.retrieve()
         if "data_sources" in database:
             sources = database["data_sources"]
-            database = self.client.data_sources.retrieve(sources[0]["id"]) if sources else {}
+            database = cast(dict[str, Any], self.client.data_sources.retrieve(sources[0]["id"])) if sources else {}
         return {name: prop.get("type", "") for name, prop in (database.get("properties") or {}).items()}
 
     def paginate(self, call: Callable[..., Any], what: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
@@ -170,7 +171,7 @@ class NotionDatabase:
         results, hiding request_status, and ends quietly when has_more comes without a cursor.)"""
         cursor = None
         while True:
-            page = {"start_cursor": cursor} if cursor else {}
+            page: dict[str, Any] = {"start_cursor": cursor} if cursor else {}
             response = call(**kwargs, **page, page_size=self.page_size)
             yield response
             if not response.get("has_more"):
@@ -185,7 +186,7 @@ class NotionDatabase:
     def _queries(self) -> list[Callable[..., Any]]:
         if self.is_data_source:
             return [partial(self.client.data_sources.query, self.id)]
-        database = self.client.databases.retrieve(self.id)
+        database = cast(dict[str, Any], self.client.databases.retrieve(self.id))
         if "data_sources" in database:
             return [partial(self.client.data_sources.query, source["id"]) for source in database["data_sources"]]
         # Notion-Version before 2025-09-03: the database is queried directly (notion-client 3.x has no method for it).

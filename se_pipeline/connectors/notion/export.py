@@ -14,7 +14,7 @@ import io
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -41,7 +41,7 @@ from se_pipeline.connectors.notion.rows import (
 )
 from se_pipeline.connectors.notion.schema import TEXT, PropertyMapping, map_properties
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows, paged
+from se_pipeline.pages import Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 _PAGE_ID = re.compile(r"\s([0-9a-f]{32})(?:_all)?$")
@@ -140,7 +140,7 @@ def _page_files(files: _ExportFiles, csv_name: str) -> dict[str, list[tuple[str,
     return pages
 
 
-def _check_delimiter(where: str, columns: list[str]) -> None:
+def _check_delimiter(where: str, columns: Sequence[str]) -> None:
     """Notion writes commas; a CSV re-saved by a spreadsheet may use semicolons or tabs."""
     if len(columns) == 1:
         found = next((name for mark, name in ((";", "semicolons"), ("\t", "tabs")) if mark in columns[0]), None)
@@ -176,7 +176,7 @@ class NotionExportConnector:
         csv_name = _find_csv(files)
         return self._mapping(files.display(csv_name), self._reader(files, csv_name).fieldnames or [])
 
-    def _mapping(self, where: str, columns: list[str]) -> PropertyMapping:
+    def _mapping(self, where: str, columns: Sequence[str]) -> PropertyMapping:
         if not columns:
             raise SourceError(f"notion: {where} is empty (expected a header row)")
         _check_delimiter(where, columns)

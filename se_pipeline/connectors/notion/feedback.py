@@ -41,7 +41,7 @@ class NotionFeedback:
         self.source_file = f"notion:{self.database.id}"  # raw_feedback.source_file of its rows
 
     @classmethod
-    def from_env(cls, config: FeedbackNotion) -> "NotionFeedback":
+    def from_env(cls, config: FeedbackNotion) -> NotionFeedback:
         """Reads the token from the environment variable `config.token_env` names."""
         check_env_name(f"{SETTING}.token_env", config.token_env)
         token, problem = env_secret(config.token_env)

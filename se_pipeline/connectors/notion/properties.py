@@ -48,13 +48,13 @@ def _date(value: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _formula(value: dict[str, Any]) -> Any:
-    kind = value.get("type")
+    kind = value.get("type") or ""
     inner = value.get(kind)
     return _date(inner) if kind == "date" else inner
 
 
 def _rollup(value: dict[str, Any]) -> Any:
-    kind = value.get("type")
+    kind = value.get("type") or ""
     if kind == "array":
         # Array items are property values themselves (e.g. {"type": "number", "number": 4}).
         return [flatten_property(item) for item in value.get("array") or []]
@@ -71,13 +71,13 @@ def _unique_id(value: dict[str, Any] | None) -> Any:
 
 
 def _file(item: dict[str, Any]) -> dict[str, Any]:
-    kind = item.get("type")
+    kind = item.get("type") or ""
     return {"name": item.get("name"), "url": (item.get(kind) or {}).get("url")}
 
 
 def flatten_property(prop: dict[str, Any]) -> Any:
     """The typed value of one property (unknown types keep their raw inner value)."""
-    kind = prop.get("type")
+    kind = prop.get("type") or ""
     value = prop.get(kind)
     if kind in ("title", "rich_text"):
         return rich_text(value)

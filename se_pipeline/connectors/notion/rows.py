@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from se_pipeline.connectors.notion.properties import OpportunityFields, rich_text
-from se_pipeline.warehouse.loader import Quarantined, Rows
+from se_pipeline.pages import Quarantined, Rows
 from se_pipeline.window import Window
 
 SOURCE = "notion"

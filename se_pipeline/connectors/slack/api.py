@@ -49,7 +49,7 @@ from se_pipeline.connectors.slack.records import (
     user_row,
 )
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows, paged
+from se_pipeline.pages import Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 # Slack's recommended page size; non-Marketplace apps get at most 15 per call whatever is asked.
@@ -168,8 +168,8 @@ class SlackApiConnector:
             yield from paged(USERS, (user_row(u, team) | {"listed_at": window.end} for u in users))
         directory = Directory(users, self.own_user_ids)
         conversations = []
-        listed = self._paginate("conversations.list", self.client.conversations_list, "channels", types=self.channel_types)
-        for index, payload in enumerate(listed):
+        pages = self._paginate("conversations.list", self.client.conversations_list, "channels", types=self.channel_types)
+        for index, payload in enumerate(pages):
             problem = conversation_problem(payload)
             if problem:
                 yield Quarantined("slack", f"conversations.list[{index}]", problem, payload, window.last_day)
@@ -271,7 +271,7 @@ class SlackApiConnector:
         known: Thread | None = self.memory.threads.get(conv.id, {}).get(parent_ts)
         start = ts_of(window.start)
         oldest = start if known is not None and ts_value(parent_ts) < ts_value(start) else None
-        before = known.replies_before(ts_value(start)) if oldest else 0
+        before = known.replies_before(ts_value(start)) if known is not None and oldest else 0
         replies = self._paginate(
             "conversations.replies", self.client.conversations_replies, "messages",
             channel=conv.id, ts=parent_ts, oldest=oldest, inclusive=True if oldest else None,

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from se_pipeline.connectors.slack.records import MESSAGES, USERS, ts_value
-from se_pipeline.warehouse.schema import table_exists
 
 # users.list costs a page per 200 members every run; names and emails rarely change within a week, and
 # an author the cache lacks is asked for alone (users.info).
@@ -56,12 +55,13 @@ class Memory:
 def read_memory(con: duckdb.DuckDBPyConnection, since: dt.datetime | None) -> Memory:
     """The user cache, and the threads that moved and the top-level messages posted from `since` on (None:
     all), from the warehouse behind `con`."""
-    if not table_exists(con, MESSAGES) or not table_exists(con, USERS):
+    tables = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if not {MESSAGES, USERS} <= tables:  # nothing loaded yet
         return Memory()
     memory = Memory()
     columns = {row[0] for row in con.execute(f"DESCRIBE {USERS}").fetchall()}
     if "listed_at" in columns:  # a warehouse from before the cache has no listing time: list again
-        memory.users_listed = con.execute(f"SELECT max(listed_at) FROM {USERS}").fetchone()[0]
+        memory.users_listed = con.execute(f"SELECT max(listed_at) FROM {USERS}").fetchall()[0][0]
     for (payload,) in con.execute(f"SELECT payload FROM {USERS} WHERE payload IS NOT NULL ORDER BY user_id").fetchall():
         user = json.loads(payload) if isinstance(payload, str) else payload
         if isinstance(user, dict) and user.get("id"):

@@ -71,7 +71,9 @@ class ReadOnlyWebClient(WebClient):
         **kwargs: Any,
     ):
         base = base_url or WebClient.BASE_URL
-        handlers = retry_handlers(max_retries) if not writes else [RateLimitErrorRetryHandler(max_retry_count=max_retries)]
+        handlers: list[RetryHandler] = (
+            retry_handlers(max_retries) if not writes else [RateLimitErrorRetryHandler(max_retry_count=max_retries)]
+        )
         super().__init__(
             token=token,
             base_url=base if base.endswith("/") else base + "/",  # urljoin drops a last segment without "/"
@@ -85,7 +87,7 @@ class ReadOnlyWebClient(WebClient):
     def calls(self) -> int:
         return sum(self.calls_by_method.values())
 
-    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         self.guard.check(api_method, kwargs.get("json") or kwargs.get("params") or kwargs.get("data"))
         self.calls_by_method[api_method] += 1
         return super().api_call(api_method, **kwargs)

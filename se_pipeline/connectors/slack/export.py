@@ -36,7 +36,7 @@ from se_pipeline.connectors.slack.records import (
     user_row,
 )
 from se_pipeline.errors import SourceError
-from se_pipeline.warehouse.loader import Quarantined, Rows, paged
+from se_pipeline.pages import Quarantined, Rows, paged
 from se_pipeline.window import Window
 
 # file -> kind of the conversations it lists; only channels.json is in every export

@@ -1,4 +1,5 @@
-"""Competitor names, from data only, and finding them in text.
+"""Competitors: their names, from data only, and finding them in text (the one matcher the signal
+rules, the artefacts and enablement use).
 
 The names are the configured ones (`analysis.competitors`, `sources.feedback.competitors`) plus
 every value of a competition property in the opportunity database (Competitor, Competitors,
@@ -9,6 +10,7 @@ competitor is what the team wrote down. Matching is whole words, case-insensitiv
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -16,7 +18,18 @@ from typing import Any
 
 import duckdb
 
+from se_pipeline.warehouse.reads import latest, records
 from se_pipeline.warehouse.schema import table_exists
+
+__all__ = [
+    "COMPETITION_PROPERTY",
+    "competition_values",
+    "competitor_pattern",
+    "configured_competitors",
+    "find_competitors",
+    "known_competitors",
+    "split_names",
+]
 
 COMPETITION_PROPERTY = re.compile(r"(?i)^\s*(?:competitors?|competition|competing vendors?|incumbents?)\s*$")
 # Cells that say there is no competitor.
@@ -56,20 +69,15 @@ def _unique(names: Iterable[str]) -> tuple[str, ...]:
 
 def configured_competitors(settings: Any) -> tuple[str, ...]:
     """`analysis.competitors` and `sources.feedback.competitors`, without repeats."""
-    from se_pipeline.enablement.settings import feedback_settings
-
-    return _unique([*settings.analysis.competitors, *feedback_settings(settings).competitors])
+    # A feedback source that is off, or the demo's, names none.
+    return _unique([*settings.analysis.competitors, *getattr(settings.sources.feedback, "competitors", [])])
 
 
 def known_competitors(con: duckdb.DuckDBPyConnection, configured: Iterable[str] = ()) -> tuple[str, ...]:
     """The configured names, then those the warehouse's data names (opportunities' competition
     property, feedback's competitor column, win/loss notes' competitors), without repeats."""
-    # Imported here: enablement.items finds competitors with this module.
-    from se_pipeline.artifacts.warehouse import opportunities
-    from se_pipeline.enablement.items import latest, records
-
     found = list(configured)
-    found += [name for opp in opportunities(con) for name in competition_values(opp.properties)]
+    found += [name for properties in _opportunity_properties(con) for name in competition_values(properties)]
     if table_exists(con, "raw_feedback"):
         found += [n for r in records(con, f"SELECT competitor FROM {latest('raw_feedback')}") for n in split_names(r["competitor"])]
     if table_exists(con, "raw_win_loss"):
@@ -77,13 +85,31 @@ def known_competitors(con: duckdb.DuckDBPyConnection, configured: Iterable[str] 
     return _unique(found)
 
 
+def _opportunity_properties(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Each opportunity's properties (a dict), in page order."""
+    if not table_exists(con, "opportunities") or not con.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = 'opportunities' AND column_name = 'properties'"
+    ).fetchall():
+        return []
+    found = []
+    for (properties,) in con.execute("SELECT properties FROM opportunities ORDER BY page_id").fetchall():
+        if isinstance(properties, str):
+            try:
+                properties = json.loads(properties)
+            except ValueError:
+                properties = {}
+        found.append(properties if isinstance(properties, dict) else {})
+    return found
+
+
 @lru_cache(maxsize=32)
-def _pattern(names: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
-    canonical = {name.lower(): name for name in names}
-    # Longest first, so "Grafana Cloud" wins over "Grafana".
-    alternatives = sorted(canonical, key=len, reverse=True)
-    regex = re.compile(r"(?<![\w.])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])", re.IGNORECASE)
-    return regex, canonical
+def competitor_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of `names` as a whole word or phrase, case-insensitive, the longest first (so "Grafana Cloud"
+    wins over "Grafana"); not inside a host name ("docs.datadog"). With no names it finds nothing."""
+    if not names:
+        return re.compile(r"(?!x)x")
+    alternatives = sorted(dict.fromkeys(name.lower() for name in names), key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])", re.IGNORECASE)
 
 
 def find_competitors(text: str | None, names: tuple[str, ...]) -> list[str]:
@@ -91,9 +117,9 @@ def find_competitors(text: str | None, names: tuple[str, ...]) -> list[str]:
     names = _unique(names)
     if not text or not names:
         return []
-    regex, canonical = _pattern(names)
+    canonical = {name.lower(): name for name in names}
     found: list[str] = []
-    for match in regex.finditer(text):
+    for match in competitor_pattern(names).finditer(text):
         name = canonical[match.group(1).lower()]
         if name not in found:
             found.append(name)
