@@ -187,8 +187,7 @@ def phase_signals(home: Path) -> dict:
     ws, settings = _settings(home / "workspace")
     window = _window(ws, settings)
     with duckdb.connect(str(home / "warehouse.duckdb")) as con:
-        con.execute("DELETE FROM signals") if con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'signals'").fetchone()[0] else None
+        con.execute("DROP TABLE IF EXISTS signals")  # an earlier run's: the step writes them all again
         rows, text_mb = con.execute(
             "SELECT count(*), sum(strlen(coalesce(text, ''))) / 1e6 FROM activity"
         ).fetchone()
