@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from se_pipeline.connectors.gmail.addresses import _VERBATIM, TolerantHeaders, quick_header
-from se_pipeline.connectors.gmail.mbox import iter_mbox
-from se_pipeline.connectors.gmail.mime import parse_message
-from se_pipeline.connectors.gmail.rows import MailboxMeta, UnparseableMessage, build_row
+from se_pipeline.sources.gmail.addresses import _VERBATIM, TolerantHeaders, quick_header
+from se_pipeline.sources.gmail.mbox import iter_mbox
+from se_pipeline.sources.gmail.mime import parse_message
+from se_pipeline.sources.gmail.rows import MailboxMeta, UnparseableMessage, build_row
 from tests.fakes.gmail_server import sample_mailbox
 from tests.test_fuzz_parsers import GOOD_MAIL, header_bytes, header_names, mail_with, mime_tree
 from tests.test_hostile_records import EIGHT_BIT
