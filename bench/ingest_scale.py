@@ -12,7 +12,11 @@ process, so each has its own peak RSS:
   mail floor    stdlib mailbox + compat32: every message parsed, its text parts decoded
   activity      the `activity` model (and the models it reads) over the whole period
   activity floor  DuckDB copying the same raw rows into a table (what any model must at least read)
+  signals       refresh_signals over the whole period (one window, as a backfill in one run reads it):
+                time and the step's own peak RSS (above the process's RSS before it), beside the size of
+                the `activity` rows it reads
 Prints figures and ratios; asserts nothing. Sizes: --scale 0.1 takes a few minutes on 2 cores.
+`--signals-only` runs the signals phase alone on the warehouse an earlier run left in --home.
 """
 
 from __future__ import annotations
@@ -31,6 +35,12 @@ FULL = {"ses": 40, "customers": 2700, "days": 365}
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3  # Linux reports KiB
+
+
+def _cpu_seconds() -> float:
+    """CPU time of the phase's process and its workers: on a shared machine the wall time follows the load."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def _settings(root: Path):
@@ -127,7 +137,9 @@ def phase_mail(home: Path) -> dict:
 
     ws, settings = _settings(home / "workspace")
     boxes = {se.id: ws.root / "gmail" / f"{se.id}.mbox" for se in settings.sales_engineers}
-    return _load(home, GmailMboxConnector(boxes), _window(ws, settings))
+    cpu = _cpu_seconds()
+    result = _load(home, GmailMboxConnector(boxes), _window(ws, settings))
+    return {**result, "cpu_s": _cpu_seconds() - cpu}
 
 
 def phase_mail_floor(home: Path) -> dict:
@@ -136,7 +148,7 @@ def phase_mail_floor(home: Path) -> dict:
     from email.parser import BytesParser
 
     parser = BytesParser(policy=policy.compat32)
-    started, rows = time.perf_counter(), 0
+    started, rows, cpu = time.perf_counter(), 0, _cpu_seconds()
     for path in sorted((home / "workspace" / "gmail").glob("*.mbox")):
         box = mailbox.mbox(str(path))
         for key in box.iterkeys():
@@ -145,7 +157,7 @@ def phase_mail_floor(home: Path) -> dict:
                 if part.get_content_maintype() == "text":
                     part.get_payload(decode=True)
             rows += 1
-    return {"seconds": time.perf_counter() - started, "rows": rows}
+    return {"seconds": time.perf_counter() - started, "rows": rows, "cpu_s": _cpu_seconds() - cpu}
 
 
 def phase_activity(home: Path) -> dict:
@@ -167,6 +179,26 @@ def phase_activity(home: Path) -> dict:
     return {"seconds": took, "rows": rows, "resolved": resolved}
 
 
+def phase_signals(home: Path) -> dict:
+    import duckdb
+
+    from se_pipeline.analysis import refresh_signals
+
+    ws, settings = _settings(home / "workspace")
+    window = _window(ws, settings)
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        con.execute("DROP TABLE IF EXISTS signals")  # an earlier run's: the step writes them all again
+        rows, text_mb = con.execute(
+            "SELECT count(*), sum(strlen(coalesce(text, ''))) / 1e6 FROM activity"
+        ).fetchone()
+        before = _peak_rss_mb()
+        started = time.perf_counter()
+        report = refresh_signals(con, window, settings)
+        took = time.perf_counter() - started
+    return {"seconds": took, "activity_rows": rows, "activity_text_mb": text_mb, "rss_before_mb": before,
+            "signals": sum(report.raised.values())}
+
+
 def phase_activity_floor(home: Path) -> dict:
     import duckdb
 
@@ -182,6 +214,7 @@ PHASES = {
     "generate": phase_generate, "slack": phase_slack, "slack_floor": phase_slack_floor, "json_floor": phase_json_floor,
     "read_json_columns": phase_read_json_columns,
     "mail": phase_mail, "mail_floor": phase_mail_floor, "activity": phase_activity, "activity_floor": phase_activity_floor,
+    "signals": phase_signals,
 }
 
 
@@ -200,11 +233,18 @@ def _line(label: str, mine: dict, floor: dict, unit: str, floor_label: str) -> s
             f"ratio {mine['seconds'] / floor['seconds']:.1f}x")
 
 
+def _print_signals(sig: dict) -> None:
+    print(f"signals: {sig['signals']:,} raised over the whole period in {sig['seconds']:.1f} s; peak RSS "
+          f"{sig['peak_rss_mb']:.0f} MB ({sig['peak_rss_mb'] - sig['rss_before_mb']:.0f} MB above the process before "
+          f"the step) | activity read: {sig['activity_rows']:,} rows, {sig['activity_text_mb']:.0f} MB of text")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1, help="fraction of 40 SEs x 2700 customers x 365 days")
     parser.add_argument("--home", type=Path, help="work folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="reuse the generated workspace in --home if present")
+    parser.add_argument("--signals-only", action="store_true", help="only the signals phase, on --home's warehouse")
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -212,6 +252,9 @@ def main() -> None:
         result = PHASES[args.phase](args.home, *[int(a) for a in args.args])
         result["peak_rss_mb"] = _peak_rss_mb()
         print(json.dumps(result, default=str))
+        return
+    if args.signals_only:
+        _print_signals(_child("signals", args.home))
         return
     home = args.home or Path(tempfile.mkdtemp(prefix="ingest-scale-"))
     home.mkdir(parents=True, exist_ok=True)
@@ -237,10 +280,13 @@ def main() -> None:
     mail["n"] = mail["rows"].get("raw_gmail_messages", 0)
     print(f"mail: {mail['n']:,} emails (extract+stage {mail['extract_stage_s']:.1f} s), {mail['quarantined']} quarantined")
     print(_line("mail", mail, mfloor, "mail", "mailbox+compat32"))
+    print(f"{'':<10} CPU time (the process and its workers): {mail['cpu_s']:.1f} s beside {mfloor['cpu_s']:.1f} s, "
+          f"ratio {mail['cpu_s'] / mfloor['cpu_s']:.1f}x")
     act, afloor = _child("activity", home), _child("activity_floor", home)
     act["n"] = act["rows"]
     print(f"activity: {act['rows']:,} rows, {act['resolved']:,} resolved to a customer")
     print(_line("activity", act, afloor, "row", "copy raw rows"))
+    _print_signals(_child("signals", home))
     total = slack["seconds"] + mail["seconds"] + act["seconds"]
     print(f"export -> core: {total:.1f} s, peak {max(slack['peak_rss_mb'], mail['peak_rss_mb'], act['peak_rss_mb']):.0f} MB"
           f" | floor (read_json_auto + mailbox) {floor['seconds'] + mfloor['seconds']:.1f} s"

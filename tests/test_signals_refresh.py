@@ -269,3 +269,23 @@ def test_let_us_know_when_it_is_fixed_waits_for_the_news_not_for_any_reply(con):
     add(con, message("slack:C1:702", at(15), "Good news: the fix for the exporter restart is released in 2.4.1.", ALICE))
     run_days(con, 15, 15)
     assert signal(con, "action_item")["status"] == "done"
+
+
+def test_a_long_window_in_one_run_reads_each_days_history_a_chase_weeks_later_and_a_silence_across_it(con):
+    # One run over 25 days (a backfill): the activity is read day by day, so each day must still see its
+    # lookback (the chase of an ask 19 days earlier) and the silence must still span the whole window.
+    add(con,
+        message("slack:C1:700", at(2), "Does the collector support mTLS to the gateway?", DANA),
+        message("slack:C1:701", at(3), "Can you share your current retention settings?", ALICE),
+        message("slack:C1:702", at(21), "Any update on the mTLS question? It blocks our rollout.", DANA, thread="C1:700"),
+        message("slack:C1:703", at(23), "Yes: mTLS is supported, set tls.client_cert in the collector config.", RAJ,
+                thread="C1:700"))
+    refresh_signals(con, Window(day(1), day(25), TZ), SETTINGS)
+    chase = signal_by(con, "rule:chase")
+    assert chase["activity_ids"] == ["slack:C1:702", "slack:C1:700"] and chase["activity_date"] == day(21)
+    question = con.execute("SELECT status, resolved_by FROM signals WHERE evidence = 'rule:customer_question'").fetchone()
+    assert question == ("answered", "slack:C1:703")
+    silent_days = [d for (d,) in con.execute(
+        "SELECT activity_date FROM signals WHERE kind = 'slow_response' ORDER BY activity_date").fetchall()]
+    # Our ask of day 3 crosses three days of silence on day 6; Dana's chase on day 21 ends it.
+    assert silent_days == [day(n) for n in range(6, 21)]

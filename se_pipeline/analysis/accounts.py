@@ -12,9 +12,9 @@ Tables that do not exist yet (no usage loaded, no snapshots) just raise nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import duckdb
-import pandas as pd
 
 from se_pipeline.analysis import text
 from se_pipeline.analysis.context import RuleContext
@@ -81,13 +81,11 @@ def opportunity_changes(con: duckdb.DuckDBPyConnection, window: Window) -> list[
     return out
 
 
-def slow_responses(activity: pd.DataFrame, window: Window, days: int, ctx: RuleContext) -> list[Signal]:
+def slow_responses(rows: Iterable[dict], window: Window, days: int, ctx: RuleContext) -> list[Signal]:
     """We asked the customer something and they have not written back for `days`: a fact on every day
-    of the window the silence lasts, citing our unanswered asks. `activity`: every row from `days`
-    before the window on (all sources)."""
-    if activity.empty:
-        return []
-    rows = activity.sort_values(["sent_at", "activity_id"]).to_dict("records")
+    of the window the silence lasts, citing our unanswered asks. `rows`: activity from `days` before the
+    window on (all sources), in (sent_at, activity_id) order; read twice, so a list or a re-readable
+    stream (rows without a customer, and bots', may be left out)."""
     inbound: dict[str, list[dt.datetime]] = {}
     for row in rows:
         if row.get("customer") is not None and truthy(row.get("author_is_external")) and not truthy(row.get("is_bot")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,15 @@ SIGNAL_COLUMNS = [
 ]
 _RESOLVE_KEYS = ["signal_id", "kind", "owed", "customer", "raised_at", "activity_ids", "thread_key", "asker_id",
                  "asker_name", "resolve_rule", "excerpt", "summary"]
+# Activity is read a day at a time (with what that day needs of the lookback) or streamed from a result,
+# never a whole window at once: a backfill's window can hold a year of every SE's messages.
+_FETCH_ROWS = 2048  # rows of a streamed result fetched at a time
+# The rows a slow response can depend on (a customer's, not a bot's, written by them or in an external
+# channel) and the columns it reads.
+_SLOW_RESPONSE_ROWS = ("customer IS NOT NULL AND NOT coalesce(is_bot, FALSE) "
+                       "AND (coalesce(author_is_external, FALSE) OR coalesce(is_external_channel, FALSE))")
+_SLOW_RESPONSE_COLUMNS = ["activity_id", "activity_date", "sent_at", "se_id", "customer", "author_is_external", "is_bot",
+                          "is_external_channel", "text", "link", "thread_key", "channel"]
 
 
 @dataclass
@@ -66,37 +76,72 @@ def refresh_signals(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
     lookback_start = window.last_day - dt.timedelta(days=options.lookback_days)
     # From the lookback before the window's *first* day: each day then sees the same history whatever
     # the window (a backfill in one run or day by day gives the same signals).
-    recent = _activity(con, since=window.first_day - dt.timedelta(days=max(options.lookback_days, options.slow_response_days)))
-    ctx = _context(con, settings, options, since=lookback_start, activity=recent)
+    since = window.first_day - dt.timedelta(days=max(options.lookback_days, options.slow_response_days))
+    ctx = _context(con, settings, options, since=lookback_start)
 
-    found = _extract(recent, window, ctx, con, options)
+    found = _extract(since, window, ctx, con, options)
     if options.llm is not None:
         from se_pipeline.analysis.llm import (
             refine_signals,  # only imported when switched on
         )
 
-        outcome = refine_signals(found, recent, options.llm)
+        outcome = refine_signals(found, _cited(con, since, found), options.llm)
         report.llm_rewritten, report.llm_dropped = outcome.rewritten, outcome.dropped
     report.raised = Counter(s.kind for s in found)
     report.uncertain = sum(1 for s in found if s.relevance == "uncertain")
 
     with transaction(con):
         replace_slice(con, "signals", _frame(found), {"activity_date": Between(window.first_day, window.last_day)})
-        report.rechecked, report.still_open = _recheck(con, lookback_start, recent, ctx)
+        report.rechecked, report.still_open = _recheck(con, lookback_start, since, ctx)
     return report
 
 
-def _activity(con: duckdb.DuckDBPyConnection, since: dt.date) -> pd.DataFrame:
+_EMPTY_ACTIVITY = ["activity_id", "activity_date", "sent_at", "thread_key", "source", "customer"]
+_SELECT = ("SELECT {columns} FROM activity WHERE activity_date >= ? AND activity_date <= coalesce(?, activity_date) "
+           "AND {where} ORDER BY sent_at, activity_id")
+
+
+def _activity(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date | None = None, where: str = "TRUE",
+              params: list | None = None) -> pd.DataFrame:
+    """Activity of the days from `since` to `until` (or on) matching `where`, in (sent_at, activity_id)
+    order, each value a Python object (None for NULL)."""
     if not table_exists(con, "activity"):
-        return pd.DataFrame(columns=["activity_id", "activity_date", "sent_at", "thread_key", "source", "customer"])
-    frame = con.execute("SELECT * FROM activity WHERE activity_date >= ? ORDER BY sent_at, activity_id", [since]).df()
+        return pd.DataFrame(columns=_EMPTY_ACTIVITY)
+    frame = con.execute(_SELECT.format(columns="*", where=where), [since, until, *(params or [])]).df()
     frame["activity_date"] = pd.to_datetime(frame["activity_date"]).dt.date
     frame["sent_at"] = [ts.to_pydatetime() for ts in frame["sent_at"]]
     return frame.astype(object).where(frame.notna(), None)
 
 
-def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: AnalysisSettings, since: dt.date,
-             activity: pd.DataFrame) -> RuleContext:
+def _stream(con: duckdb.DuckDBPyConnection, since: dt.date, columns: str, where: str = "TRUE",
+            until: dt.date | None = None) -> Iterator[tuple]:
+    """The same rows as tuples, a batch at a time from `con`'s result: no other query may run on `con`
+    until the last one is read."""
+    if not table_exists(con, "activity"):
+        return
+    con.execute(_SELECT.format(columns=columns, where=where), [since, until])
+    while batch := con.fetchmany(_FETCH_ROWS):
+        yield from batch
+
+
+class _Rows:
+    """Activity rows from `since` on matching `where`, as dicts, streamed each time they are iterated."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, since: dt.date, where: str, columns: list[str]):
+        self.con, self.since, self.where, self.columns = con, since, where, columns
+
+    def __iter__(self) -> Iterator[dict]:
+        for values in _stream(self.con, self.since, ", ".join(self.columns), self.where):
+            yield dict(zip(self.columns, values, strict=True))
+
+
+def _cited(con: duckdb.DuckDBPyConnection, since: dt.date, found: list[Signal]) -> pd.DataFrame:
+    """The activity `found` cites (the model is shown its text)."""
+    cited = sorted({a for signal in found for a in signal.activity_ids})
+    return _activity(con, since, where="list_contains(?::VARCHAR[], activity_id)", params=[cited])
+
+
+def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: AnalysisSettings, since: dt.date) -> RuleContext:
     ses = [SalesEngineerRef(se.id, se.name, se.email, se.slack_user_id) for se in settings.sales_engineers]
     # The rivals the team named: settings, the opportunity database's competition property, feedback.
     competitors = competitor_pattern(known_competitors(con, configured_competitors(settings)))
@@ -113,53 +158,67 @@ def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: Analys
     return RuleContext(ses, competitors, files, recipients, mail=mail_facts(con, since), tz=settings.tz)
 
 
-def _days_between(activity: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
-    return activity.loc[activity["activity_date"].map(lambda d: first <= d <= last).astype(bool)]
-
-
-def _people(con: duckdb.DuckDBPyConnection, ctx: RuleContext, activity: pd.DataFrame) -> People:
-    names, colleagues = _people_names(con, activity)
+def _people(con: duckdb.DuckDBPyConnection, ctx: RuleContext, authors: Iterable[tuple]) -> People:
+    names, colleagues = _people_names(con, authors)
     return People.of([(se.id, se.name) for se in ctx.sales_engineers], names, colleagues)
 
 
-def _people_names(con: duckdb.DuckDBPyConnection, activity: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """(everyone a sentence may name, those on our side): Slack's users and the people who wrote the activity."""
+def _authors(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date | None = None) -> Iterator[tuple]:
+    """(author_name, is_bot, author_is_external) of each row from `since` (to `until`), in order."""
+    return _stream(con, since, "author_name, is_bot, author_is_external", until=until)
+
+
+def _people_names(con: duckdb.DuckDBPyConnection, authors: Iterable[tuple]) -> tuple[list[str], list[str]]:
+    """(everyone a sentence may name, those on our side): Slack's users and the people who wrote the activity
+    (`authors`: (name, is_bot, is_external) in the activity's order)."""
     names: dict[str, bool] = {}  # name -> on our side
     if table_exists(con, "slack_people"):
         for name, external in con.execute("SELECT name, is_external FROM slack_people").fetchall():
             if name:
                 names[name] = not external
-    if not activity.empty:
-        for name, bot, external in zip(activity["author_name"], activity["is_bot"], activity["author_is_external"], strict=True):
-            if name and not truthy(bot) and "@" not in name:
-                names.setdefault(name, not truthy(external))
+    for name, bot, external in authors:
+        if name and not truthy(bot) and "@" not in name:
+            names.setdefault(name, not truthy(external))
     return sorted(names), sorted(n for n, ours in names.items() if ours)
 
 
-def _extract(recent: pd.DataFrame, window: Window, ctx: RuleContext, con: duckdb.DuckDBPyConnection,
+def _extract(since: dt.date, window: Window, ctx: RuleContext, con: duckdb.DuckDBPyConnection,
              options: AnalysisSettings) -> list[Signal]:
+    """The window's signals; `since`: the first day of activity they may read."""
     found: list[Signal] = []
-    active = set(recent["activity_date"])
     for day in window.days:
-        if day not in active:  # no message to read that day (a long backfill is mostly such days)
-            continue
-        # The people a sentence may name: those seen in the lookback up to that day, so a day's
-        # signals do not depend on which later days were loaded with it.
-        seen = _days_between(recent, day - dt.timedelta(days=options.lookback_days), day)
-        day_ctx = dataclasses.replace(ctx, people=_people(con, ctx, seen))
-        on_day = _days_between(seen, day, day)
-        for row in on_day.to_dict("records"):
-            found.extend(message_signals(row, day_ctx))
-        found.extend(chases.chase_signals(on_day, seen, day_ctx))
+        found.extend(_message_signals(day, ctx, con, options))
     found = merge_repeats(found)
-    ctx = dataclasses.replace(ctx, people=_people(con, ctx, recent))
-    found.extend(accounts.slow_responses(recent, window, options.slow_response_days, ctx))
+    ctx = dataclasses.replace(ctx, people=_people(con, ctx, _authors(con, since)))
+    rows = _Rows(con, since, _SLOW_RESPONSE_ROWS, _SLOW_RESPONSE_COLUMNS)
+    found.extend(accounts.slow_responses(rows, window, options.slow_response_days, ctx))
     found.extend(usage_facts.trial_not_started(con, window))
     found.extend(accounts.new_customers(con, window))
     found.extend(usage_facts.usage_drops(con, window))
     found.extend(usage_facts.usage_growth(con, window))
     found.extend(usage_facts.feature_adoptions(con, window))
     found.extend(accounts.opportunity_changes(con, window))
+    return found
+
+
+def _message_signals(day: dt.date, ctx: RuleContext, con: duckdb.DuckDBPyConnection,
+                     options: AnalysisSettings) -> list[Signal]:
+    """The signals of each message of `day`, and its chases of earlier asks."""
+    on_day = _activity(con, day, day)
+    if on_day.empty:  # no message to read that day (a long backfill is mostly such days)
+        return []
+    # The people a sentence may name: those seen in the lookback up to that day, so a day's
+    # signals do not depend on which later days were loaded with it.
+    since = day - dt.timedelta(days=options.lookback_days)
+    day_ctx = dataclasses.replace(ctx, people=_people(con, ctx, _authors(con, since, day)))
+    found: list[Signal] = []
+    for row in on_day.to_dict("records"):
+        found.extend(message_signals(row, day_ctx))
+    # A chase reads the earlier messages of its own thread only.
+    keys = set(on_day["thread_key"])
+    earlier = _activity(con, since, day, where="(list_contains(?::VARCHAR[], thread_key) OR (? AND thread_key IS NULL))",
+                        params=[sorted(keys - {None}), None in keys])
+    found.extend(chases.chase_signals(on_day, earlier, day_ctx))
     return found
 
 
@@ -173,8 +232,9 @@ def _frame(found: list[Signal]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=SIGNAL_COLUMNS).drop_duplicates("signal_id", keep="first")
 
 
-def _recheck(con: duckdb.DuckDBPyConnection, since: dt.date, recent: pd.DataFrame, ctx: RuleContext) -> tuple[int, int]:
-    """Recompute status / resolved_at / resolved_by of every open-able signal raised since `since`."""
+def _recheck(con: duckdb.DuckDBPyConnection, since: dt.date, history: dt.date, ctx: RuleContext) -> tuple[int, int]:
+    """Recompute status / resolved_at / resolved_by of every open-able signal raised since `since`, as of
+    the activity from `history` on."""
     rows = con.execute(
         f"SELECT {', '.join(_RESOLVE_KEYS)} FROM signals WHERE activity_date >= ? AND resolve_rule IS NOT NULL "
         "ORDER BY signal_id",
@@ -182,7 +242,7 @@ def _recheck(con: duckdb.DuckDBPyConnection, since: dt.date, recent: pd.DataFram
     ).fetchall()
     if not rows:
         return 0, 0
-    index = resolution.ActivityIndex(recent, ctx.files)
+    index = resolution.ActivityIndex(_activity(con, _first_day_read(con, rows, history)), ctx.files)
     signals = [dict(zip(_RESOLVE_KEYS, values, strict=True)) for values in rows]
     # Asks raised by one message: a reply must be about the one it settles.
     asks_per_message = Counter(s["activity_ids"][0] for s in signals if s["owed"] and s["activity_ids"])
@@ -206,3 +266,18 @@ def _recheck(con: duckdb.DuckDBPyConnection, since: dt.date, recent: pd.DataFram
         con.unregister("_resolutions")
     still_open = sum(1 for u in updates if u["status"] == "open")
     return len(updates), still_open
+
+
+def _first_day_read(con: duckdb.DuckDBPyConnection, signals: list[tuple], history: dt.date) -> dt.date:
+    """The first day of activity re-checking `signals` can read: a resolution is a message after the ask
+    was raised, and the ask's own messages place it. Earlier days are not loaded (a backfill's window
+    re-checks only its last lookback)."""
+    raised = [values[_RESOLVE_KEYS.index("raised_at")] for values in signals]
+    own = sorted({a for values in signals for a in values[_RESOLVE_KEYS.index("activity_ids")] or []})
+    if None in raised or not table_exists(con, "activity"):
+        return history
+    first_own = con.execute("SELECT min(activity_date) FROM activity WHERE list_contains(?::VARCHAR[], activity_id)",
+                            [own]).fetchall()[0][0]
+    # Two days before the raise: a local date and a UTC moment are at most a day apart.
+    first = min(raised).date() - dt.timedelta(days=2)
+    return max(history, min(first, first_own) if first_own is not None else first)
