@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -177,6 +178,23 @@ def test_refresh_is_idempotent_and_replaces_only_its_window(con):
     run_days(con, 6, 6)
     kinds = sorted(k for (k,) in con.execute("SELECT kind FROM signals").fetchall())
     assert kinds == ["customer_question"]
+
+
+def test_a_run_writes_signals_once_with_the_lookbacks_items_already_resolved(con):
+    add(con, message("slack:C1:1", at(5), "How do we set the sampling rate per service?", DANA))
+    run_days(con, 5, 5)
+    add(con,
+        message("slack:C1:2", at(6), "Yes: set sampling.per_service in the agent config.", RAJ, thread="C1:1"),
+        message("slack:C1:3", at(6), "Can you share the pricing sheet?", DANA))
+
+    con.execute("CALL enable_logging('QueryLog')")
+    report = refresh_signals(con, Window.for_day(day(6), TZ), SETTINGS)  # settles day 5's question
+    statements = [m for (m,) in con.execute("SELECT message FROM duckdb_logs WHERE type = 'QueryLog'").fetchall()]
+    writes = [s for s in statements if re.search(r'\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?signals\b', s, re.I)]
+    assert [w.split()[0].upper() for w in writes] == ["DELETE", "INSERT"], writes  # one replace_slice, no UPDATE
+    assert report.rechecked >= 2 and report.still_open == 1
+    statuses = dict(con.execute("SELECT activity_date, status FROM signals WHERE owed").fetchall())
+    assert statuses == {day(5): "answered", day(6): "open"}
 
 
 def test_account_signals_skip_cleanly_without_their_tables(con):

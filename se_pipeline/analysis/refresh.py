@@ -30,8 +30,6 @@ SIGNAL_COLUMNS = [
     "resolved_by", "summary", "tldr", "activity_ids", "link", "relevance", "evidence", "excerpt", "thread_key",
     "asker_id", "asker_name", "resolve_rule", "due_date",
 ]
-_RESOLVE_KEYS = ["signal_id", "kind", "owed", "customer", "raised_at", "activity_ids", "thread_key", "asker_id",
-                 "asker_name", "resolve_rule", "excerpt", "summary"]
 # Activity is read a day at a time (with what that day needs of the lookback) or streamed from a result,
 # never a whole window at once: a backfill's window can hold a year of every SE's messages.
 _FETCH_ROWS = 2048  # rows of a streamed result fetched at a time
@@ -90,9 +88,14 @@ def refresh_signals(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
     report.raised = Counter(s.kind for s in found)
     report.uncertain = sum(1 for s in found if s.relevance == "uncertain")
 
+    # Resolved before written: the window's signals and the rows of the lookback they re-check are
+    # one slice, written once (no UPDATE after the insert).
+    first = min(lookback_start, window.first_day)
     with transaction(con):
-        replace_slice(con, "signals", _frame(found), {"activity_date": Between(window.first_day, window.last_day)})
-        report.rechecked, report.still_open = _recheck(con, lookback_start, since, ctx)
+        rows = _records(found) + _kept(con, first, window)
+        report.rechecked, report.still_open = _resolve(con, rows, lookback_start, since, ctx)
+        # No last day: a backfill of earlier days re-checks the open items of later ones too.
+        replace_slice(con, "signals", _frame(rows), {"activity_date": Between(first, dt.date.max)})
     return report
 
 
@@ -222,62 +225,60 @@ def _message_signals(day: dt.date, ctx: RuleContext, con: duckdb.DuckDBPyConnect
     return found
 
 
-def _frame(found: list[Signal]) -> pd.DataFrame:
-    """The signals as rows of the signals table (one per signal_id)."""
-    records = []
+def _records(found: list[Signal]) -> list[dict[str, Any]]:
+    """The signals as rows of the signals table, the first of each signal_id."""
+    records: dict[str, dict[str, Any]] = {}
     for signal in found:
         record: dict[str, Any] = dataclasses.asdict(signal)
         record["signal_id"] = signal.signal_id
-        records.append({c: record.get(c) for c in SIGNAL_COLUMNS})
-    return pd.DataFrame(records, columns=SIGNAL_COLUMNS).drop_duplicates("signal_id", keep="first")
+        records.setdefault(signal.signal_id, {c: record.get(c) for c in SIGNAL_COLUMNS})
+    return list(records.values())
 
 
-def _recheck(con: duckdb.DuckDBPyConnection, since: dt.date, history: dt.date, ctx: RuleContext) -> tuple[int, int]:
-    """Recompute status / resolved_at / resolved_by of every open-able signal raised since `since`, as of
-    the activity from `history` on."""
+def _kept(con: duckdb.DuckDBPyConnection, first: dt.date, window: Window) -> list[dict[str, Any]]:
+    """The signals table's rows from `first` on outside `window`: rewritten as they are but re-checked."""
     rows = con.execute(
-        f"SELECT {', '.join(_RESOLVE_KEYS)} FROM signals WHERE activity_date >= ? AND resolve_rule IS NOT NULL "
-        "ORDER BY signal_id",
-        [since],
+        f"SELECT {', '.join(SIGNAL_COLUMNS)} FROM signals WHERE activity_date >= ? "
+        "AND activity_date NOT BETWEEN ? AND ? ORDER BY signal_id",
+        [first, window.first_day, window.last_day],
     ).fetchall()
-    if not rows:
+    return [dict(zip(SIGNAL_COLUMNS, values, strict=True)) for values in rows]
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=SIGNAL_COLUMNS)
+    for column in ("raised_at", "resolved_at"):  # one time zone per column, whatever the rows came with
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+def _resolve(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], since: dt.date, history: dt.date,
+             ctx: RuleContext) -> tuple[int, int]:
+    """Set status / resolved_at / resolved_by of every open-able row raised since `since`, as of the
+    activity from `history` on; return (how many, how many still open)."""
+    signals = sorted((r for r in rows if r["activity_date"] >= since and r["resolve_rule"] is not None),
+                     key=lambda r: r["signal_id"])
+    if not signals:
         return 0, 0
-    index = resolution.ActivityIndex(_activity(con, _first_day_read(con, rows, history)), ctx.files)
-    signals = [dict(zip(_RESOLVE_KEYS, values, strict=True)) for values in rows]
+    index = resolution.ActivityIndex(_activity(con, _first_day_read(con, signals, history)), ctx.files)
     # Asks raised by one message: a reply must be about the one it settles.
     asks_per_message = Counter(s["activity_ids"][0] for s in signals if s["owed"] and s["activity_ids"])
-    updates = []
     for signal in signals:
         shared = asks_per_message[signal["activity_ids"][0]] > 1 if signal["activity_ids"] else False
-        status, resolved_at, resolved_by = resolution.resolve(signal, index, shared_origin=shared)
-        updates.append({"signal_id": signal["signal_id"], "status": status,
-                        "resolved_at": resolved_at, "resolved_by": resolved_by})
-    frame = pd.DataFrame(updates)
-    frame["resolved_at"] = pd.to_datetime(frame["resolved_at"], utc=True)
-    con.register("_resolutions", frame)
-    try:
-        con.execute(
-            """
-            UPDATE signals SET status = r.status, resolved_at = r.resolved_at, resolved_by = r.resolved_by
-            FROM _resolutions r WHERE signals.signal_id = r.signal_id
-            """
-        )
-    finally:
-        con.unregister("_resolutions")
-    still_open = sum(1 for u in updates if u["status"] == "open")
-    return len(updates), still_open
+        signal["status"], signal["resolved_at"], signal["resolved_by"] = resolution.resolve(signal, index, shared_origin=shared)
+    return len(signals), sum(1 for s in signals if s["status"] == "open")
 
 
-def _first_day_read(con: duckdb.DuckDBPyConnection, signals: list[tuple], history: dt.date) -> dt.date:
+def _first_day_read(con: duckdb.DuckDBPyConnection, signals: list[dict[str, Any]], history: dt.date) -> dt.date:
     """The first day of activity re-checking `signals` can read: a resolution is a message after the ask
     was raised, and the ask's own messages place it. Earlier days are not loaded (a backfill's window
     re-checks only its last lookback)."""
-    raised = [values[_RESOLVE_KEYS.index("raised_at")] for values in signals]
-    own = sorted({a for values in signals for a in values[_RESOLVE_KEYS.index("activity_ids")] or []})
+    raised = [s["raised_at"] for s in signals]
+    own = sorted({a for s in signals for a in s["activity_ids"] or []})
     if None in raised or not table_exists(con, "activity"):
         return history
     first_own = con.execute("SELECT min(activity_date) FROM activity WHERE list_contains(?::VARCHAR[], activity_id)",
                             [own]).fetchall()[0][0]
     # Two days before the raise: a local date and a UTC moment are at most a day apart.
-    first = min(raised).date() - dt.timedelta(days=2)
+    first = min(raised).astimezone(dt.timezone.utc).date() - dt.timedelta(days=2)
     return max(history, min(first, first_own) if first_own is not None else first)

@@ -1,6 +1,6 @@
 -- Notable things found in activity (se_pipeline/analysis): what the SE owes and what they should know.
--- key: signal_id; written per activity_date (a run replaces the window's signals, then re-checks
--- resolved_at / resolved_by / status of recent open items against all activity).
+-- key: signal_id; written per activity_date, once per run: the window's signals and the lookback's rows,
+-- with resolved_at / resolved_by / status of the open-able ones re-checked against all activity first.
 CREATE TABLE IF NOT EXISTS signals (
     signal_id       VARCHAR PRIMARY KEY,   -- stable hash of kind + source activity ids (+ customer/day for account facts)
     se_id           VARCHAR,               -- whose digest it belongs to
