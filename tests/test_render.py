@@ -8,7 +8,7 @@ import pytest
 
 from se_pipeline.config import SalesEngineer, Settings
 from se_pipeline.models import discover_models, prepare, run_model
-from se_pipeline.render import build_digest_items, render_html, render_markdown
+from se_pipeline.render import DigestSignal, build_digest_items, day_inputs, render_html, render_markdown
 from se_pipeline.render.publish import load_items, publish_digests
 from se_pipeline.window import Window
 
@@ -66,6 +66,20 @@ def add_signal(con, sid, customer, kind, owed, raised, resolved=None, summary=No
          summary or f"{kind} {sid}", tldr or summary or f"{kind} {sid}", ids or [f"slack:C1:{sid}"],
          f"https://example.slack.com/archives/C1/p{sid}", relevance, evidence, thread, excerpt],
     )
+
+
+def test_the_digest_reads_typed_rows_a_null_flag_is_false_never_nan(con, settings):
+    # s1's message has NULL author_is_external / is_bot; s2's message is not in activity at all.
+    add_signal(con, "s1", "Acme Corp", "customer_question", True, "2026-10-22T09:00:00", ids=["slack:C1:ans"])
+    add_signal(con, "s2", "Acme Corp", "scheduling", False, "2026-10-22T10:00:00", ids=["slack:C1:gone"])
+    (read,) = day_inputs(con, DAY, settings, ["alice"]).signals.values()
+    by_id = {signal.signal_id: (section, signal) for section, signal in read}
+    assert {sid: section for sid, (section, _) in by_id.items()} == {"s1": "todo", "s2": "know"}
+    for _, signal in by_id.values():
+        assert isinstance(signal, DigestSignal)
+        assert signal.from_customer is False and signal.from_tool is False
+        assert signal.resolved_at is None and signal.due_date is None and signal.resolved_by_name is None
+    assert by_id["s1"][1].activity_ids == ["slack:C1:ans"]
 
 
 def test_open_items_persist_with_their_age_until_answered(con, settings):

@@ -1,7 +1,8 @@
 """The digest: items chosen from signals as of a day, then Markdown (primary) or HTML."""
 
 from se_pipeline.render.html import render_html
-from se_pipeline.render.items import DigestItem, build_digest_items
+from se_pipeline.render.items import DigestItem, build_digest_items, day_inputs
 from se_pipeline.render.markdown import render_markdown
+from se_pipeline.render.rows import DigestSignal
 
-__all__ = ["DigestItem", "build_digest_items", "render_html", "render_markdown"]
+__all__ = ["DigestItem", "DigestSignal", "build_digest_items", "day_inputs", "render_html", "render_markdown"]

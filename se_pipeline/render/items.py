@@ -28,6 +28,7 @@ from se_pipeline.analysis.summaries import TLDR_WORDS, plain
 from se_pipeline.config import Settings
 from se_pipeline.render import ranking
 from se_pipeline.render.merging import merge_same_asks, same_fact
+from se_pipeline.render.rows import DIGEST_SIGNAL_COLUMNS, DigestSignal, SignalOfDay
 
 TLDR_MAX, TODO_MAX, KNOW_MAX = 3, 7, 7
 KNOW_DAYS = 7  # a fact stays in Things to know this many days after its own
@@ -58,20 +59,21 @@ def _short(text: str, words: int = TLDR_WORDS) -> str:
     return " ".join(parts[:words]) if len(parts) > words else text
 
 
-def _section(signal: dict, day_end: dt.datetime) -> str:
+def _section(signal: DigestSignal, day_end: dt.datetime) -> str:
     """Todo while owed and unsettled at the day's end; an uncertain one is not included; else a fact."""
-    if signal["owed"] and (signal["resolved_at"] is None or signal["resolved_at"] >= day_end):
+    if signal.owed and (signal.resolved_at is None or signal.resolved_at >= day_end):
         return "todo"
-    return "not_included" if signal["relevance"] == "uncertain" else "know"
+    return "not_included" if signal.relevance == "uncertain" else "know"
 
 
-def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.date, settings: Settings) -> dict[str, list[dict]]:
-    """se_id -> the signals its digest of `day` considers, in the order they were raised."""
+def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.date,
+                   settings: Settings) -> dict[str, list[tuple[str, DigestSignal]]]:
+    """se_id -> (section, signal) of the signals its digest of `day` considers, in the order they were raised."""
     day_start = dt.datetime.combine(day, dt.time(), settings.tz)
     day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), settings.tz)
     rows = con.execute(
-        """
-        SELECT * FROM digest_signals
+        f"""
+        SELECT {", ".join(DIGEST_SIGNAL_COLUMNS)} FROM digest_signals
         WHERE list_contains($se_ids, se_id) AND raised_at < $day_end
           -- nothing of a later day (a silence counted up to then): the day's digest is the same
           -- whichever later days were loaded with it
@@ -86,15 +88,14 @@ def _signals_as_of(con: duckdb.DuckDBPyConnection, se_ids: list[str], day: dt.da
         {"se_ids": se_ids, "day": day, "day_end": day_end, "since": day - dt.timedelta(days=settings.analysis.lookback_days),
          "know_since": day - dt.timedelta(days=KNOW_DAYS)},
     )
-    columns = [c[0] for c in con.description]
-    by_se: dict[str, list[dict]] = defaultdict(list)
+    by_se: dict[str, list[tuple[str, DigestSignal]]] = defaultdict(list)
     for row in rows.fetchall():
-        signal = dict(zip(columns, row, strict=True))
-        signal["section"] = _section(signal, day_end)
+        signal = DigestSignal(*row)
+        section = _section(signal, day_end)
         # Settled on an earlier day: no longer news (only asks settled on the day itself are told).
-        if signal["owed"] and signal["section"] == "know" and signal["resolved_at"] is not None and signal["resolved_at"] < day_start:
+        if signal.owed and section == "know" and signal.resolved_at is not None and signal.resolved_at < day_start:
             continue
-        by_se[row[0]].append(signal)
+        by_se[signal.se_id].append((section, signal))
     return by_se
 
 
@@ -156,92 +157,95 @@ def _age(raised_at: dt.datetime, day: dt.date, settings: Settings) -> int:
     return (day - raised_at.astimezone(settings.tz).date()).days
 
 
-def _todo_text(signal: dict, age: int, day: dt.date) -> str:
-    text = signal["summary"]
-    if signal.get("promise"):
-        text += f" You replied: “{plain(signal['promise'])}”"
+def _todo_text(item: SignalOfDay, day: dt.date) -> str:
+    text = item.signal.summary
+    if item.promise:
+        text += f" You replied: “{plain(item.promise)}”"
     notes = []
-    if signal.get("due_date") is not None:
-        notes.append(describe_due(signal["due_date"], day))
-    if signal.get("chased") and signal.get("chased_at") is not None:
-        notes.append("chased today" if signal["chased_at"].date() >= day else "chased")
+    if item.due_date is not None:
+        notes.append(describe_due(item.due_date, day))
+    if item.chased_at is not None:
+        notes.append("chased today" if item.chased_at.date() >= day else "chased")
+    age = item.age
     if age >= 1:
         notes.append(f"open {age} day{'s' if age != 1 else ''}")
     return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
-def _know_text(signal: dict, day: dt.date) -> str:
+def _know_text(signal: DigestSignal, day: dt.date) -> str:
     """A fact, dated when it is from an earlier day; an ask settled on the day says so, and by whom."""
-    if signal["owed"] and signal["resolved_at"] is not None:
-        if signal.get("resolved_by_author") and signal["resolved_by_author"] == signal.get("asker_id"):
-            return f"{signal['summary']} Delivered: {signal['resolved_by_name']} confirmed."
-        verb = "Answered" if signal["kind"] in ("customer_question", "technical_question") else "Done"
-        who = f" by {signal['resolved_by_name']}" if signal.get("resolved_by_name") else ""
-        return f"{signal['summary']} {verb}{who}."
-    if signal["activity_date"] < day:
-        return f"{signal['activity_date']:%b %-d}: {signal['summary']}"
-    return signal["summary"]
+    if signal.owed and signal.resolved_at is not None:
+        if signal.resolved_by_author and signal.resolved_by_author == signal.asker_id:
+            return f"{signal.summary} Delivered: {signal.resolved_by_name} confirmed."
+        verb = "Answered" if signal.kind in ("customer_question", "technical_question") else "Done"
+        who = f" by {signal.resolved_by_name}" if signal.resolved_by_name else ""
+        return f"{signal.summary} {verb}{who}."
+    if signal.activity_date < day:
+        return f"{signal.activity_date:%b %-d}: {signal.summary}"
+    return signal.summary
 
 
-def _fold_promises(todo: list[dict]) -> list[dict]:
+def _fold_promises(todo: list[SignalOfDay]) -> list[SignalOfDay]:
     """The SE's "I'll send it" in the thread of an open ask is that ask's answer-to-come, not a second item."""
-    asks: dict[str, dict] = {}
+    asks: dict[str, SignalOfDay] = {}
     kept = []
-    for signal in todo:
-        ask = asks.get(signal["thread_key"]) if signal["thread_key"] else None
-        if signal["kind"] == "commitment" and ask is not None:
-            ask["promise"] = signal["excerpt"] or signal["summary"]
-            ask["activity_ids"] = list(ask["activity_ids"] or []) + list(signal["activity_ids"] or [])
+    for item in todo:
+        signal = item.signal
+        ask = asks.get(signal.thread_key) if signal.thread_key else None
+        if signal.kind == "commitment" and ask is not None:
+            ask.promise = signal.excerpt or signal.summary
+            ask.activity_ids += item.activity_ids
             continue
-        if signal["kind"] != "commitment" and signal["thread_key"]:
-            asks.setdefault(signal["thread_key"], signal)
-        kept.append(signal)
+        if signal.kind != "commitment" and signal.thread_key:
+            asks.setdefault(signal.thread_key, item)
+        kept.append(item)
     return kept
 
 
-def _telling_facts(know: list[dict], day: dt.date) -> list[dict]:
+def _telling_facts(know: list[SignalOfDay], day: dt.date) -> list[SignalOfDay]:
     """Facts ranked by what matters today, at most FACTS_PER_MESSAGE from one message and one per
     kind from it (a mail's legal line and its scheduling line may both count; two legal lines not)."""
     # A rival named by a person says more than a tool's topic list naming it too.
-    said_by_people = {s["evidence"] for s in know if s["kind"] == "competitor_mention" and not s.get("from_tool")}
-    know = [s for s in know if not (s["kind"] == "competitor_mention" and s.get("from_tool") and s["evidence"] in said_by_people)]
-    ranked = sorted(know, key=lambda s: (-ranking.fact_weight(s, day), -s["raised_at"].timestamp(), s["signal_id"]))
-    kept: list[dict] = []
+    said_by_people = {i.signal.evidence for i in know if i.signal.kind == "competitor_mention" and not i.signal.from_tool}
+    know = [i for i in know
+            if not (i.signal.kind == "competitor_mention" and i.signal.from_tool and i.signal.evidence in said_by_people)]
+    ranked = sorted(know, key=lambda i: (-ranking.fact_weight(i.signal, day), -i.signal.raised_at.timestamp(), i.signal.signal_id))
+    kept: list[SignalOfDay] = []
     per_message: defaultdict[str, int] = defaultdict(int)
     seen: set = set()
-    for signal in ranked:
-        if signal["kind"] in ranking.DAILY_KINDS or signal["kind"] == "competitor_mention":
+    for item in ranked:
+        signal = item.signal
+        if signal.kind in ranking.DAILY_KINDS or signal.kind == "competitor_mention":
             # Raised anew each day it holds (today's says it), or the same rival named again: once.
-            topic = (signal["kind"], signal["evidence"] if signal["kind"] == "competitor_mention" else "")
+            topic = (signal.kind, signal.evidence if signal.kind == "competitor_mention" else "")
             if topic in seen:
                 continue
             seen.add(topic)
-        first = (signal["activity_ids"] or [signal["signal_id"]])[0]
-        if (first, signal["kind"]) in seen or per_message[first] >= FACTS_PER_MESSAGE:
+        first = (item.activity_ids or [signal.signal_id])[0]
+        if (first, signal.kind) in seen or per_message[first] >= FACTS_PER_MESSAGE:
             continue
-        twin = next((k for k in kept if same_fact(k, signal)), None)
+        twin = next((k for k in kept if same_fact(k.signal, signal)), None)
         if twin is not None:  # the same news by another channel: one line, both cited
-            twin.setdefault("links", [twin["link"]] if twin["link"] else [])
-            if signal["link"] and signal["link"] not in twin["links"]:
-                twin["links"].append(signal["link"])
-            twin["activity_ids"] = list(twin["activity_ids"] or []) + list(signal["activity_ids"] or [])
+            if signal.link and signal.link not in twin.links:
+                twin.links.append(signal.link)
+            twin.activity_ids += item.activity_ids
             continue
-        seen.add((first, signal["kind"]))
+        seen.add((first, signal.kind))
         per_message[first] += 1
-        kept.append(signal)
+        kept.append(item)
     return kept
 
 
-def _prepare(sections: dict[str, list[dict]], day: dt.date, settings: Settings) -> tuple[list[dict], list[dict]]:
-    """(Todo, Things to know) of one customer, merged and ranked."""
-    todo = _fold_promises(sorted(sections["todo"], key=lambda s: (s["raised_at"], s["signal_id"])))
+def _prepare(placed: list[SignalOfDay], day: dt.date, settings: Settings) -> tuple[list[SignalOfDay], list[SignalOfDay]]:
+    """(Todo, Things to know) of one customer's `placed` items, merged and ranked."""
+    todo = [i for i in placed if i.section == "todo"]
+    todo = _fold_promises(sorted(todo, key=lambda i: (i.signal.raised_at, i.signal.signal_id)))
     todo = merge_same_asks(todo)
-    know = _telling_facts(sections["know"], day)
-    risky = any(s["kind"] in ranking.RISK_KINDS for s in know)
-    for signal in todo:
-        signal["age"] = _age(signal["raised_at"], day, settings)
-        signal["external"] = signal["from_customer"]
-    todo.sort(key=lambda s: (-ranking.todo_urgency(s, day, risky), s["raised_at"], s["signal_id"]))
+    know = _telling_facts([i for i in placed if i.section == "know"], day)
+    risky = any(i.signal.kind in ranking.RISK_KINDS for i in know)
+    for item in todo:
+        item.age = _age(item.signal.raised_at, day, settings)
+    todo.sort(key=lambda i: (-ranking.todo_urgency(i, day, risky), i.signal.raised_at, i.signal.signal_id))
     return todo, know
 
 
@@ -250,7 +254,7 @@ class DayInputs:
     """What the digests of one day read from the warehouse, fetched once for all SEs (a query per day, not per SE)."""
 
     statuses: dict[str, CustomerStatus]
-    signals: dict[str, list[dict]]  # se_id -> signals as of the day
+    signals: dict[str, list[tuple[str, DigestSignal]]]  # se_id -> (section, signal) as of the day
     unplaced: dict[str, list[tuple]]  # se_id -> the day's uncustomered mail and DMs
 
 
@@ -271,20 +275,21 @@ def build_digest_items(
     """
     inputs = inputs or day_inputs(con, day, settings, [se_id])
     statuses = inputs.statuses
-    by_customer: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    not_included: list[tuple[str, dict]] = []
+    by_customer: dict[str, list[SignalOfDay]] = defaultdict(list)
+    not_included: list[DigestSignal] = []
     left_out_counts: dict[str, int] = defaultdict(int)
 
-    for signal in inputs.signals.get(se_id, []):
-        customer = signal["customer"]
-        if customer is None or signal["section"] == "not_included":
-            not_included.append((signal["summary"], signal))
+    for section, signal in inputs.signals.get(se_id, []):
+        customer = signal.customer
+        if customer is None or section == "not_included":
+            not_included.append(signal)
         elif _left_out(statuses.get(customer)):
             left_out_counts[customer] += 1
         else:
-            by_customer[customer][signal["section"]].append(signal)
+            # Built afresh for each digest: merging and ranking add to it, never to the shared row.
+            by_customer[customer].append(SignalOfDay.of(signal, section))
 
-    prepared = {customer: _prepare(sections, day, settings) for customer, sections in by_customer.items()}
+    prepared = {customer: _prepare(placed, day, settings) for customer, placed in by_customer.items()}
 
     def urgency(customer: str) -> tuple:
         todo, know = prepared[customer]
@@ -296,35 +301,34 @@ def build_digest_items(
         todo, know = prepared[customer]
 
         # add() runs only within this iteration, so it sees this customer's rank and status (B023).
-        def add(section: str, position: int, shown: bool, text: str, signal: dict, age: int | None = None) -> None:
-            links = signal.get("links") or ([signal["link"]] if signal["link"] else [])
+        def add(section: str, position: int, shown: bool, text: str, item: SignalOfDay, age: int | None = None) -> None:
             items.append(
                 DigestItem(
                     se_id=se_id, digest_date=day, customer=customer, customer_status=status,  # noqa: B023
                     customer_rank=rank, section=section, position=position, shown=shown, text=text,  # noqa: B023
-                    link=links[0] if links else signal["link"], links=links[1:], signal_id=signal["signal_id"],
-                    kind=signal["kind"], age_days=age, activity_ids=list(signal["activity_ids"] or []),
+                    link=item.links[0] if item.links else None, links=item.links[1:], signal_id=item.signal.signal_id,
+                    kind=item.signal.kind, age_days=age, activity_ids=list(item.activity_ids),
                 )
             )
 
-        for i, signal in enumerate(todo):
-            add("todo", i, i < TODO_MAX, _todo_text(signal, signal["age"], day), signal, signal["age"])
-        for i, signal in enumerate(know):
-            add("know", i, i < KNOW_MAX, _know_text(signal, day), signal)
+        for i, item in enumerate(todo):
+            add("todo", i, i < TODO_MAX, _todo_text(item, day), item, item.age)
+        for i, item in enumerate(know):
+            add("know", i, i < KNOW_MAX, _know_text(item.signal, day), item)
         # The TLDR leads with what is owed; facts only when nothing is, and never a settled ask.
-        headline = todo or [s for s in know if not s["owed"]]
-        for i, signal in enumerate(headline[:TLDR_MAX]):
-            add("tldr", i, True, _short(plain(signal["tldr"])), signal)
+        headline = todo or [i for i in know if not i.signal.owed]
+        for i, item in enumerate(headline[:TLDR_MAX]):
+            add("tldr", i, True, _short(plain(item.signal.tldr)), item)
 
     position = 0
-    for summary, signal in not_included:
+    for signal in not_included:
         items.append(
             DigestItem(
                 se_id=se_id, digest_date=day, customer=None, customer_status=None, customer_rank=None,
                 section="not_included", position=position, shown=position < NOT_INCLUDED_MAX,
-                text=f"{summary}" + (f" ({signal['customer']})" if signal["customer"] else ""),
-                link=signal["link"], signal_id=signal["signal_id"], kind=signal["kind"],
-                activity_ids=list(signal["activity_ids"] or []),
+                text=signal.summary + (f" ({signal.customer})" if signal.customer else ""),
+                link=signal.link, signal_id=signal.signal_id, kind=signal.kind,
+                activity_ids=list(signal.activity_ids or []),
             )
         )
         position += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from se_pipeline.analysis import summaries, text
+from se_pipeline.render.rows import DigestSignal, SignalOfDay
 
 MERGE_MIN_SHARED = 3  # content words two asks of one customer share to be one ask (and a good part
 MERGE_MIN_OVERLAP = 0.35  # of the shorter one's words: two questions on one product are not one ask)…
@@ -23,54 +24,54 @@ _MENTION = re.compile(r"@[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?")
 _TELLING = re.compile(r"\b(call|meeting|invite|document|update|pricing|quote)\b", re.I)
 
 
-def _words(item: dict, with_context: bool = True) -> set[str]:
+def _words(signal: DigestSignal, with_context: bool = True) -> set[str]:
     """What the ask is about: its words (and its context's), less @mentions and the customer's name."""
-    parts = [item.get("excerpt"), summaries.context_of(item.get("summary")) if with_context else None]
+    parts = [signal.excerpt, summaries.context_of(signal.summary) if with_context else None]
     said = _MENTION.sub(" ", " ".join(filter(None, parts)))
     words = text.keywords(said) | {w.lower() for w in _TELLING.findall(said)}
-    return words - text.keywords(item.get("customer"))
+    return words - text.keywords(signal.customer)
 
 
-def same_ask(a: dict, b: dict) -> bool:
-    ids_a, ids_b = set(a["activity_ids"] or []), set(b["activity_ids"] or [])
-    if b.get("evidence") == "rule:chase":
+def same_ask(a: SignalOfDay, b: SignalOfDay) -> bool:
+    ids_a, ids_b = set(a.activity_ids), set(b.activity_ids)
+    if b.signal.evidence == "rule:chase":
         return bool(ids_a & ids_b)  # the chased ask's message is cited by the chase
-    if a.get("evidence") == "rule:chase" or (a["activity_ids"] or [None])[0] == (b["activity_ids"] or [None])[0]:
+    if a.signal.evidence == "rule:chase" or a.activity_ids[:1] == b.activity_ids[:1]:  # asks of one message stay apart
         return False
-    words_a, words_b = _words(a), _words(b)
+    words_a, words_b = _words(a.signal), _words(b.signal)
     # Shared words count when one side's ask itself says them: two asks whose only common ground is
     # the situation around them ("the steering committee") are two asks.
-    shared = len((_words(a, False) & words_b) | (words_a & _words(b, False)))
-    across = (a.get("link") or "").split("/")[2:3] != (b.get("link") or "").split("/")[2:3]
+    shared = len((_words(a.signal, False) & words_b) | (words_a & _words(b.signal, False)))
+    across = (a.signal.link or "").split("/")[2:3] != (b.signal.link or "").split("/")[2:3]
     if across:
         return shared >= MERGE_MIN_SHARED_ACROSS
     return shared >= MERGE_MIN_SHARED and shared >= MERGE_MIN_OVERLAP * min(len(words_a), len(words_b))
 
 
-def merge_same_asks(todo: list[dict]) -> list[dict]:
+def merge_same_asks(todo: list[SignalOfDay]) -> list[SignalOfDay]:
     """`todo`: open items of one customer, oldest first. The first of each ask keeps its words; the
     later ones add their citations (a chase also marks the line as chased)."""
-    kept: list[dict] = []
+    kept: list[SignalOfDay] = []
     for item in todo:
         into = next((k for k in kept if same_ask(k, item)), None)
         if into is None:
-            kept.append({**item, "links": [item["link"]] if item.get("link") else [], "chased": False})
+            kept.append(item)
             continue
-        into["activity_ids"] = list(dict.fromkeys(list(into["activity_ids"] or []) + list(item["activity_ids"] or [])))
-        if item.get("link") and item["link"] not in into["links"]:
-            into["links"].append(item["link"])
-        if item.get("evidence") == "rule:chase":
-            into["chased"] = True
-            into["chased_at"] = item["raised_at"]
-        if item.get("due_date") and (into.get("due_date") is None or item["due_date"] < into["due_date"]):
-            into["due_date"] = item["due_date"]
+        into.activity_ids = list(dict.fromkeys(into.activity_ids + item.activity_ids))
+        link = item.signal.link
+        if link and link not in into.links:
+            into.links.append(link)
+        if item.signal.evidence == "rule:chase":
+            into.chased_at = item.signal.raised_at
+        if item.due_date and (into.due_date is None or item.due_date < into.due_date):
+            into.due_date = item.due_date
     return kept
 
 
-def same_fact(a: dict, b: dict) -> bool:
+def same_fact(a: DigestSignal, b: DigestSignal) -> bool:
     """Two facts of one kind telling the same news (a tool's Slack post and its mail)."""
-    if a["kind"] != b["kind"] or a["activity_date"] != b["activity_date"]:
+    if a.kind != b.kind or a.activity_date != b.activity_date:
         return False
-    words_a, words_b = text.keywords(a.get("summary")), text.keywords(b.get("summary"))
+    words_a, words_b = text.keywords(a.summary), text.keywords(b.summary)
     smaller = min(len(words_a), len(words_b))
     return smaller > 0 and len(words_a & words_b) >= max(2, 0.6 * smaller)

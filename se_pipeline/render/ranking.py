@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from se_pipeline.render.rows import DigestSignal, SignalOfDay
+
 # How much each fact adds to what the SE should know first.
 FACT_WEIGHT = {
     "negative_tone": 6,
@@ -36,40 +38,41 @@ def _days(a: dt.date, b: dt.date) -> int:
     return (a - b).days
 
 
-def todo_urgency(item: dict, day: dt.date, risky_customer: bool) -> float:
-    """Higher is more urgent. `item`: a signal row with `age`, `due_date`, `evidence`, `chased`."""
+def todo_urgency(item: SignalOfDay, day: dt.date, risky_customer: bool) -> float:
+    """Higher is more urgent: a blocker, a due day near or past, a chase, a customer at risk, the customer's own ask, age."""
     score = 0.0
-    if item.get("evidence") == "rule:customer_blocker" or item.get("blocker"):
+    if item.signal.evidence == "rule:customer_blocker":
         score += 12
-    due = item.get("due_date")
+    due = item.due_date
     if due is not None:
         ahead = _days(due, day)
         score += 9 + min(-ahead, 5) if ahead < 0 else (7 if ahead <= 1 else 3 if ahead <= 3 else 0)
-    if item.get("chased"):
+    if item.chased:
         score += 6
     if risky_customer:
         score += 3
-    if item.get("external"):
+    if item.signal.from_customer:
         score += 2
-    age = item.get("age") or 0
+    age = item.age
     score += min(age, 7)
     if age == 0:
         score += 2  # a new ask must not sink under old ones
     return score
 
 
-def fact_weight(item: dict, day: dt.date) -> float:
+def fact_weight(signal: DigestSignal, day: dt.date) -> float:
     """How much a fact matters today: its kind's weight, less as it ages. An ask that was raised and
     settled on the day is the least of it."""
-    if item.get("owed"):
+    if signal.owed:
         return 0.0
-    age = max(0, _days(day, item["activity_date"]))
+    age = max(0, _days(day, signal.activity_date))
     # The customer's own word outweighs our relay of it; a person's outweighs a tool's aside.
-    voice = (1 if item.get("from_customer") else 0) - (1 if item.get("from_tool") and item["kind"] != "automated" else 0)
-    return FACT_WEIGHT.get(item["kind"], 1) + voice + (3 if age == 0 else 1.5 if age == 1 else 0) - 0.3 * age
+    voice = (1 if signal.from_customer else 0) - (1 if signal.from_tool and signal.kind != "automated" else 0)
+    return FACT_WEIGHT.get(signal.kind, 1) + voice + (3 if age == 0 else 1.5 if age == 1 else 0) - 0.3 * age
 
 
-def customer_urgency(todo: list[dict], know: list[dict], day: dt.date) -> float:
-    owed = sum(3 + min(item.get("age") or 0, 10) for item in todo)
-    risk = sum(FACT_WEIGHT.get(item["kind"], 0) for item in know if item["kind"] in RISK_KINDS or item["activity_date"] == day)
+def customer_urgency(todo: list[SignalOfDay], know: list[SignalOfDay], day: dt.date) -> float:
+    owed = sum(3 + min(item.age, 10) for item in todo)
+    risk = sum(FACT_WEIGHT.get(item.signal.kind, 0) for item in know
+               if item.signal.kind in RISK_KINDS or item.signal.activity_date == day)
     return owed + risk
