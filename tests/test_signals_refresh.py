@@ -197,6 +197,20 @@ def test_a_run_writes_signals_once_with_the_lookbacks_items_already_resolved(con
     assert statuses == {day(5): "answered", day(6): "open"}
 
 
+def test_null_flags_read_as_false_a_persons_ask_is_raised_and_settled(con):
+    # No source says whether these are bots or replies (NULL): they are people's messages, not tools'.
+    ask = message("slack:C1:1", at(5), "Can you share the sizing guide for the collectors?", DANA)
+    answer = message("slack:C1:2", at(6), "Here's the sizing guide for the collectors: https://docs.example.com/sizing",
+                     RAJ, thread="C1:1")
+    for row in (ask, answer):
+        row.update(is_bot=None, is_reply=None, author_is_se=None, is_external_channel=None)
+    add(con, ask, answer)
+    assert con.execute("SELECT count(*) FROM activity WHERE is_bot IS NULL AND is_reply IS NULL").fetchone()[0] == 2
+    run_days(con, 5, 6)
+    owed = con.execute("SELECT kind, status, resolved_by FROM signals WHERE owed").fetchall()
+    assert len(owed) == 1 and owed[0][1:] == ("done" if owed[0][0] == "action_item" else "answered", "slack:C1:2"), owed
+
+
 def test_account_signals_skip_cleanly_without_their_tables(con):
     add(con, message("slack:C1:1", at(5), "We're keen to try the trial next week!", DANA))
     report = refresh_signals(con, Window(day(5), day(9), TZ), SETTINGS)  # no customers/usage/opportunity tables

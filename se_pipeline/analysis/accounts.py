@@ -18,7 +18,7 @@ import duckdb
 
 from se_pipeline.analysis import text
 from se_pipeline.analysis.context import RuleContext
-from se_pipeline.analysis.signal import Signal, truthy
+from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.summaries import short_customer
 from se_pipeline.warehouse.schema import table_exists
 from se_pipeline.window import Window
@@ -88,12 +88,12 @@ def slow_responses(rows: Iterable[dict], window: Window, days: int, ctx: RuleCon
     stream (rows without a customer, and bots', may be left out)."""
     inbound: dict[str, list[dt.datetime]] = {}
     for row in rows:
-        if row.get("customer") is not None and truthy(row.get("author_is_external")) and not truthy(row.get("is_bot")):
+        if row.get("customer") is not None and row.get("author_is_external") and not row.get("is_bot"):
             inbound.setdefault(row["customer"], []).append(row["sent_at"])
     spells: dict[tuple, list[dict]] = {}  # (customer, their next message) -> our asks before it
     for row in rows:
-        ours = not truthy(row.get("author_is_external")) and not truthy(row.get("is_bot"))
-        if not (ours and truthy(row.get("is_external_channel")) and row.get("customer") is not None):
+        ours = not row.get("author_is_external") and not row.get("is_bot")
+        if not (ours and row.get("is_external_channel") and row.get("customer") is not None):
             continue
         if not _asks_the_customer(row.get("text"), ctx):
             continue

@@ -10,34 +10,35 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-import pandas as pd
 
 from se_pipeline.analysis import summaries, text
 from se_pipeline.analysis.context import Maker, RuleContext
 from se_pipeline.analysis.messages import message_signals
-from se_pipeline.analysis.signal import Signal, truthy
+from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.summaries import first_name
 
 
 def _is_chaser(row: dict[str, Any]) -> bool:
-    if not truthy(row.get("author_is_external")) or truthy(row.get("is_bot")):
+    if not row.get("author_is_external") or row.get("is_bot"):
         return False
     return any(text.is_nudge(s) for s in text.sentences(row.get("text")))
 
 
-def chase_signals(window_rows: pd.DataFrame, recent: pd.DataFrame, ctx: RuleContext) -> list[Signal]:
-    """A signal per chaser in `window_rows` whose thread (in `recent`) holds an earlier customer ask."""
-    chasers = [r for r in window_rows.to_dict("records") if _is_chaser(r)]
+def chase_signals(window_rows: list[dict[str, Any]], recent: list[dict[str, Any]], ctx: RuleContext) -> list[Signal]:
+    """A signal per chaser in `window_rows` whose thread (in `recent`, in (sent_at, activity_id) order)
+    holds an earlier customer ask."""
+    chasers = [r for r in window_rows if _is_chaser(r)]
     if not chasers:
         return []
     threads: dict[str, list[dict]] = defaultdict(list)
     wanted = {r["thread_key"] for r in chasers}
-    for row in recent[recent["thread_key"].isin(wanted)].sort_values(["sent_at", "activity_id"]).to_dict("records"):
-        threads[row["thread_key"]].append(row)
+    for row in recent:
+        if row["thread_key"] in wanted:
+            threads[row["thread_key"]].append(row)
     out = []
     for chaser in chasers:
         earlier = [r for r in threads[chaser["thread_key"]] if r["sent_at"] < chaser["sent_at"]
-                   and truthy(r.get("author_is_external")) and r["activity_id"] != chaser["activity_id"]]
+                   and r.get("author_is_external") and r["activity_id"] != chaser["activity_id"]]
         for original in reversed(earlier):
             asks = [s for s in message_signals(original, ctx) if s.owed]
             if asks:

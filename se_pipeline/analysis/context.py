@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from se_pipeline.analysis import summaries, text
 from se_pipeline.analysis.addressing import People
-from se_pipeline.analysis.signal import ANSWER, DELIVER, Signal, truthy
+from se_pipeline.analysis.signal import ANSWER, DELIVER, Signal
 
 if TYPE_CHECKING:
     from se_pipeline.analysis.tools.message import MailFacts
@@ -142,7 +142,7 @@ class Maker:
         return signal
 
     def fact(self, kind: str, label: str, sentence: str, evidence: str) -> Signal:
-        external = truthy(self.row.get("author_is_external"))
+        external = bool(self.row.get("author_is_external"))
         tldr, summary = summaries.fact(label, self.row.get("customer"), self.row.get("author_name"), sentence, external)
         return self.signal(kind, tldr, summary, sentence, evidence)
 

@@ -14,9 +14,9 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
-import pandas as pd
 from pydantic import BaseModel, Field, ValidationError
 
 from se_pipeline.analysis.signal import Signal
@@ -54,14 +54,14 @@ class RefineOutcome:
     error: str | None = None  # why a request failed (never holds the key)
 
 
-def refine_signals(signals: list[Signal], activity: pd.DataFrame, llm: LlmSettings,
+def refine_signals(signals: list[Signal], activity: list[dict[str, Any]], llm: LlmSettings,
                    client: httpx.Client | None = None) -> RefineOutcome:
     """Rewrite the bullets of `signals` in place where the model's answer checks out."""
     check_env_name("analysis.llm.api_key_env", llm.api_key_env)
     key = os.environ.get(llm.api_key_env)
     if not key:
         raise ConfigError(f"analysis.llm: set the environment variable {llm.api_key_env} to the API key (or remove analysis.llm)")
-    texts = dict(zip(activity["activity_id"], activity["text"], strict=True)) if not activity.empty else {}
+    texts = {row["activity_id"]: row["text"] for row in activity}
     citable = [s for s in signals if s.activity_ids]
     outcome = RefineOutcome()
     own = client or httpx.Client(timeout=llm.timeout_seconds)

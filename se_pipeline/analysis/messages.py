@@ -33,7 +33,7 @@ from se_pipeline.analysis import intent, summaries, text
 from se_pipeline.analysis.addressing import Addressing, address, greeted
 from se_pipeline.analysis.context import Maker, RuleContext, SalesEngineerRef, competitor_signals
 from se_pipeline.analysis.sentences import Unit, language, units
-from se_pipeline.analysis.signal import Signal, truthy
+from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.tools import tool_signals
 
 __all__ = ["RuleContext", "SalesEngineerRef", "message_signals"]
@@ -72,14 +72,14 @@ def message_signals(row: dict[str, Any], ctx: RuleContext) -> list[Signal]:
         return []  # off-topic chatter in an ordinary channel: surely unrelated
 
     make = Maker(row, ctx)
-    external = truthy(row.get("author_is_external"))
+    external = bool(row.get("author_is_external"))
     said = [u.text for u in said_units if not (u.greeting or u.sign_off)]
     out: list[Signal] = []
     for ask, owner in zip(asks, owners, strict=True):
         if owner:
             out.append(_owed(make, ask, owner, row, external))
     author_se = ctx.se_of_author(row)
-    if author_se and truthy(row.get("author_is_se")):
+    if author_se and row.get("author_is_se"):
         out.extend(_promises(make, said_units))
     elif external and not any(owners) and not asks and not any(text.is_nudge(s) for s in said):
         blocker = next((s for s in said if text.is_blocker(s)), None)
@@ -177,7 +177,7 @@ def _asks_nothing_now(sentence: str, said: list[Unit], at: int, row: dict[str, A
     if not text.hands_back(sentence):
         return False
     content = [i for i, u in enumerate(said) if not (u.greeting or u.sign_off)]
-    closes_reply = truthy(row.get("is_reply")) and content and at == content[-1]
+    closes_reply = bool(row.get("is_reply")) and content and at == content[-1]
     return bool(closes_reply) or any(text.is_offer(said[i].text) for i in content if i <= at)
 
 
@@ -192,7 +192,7 @@ def _owner(ask: Ask, row: dict[str, Any], ctx: RuleContext) -> str | None:
     if author_se:
         return None  # the SE's own question to the customer or a colleague
     channel = row.get("channel_kind")
-    if truthy(row.get("author_is_external")):
+    if row.get("author_is_external"):
         return row.get("se_id") if channel != "channel" or row.get("customer") else None
     # A colleague: requests in the deal's own places; technical questions there too.
     in_owned_place = channel in _OWNED_CHANNELS or row.get("source") == "gmail"
@@ -239,7 +239,7 @@ def _facts(make: Maker, row: dict[str, Any], ctx: RuleContext, said: list[str], 
     find_topic = text.legal_topic if external else text.legal_document
     # A sentence that is itself an ask of the SE is told by its Todo line.
     legal = [s for s in said if find_topic(s) and not any(s in a for a in owed_asks)]
-    if legal and (external or not truthy(row.get("is_reply"))):
+    if legal and (external or not row.get("is_reply")):
         topic = find_topic(legal[0])
         out.append(make.fact("legal_security_procurement", f"{topic} update", summaries.around(said, legal[0]),
                              f"rule:legal_term:{topic}"))
@@ -247,7 +247,7 @@ def _facts(make: Maker, row: dict[str, Any], ctx: RuleContext, said: list[str], 
         change = next((s for s in said if text.changes_the_deal(s)), None)
         if change:
             out.append(make.fact("deal_update", "changed plans", summaries.around(said, change), "rule:deal_change"))
-    if external and truthy(row.get("is_external_channel")):
+    if external and row.get("is_external_channel"):
         phrase = text.frustration_phrase(body) or text.deal_threat(body)
         score = text.tone(body) if language(body) == "en" else 0.0  # the sentiment lexicon is English
         if phrase or score <= text.NEGATIVE_COMPOUND:

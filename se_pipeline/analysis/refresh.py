@@ -15,7 +15,7 @@ import pandas as pd
 from se_pipeline.analysis import accounts, chases, resolution, usage_facts
 from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
-from se_pipeline.analysis.signal import Signal, truthy
+from se_pipeline.analysis.signal import Signal
 from se_pipeline.competitors import competitor_pattern, configured_competitors, known_competitors
 from se_pipeline.analysis.tools import mail_facts, merge_repeats
 from se_pipeline.config import AnalysisSettings, Settings
@@ -99,21 +99,19 @@ def refresh_signals(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
     return report
 
 
-_EMPTY_ACTIVITY = ["activity_id", "activity_date", "sent_at", "thread_key", "source", "customer"]
 _SELECT = ("SELECT {columns} FROM activity WHERE activity_date >= ? AND activity_date <= coalesce(?, activity_date) "
            "AND {where} ORDER BY sent_at, activity_id")
 
 
 def _activity(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date | None = None, where: str = "TRUE",
-              params: list | None = None) -> pd.DataFrame:
+              params: list | None = None) -> list[dict[str, Any]]:
     """Activity of the days from `since` to `until` (or on) matching `where`, in (sent_at, activity_id)
-    order, each value a Python object (None for NULL)."""
+    order, as DuckDB gives it (None for NULL)."""
     if not table_exists(con, "activity"):
-        return pd.DataFrame(columns=_EMPTY_ACTIVITY)
-    frame = con.execute(_SELECT.format(columns="*", where=where), [since, until, *(params or [])]).df()
-    frame["activity_date"] = pd.to_datetime(frame["activity_date"]).dt.date
-    frame["sent_at"] = [ts.to_pydatetime() for ts in frame["sent_at"]]
-    return frame.astype(object).where(frame.notna(), None)
+        return []
+    result = con.execute(_SELECT.format(columns="*", where=where), [since, until, *(params or [])])
+    columns = [c[0] for c in result.description]
+    return [dict(zip(columns, values, strict=True)) for values in result.fetchall()]
 
 
 def _stream(con: duckdb.DuckDBPyConnection, since: dt.date, columns: str, where: str = "TRUE",
@@ -138,7 +136,7 @@ class _Rows:
             yield dict(zip(self.columns, values, strict=True))
 
 
-def _cited(con: duckdb.DuckDBPyConnection, since: dt.date, found: list[Signal]) -> pd.DataFrame:
+def _cited(con: duckdb.DuckDBPyConnection, since: dt.date, found: list[Signal]) -> list[dict[str, Any]]:
     """The activity `found` cites (the model is shown its text)."""
     cited = sorted({a for signal in found for a in signal.activity_ids})
     return _activity(con, since, where="list_contains(?::VARCHAR[], activity_id)", params=[cited])
@@ -180,8 +178,8 @@ def _people_names(con: duckdb.DuckDBPyConnection, authors: Iterable[tuple]) -> t
             if name:
                 names[name] = not external
     for name, bot, external in authors:
-        if name and not truthy(bot) and "@" not in name:
-            names.setdefault(name, not truthy(external))
+        if name and not bot and "@" not in name:
+            names.setdefault(name, not external)
     return sorted(names), sorted(n for n, ours in names.items() if ours)
 
 
@@ -208,17 +206,17 @@ def _message_signals(day: dt.date, ctx: RuleContext, con: duckdb.DuckDBPyConnect
                      options: AnalysisSettings) -> list[Signal]:
     """The signals of each message of `day`, and its chases of earlier asks."""
     on_day = _activity(con, day, day)
-    if on_day.empty:  # no message to read that day (a long backfill is mostly such days)
+    if not on_day:  # no message to read that day (a long backfill is mostly such days)
         return []
     # The people a sentence may name: those seen in the lookback up to that day, so a day's
     # signals do not depend on which later days were loaded with it.
     since = day - dt.timedelta(days=options.lookback_days)
     day_ctx = dataclasses.replace(ctx, people=_people(con, ctx, _authors(con, since, day)))
     found: list[Signal] = []
-    for row in on_day.to_dict("records"):
+    for row in on_day:
         found.extend(message_signals(row, day_ctx))
     # A chase reads the earlier messages of its own thread only.
-    keys = set(on_day["thread_key"])
+    keys = {row["thread_key"] for row in on_day}
     earlier = _activity(con, since, day, where="(list_contains(?::VARCHAR[], thread_key) OR (? AND thread_key IS NULL))",
                         params=[sorted(keys - {None}), None in keys])
     found.extend(chases.chase_signals(on_day, earlier, day_ctx))

@@ -24,10 +24,10 @@ import datetime as dt
 import re
 from collections import defaultdict
 
-import pandas as pd
+from typing import Any
 
 from se_pipeline.analysis import summaries, text
-from se_pipeline.analysis.signal import ANSWER, DELIVER, FOLLOW_UP, truthy
+from se_pipeline.analysis.signal import ANSWER, DELIVER, FOLLOW_UP
 
 _DM_REPLY_WINDOW = dt.timedelta(days=3)
 _MIN_SHARED_WORDS = 2
@@ -41,17 +41,16 @@ _RECEIPT = re.compile(r"\b(got|received|thanks for|thank you for)\b", re.I)
 
 
 class ActivityIndex:
-    """Later activity, looked up by thread, Slack channel and customer."""
+    """Later activity (`rows`, in (sent_at, activity_id) order), looked up by thread, Slack channel and customer."""
 
-    def __init__(self, activity: pd.DataFrame, files: dict[str, list[str]]):
+    def __init__(self, rows: list[dict[str, Any]], files: dict[str, list[str]]):
         self.files = files
-        rows = activity.sort_values(["sent_at", "activity_id"]).to_dict("records")
         self.by_thread: dict[str | None, list[dict]] = defaultdict(list)
         self.top_level_by_channel: dict[str, list[dict]] = defaultdict(list)
         self.by_customer: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
             self.by_thread[row["thread_key"]].append(row)
-            if row["source"] == "slack" and not truthy(row.get("is_reply")):
+            if row["source"] == "slack" and not row.get("is_reply"):
                 self.top_level_by_channel[_slack_channel(row)].append(row)
             if row.get("customer") is not None:
                 self.by_customer[row["customer"]].append(row)
@@ -69,7 +68,7 @@ def _slack_channel(row: dict) -> str:
 
 
 def _ours(row: dict) -> bool:
-    return not truthy(row.get("author_is_external")) and not truthy(row.get("is_bot"))
+    return not row.get("author_is_external") and not row.get("is_bot")
 
 
 def resolve(signal: dict, index: ActivityIndex, shared_origin: bool = False) -> tuple[str, dt.datetime | None, str | None]:
@@ -101,7 +100,7 @@ def _candidates(signal: dict, index: ActivityIndex) -> list[dict]:
     if origin is not None and origin["source"] == "slack":
         add(_slack_top_level_replies(signal, origin, index))
     if signal["resolve_rule"] in (DELIVER, FOLLOW_UP) and signal.get("customer") is not None:
-        add([r for r in index.by_customer[signal["customer"]] if truthy(r.get("is_external_channel"))])
+        add([r for r in index.by_customer[signal["customer"]] if r.get("is_external_channel")])
     return sorted(found.values(), key=lambda r: (r["sent_at"], r["activity_id"]))
 
 

@@ -55,10 +55,3 @@ class Signal:
         basis = "|".join([self.kind, self.key, *self.activity_ids])
         return hashlib.sha1(basis.encode()).hexdigest()[:16]
 
-
-def truthy(value: object) -> bool:
-    """A boolean column's value: NULL (None / NaN / pd.NA) is false."""
-    try:
-        return bool(value) and value == value
-    except TypeError:  # pd.NA refuses bool()
-        return False

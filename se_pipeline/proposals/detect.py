@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.analysis import dates, summaries, text
-from se_pipeline.analysis.signal import OWED_KINDS, truthy
+from se_pipeline.analysis.signal import OWED_KINDS
 from se_pipeline.analysis.tools import crm, recaps
 from se_pipeline.analysis.tools.message import mail_facts, tool_message
 from se_pipeline.config import NotionApi, Settings
@@ -121,7 +121,8 @@ def _signals(con: duckdb.DuckDBPyConnection, window: Window) -> list[dict[str, A
 def _activity(con: duckdb.DuckDBPyConnection, window: Window) -> list[dict[str, Any]]:
     frame = con.execute(
         """
-        SELECT activity_id, activity_date, sent_at, customer, se_id, author_name, author_is_external, is_bot, text, link
+        SELECT activity_id, activity_date, sent_at, customer, se_id, author_name,
+               coalesce(author_is_external, FALSE) AS author_is_external, coalesce(is_bot, FALSE) AS is_bot, text, link
         FROM activity
         WHERE activity_date BETWEEN ? AND ? AND customer IS NOT NULL
         ORDER BY sent_at, activity_id
@@ -288,7 +289,7 @@ def _said(row: dict, sentence: str) -> str:
 def _customer_statements(activity: list[dict]) -> Iterator[tuple[dict, str]]:
     """(row, sentence) for every statement a person at the customer made (not a question, not a tool)."""
     for row in activity:
-        if not truthy(row["author_is_external"]) or truthy(row["is_bot"]):
+        if not row["author_is_external"] or row["is_bot"]:
             continue
         for sentence in text.sentences(row["text"]):
             if not text.is_question(sentence):

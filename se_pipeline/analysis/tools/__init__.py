@@ -23,7 +23,7 @@ from typing import Any
 
 from se_pipeline.analysis import summaries, text
 from se_pipeline.analysis.context import Maker, RuleContext, competitor_signals
-from se_pipeline.analysis.signal import Signal, truthy
+from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.tools import auto_replies, calendar, crm, recaps, tickets
 from se_pipeline.analysis.tools.fields import meaningful, plain
 from se_pipeline.analysis.tools.message import MailFacts, ToolMessage, mail_facts, tool_message
@@ -36,7 +36,7 @@ _GENERIC_WORDS = 20
 
 def tool_signals(row: dict[str, Any], ctx: RuleContext) -> list[Signal] | None:
     """The signals of a tool's message; None when a person wrote `row`."""
-    if not truthy(row.get("is_bot")):
+    if not row.get("is_bot"):
         return None
     message = tool_message(row, ctx.mail.get(row["activity_id"]))
     if not message.known_tool and row.get("customer") is None:
