@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from se_pipeline.analysis import ActivityRow
 from se_pipeline.analysis.addressing import People, address, greeted
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.sentences import units
@@ -22,7 +23,7 @@ def ctx(**extra) -> RuleContext:
     return RuleContext([MAYA], competitor_pattern(RIVALS), people=PEOPLE, **extra)
 
 
-def row(body: str, **overrides) -> dict:
+def row(body: str, **overrides) -> ActivityRow:
     base = {
         "activity_id": "slack:C1:1.0", "activity_date": dt.date(2026, 3, 11),
         "sent_at": dt.datetime(2026, 3, 11, 10, 0, tzinfo=TZ), "source": "slack", "customer": "Brightwave",
@@ -32,7 +33,7 @@ def row(body: str, **overrides) -> dict:
         "bot_name": None, "subject": None, "text": body, "link": "https://x.slack.com/archives/C1/p10",
     }
     base.update(overrides)
-    return base
+    return ActivityRow(**base)
 
 
 def owed(body: str, **overrides) -> list:

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from se_pipeline.analysis import refresh_signals
+from se_pipeline.analysis import ActivityRow, refresh_signals
 from se_pipeline.config import SalesEngineer, Settings
 from se_pipeline.models import discover_models, run_model
 from se_pipeline.window import Window
@@ -209,6 +209,14 @@ def test_null_flags_read_as_false_a_persons_ask_is_raised_and_settled(con):
     run_days(con, 5, 6)
     owed = con.execute("SELECT kind, status, resolved_by FROM signals WHERE owed").fetchall()
     assert len(owed) == 1 and owed[0][1:] == ("done" if owed[0][0] == "action_item" else "answered", "slack:C1:2"), owed
+
+
+def test_an_activity_row_is_typed_null_is_none_and_columns_the_rules_do_not_read_are_left_out(con):
+    add(con, {**message("slack:C1:1", at(5), "Hello", DANA), "is_bot": None, "is_reply": None})
+    result = con.execute("SELECT *, 'x' AS not_read FROM activity")
+    row = ActivityRow.of([c[0] for c in result.description], result.fetchone())
+    assert row.is_bot is None and row.is_reply is None and row.author_is_external is True
+    assert row.activity_date == day(5) and row.sent_at == at(5) and not hasattr(row, "not_read")
 
 
 def test_account_signals_skip_cleanly_without_their_tables(con):

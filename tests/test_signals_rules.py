@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from se_pipeline.analysis import ActivityRow
 from se_pipeline.analysis import text
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.summaries import short_customer
@@ -23,7 +24,7 @@ def ctx() -> RuleContext:
     return RuleContext([ALICE, BEN], competitor_pattern(RIVALS))
 
 
-def row(body: str, **overrides) -> dict:
+def row(body: str, **overrides) -> ActivityRow:
     base = {
         "activity_id": "slack:C1:1.0", "activity_date": dt.date(2026, 10, 5),
         "sent_at": dt.datetime(2026, 10, 5, 9, 0, tzinfo=TZ), "source": "slack", "customer": "Acme Corp",
@@ -33,7 +34,7 @@ def row(body: str, **overrides) -> dict:
         "bot_name": None, "subject": None, "text": body, "link": "https://x.slack.com/archives/C1/p10",
     }
     base.update(overrides)
-    return base
+    return ActivityRow(**base)
 
 
 def kinds(body: str, **overrides) -> set[str]:

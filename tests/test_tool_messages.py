@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from se_pipeline.analysis import ActivityRow
 from se_pipeline.analysis.context import RuleContext, SalesEngineerRef
 from se_pipeline.analysis.messages import message_signals
 from se_pipeline.analysis.signal import DELIVER, FOLLOW_UP
@@ -26,7 +27,7 @@ def ctx(mail: dict[str, MailFacts] | None = None) -> RuleContext:
     return RuleContext([ALICE, MARCO], competitor_pattern(RIVALS), mail=mail or {}, tz=TZ)
 
 
-def bot_post(body: str, bot: str, **overrides) -> dict:
+def bot_post(body: str, bot: str, **overrides) -> ActivityRow:
     row = {
         "activity_id": "slack:C9:1.0", "activity_date": TUESDAY,
         "sent_at": dt.datetime(2026, 3, 10, 17, 0, tzinfo=TZ), "source": "slack", "customer": "Acme Corp",
@@ -36,10 +37,10 @@ def bot_post(body: str, bot: str, **overrides) -> dict:
         "text": body, "link": "https://x.slack.com/archives/C9/p10",
     }
     row.update(overrides)
-    return row
+    return ActivityRow(**row)
 
 
-def tool_mail(body: str, sender: str, address: str, subject: str, **overrides) -> dict:
+def tool_mail(body: str, sender: str, address: str, subject: str, **overrides) -> ActivityRow:
     return bot_post(body, sender, activity_id="gmail:<m1@x>", source="gmail", channel=subject, channel_kind="email",
                     thread_key="<m1@x>", author_email=address, subject=subject,
                     link="https://mail.google.com/mail/u/0/#search/rfc822msgid%3Am1%40x", **overrides)
@@ -175,7 +176,7 @@ DECLINE = {"method": "REPLY", "summary": "Acme weekly sync", "start": "2026-03-1
 
 def calendar_mail(event: dict, subject: str, body: str = "", sender: str = "Raj Kowalski") -> tuple[dict, RuleContext]:
     row = tool_mail(body, sender, "raj@acme.com", subject)
-    return row, ctx({row["activity_id"]: MailFacts(automated_by="calendar invite", calendar=event)})
+    return row, ctx({row.activity_id: MailFacts(automated_by="calendar invite", calendar=event)})
 
 
 def test_a_declined_invite_is_a_scheduling_fact_in_the_configured_time_zone():
@@ -210,7 +211,7 @@ def test_an_out_of_office_reply_is_one_fact_with_the_return_day_and_the_stand_in
     body = ("Hi,\n\nI'm on parental leave until Monday 6 April and not reading email. For anything urgent "
             "please contact Raj Kowalski (raj@acme.com).\n\nThanks,\nOlivia")
     row = tool_mail(body, "Olivia Grant", "olivia@acme.com", "Automatic reply: SSO rollout")
-    context = ctx({row["activity_id"]: MailFacts(automated_by="auto-submitted: auto-replied",
+    context = ctx({row.activity_id: MailFacts(automated_by="auto-submitted: auto-replied",
                                                   headers={"auto-submitted": "auto-replied"})})
     [signal] = message_signals(row, context)
     assert (signal.kind, signal.owed) == ("scheduling", False)
@@ -224,7 +225,7 @@ def test_an_out_of_office_reply_is_one_fact_with_the_return_day_and_the_stand_in
 def test_a_newsletter_naming_a_customer_stays_out_of_its_section():
     row = tool_mail("How Acme Corp cut its log bill in half.\n\nUnsubscribe: https://news.example/u",
                     "Observability Weekly", "news@o11y.example", "Observability Weekly #12")
-    context = ctx({row["activity_id"]: MailFacts(automated_by="list-unsubscribe header",
+    context = ctx({row.activity_id: MailFacts(automated_by="list-unsubscribe header",
                                                   headers={"list-unsubscribe": "<https://news.example/u>"})})
     assert message_signals(row, context) == []
 

@@ -4,6 +4,7 @@
 """
 
 from se_pipeline.analysis.refresh import SignalsReport, refresh_signals
+from se_pipeline.analysis.rows import ActivityRow
 from se_pipeline.config import AnalysisSettings, LlmSettings
 
-__all__ = ["AnalysisSettings", "LlmSettings", "SignalsReport", "refresh_signals"]
+__all__ = ["ActivityRow", "AnalysisSettings", "LlmSettings", "SignalsReport", "refresh_signals"]

@@ -20,6 +20,7 @@ from se_pipeline.analysis import text
 from se_pipeline.analysis.context import RuleContext
 from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.summaries import short_customer
+from se_pipeline.analysis.rows import ActivityRow
 from se_pipeline.warehouse.schema import table_exists
 from se_pipeline.window import Window
 
@@ -81,32 +82,32 @@ def opportunity_changes(con: duckdb.DuckDBPyConnection, window: Window) -> list[
     return out
 
 
-def slow_responses(rows: Iterable[dict], window: Window, days: int, ctx: RuleContext) -> list[Signal]:
+def slow_responses(rows: Iterable[ActivityRow], window: Window, days: int, ctx: RuleContext) -> list[Signal]:
     """We asked the customer something and they have not written back for `days`: a fact on every day
     of the window the silence lasts, citing our unanswered asks. `rows`: activity from `days` before the
     window on (all sources), in (sent_at, activity_id) order; read twice, so a list or a re-readable
     stream (rows without a customer, and bots', may be left out)."""
     inbound: dict[str, list[dt.datetime]] = {}
     for row in rows:
-        if row.get("customer") is not None and row.get("author_is_external") and not row.get("is_bot"):
-            inbound.setdefault(row["customer"], []).append(row["sent_at"])
-    spells: dict[tuple, list[dict]] = {}  # (customer, their next message) -> our asks before it
+        if row.customer is not None and row.author_is_external and not row.is_bot:
+            inbound.setdefault(row.customer, []).append(row.sent_at)
+    spells: dict[tuple, list[ActivityRow]] = {}  # (customer, their next message) -> our asks before it
     for row in rows:
-        ours = not row.get("author_is_external") and not row.get("is_bot")
-        if not (ours and row.get("is_external_channel") and row.get("customer") is not None):
+        ours = not row.author_is_external and not row.is_bot
+        if not (ours and row.is_external_channel and row.customer is not None):
             continue
-        if not _asks_the_customer(row.get("text"), ctx):
+        if not _asks_the_customer(row.text, ctx):
             continue
-        next_in = next((t for t in inbound.get(row["customer"], []) if t > row["sent_at"]), None)
-        spells.setdefault((row["customer"], next_in), []).append(row)
+        next_in = next((t for t in inbound.get(row.customer, []) if t > row.sent_at), None)
+        spells.setdefault((row.customer, next_in), []).append(row)
     out = []
     for (customer, next_in), asks in spells.items():
-        crossed = asks[0]["sent_at"] + dt.timedelta(days=days)
+        crossed = asks[0].sent_at + dt.timedelta(days=days)
         for day in window.days:
             day_end = _day_start(day + dt.timedelta(days=1), window)
             if crossed >= day_end or (next_in is not None and next_in < day_end):
                 continue
-            asked = [r for r in asks if r["sent_at"] < day_end]
+            asked = [r for r in asks if r.sent_at < day_end]
             out.append(_silence(customer, asked, day, day_end, window))
     return out
 
@@ -119,19 +120,19 @@ def _asks_the_customer(body: str | None, ctx: RuleContext) -> bool:
     return False
 
 
-def _silence(customer: str, asked: list[dict], day: dt.date, day_end: dt.datetime, window: Window) -> Signal:
+def _silence(customer: str, asked: list[ActivityRow], day: dt.date, day_end: dt.datetime, window: Window) -> Signal:
     first = asked[0]
-    since = window.local_date(first["sent_at"])
-    quiet = (day_end - first["sent_at"]).days
-    later = sorted({window.local_date(r["sent_at"]) for r in asked[1:]} - {since})
+    since = window.local_date(first.sent_at)
+    quiet = (day_end - first.sent_at).days
+    later = sorted({window.local_date(r.sent_at) for r in asked[1:]} - {since})
     bumped = f", followed up {', '.join(f'{d:%b %-d}' for d in later)}" if later else ""
     what = "question" if len(asked) == 1 else "questions"
     return Signal(
-        kind="slow_response", se_id=first.get("se_id"), customer=customer, raised_at=min(day_end - dt.timedelta(seconds=1), max(r["sent_at"] for r in asked)),
-        activity_date=day, activity_ids=[r["activity_id"] for r in asked], link=first.get("link"),
+        kind="slow_response", se_id=first.se_id, customer=customer, raised_at=min(day_end - dt.timedelta(seconds=1), max(r.sent_at for r in asked)),
+        activity_date=day, activity_ids=[r.activity_id for r in asked], link=first.link,
         tldr=f"No reply from {short_customer(customer)} in {quiet} days",
         summary=f"No reply from {customer} for {quiet} days: our {what} of {since:%b %-d} still unanswered{bumped}.",
-        evidence=f"rule:no_customer_reply:{quiet}d", relevance="include" if first.get("se_id") else "uncertain",
-        excerpt=first.get("text"), thread_key=first.get("thread_key"), channel=first.get("channel"),
+        evidence=f"rule:no_customer_reply:{quiet}d", relevance="include" if first.se_id else "uncertain",
+        excerpt=first.text, thread_key=first.thread_key, channel=first.channel,
         key=f"{customer}|{day.isoformat()}",
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from se_pipeline.analysis import summaries, text
 from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.signal import ANSWER, DELIVER, Signal
+from se_pipeline.analysis.rows import ActivityRow
 
 if TYPE_CHECKING:
     from se_pipeline.analysis.tools.message import MailFacts
@@ -55,8 +56,8 @@ class RuleContext:
             or _VOCATIVE.match(lowered.replace(se.name.split()[0].lower(), "\0", 1)) is not None
         ]
 
-    def se_of_author(self, row: dict[str, Any]) -> str | None:
-        author, email = row.get("author_id"), (row.get("author_email") or "").lower()
+    def se_of_author(self, row: ActivityRow) -> str | None:
+        author, email = row.author_id, (row.author_email or "").lower()
         for se in self.sales_engineers:
             if (se.slack_user_id and se.slack_user_id == author) or (email and se.email.lower() == email):
                 return se.id
@@ -82,36 +83,36 @@ def competitor_signals(make: Maker, ctx: RuleContext, body: str, said: list[str]
 class Maker:
     """Builds signals that carry the row's identity: customer, SE, time, citation, relevance."""
 
-    def __init__(self, row: dict[str, Any], ctx: RuleContext):
+    def __init__(self, row: ActivityRow, ctx: RuleContext):
         self.row = row
         self.ctx = ctx
 
     def signal(self, kind: str, tldr: str, summary: str, excerpt: str, evidence: str, *,
                owed: bool = False, se_id: str | None = None, resolve_rule: str | None = None, key: str = "") -> Signal:
         row = self.row
-        se = se_id or row.get("se_id")
-        customer = row.get("customer")
+        se = se_id or row.se_id
+        customer = row.customer
         relevance = "include" if customer is not None and se is not None else "uncertain"
         return Signal(
-            kind=kind, se_id=se, customer=customer, raised_at=row["sent_at"], activity_date=row["activity_date"],
-            activity_ids=[row["activity_id"]], link=row.get("link"), summary=summary, tldr=tldr, evidence=evidence,
-            relevance=relevance, owed=owed, excerpt=excerpt, thread_key=row.get("thread_key"), channel=row.get("channel"),
-            asker_id=row.get("author_id") if owed else None, asker_name=row.get("author_name") if owed else None,
+            kind=kind, se_id=se, customer=customer, raised_at=row.sent_at, activity_date=row.activity_date,
+            activity_ids=[row.activity_id], link=row.link, summary=summary, tldr=tldr, evidence=evidence,
+            relevance=relevance, owed=owed, excerpt=excerpt, thread_key=row.thread_key, channel=row.channel,
+            asker_id=row.author_id if owed else None, asker_name=row.author_name if owed else None,
             resolve_rule=resolve_rule, key=key,
         )
 
     def customer_question(self, sentence: str, se_id: str | None = None, key: str = "", context: str | None = None) -> Signal:
-        tldr, summary = summaries.customer_question(self.row.get("customer"), self.row.get("author_name"), sentence, context)
+        tldr, summary = summaries.customer_question(self.row.customer, self.row.author_name, sentence, context)
         signal = self.signal("customer_question", tldr, summary, sentence, "rule:customer_question",
                              owed=True, se_id=se_id, resolve_rule=ANSWER, key=key)
-        signal.due_date = text.due_date(sentence, self.row["activity_date"])
+        signal.due_date = text.due_date(sentence, self.row.activity_date)
         return signal
 
     def technical_question(self, sentence: str, blocker: bool, se_id: str | None = None, key: str = "",
                            context: str | None = None) -> Signal:
-        place = summaries.where(self.row.get("channel_kind"), self.row.get("channel"))
+        place = summaries.where(self.row.channel_kind, self.row.channel)
         tldr, summary = summaries.technical_question(
-            self.row.get("customer"), self.row.get("author_name"), sentence, blocker, place, context
+            self.row.customer, self.row.author_name, sentence, blocker, place, context
         )
         evidence = "rule:customer_blocker" if blocker else "rule:technical_question_to_se"
         return self.signal("technical_question", tldr, summary, sentence, evidence, owed=True, se_id=se_id,
@@ -124,26 +125,26 @@ class Maker:
         if context is None and sentence in said:
             context = previous_sentence(said, sentence)
         tldr, summary = summaries.action_item(
-            self.row.get("customer"), self.row.get("author_name"), sentence, external, context, assigned=assigned
+            self.row.customer, self.row.author_name, sentence, external, context, assigned=assigned
         )
         signal = self.signal("action_item", tldr, summary, sentence, "rule:request", owed=True, se_id=se_id,
                              resolve_rule=DELIVER, key=key)
-        signal.due_date = text.due_date(sentence, self.row["activity_date"])
+        signal.due_date = text.due_date(sentence, self.row.activity_date)
         return signal
 
     def commitment(self, sentence: str, key: str = "") -> Signal:
         verb = text.commitment_verb(sentence) or ""
-        tldr, summary = summaries.commitment(self.row.get("customer"), sentence)
+        tldr, summary = summaries.commitment(self.row.customer, sentence)
         rule = ANSWER if text.is_answer_commitment(verb) else DELIVER
         signal = self.signal("commitment", tldr, summary, sentence, f"rule:commitment:{verb}", owed=True,
                              resolve_rule=rule, key=key)
         signal.asker_id = None  # the SE promised; anyone on our side may settle it
-        signal.due_date = text.due_date(sentence, self.row["activity_date"])
+        signal.due_date = text.due_date(sentence, self.row.activity_date)
         return signal
 
     def fact(self, kind: str, label: str, sentence: str, evidence: str) -> Signal:
-        external = bool(self.row.get("author_is_external"))
-        tldr, summary = summaries.fact(label, self.row.get("customer"), self.row.get("author_name"), sentence, external)
+        external = bool(self.row.author_is_external)
+        tldr, summary = summaries.fact(label, self.row.customer, self.row.author_name, sentence, external)
         return self.signal(kind, tldr, summary, sentence, evidence)
 
 

@@ -14,11 +14,11 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 from pydantic import BaseModel, Field, ValidationError
 
+from se_pipeline.analysis.rows import ActivityRow
 from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.summaries import TLDR_WORDS, clip
 from se_pipeline.config import LlmSettings
@@ -54,14 +54,14 @@ class RefineOutcome:
     error: str | None = None  # why a request failed (never holds the key)
 
 
-def refine_signals(signals: list[Signal], activity: list[dict[str, Any]], llm: LlmSettings,
+def refine_signals(signals: list[Signal], activity: list[ActivityRow], llm: LlmSettings,
                    client: httpx.Client | None = None) -> RefineOutcome:
     """Rewrite the bullets of `signals` in place where the model's answer checks out."""
     check_env_name("analysis.llm.api_key_env", llm.api_key_env)
     key = os.environ.get(llm.api_key_env)
     if not key:
         raise ConfigError(f"analysis.llm: set the environment variable {llm.api_key_env} to the API key (or remove analysis.llm)")
-    texts = {row["activity_id"]: row["text"] for row in activity}
+    texts = {row.activity_id: row.text for row in activity}
     citable = [s for s in signals if s.activity_ids]
     outcome = RefineOutcome()
     own = client or httpx.Client(timeout=llm.timeout_seconds)

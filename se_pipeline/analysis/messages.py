@@ -27,7 +27,6 @@ Policy:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from se_pipeline.analysis import intent, summaries, text
 from se_pipeline.analysis.addressing import Addressing, address, greeted
@@ -35,6 +34,7 @@ from se_pipeline.analysis.context import Maker, RuleContext, SalesEngineerRef, c
 from se_pipeline.analysis.sentences import Unit, language, units
 from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.tools import tool_signals
+from se_pipeline.analysis.rows import ActivityRow
 
 __all__ = ["RuleContext", "SalesEngineerRef", "message_signals"]
 
@@ -58,28 +58,28 @@ class Ask:
         return " ".join(u.text for u in self.units)
 
 
-def message_signals(row: dict[str, Any], ctx: RuleContext) -> list[Signal]:
+def message_signals(row: ActivityRow, ctx: RuleContext) -> list[Signal]:
     """Every signal `row` (an activity row) raises by itself; resolution comes later."""
     from_tool = tool_signals(row, ctx)
     if from_tool is not None:
         return from_tool
-    body = row.get("text") or ""
+    body = row.text or ""
     said_units = units(body)
     addressing = address(said_units, ctx.people, _default_addressees(row, said_units, ctx))
     asks = _asks(said_units, addressing, row)
     owners = [_owner(ask, row, ctx) for ask in asks]
-    if row.get("customer") is None and row.get("channel_kind") == "channel" and not any(owners):
+    if row.customer is None and row.channel_kind == "channel" and not any(owners):
         return []  # off-topic chatter in an ordinary channel: surely unrelated
 
     make = Maker(row, ctx)
-    external = bool(row.get("author_is_external"))
+    external = bool(row.author_is_external)
     said = [u.text for u in said_units if not (u.greeting or u.sign_off)]
     out: list[Signal] = []
     for ask, owner in zip(asks, owners, strict=True):
         if owner:
             out.append(_owed(make, ask, owner, row, external))
     author_se = ctx.se_of_author(row)
-    if author_se and row.get("author_is_se"):
+    if author_se and row.author_is_se:
         out.extend(_promises(make, said_units))
     elif external and not any(owners) and not asks and not any(text.is_nudge(s) for s in said):
         blocker = next((s for s in said if text.is_blocker(s)), None)
@@ -89,19 +89,19 @@ def message_signals(row: dict[str, Any], ctx: RuleContext) -> list[Signal]:
     return out
 
 
-def _default_addressees(row: dict[str, Any], said: list[Unit], ctx: RuleContext) -> set[str] | None:
+def _default_addressees(row: ActivityRow, said: list[Unit], ctx: RuleContext) -> set[str] | None:
     """Whom a sentence that names nobody speaks to: the greeting's names, else a mail's recipients."""
     named = greeted(said, ctx.people)
     if named:
         return named
-    if row.get("source") == "gmail":
-        to = ctx.recipients.get(row["activity_id"])
-        if to is not None and row.get("se_id") and not ctx.email_to_se(row["activity_id"], row.get("se_id")):
+    if row.source == "gmail":
+        to = ctx.recipients.get(row.activity_id)
+        if to is not None and row.se_id and not ctx.email_to_se(row.activity_id, row.se_id):
             return {OTHERS}  # the SE is only copied: the mail asks its recipients
     return None
 
 
-def _classify(unit: Unit, said: list[Unit], at: int, row: dict[str, Any]) -> str | None:
+def _classify(unit: Unit, said: list[Unit], at: int, row: ActivityRow) -> str | None:
     """question | request | None for one sentence of a message."""
     if unit.greeting or unit.sign_off or _asks_nothing_now(unit.text, said, at, row):
         return None
@@ -133,7 +133,7 @@ def sentence_asks(sentence: str) -> str | None:
     return None
 
 
-def _asks(said: list[Unit], addressing: Addressing, row: dict[str, Any]) -> list[Ask]:
+def _asks(said: list[Unit], addressing: Addressing, row: ActivityRow) -> list[Ask]:
     kinds = [_classify(u, said, i, row) for i, u in enumerate(said)]
     asked = [addressing.to[i] for i, k in enumerate(kinds) if k == "request"]
     asks: list[Ask] = []
@@ -169,7 +169,7 @@ def _context(said: list[Unit], kinds: list[str | None], at: int) -> str | None:
     return before.text if same_place or leans else None
 
 
-def _asks_nothing_now(sentence: str, said: list[Unit], at: int, row: dict[str, Any]) -> bool:
+def _asks_nothing_now(sentence: str, said: list[Unit], at: int, row: ActivityRow) -> bool:
     """An open offer ("let me know if you have any questions"), a chaser, or a "let me know" that
     hands the turn back after the writer's own offer or as the closing line of a reply."""
     if text.is_courtesy(sentence) or text.is_nudge(sentence):
@@ -177,33 +177,33 @@ def _asks_nothing_now(sentence: str, said: list[Unit], at: int, row: dict[str, A
     if not text.hands_back(sentence):
         return False
     content = [i for i, u in enumerate(said) if not (u.greeting or u.sign_off)]
-    closes_reply = bool(row.get("is_reply")) and content and at == content[-1]
+    closes_reply = bool(row.is_reply) and content and at == content[-1]
     return bool(closes_reply) or any(text.is_offer(said[i].text) for i in content if i <= at)
 
 
-def _owner(ask: Ask, row: dict[str, Any], ctx: RuleContext) -> str | None:
+def _owner(ask: Ask, row: ActivityRow, ctx: RuleContext) -> str | None:
     """The SE who owes `ask`, or None (it is someone else's, or nobody's)."""
     author_se = ctx.se_of_author(row)
     if ask.to:
         named = sorted(se for se in (ctx.people.se_of(k) for k in ask.to) if se and se != author_se)
-        if row.get("se_id") in named:
-            return row["se_id"]
+        if row.se_id in named:
+            return row.se_id
         return named[0] if named else None
     if author_se:
         return None  # the SE's own question to the customer or a colleague
-    channel = row.get("channel_kind")
-    if row.get("author_is_external"):
-        return row.get("se_id") if channel != "channel" or row.get("customer") else None
+    channel = row.channel_kind
+    if row.author_is_external:
+        return row.se_id if channel != "channel" or row.customer else None
     # A colleague: requests in the deal's own places; technical questions there too.
-    in_owned_place = channel in _OWNED_CHANNELS or row.get("source") == "gmail"
+    in_owned_place = channel in _OWNED_CHANNELS or row.source == "gmail"
     if not in_owned_place:
         return None
-    if ask.kind == "question" and not (text.is_technical(ask.text) or channel in ("dm",) or row.get("source") == "gmail"):
+    if ask.kind == "question" and not (text.is_technical(ask.text) or channel in ("dm",) or row.source == "gmail"):
         return None
-    return row.get("se_id")
+    return row.se_id
 
 
-def _owed(make: Maker, ask: Ask, owner: str, row: dict[str, Any], external: bool) -> Signal:
+def _owed(make: Maker, ask: Ask, owner: str, row: ActivityRow, external: bool) -> Signal:
     key = f"ask:{ask.first}"
     said_text = ask.text
     if ask.kind in ("request", "assignment"):
@@ -223,11 +223,11 @@ def _promises(make: Maker, said: list[Unit]) -> list[Signal]:
     return out
 
 
-def _facts(make: Maker, row: dict[str, Any], ctx: RuleContext, said: list[str], external: bool,
+def _facts(make: Maker, row: ActivityRow, ctx: RuleContext, said: list[str], external: bool,
            asks: list[Ask], owners: list[str | None]) -> list[Signal]:
     out: list[Signal] = []
-    body = row.get("text") or ""
-    customer = row.get("customer")
+    body = row.text or ""
+    customer = row.customer
     # A meeting asked of the SE is already a Todo line; one proposed or announced is a fact.
     owed_asks = {ask.text for ask, owner in zip(asks, owners, strict=True) if owner}
     scheduling = [s for s in said if text.is_scheduling(s) and (text.is_question(s) or text.proposes_meeting(s))
@@ -239,7 +239,7 @@ def _facts(make: Maker, row: dict[str, Any], ctx: RuleContext, said: list[str], 
     find_topic = text.legal_topic if external else text.legal_document
     # A sentence that is itself an ask of the SE is told by its Todo line.
     legal = [s for s in said if find_topic(s) and not any(s in a for a in owed_asks)]
-    if legal and (external or not row.get("is_reply")):
+    if legal and (external or not row.is_reply):
         topic = find_topic(legal[0])
         out.append(make.fact("legal_security_procurement", f"{topic} update", summaries.around(said, legal[0]),
                              f"rule:legal_term:{topic}"))
@@ -247,7 +247,7 @@ def _facts(make: Maker, row: dict[str, Any], ctx: RuleContext, said: list[str], 
         change = next((s for s in said if text.changes_the_deal(s)), None)
         if change:
             out.append(make.fact("deal_update", "changed plans", summaries.around(said, change), "rule:deal_change"))
-    if external and row.get("is_external_channel"):
+    if external and row.is_external_channel:
         phrase = text.frustration_phrase(body) or text.deal_threat(body)
         score = text.tone(body) if language(body) == "en" else 0.0  # the sentiment lexicon is English
         if phrase or score <= text.NEGATIVE_COMPOUND:

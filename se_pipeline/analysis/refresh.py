@@ -15,6 +15,7 @@ import pandas as pd
 from se_pipeline.analysis import accounts, chases, resolution, usage_facts
 from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
+from se_pipeline.analysis.rows import ActivityRow
 from se_pipeline.analysis.signal import Signal
 from se_pipeline.competitors import competitor_pattern, configured_competitors, known_competitors
 from se_pipeline.analysis.tools import mail_facts, merge_repeats
@@ -104,14 +105,14 @@ _SELECT = ("SELECT {columns} FROM activity WHERE activity_date >= ? AND activity
 
 
 def _activity(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date | None = None, where: str = "TRUE",
-              params: list | None = None) -> list[dict[str, Any]]:
+              params: list | None = None) -> list[ActivityRow]:
     """Activity of the days from `since` to `until` (or on) matching `where`, in (sent_at, activity_id)
     order, as DuckDB gives it (None for NULL)."""
     if not table_exists(con, "activity"):
         return []
     result = con.execute(_SELECT.format(columns="*", where=where), [since, until, *(params or [])])
     columns = [c[0] for c in result.description]
-    return [dict(zip(columns, values, strict=True)) for values in result.fetchall()]
+    return [ActivityRow.of(columns, values) for values in result.fetchall()]
 
 
 def _stream(con: duckdb.DuckDBPyConnection, since: dt.date, columns: str, where: str = "TRUE",
@@ -126,17 +127,17 @@ def _stream(con: duckdb.DuckDBPyConnection, since: dt.date, columns: str, where:
 
 
 class _Rows:
-    """Activity rows from `since` on matching `where`, as dicts, streamed each time they are iterated."""
+    """Activity rows from `since` on matching `where`, streamed each time they are iterated."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, since: dt.date, where: str, columns: list[str]):
         self.con, self.since, self.where, self.columns = con, since, where, columns
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator[ActivityRow]:
         for values in _stream(self.con, self.since, ", ".join(self.columns), self.where):
-            yield dict(zip(self.columns, values, strict=True))
+            yield ActivityRow.of(self.columns, values)
 
 
-def _cited(con: duckdb.DuckDBPyConnection, since: dt.date, found: list[Signal]) -> list[dict[str, Any]]:
+def _cited(con: duckdb.DuckDBPyConnection, since: dt.date, found: list[Signal]) -> list[ActivityRow]:
     """The activity `found` cites (the model is shown its text)."""
     cited = sorted({a for signal in found for a in signal.activity_ids})
     return _activity(con, since, where="list_contains(?::VARCHAR[], activity_id)", params=[cited])
@@ -216,7 +217,7 @@ def _message_signals(day: dt.date, ctx: RuleContext, con: duckdb.DuckDBPyConnect
     for row in on_day:
         found.extend(message_signals(row, day_ctx))
     # A chase reads the earlier messages of its own thread only.
-    keys = {row["thread_key"] for row in on_day}
+    keys = {row.thread_key for row in on_day}
     earlier = _activity(con, since, day, where="(list_contains(?::VARCHAR[], thread_key) OR (? AND thread_key IS NULL))",
                         params=[sorted(keys - {None}), None in keys])
     found.extend(chases.chase_signals(on_day, earlier, day_ctx))

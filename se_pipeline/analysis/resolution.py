@@ -24,10 +24,10 @@ import datetime as dt
 import re
 from collections import defaultdict
 
-from typing import Any
 
 from se_pipeline.analysis import summaries, text
 from se_pipeline.analysis.signal import ANSWER, DELIVER, FOLLOW_UP
+from se_pipeline.analysis.rows import ActivityRow
 
 _DM_REPLY_WINDOW = dt.timedelta(days=3)
 _MIN_SHARED_WORDS = 2
@@ -43,32 +43,32 @@ _RECEIPT = re.compile(r"\b(got|received|thanks for|thank you for)\b", re.I)
 class ActivityIndex:
     """Later activity (`rows`, in (sent_at, activity_id) order), looked up by thread, Slack channel and customer."""
 
-    def __init__(self, rows: list[dict[str, Any]], files: dict[str, list[str]]):
+    def __init__(self, rows: list[ActivityRow], files: dict[str, list[str]]):
         self.files = files
-        self.by_thread: dict[str | None, list[dict]] = defaultdict(list)
-        self.top_level_by_channel: dict[str, list[dict]] = defaultdict(list)
-        self.by_customer: dict[str, list[dict]] = defaultdict(list)
+        self.by_thread: dict[str | None, list[ActivityRow]] = defaultdict(list)
+        self.top_level_by_channel: dict[str, list[ActivityRow]] = defaultdict(list)
+        self.by_customer: dict[str, list[ActivityRow]] = defaultdict(list)
         for row in rows:
-            self.by_thread[row["thread_key"]].append(row)
-            if row["source"] == "slack" and not row.get("is_reply"):
+            self.by_thread[row.thread_key].append(row)
+            if row.source == "slack" and not row.is_reply:
                 self.top_level_by_channel[_slack_channel(row)].append(row)
-            if row.get("customer") is not None:
-                self.by_customer[row["customer"]].append(row)
+            if row.customer is not None:
+                self.by_customer[row.customer].append(row)
 
-    def delivering(self, row: dict) -> list[str]:
+    def delivering(self, row: ActivityRow) -> list[str]:
         """The sentences of `row` that hand something over (not promises); all of it for a shared file."""
-        said = text.sentences(row.get("text"))
-        if self.files.get(row["activity_id"]):
+        said = text.sentences(row.text)
+        if self.files.get(row.activity_id):
             return said or [""]
         return [s for s in said if text.shows_delivery(s) and not text.promises_without_doing(s)]
 
 
-def _slack_channel(row: dict) -> str:
-    return str(row["thread_key"]).split(":", 1)[0]
+def _slack_channel(row: ActivityRow) -> str:
+    return str(row.thread_key).split(":", 1)[0]
 
 
-def _ours(row: dict) -> bool:
-    return not row.get("author_is_external") and not row.get("is_bot")
+def _ours(row: ActivityRow) -> bool:
+    return not row.author_is_external and not row.is_bot
 
 
 def resolve(signal: dict, index: ActivityIndex, shared_origin: bool = False) -> tuple[str, dt.datetime | None, str | None]:
@@ -80,44 +80,44 @@ def resolve(signal: dict, index: ActivityIndex, shared_origin: bool = False) -> 
         return ("open" if signal["owed"] else "info"), None, None
     for row in _candidates(signal, index):
         if _settles(signal, row, index, shared_origin):
-            return settled_status, row["sent_at"], row["activity_id"]
+            return settled_status, row.sent_at, row.activity_id
     return "open", None, None
 
 
-def _candidates(signal: dict, index: ActivityIndex) -> list[dict]:
+def _candidates(signal: dict, index: ActivityIndex) -> list[ActivityRow]:
     after = signal["raised_at"]
     own = set(signal["activity_ids"])
-    found: dict[str, dict] = {}
+    found: dict[str, ActivityRow] = {}
 
-    def add(rows: list[dict]) -> None:
+    def add(rows: list[ActivityRow]) -> None:
         for row in rows:
-            if row["sent_at"] > after and row["activity_id"] not in own:
-                found[row["activity_id"]] = row
+            if row.sent_at > after and row.activity_id not in own:
+                found[row.activity_id] = row
 
     thread = signal.get("thread_key")
     add(index.by_thread.get(thread, []))
-    origin = next((r for r in index.by_thread.get(thread, []) if r["activity_id"] in own), None)
-    if origin is not None and origin["source"] == "slack":
+    origin = next((r for r in index.by_thread.get(thread, []) if r.activity_id in own), None)
+    if origin is not None and origin.source == "slack":
         add(_slack_top_level_replies(signal, origin, index))
     if signal["resolve_rule"] in (DELIVER, FOLLOW_UP) and signal.get("customer") is not None:
-        add([r for r in index.by_customer[signal["customer"]] if r.get("is_external_channel")])
-    return sorted(found.values(), key=lambda r: (r["sent_at"], r["activity_id"]))
+        add([r for r in index.by_customer[signal["customer"]] if r.is_external_channel])
+    return sorted(found.values(), key=lambda r: (r.sent_at, r.activity_id))
 
 
-def _slack_top_level_replies(signal: dict, origin: dict, index: ActivityIndex) -> list[dict]:
-    later = [r for r in index.top_level_by_channel[_slack_channel(origin)] if r["sent_at"] > origin["sent_at"]]
-    if origin.get("channel_kind") == "dm":
-        return [r for r in later if r.get("author_id") != origin.get("author_id")
-                and r["sent_at"] - origin["sent_at"] <= _DM_REPLY_WINDOW][:1]
+def _slack_top_level_replies(signal: dict, origin: ActivityRow, index: ActivityIndex) -> list[ActivityRow]:
+    later = [r for r in index.top_level_by_channel[_slack_channel(origin)] if r.sent_at > origin.sent_at]
+    if origin.channel_kind == "dm":
+        return [r for r in later if r.author_id != origin.author_id
+                and r.sent_at - origin.sent_at <= _DM_REPLY_WINDOW][:1]
     asker = (signal.get("asker_name") or "").lower()
     if not asker:
         return []
     # A reply naming the asker answers their latest question, so stop at their next message.
     replies = []
     for r in later:
-        if r.get("author_id") == origin.get("author_id"):
+        if r.author_id == origin.author_id:
             break
-        if f"@{asker}" in (r.get("text") or "").lower() and _about(signal, r.get("text")):
+        if f"@{asker}" in (r.text or "").lower() and _about(signal, r.text):
             replies.append(r)
     return replies
 
@@ -128,27 +128,27 @@ def _about(signal: dict, said: str | None, words: int = 1) -> bool:
     return len(text.keywords(asked) & text.keywords(said)) >= words
 
 
-def _settles(signal: dict, row: dict, index: ActivityIndex, shared_origin: bool) -> bool:
+def _settles(signal: dict, row: ActivityRow, index: ActivityIndex, shared_origin: bool) -> bool:
     rule = signal["resolve_rule"]
-    same_thread = row["thread_key"] == signal.get("thread_key")
-    by_asker = row.get("author_id") is not None and row.get("author_id") == signal.get("asker_id")
+    same_thread = row.thread_key == signal.get("thread_key")
+    by_asker = row.author_id is not None and row.author_id == signal.get("asker_id")
     if by_asker and not _ours(row):
-        if same_thread and text.is_self_resolved(row.get("text")):
+        if same_thread and text.is_self_resolved(row.text):
             return True
         return rule == DELIVER and _acknowledges_receipt(signal, row)
     if not _ours(row) or by_asker:
         return False
     if rule == ANSWER:
-        answers = [s for s in text.sentences(row.get("text")) if not text.promises_without_doing(s)]
-        substantive = text.is_substantive_reply(row.get("text")) or bool(index.delivering(row))
+        answers = [s for s in text.sentences(row.text) if not text.promises_without_doing(s)]
+        substantive = text.is_substantive_reply(row.text) or bool(index.delivering(row))
         return substantive and (not shared_origin or _about(signal, " ".join(answers)))
     if rule == DELIVER and _WHEN_READY.search(signal.get("excerpt") or ""):
-        return bool(_READY.search(row.get("text") or "")) and _about(signal, row.get("text"))
+        return bool(_READY.search(row.text or "")) and _about(signal, row.text)
     if rule == DELIVER:
         delivered = index.delivering(row)
-        if delivered and (same_thread or row.get("channel_kind") == "dm"):
-            return not shared_origin or _about(signal, " ".join(delivered)) or _about(signal, row.get("text"), 2)
-        if delivered and _about(signal, row.get("text"), _MIN_SHARED_WORDS):
+        if delivered and (same_thread or row.channel_kind == "dm"):
+            return not shared_origin or _about(signal, " ".join(delivered)) or _about(signal, row.text, 2)
+        if delivered and _about(signal, row.text, _MIN_SHARED_WORDS):
             return True
         # "Confirm support for X" is done by a substantive message about X.
         return bool(_ANSWER_LIKE.search(signal.get("excerpt") or "")) and _says_it(signal, row, same_thread)
@@ -157,16 +157,16 @@ def _settles(signal: dict, row: dict, index: ActivityIndex, shared_origin: bool)
     return False
 
 
-def _says_it(signal: dict, row: dict, same_thread: bool) -> bool:
+def _says_it(signal: dict, row: ActivityRow, same_thread: bool) -> bool:
     """Our side tells the customer about the ask's subject: a substantive message in the thread, or
     elsewhere with two content words in common by their stems ("confirm support" ~ "confirmed … supported")."""
-    if not text.is_substantive_reply(row.get("text")):
+    if not text.is_substantive_reply(row.text):
         return False
-    stems = {w[:5] for w in text.keywords(signal.get("excerpt"))} & {w[:5] for w in text.keywords(row.get("text"))}
+    stems = {w[:5] for w in text.keywords(signal.get("excerpt"))} & {w[:5] for w in text.keywords(row.text)}
     return same_thread or len(stems) >= _MIN_SHARED_WORDS
 
 
-def _acknowledges_receipt(signal: dict, row: dict) -> bool:
+def _acknowledges_receipt(signal: dict, row: ActivityRow) -> bool:
     """The asker says the thing arrived ("Thanks, got the plan.")."""
-    said = row.get("text") or ""
+    said = row.text or ""
     return bool(_RECEIPT.search(said)) and _about(signal, said) and len(said.split()) <= 25

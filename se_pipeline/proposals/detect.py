@@ -28,9 +28,10 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.analysis import dates, summaries, text
+from se_pipeline.analysis.rows import ActivityRow
 from se_pipeline.analysis.signal import OWED_KINDS
 from se_pipeline.analysis.tools import crm, recaps
-from se_pipeline.analysis.tools.message import mail_facts, tool_message
+from se_pipeline.analysis.tools.message import ToolMessage, mail_facts, tool_message
 from se_pipeline.config import NotionApi, Settings
 from se_pipeline.sources.notion.properties import FieldError, parse_date
 from se_pipeline.proposals import stages
@@ -148,20 +149,12 @@ class _ToolReader:
                 if found is not None:
                     yield signal, found
 
-    def _message(self, activity_id: str):
-        frame = self.con.execute("SELECT * FROM activity WHERE activity_id = ?", [activity_id]).df()
-        if frame.empty:
+    def _message(self, activity_id: str) -> ToolMessage | None:
+        result = self.con.execute("SELECT * FROM activity WHERE activity_id = ?", [activity_id])
+        values = result.fetchone()
+        if values is None:
             return None
-        row = {k: (None if _missing(v) else v) for k, v in frame.iloc[0].to_dict().items()}
-        row["activity_date"] = pd.Timestamp(row["activity_date"]).date()
-        return tool_message(row, self.mail.get(activity_id))
-
-
-def _missing(value: Any) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False  # a list or array
+        return tool_message(ActivityRow.of([c[0] for c in result.description], values), self.mail.get(activity_id))
 
 
 def _database_id(settings: Settings) -> str | None:

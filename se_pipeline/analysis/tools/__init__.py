@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from se_pipeline.analysis import summaries, text
 from se_pipeline.analysis.context import Maker, RuleContext, competitor_signals
@@ -27,6 +26,7 @@ from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.tools import auto_replies, calendar, crm, recaps, tickets
 from se_pipeline.analysis.tools.fields import meaningful, plain
 from se_pipeline.analysis.tools.message import MailFacts, ToolMessage, mail_facts, tool_message
+from se_pipeline.analysis.rows import ActivityRow
 
 __all__ = ["MailFacts", "mail_facts", "merge_repeats", "tool_signals"]
 
@@ -34,15 +34,15 @@ _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|tr|rv)\s*:\s*)+", re.I)
 _GENERIC_WORDS = 20
 
 
-def tool_signals(row: dict[str, Any], ctx: RuleContext) -> list[Signal] | None:
+def tool_signals(row: ActivityRow, ctx: RuleContext) -> list[Signal] | None:
     """The signals of a tool's message; None when a person wrote `row`."""
-    if not row.get("is_bot"):
+    if not row.is_bot:
         return None
-    message = tool_message(row, ctx.mail.get(row["activity_id"]))
-    if not message.known_tool and row.get("customer") is None:
+    message = tool_message(row, ctx.mail.get(row.activity_id))
+    if not message.known_tool and row.customer is None:
         return []  # a newsletter, an invite or a notification about nobody we work with
     make = Maker(row, ctx)
-    author = row.get("author_name")
+    author = row.author_name
     notice = calendar.parse(message, author, ctx.tz, {se.email.lower() for se in ctx.sales_engineers})
     if notice is not None:
         return calendar.signals(notice, make, ctx)
@@ -97,6 +97,6 @@ def _first_line(message: ToolMessage, make: Maker) -> list[Signal]:
     return [make.signal("automated", tldr, summary, line, f"rule:automated:{message.tool.lower()}")]
 
 
-def _competitors(make: Maker, ctx: RuleContext, row: dict[str, Any]) -> list[Signal]:
-    body = row.get("text") or ""
+def _competitors(make: Maker, ctx: RuleContext, row: ActivityRow) -> list[Signal]:
+    body = row.text or ""
     return competitor_signals(make, ctx, body, text.sentences(body))

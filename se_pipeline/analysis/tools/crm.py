@@ -59,10 +59,10 @@ def parse(message: ToolMessage) -> CrmUpdate | None:
 
 
 def signals(update: CrmUpdate, make: Maker, ctx: RuleContext) -> list[Signal]:
-    year = make.row["activity_date"].year
+    year = make.row.activity_date.year
     said = ", ".join(_change(c, year) for c in update.changes)
     summary = f"{update.tool}: {said}" + (f" ({update.record})" if update.record else "")
-    customer = make.row.get("customer")
+    customer = make.row.customer
     tldr = summaries.clip(f"{summaries.short_customer(customer)}: {said}" if customer else summary, summaries.TLDR_WORDS)
     kind = "opportunity_change" if any(_OPPORTUNITY_CHANGE.search(c.key) for c in update.changes) else "automated"
     signal = make.signal(kind, tldr, summaries.clip(summary, _SUMMARY_WORDS), said, f"rule:crm_update:{update.tool.lower()}")

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from se_pipeline.analysis.tools.fields import Field, lines_of, read_fields
+from se_pipeline.analysis.rows import ActivityRow
 from se_pipeline.warehouse.schema import table_exists
 
 # Tools by name, in the spelling a digest shows. Families: a tool's name is enough to pick its parser.
@@ -67,17 +68,17 @@ class ToolMessage:
     mail: MailFacts | None
 
 
-def tool_message(row: dict[str, Any], mail: MailFacts | None) -> ToolMessage:
-    identity = " ".join(str(row.get(k) or "") for k in ("bot_name", "author_name", "author_email"))
+def tool_message(row: ActivityRow, mail: MailFacts | None) -> ToolMessage:
+    identity = " ".join(str(v or "") for v in (row.bot_name, row.author_name, row.author_email))
     if mail is not None:
         identity += " " + " ".join(name for name in mail.headers if _TOOL_HEADER.match(name))
-        tag = _SUBJECT_TAG.match(row.get("subject") or "")  # "[JIRA] (FW-1) …"
+        tag = _SUBJECT_TAG.match(row.subject or "")  # "[JIRA] (FW-1) …"
         identity += " " + (tag.group(1) if tag else "")
     named = _TOOL_WORD.search(identity)
-    tool = TOOL_NAMES[named.group(1).lower()] if named else (row.get("bot_name") or row.get("author_name") or "Bot")
-    lines = lines_of(row.get("text"))
-    return ToolMessage(tool=tool, known_tool=named is not None, subject=row.get("subject"), lines=lines,
-                       fields=read_fields(lines), activity_date=row["activity_date"], mail=mail)
+    tool = TOOL_NAMES[named.group(1).lower()] if named else (row.bot_name or row.author_name or "Bot")
+    lines = lines_of(row.text)
+    return ToolMessage(tool=tool, known_tool=named is not None, subject=row.subject, lines=lines,
+                       fields=read_fields(lines), activity_date=row.activity_date, mail=mail)
 
 
 def mail_facts(con: duckdb.DuckDBPyConnection, since: dt.date) -> dict[str, MailFacts]:

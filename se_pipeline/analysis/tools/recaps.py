@@ -105,7 +105,7 @@ def signals(recap: CallRecap, make: Maker, ctx: RuleContext) -> list[Signal]:
 
 
 def _owed_step(recap: CallRecap, step: NextStep, se_id: str, make: Maker) -> Signal:
-    suffix = f"({summaries.short_customer(make.row.get('customer'))})" if make.row.get("customer") else ""
+    suffix = f"({summaries.short_customer(make.row.customer)})" if make.row.customer else ""
     ask = step.step[:1].upper() + step.step[1:]
     tldr = f"{summaries.clip(ask, summaries.TLDR_WORDS - len(suffix.split()))} {suffix}".strip()
     summary = f"Next step from the {recap.tool} call “{recap.title}”: {step.step}"
