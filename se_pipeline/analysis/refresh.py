@@ -7,7 +7,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import duckdb
 import pandas as pd
@@ -16,7 +15,7 @@ from se_pipeline.analysis import accounts, chases, resolution, usage_facts
 from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.rows import ActivityRow
-from se_pipeline.analysis.signal import Signal
+from se_pipeline.analysis.signal import SIGNAL_COLUMNS, Signal, SignalRow
 from se_pipeline.competitors import competitor_pattern, configured_competitors, known_competitors
 from se_pipeline.analysis.tools import mail_facts, merge_repeats
 from se_pipeline.config import AnalysisSettings, Settings
@@ -26,11 +25,6 @@ from se_pipeline.warehouse.connection import transaction
 from se_pipeline.warehouse.schema import table_exists
 from se_pipeline.window import Window
 
-SIGNAL_COLUMNS = [
-    "signal_id", "se_id", "customer", "kind", "owed", "status", "raised_at", "activity_date", "resolved_at",
-    "resolved_by", "summary", "tldr", "activity_ids", "link", "relevance", "evidence", "excerpt", "thread_key",
-    "asker_id", "asker_name", "resolve_rule", "due_date",
-]
 # Activity is read a day at a time (with what that day needs of the lookback) or streamed from a result,
 # never a whole window at once: a backfill's window can hold a year of every SE's messages.
 _FETCH_ROWS = 2048  # rows of a streamed result fetched at a time
@@ -93,8 +87,8 @@ def refresh_signals(con: duckdb.DuckDBPyConnection, window: Window, settings: Se
     # one slice, written once (no UPDATE after the insert).
     first = min(lookback_start, window.first_day)
     with transaction(con):
-        rows = _records(found) + _kept(con, first, window)
-        report.rechecked, report.still_open = _resolve(con, rows, lookback_start, since, ctx)
+        rows, report.rechecked, report.still_open = _resolve(con, _records(found) + _kept(con, first, window),
+                                                             lookback_start, since, ctx)
         # No last day: a backfill of earlier days re-checks the open items of later ones too.
         replace_slice(con, "signals", _frame(rows), {"activity_date": Between(first, dt.date.max)})
     return report
@@ -224,56 +218,58 @@ def _message_signals(day: dt.date, ctx: RuleContext, con: duckdb.DuckDBPyConnect
     return found
 
 
-def _records(found: list[Signal]) -> list[dict[str, Any]]:
+def _records(found: list[Signal]) -> list[SignalRow]:
     """The signals as rows of the signals table, the first of each signal_id."""
-    records: dict[str, dict[str, Any]] = {}
+    records: dict[str, SignalRow] = {}
     for signal in found:
-        record: dict[str, Any] = dataclasses.asdict(signal)
-        record["signal_id"] = signal.signal_id
-        records.setdefault(signal.signal_id, {c: record.get(c) for c in SIGNAL_COLUMNS})
+        records.setdefault(signal.signal_id, signal.row())
     return list(records.values())
 
 
-def _kept(con: duckdb.DuckDBPyConnection, first: dt.date, window: Window) -> list[dict[str, Any]]:
+def _kept(con: duckdb.DuckDBPyConnection, first: dt.date, window: Window) -> list[SignalRow]:
     """The signals table's rows from `first` on outside `window`: rewritten as they are but re-checked."""
     rows = con.execute(
         f"SELECT {', '.join(SIGNAL_COLUMNS)} FROM signals WHERE activity_date >= ? "
         "AND activity_date NOT BETWEEN ? AND ? ORDER BY signal_id",
         [first, window.first_day, window.last_day],
     ).fetchall()
-    return [dict(zip(SIGNAL_COLUMNS, values, strict=True)) for values in rows]
+    return [SignalRow(*values) for values in rows]
 
 
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=SIGNAL_COLUMNS)
+def _frame(rows: list[SignalRow]) -> pd.DataFrame:
+    frame = pd.DataFrame([dataclasses.astuple(row) for row in rows], columns=SIGNAL_COLUMNS)
     for column in ("raised_at", "resolved_at"):  # one time zone per column, whatever the rows came with
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], since: dt.date, history: dt.date,
-             ctx: RuleContext) -> tuple[int, int]:
-    """Set status / resolved_at / resolved_by of every open-able row raised since `since`, as of the
-    activity from `history` on; return (how many, how many still open)."""
-    signals = sorted((r for r in rows if r["activity_date"] >= since and r["resolve_rule"] is not None),
-                     key=lambda r: r["signal_id"])
+def _resolve(con: duckdb.DuckDBPyConnection, rows: list[SignalRow], since: dt.date, history: dt.date,
+             ctx: RuleContext) -> tuple[list[SignalRow], int, int]:
+    """`rows` with status / resolved_at / resolved_by of every open-able one raised since `since` as of the
+    activity from `history` on; and how many were re-checked, how many are still open."""
+    signals = sorted((r for r in rows if r.activity_date >= since and r.resolve_rule is not None),
+                     key=lambda r: r.signal_id)
     if not signals:
-        return 0, 0
+        return rows, 0, 0
     index = resolution.ActivityIndex(_activity(con, _first_day_read(con, signals, history)), ctx.files)
     # Asks raised by one message: a reply must be about the one it settles.
-    asks_per_message = Counter(s["activity_ids"][0] for s in signals if s["owed"] and s["activity_ids"])
+    asks_per_message = Counter(s.activity_ids[0] for s in signals if s.owed and s.activity_ids)
+    resolved: dict[str, SignalRow] = {}
     for signal in signals:
-        shared = asks_per_message[signal["activity_ids"][0]] > 1 if signal["activity_ids"] else False
-        signal["status"], signal["resolved_at"], signal["resolved_by"] = resolution.resolve(signal, index, shared_origin=shared)
-    return len(signals), sum(1 for s in signals if s["status"] == "open")
+        shared = asks_per_message[signal.activity_ids[0]] > 1 if signal.activity_ids else False
+        status, resolved_at, resolved_by = resolution.resolve(signal, index, shared_origin=shared)
+        resolved[signal.signal_id] = dataclasses.replace(signal, status=status, resolved_at=resolved_at,
+                                                         resolved_by=resolved_by)
+    still_open = sum(1 for s in resolved.values() if s.status == "open")
+    return [resolved.get(r.signal_id, r) for r in rows], len(resolved), still_open
 
 
-def _first_day_read(con: duckdb.DuckDBPyConnection, signals: list[dict[str, Any]], history: dt.date) -> dt.date:
+def _first_day_read(con: duckdb.DuckDBPyConnection, signals: list[SignalRow], history: dt.date) -> dt.date:
     """The first day of activity re-checking `signals` can read: a resolution is a message after the ask
     was raised, and the ask's own messages place it. Earlier days are not loaded (a backfill's window
     re-checks only its last lookback)."""
-    raised = [s["raised_at"] for s in signals]
-    own = sorted({a for s in signals for a in s["activity_ids"] or []})
+    raised = [s.raised_at for s in signals]
+    own = sorted({a for s in signals for a in s.activity_ids or []})
     if None in raised or not table_exists(con, "activity"):
         return history
     first_own = con.execute("SELECT min(activity_date) FROM activity WHERE list_contains(?::VARCHAR[], activity_id)",

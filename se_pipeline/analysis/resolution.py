@@ -26,7 +26,7 @@ from collections import defaultdict
 
 
 from se_pipeline.analysis import summaries, text
-from se_pipeline.analysis.signal import ANSWER, DELIVER, FOLLOW_UP
+from se_pipeline.analysis.signal import ANSWER, DELIVER, FOLLOW_UP, SignalRow
 from se_pipeline.analysis.rows import ActivityRow
 
 _DM_REPLY_WINDOW = dt.timedelta(days=3)
@@ -71,22 +71,22 @@ def _ours(row: ActivityRow) -> bool:
     return not row.author_is_external and not row.is_bot
 
 
-def resolve(signal: dict, index: ActivityIndex, shared_origin: bool = False) -> tuple[str, dt.datetime | None, str | None]:
+def resolve(signal: SignalRow, index: ActivityIndex, shared_origin: bool = False) -> tuple[str, dt.datetime | None, str | None]:
     """(status, resolved_at, resolved_by) for an open item as of all activity in `index`.
     `shared_origin`: its message raised other asks too, so a reply must be about this one."""
-    rule = signal["resolve_rule"]
-    settled_status = "done" if signal["kind"] in ("action_item", "commitment") else "answered"
+    rule = signal.resolve_rule
+    settled_status = "done" if signal.kind in ("action_item", "commitment") else "answered"
     if not rule:
-        return ("open" if signal["owed"] else "info"), None, None
+        return ("open" if signal.owed else "info"), None, None
     for row in _candidates(signal, index):
         if _settles(signal, row, index, shared_origin):
             return settled_status, row.sent_at, row.activity_id
     return "open", None, None
 
 
-def _candidates(signal: dict, index: ActivityIndex) -> list[ActivityRow]:
-    after = signal["raised_at"]
-    own = set(signal["activity_ids"])
+def _candidates(signal: SignalRow, index: ActivityIndex) -> list[ActivityRow]:
+    after = signal.raised_at
+    own = set(signal.activity_ids)
     found: dict[str, ActivityRow] = {}
 
     def add(rows: list[ActivityRow]) -> None:
@@ -94,22 +94,22 @@ def _candidates(signal: dict, index: ActivityIndex) -> list[ActivityRow]:
             if row.sent_at > after and row.activity_id not in own:
                 found[row.activity_id] = row
 
-    thread = signal.get("thread_key")
+    thread = signal.thread_key
     add(index.by_thread.get(thread, []))
     origin = next((r for r in index.by_thread.get(thread, []) if r.activity_id in own), None)
     if origin is not None and origin.source == "slack":
         add(_slack_top_level_replies(signal, origin, index))
-    if signal["resolve_rule"] in (DELIVER, FOLLOW_UP) and signal.get("customer") is not None:
-        add([r for r in index.by_customer[signal["customer"]] if r.is_external_channel])
+    if signal.resolve_rule in (DELIVER, FOLLOW_UP) and signal.customer is not None:
+        add([r for r in index.by_customer[signal.customer] if r.is_external_channel])
     return sorted(found.values(), key=lambda r: (r.sent_at, r.activity_id))
 
 
-def _slack_top_level_replies(signal: dict, origin: ActivityRow, index: ActivityIndex) -> list[ActivityRow]:
+def _slack_top_level_replies(signal: SignalRow, origin: ActivityRow, index: ActivityIndex) -> list[ActivityRow]:
     later = [r for r in index.top_level_by_channel[_slack_channel(origin)] if r.sent_at > origin.sent_at]
     if origin.channel_kind == "dm":
         return [r for r in later if r.author_id != origin.author_id
                 and r.sent_at - origin.sent_at <= _DM_REPLY_WINDOW][:1]
-    asker = (signal.get("asker_name") or "").lower()
+    asker = (signal.asker_name or "").lower()
     if not asker:
         return []
     # A reply naming the asker answers their latest question, so stop at their next message.
@@ -122,16 +122,16 @@ def _slack_top_level_replies(signal: dict, origin: ActivityRow, index: ActivityI
     return replies
 
 
-def _about(signal: dict, said: str | None, words: int = 1) -> bool:
+def _about(signal: SignalRow, said: str | None, words: int = 1) -> bool:
     """`said` shares at least `words` content words with the ask (or the sentence it leans on)."""
-    asked = " ".join(filter(None, [signal.get("excerpt"), summaries.context_of(signal.get("summary"))]))
+    asked = " ".join(filter(None, [signal.excerpt, summaries.context_of(signal.summary)]))
     return len(text.keywords(asked) & text.keywords(said)) >= words
 
 
-def _settles(signal: dict, row: ActivityRow, index: ActivityIndex, shared_origin: bool) -> bool:
-    rule = signal["resolve_rule"]
-    same_thread = row.thread_key == signal.get("thread_key")
-    by_asker = row.author_id is not None and row.author_id == signal.get("asker_id")
+def _settles(signal: SignalRow, row: ActivityRow, index: ActivityIndex, shared_origin: bool) -> bool:
+    rule = signal.resolve_rule
+    same_thread = row.thread_key == signal.thread_key
+    by_asker = row.author_id is not None and row.author_id == signal.asker_id
     if by_asker and not _ours(row):
         if same_thread and text.is_self_resolved(row.text):
             return True
@@ -142,7 +142,7 @@ def _settles(signal: dict, row: ActivityRow, index: ActivityIndex, shared_origin
         answers = [s for s in text.sentences(row.text) if not text.promises_without_doing(s)]
         substantive = text.is_substantive_reply(row.text) or bool(index.delivering(row))
         return substantive and (not shared_origin or _about(signal, " ".join(answers)))
-    if rule == DELIVER and _WHEN_READY.search(signal.get("excerpt") or ""):
+    if rule == DELIVER and _WHEN_READY.search(signal.excerpt or ""):
         return bool(_READY.search(row.text or "")) and _about(signal, row.text)
     if rule == DELIVER:
         delivered = index.delivering(row)
@@ -151,22 +151,22 @@ def _settles(signal: dict, row: ActivityRow, index: ActivityIndex, shared_origin
         if delivered and _about(signal, row.text, _MIN_SHARED_WORDS):
             return True
         # "Confirm support for X" is done by a substantive message about X.
-        return bool(_ANSWER_LIKE.search(signal.get("excerpt") or "")) and _says_it(signal, row, same_thread)
+        return bool(_ANSWER_LIKE.search(signal.excerpt or "")) and _says_it(signal, row, same_thread)
     if rule == FOLLOW_UP:
         return _says_it(signal, row, same_thread)
     return False
 
 
-def _says_it(signal: dict, row: ActivityRow, same_thread: bool) -> bool:
+def _says_it(signal: SignalRow, row: ActivityRow, same_thread: bool) -> bool:
     """Our side tells the customer about the ask's subject: a substantive message in the thread, or
     elsewhere with two content words in common by their stems ("confirm support" ~ "confirmed … supported")."""
     if not text.is_substantive_reply(row.text):
         return False
-    stems = {w[:5] for w in text.keywords(signal.get("excerpt"))} & {w[:5] for w in text.keywords(row.text)}
+    stems = {w[:5] for w in text.keywords(signal.excerpt)} & {w[:5] for w in text.keywords(row.text)}
     return same_thread or len(stems) >= _MIN_SHARED_WORDS
 
 
-def _acknowledges_receipt(signal: dict, row: ActivityRow) -> bool:
+def _acknowledges_receipt(signal: SignalRow, row: ActivityRow) -> bool:
     """The asker says the thing arrived ("Thanks, got the plan.")."""
     said = row.text or ""
     return bool(_RECEIPT.search(said)) and _about(signal, said) and len(said.split()) <= 25
