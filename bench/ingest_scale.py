@@ -17,6 +17,9 @@ process, so each has its own peak RSS:
                 the `activity` rows it reads
 Prints figures and ratios; asserts nothing. Sizes: --scale 0.1 takes a few minutes on 2 cores.
 `--signals-only` runs the signals phase alone on the warehouse an earlier run left in --home.
+`--mail-only` runs the mail phase and its floor alone (on --home's workspace when --keep finds one);
+`--mail-rows FILE` also writes the mail phase's raw_gmail_messages, ordered by key, to a Parquet file,
+so two versions' rows can be compared.
 """
 
 from __future__ import annotations
@@ -132,14 +135,20 @@ def phase_json_floor(home: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "rows": rows}
 
 
-def phase_mail(home: Path) -> dict:
+def phase_mail(home: Path, rows_file: str = "") -> dict:
+    import duckdb
+
     from se_pipeline.sources.gmail.mbox import GmailMboxConnector
 
     ws, settings = _settings(home / "workspace")
     boxes = {se.id: ws.root / "gmail" / f"{se.id}.mbox" for se in settings.sales_engineers}
     cpu = _cpu_seconds()
     result = _load(home, GmailMboxConnector(boxes), _window(ws, settings))
-    return {**result, "cpu_s": _cpu_seconds() - cpu}
+    result["cpu_s"] = _cpu_seconds() - cpu
+    if rows_file:
+        with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+            con.execute("COPY (SELECT * FROM raw_gmail_messages ORDER BY message_key) TO ? (FORMAT parquet)", [rows_file])
+    return result
 
 
 def phase_mail_floor(home: Path) -> dict:
@@ -239,17 +248,33 @@ def _print_signals(sig: dict) -> None:
           f"the step) | activity read: {sig['activity_rows']:,} rows, {sig['activity_text_mb']:.0f} MB of text")
 
 
+def _print_slack(home: Path) -> tuple[dict, dict]:
+    slack, floor, loads = _child("slack", home), _child("slack_floor", home), _child("json_floor", home)
+    columns = _child("read_json_columns", home)
+    slack["n"] = slack["rows"].get("raw_slack_messages", 0)
+    print(f"slack: {slack['n']:,} messages from {slack['day_files']:,} day files "
+          f"(extract+stage {slack['extract_stage_s']:.1f} s), {slack['quarantined']} quarantined")
+    print(_line("slack", slack, floor, "msg", "read_json_auto"))
+    print(f"{'':<10} json.loads of every day file: {loads['seconds']:.1f} s "
+          f"({loads['rows'] / loads['seconds']:,.0f} msg/s), ratio {slack['seconds'] / loads['seconds']:.1f}x")
+    print(f"{'':<10} DuckDB read_json with the connector's columns: {columns['seconds']:.1f} s "
+          f"({columns['rows'] / columns['seconds']:,.0f} msg/s), ratio {slack['seconds'] / columns['seconds']:.1f}x")
+    return slack, floor
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1, help="fraction of 40 SEs x 2700 customers x 365 days")
     parser.add_argument("--home", type=Path, help="work folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="reuse the generated workspace in --home if present")
     parser.add_argument("--signals-only", action="store_true", help="only the signals phase, on --home's warehouse")
+    parser.add_argument("--mail-only", action="store_true", help="only the mail phase and its floor")
+    parser.add_argument("--mail-rows", type=Path, help="write the mail phase's raw_gmail_messages to this Parquet file")
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        result = PHASES[args.phase](args.home, *[int(a) for a in args.args])
+        result = PHASES[args.phase](args.home, *[int(a) if a.isdigit() else a for a in args.args])
         result["peak_rss_mb"] = _peak_rss_mb()
         print(json.dumps(result, default=str))
         return
@@ -266,22 +291,17 @@ def main() -> None:
         print(f"generated {ses} SEs, {customers} customers, {days} days in {gen['seconds']:.0f} s: {gen['counts']}")
     for stale in ("warehouse.duckdb", "warehouse.duckdb.wal"):
         (home / stale).unlink(missing_ok=True)
-    slack, floor, loads = _child("slack", home), _child("slack_floor", home), _child("json_floor", home)
-    columns = _child("read_json_columns", home)
-    slack["n"] = slack["rows"].get("raw_slack_messages", 0)
-    print(f"slack: {slack['n']:,} messages from {slack['day_files']:,} day files "
-          f"(extract+stage {slack['extract_stage_s']:.1f} s), {slack['quarantined']} quarantined")
-    print(_line("slack", slack, floor, "msg", "read_json_auto"))
-    print(f"{'':<10} json.loads of every day file: {loads['seconds']:.1f} s "
-          f"({loads['rows'] / loads['seconds']:,.0f} msg/s), ratio {slack['seconds'] / loads['seconds']:.1f}x")
-    print(f"{'':<10} DuckDB read_json with the connector's columns: {columns['seconds']:.1f} s "
-          f"({columns['rows'] / columns['seconds']:,.0f} msg/s), ratio {slack['seconds'] / columns['seconds']:.1f}x")
-    mail, mfloor = _child("mail", home), _child("mail_floor", home)
+    if not args.mail_only:
+        slack, floor = _print_slack(home)
+    mail = _child("mail", home, *([str(args.mail_rows.resolve())] if args.mail_rows else []))
+    mfloor = _child("mail_floor", home)
     mail["n"] = mail["rows"].get("raw_gmail_messages", 0)
     print(f"mail: {mail['n']:,} emails (extract+stage {mail['extract_stage_s']:.1f} s), {mail['quarantined']} quarantined")
     print(_line("mail", mail, mfloor, "mail", "mailbox+compat32"))
     print(f"{'':<10} CPU time (the process and its workers): {mail['cpu_s']:.1f} s beside {mfloor['cpu_s']:.1f} s, "
           f"ratio {mail['cpu_s'] / mfloor['cpu_s']:.1f}x")
+    if args.mail_only:
+        return
     act, afloor = _child("activity", home), _child("activity_floor", home)
     act["n"] = act["rows"]
     print(f"activity: {act['rows']:,} rows, {act['resolved']:,} resolved to a customer")

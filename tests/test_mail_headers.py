@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from se_pipeline.sources.gmail.addresses import _VERBATIM, TolerantHeaders, quick_header
-from se_pipeline.sources.gmail.mbox import iter_mbox
+from se_pipeline.sources.gmail.mbox import _QUICK_HEADERS, _UNSURE, _plain_date_header, iter_mbox
 from se_pipeline.sources.gmail.mime import parse_message
 from se_pipeline.sources.gmail.rows import MailboxMeta, UnparseableMessage, build_row
 from tests.fakes.gmail_server import sample_mailbox
@@ -114,3 +114,34 @@ def test_hostile_mime_trees_give_the_row_the_stdlib_parse_gives(depth, width, ki
     raw = b"Message-ID: <tree@vossberg.example>\nDate: Wed, 11 Mar 2026 13:00:00 +0100\n" + mime_tree(
         depth, width, kinds, charset, encoding, payload)
     assert _row_or_reason(raw, parse_message) == _row_or_reason(raw, _reference)
+
+
+# Header-block lines as mail has them, and the ones the feed parser treats specially.
+HEADER_LINES = st.sampled_from([
+    "Date: Wed, 11 Mar 2026 13:00:00 +0100", "DATE:Wed, 11 Mar 2026 14:00:00 +0000", "date:  6 Oct 2026 10:00 EDT",
+    "Date:\t Wed, 11 Mar 2026 17:00:00 +0100", "Subject: pilot", "X-Date: Wed, 11 Mar 2026 15:00:00 +0100", "Date : Wed, 11 Mar 2026 16:00:00 +0100",
+    " continued", "\tWed, 12 Mar 2026 01:00:00 +0100", "From jonas@vossberg.example Wed Mar 11 12:00:00 2026",
+    ": no name", "no colon here", "Date:", "", "\r", "Date: Wed, 11 Mar 2026\r13:00:00 +0100",
+]) | st.text(st.characters(min_codepoint=9, max_codepoint=127), max_size=20)
+
+
+@EXAMPLES
+@given(lines=st.lists(HEADER_LINES, max_size=8), newline=st.sampled_from(["\n", "\r\n"]), body=st.booleans())
+def test_a_date_read_from_the_header_block_is_the_one_the_stdlib_header_parse_reads(lines, newline, body):
+    """The window check reads Date without the parser when the header block is plain: the same value
+    (and None when there is no Date) as the parser's; any block it does not read, the parser does."""
+    head = (newline.join(lines) + newline + (newline if body else "")).encode("ascii")
+    value = _plain_date_header(head)
+    if value is not _UNSURE:
+        assert value == _QUICK_HEADERS.parsebytes(head).get("Date")
+
+
+def test_the_fixture_mail_dates_are_read_from_the_header_block_as_the_parser_reads_them():
+    read = 0
+    for raw in _fixture_mail():
+        head = raw[: raw.find(b"\n\n") + 2] if b"\n\n" in raw else raw
+        value = _plain_date_header(head)
+        if value is not _UNSURE:
+            read += 1
+            assert value == _QUICK_HEADERS.parsebytes(head).get("Date")
+    assert read > 100  # the fixtures' plain mail takes the quick path

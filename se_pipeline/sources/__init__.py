@@ -14,12 +14,13 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from se_pipeline.sources.base import CONTRACTS, RAW_CONTRACTS, Source, TableSpec
 from se_pipeline.window import Window
 
 if TYPE_CHECKING:
+    # Only annotations need DuckDB: the mail workers import this package, and DuckDB took half its import.
+    import duckdb
+
     from se_pipeline.config import Settings
     from se_pipeline.connectors.base import Connector
 

@@ -195,7 +195,10 @@ def _quick_sent_at(raw: bytes) -> dt.datetime | None:
     Both read the same header value with email.utils.parsedate_to_datetime, so they agree on the day.
     """
     end = _HEADER_END.search(raw)
-    value = _QUICK_HEADERS.parsebytes(raw[: end.end()] if end else raw).get("Date")
+    head = raw[: end.end()] if end else raw
+    value = _plain_date_header(head)
+    if value is _UNSURE:
+        value = _QUICK_HEADERS.parsebytes(head).get("Date")
     if not isinstance(value, str):
         return None
     try:
@@ -203,6 +206,48 @@ def _quick_sent_at(raw: bytes) -> dt.datetime | None:
     except (TypeError, ValueError):
         return None
     return moment if moment.tzinfo is not None else None
+
+
+_UNSURE = object()
+# A header field's first line as the stdlib's feed parser tells it (feedparser.headerRE): a name, then ":".
+_FIELD = re.compile(r"[\041-\071\073-\176]+:")
+
+
+def _plain_date_header(head: bytes) -> str | None | object:
+    """The first Date header's value as compat32 gives it (None: no Date), read from a header block of
+    ASCII lines that are all fields or their continuations; _UNSURE for any other block (an envelope
+    line, a line that ends the headers early, a lone CR, 8-bit bytes): the stdlib's parser reads those.
+
+    Parsing the header block took about an eighth of the whole parse's time, for one header.
+    """
+    if not head.isascii():
+        return _UNSURE
+    text = head.decode("ascii")
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return _UNSURE  # the parser also ends a line at a lone CR
+    lines = text.split("\n")
+    found: list[str] = []
+    for number, line in enumerate(lines):
+        if line in ("", "\r"):
+            break  # the empty line after the headers (or the end of the text)
+        ending = "\n" if number < len(lines) - 1 else ""
+        if line[0] in " \t":
+            if number == 0:
+                return _UNSURE
+            if found:
+                found.append(line + ending)
+            continue
+        if found:
+            break  # the Date field is complete: the first one is the one read
+        if not _FIELD.match(line):
+            return _UNSURE
+        if line[: line.index(":")].lower() == "date":
+            found.append(line + ending)
+    if not found:
+        return None
+    # compat32's header_source_parse: the first line after the colon, left-stripped, then the rest as is.
+    value = found[0].split(":", 1)[1].lstrip(" \t") + "".join(found[1:])
+    return value.rstrip("\r\n")
 
 
 def _head(raw: bytes) -> str:

@@ -18,8 +18,35 @@ from typing import Any
 from se_pipeline.sources.gmail.addresses import TolerantHeaders
 from se_pipeline.sources.gmail.html_text import html_to_text
 
-# policy.default, but a header its structured parser breaks on (address groups) is kept as text.
-_PARSER = BytesParser(policy=policy.default.clone(header_factory=TolerantHeaders()))
+_MISSING = object()
+_PARAMS: dict[str, tuple] = {}  # a header's text -> its parameters, as EmailMessage splits them
+_PARAMS_KEPT = 4096
+
+
+class ReadPart(EmailMessage):
+    """EmailMessage whose headers' parameters are split once per distinct header text.
+
+    Reading a message's body, parts and calendar asks each part for its Content-Type parameters
+    (charset, filename, method) several times, and EmailMessage splits the header again each time
+    (about a tenth of building a row). The split depends on the header's text alone.
+    """
+
+    def _get_params_preserve(self, failobj: Any, header: str) -> Any:
+        value = self.get(header, _MISSING)
+        if value is _MISSING:
+            return failobj
+        text = str(value)
+        params = _PARAMS.get(text)
+        if params is None:
+            if len(_PARAMS) >= _PARAMS_KEPT:  # a multipart's boundary makes each of its headers new
+                _PARAMS.clear()
+            params = _PARAMS[text] = tuple(super()._get_params_preserve(failobj, header))  # type: ignore[misc]
+        return list(params)  # callers may change the list; its (name, value) pairs are immutable
+
+
+# policy.default, but a header its structured parser breaks on (address groups) is kept as text, and
+# parameters are split once per header text.
+_PARSER = BytesParser(policy=policy.default.clone(header_factory=TolerantHeaders(), message_factory=ReadPart))
 _ASCII_LABELS = {"us-ascii", "ascii", "ansi_x3.4-1968"}
 _CP1252_LABELS = {
     "iso-8859-1",
