@@ -20,7 +20,7 @@ from se_pipeline.analysis import text
 from se_pipeline.analysis.context import RuleContext
 from se_pipeline.analysis.signal import Signal, truthy
 from se_pipeline.analysis.summaries import short_customer
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import table_exists
 from se_pipeline.window import Window
 
 

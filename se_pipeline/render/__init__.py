@@ -3,5 +3,8 @@
 from se_pipeline.render.html import render_html
 from se_pipeline.render.items import DigestItem, build_digest_items
 from se_pipeline.render.markdown import render_markdown
+from se_pipeline.render.publish import digest_path, load_items, publish_digests
+from se_pipeline.render.ranking import FACT_WEIGHT
 
-__all__ = ["DigestItem", "build_digest_items", "render_html", "render_markdown"]
+__all__ = ["FACT_WEIGHT", "DigestItem", "build_digest_items", "digest_path", "load_items", "publish_digests", "render_html",
+           "render_markdown"]
