@@ -13,7 +13,7 @@ from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.signal import ANSWER, DELIVER, Signal, truthy
 
 if TYPE_CHECKING:
-    from se_pipeline.analysis.tools.message import MailFacts
+    from se_pipeline.analysis.tools import MailFacts
 
 
 @dataclass(frozen=True)
