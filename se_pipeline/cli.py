@@ -49,7 +49,7 @@ _PERIOD = re.compile(r"(\d+)([mhd])")
 _PERIOD_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
-def _period(text: str) -> dt.timedelta:
+def period(text: str) -> dt.timedelta:
     """'24h', '90m', '2d': a period up to now."""
     match = _PERIOD.fullmatch(text.strip().lower())
     if not match or int(match.group(1)) < 1:
@@ -637,7 +637,7 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--date", type=_date, metavar=DATE, help="the day to load (default: yesterday, or the settings' data_until: on the demo, its last day)")
     when.add_argument("--today", action="store_true",
                       help="today so far: its digest says 'as of HH:MM'; run it as often as you like, a run after midnight replaces it")
-    when.add_argument("--since", type=_period, metavar="PERIOD",
+    when.add_argument("--since", type=period, metavar="PERIOD",
                       help="the days a period up to now touches, e.g. 24h (yesterday and today so far), 90m, 2d")
     run.add_argument("--se", action="append", metavar="ID", help="also print this SE's digest (repeatable)")
     run.add_argument("--customer", action="append", metavar="NAME",
