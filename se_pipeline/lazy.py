@@ -4,9 +4,10 @@ A package whose public names live in modules that are heavy to import (httpx, sl
 or that import the package back names them here instead of importing them in its `__init__.py`; the
 module is imported on the first use of one of its names:
 
-    if TYPE_CHECKING:  # what type checkers read; at run time, __getattr__ imports on first use
+    if TYPE_CHECKING:
         from se_pipeline.sources.slack.connector import from_settings
-    __getattr__ = lazy_exports(__name__, {"connector": ("from_settings",)})
+    if not TYPE_CHECKING:  # type checkers read the imports above (a __getattr__ would make any name pass)
+        __getattr__ = lazy_exports(__name__, {"connector": ("from_settings",)})
 """
 
 from __future__ import annotations

@@ -14,14 +14,15 @@ if TYPE_CHECKING:  # each builder's module imports its own libraries: on first u
     from se_pipeline.artifacts.reports import write_reports
     from se_pipeline.artifacts.winplan import build_win_plans
 
-__getattr__ = lazy_exports(__name__, {
-    "criteria": ("build_win_criteria",),
-    "gaps": ("build_product_gaps",),
-    "mentions": ("build_competitor_mentions",),
-    "qualification": ("build_qualifications",),
-    "reports": ("write_reports",),
-    "winplan": ("build_win_plans",),
-})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {
+        "criteria": ("build_win_criteria",),
+        "gaps": ("build_product_gaps",),
+        "mentions": ("build_competitor_mentions",),
+        "qualification": ("build_qualifications",),
+        "reports": ("write_reports",),
+        "winplan": ("build_win_plans",),
+    })
 
 __all__ = ["build_competitor_mentions", "build_product_gaps", "build_qualifications", "build_win_criteria",
            "build_win_plans", "write_reports"]

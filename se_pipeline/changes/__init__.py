@@ -76,4 +76,5 @@ def days_spanned(start: dt.datetime, end: dt.datetime, tz: ZoneInfo) -> list[dt.
 if TYPE_CHECKING:  # files.py imports this module back: on first use
     from se_pipeline.changes.files import file_changes
 
-__getattr__ = lazy_exports(__name__, {"files": ("file_changes",)})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {"files": ("file_changes",)})

@@ -14,7 +14,8 @@ from se_pipeline.lazy import lazy_exports
 if TYPE_CHECKING:  # http.py imports httpx: on first use only
     from se_pipeline.connectors.http import GuardedHttp, json_object
 
-__getattr__ = lazy_exports(__name__, {"http": ("GuardedHttp", "json_object")})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {"http": ("GuardedHttp", "json_object")})
 
 __all__ = ["Connector", "GuardedHttp", "UnreadableItem", "check_env_name", "env_secret", "is_env_name", "json_object",
            "parse_json", "parse_json_items"]

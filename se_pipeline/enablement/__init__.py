@@ -18,10 +18,11 @@ if TYPE_CHECKING:  # clustering imports scikit-learn: on first use only
     from se_pipeline.enablement.items import OBJECTION_CUES
     from se_pipeline.enablement.run import load_feedback, run_enablement
 
-__getattr__ = lazy_exports(__name__, {
-    "clustering": ("stem",),
-    "items": ("OBJECTION_CUES",),
-    "run": ("load_feedback", "run_enablement"),
-})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {
+        "clustering": ("stem",),
+        "items": ("OBJECTION_CUES",),
+        "run": ("load_feedback", "run_enablement"),
+    })
 
 __all__ = ["OBJECTION_CUES", "load_feedback", "run_enablement", "stem"]

@@ -10,10 +10,11 @@ if TYPE_CHECKING:  # the receiver imports Starlette and uvicorn: on first use on
     from se_pipeline.events.landing import EventStore, landing_path
     from se_pipeline.events.receiver import PATH, create_app, serve
 
-__getattr__ = lazy_exports(__name__, {
-    "changes": ("landed_changes",),
-    "landing": ("EventStore", "landing_path"),
-    "receiver": ("PATH", "create_app", "serve"),
-})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {
+        "changes": ("landed_changes",),
+        "landing": ("EventStore", "landing_path"),
+        "receiver": ("PATH", "create_app", "serve"),
+    })
 
 __all__ = ["PATH", "EventStore", "create_app", "landed_changes", "landing_path", "serve"]

@@ -11,7 +11,8 @@ from se_pipeline.proposals.store import ProposalReport, dismiss, find, open_prop
 if TYPE_CHECKING:  # apply.py imports the Notion client: on first use only
     from se_pipeline.proposals.apply import apply_proposal
 
-__getattr__ = lazy_exports(__name__, {"apply": ("apply_proposal",)})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {"apply": ("apply_proposal",)})
 
 __all__ = ["Proposal", "ProposalReport", "apply_proposal", "dismiss", "find", "open_proposals", "refresh_proposals",
            "require_open"]

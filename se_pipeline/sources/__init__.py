@@ -33,7 +33,8 @@ DAILY_SOURCES = tuple(source.name for source in SOURCES if source.daily)
 RAW_TABLES: dict[str, TableSpec] = {spec.name: spec for source in SOURCES for spec in source.tables}
 
 # doctor's findings and checks: probing.py imports this registry back, so on first use
-__getattr__ = lazy_exports(__name__, {"probing": ("Finding", "env", "fail", "ok", "warn")})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {"probing": ("Finding", "env", "fail", "ok", "warn")})
 
 __all__ = ["CONTRACTS", "DAILY_SOURCES", "RAW_CONTRACTS", "RAW_TABLES", "SOURCES", "SOURCE_BY_NAME", "Finding", "OffSource",
            "Source", "Strict", "TableSpec", "build_connector", "contract_sql", "create_contract_views", "env", "fail", "ok",

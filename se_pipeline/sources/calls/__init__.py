@@ -22,11 +22,12 @@ if TYPE_CHECKING:  # the connectors' modules import their clients: on first use 
     from se_pipeline.sources.calls.api import GongApiConnector
     from se_pipeline.sources.calls.pages import TABLES
 
-__getattr__ = lazy_exports(__name__, {
-    "connector": ("CallsExportConnector", "from_settings"),
-    "api": ("GongApiConnector",),
-    "pages": ("TABLES",),
-})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {
+        "connector": ("CallsExportConnector", "from_settings"),
+        "api": ("GongApiConnector",),
+        "pages": ("TABLES",),
+    })
 
 __all__ = [
     "CallsApi", "CallsExport", "CallsExportConnector", "from_settings", "GongApiConnector", "SOURCE", "TABLES"

@@ -25,9 +25,10 @@ SOURCE = Source(
 if TYPE_CHECKING:  # the connectors' modules import their clients: on first use only
     from se_pipeline.sources.feedback.connector import FeedbackConnector
 
-__getattr__ = lazy_exports(__name__, {
-    "connector": ("FeedbackConnector",),
-})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {
+        "connector": ("FeedbackConnector",),
+    })
 
 __all__ = [
     "DEMO_FILES", "feedback_settings", "FeedbackConnector", "FeedbackNotion", "FeedbackSettings", "report_dir",

@@ -18,11 +18,12 @@ if TYPE_CHECKING:  # the connectors' modules import their clients: on first use 
     from se_pipeline.sources.gmail.changes import GmailWatcher
     from se_pipeline.sources.gmail.guarded_http import DEFAULT_ROOT_URL, GuardedHttp
 
-__getattr__ = lazy_exports(__name__, {
-    "connector": ("GmailApiConnector", "GmailMboxConnector", "from_settings", "load_credentials"),
-    "changes": ("GmailWatcher",),
-    "guarded_http": ("DEFAULT_ROOT_URL", "GuardedHttp"),
-})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {
+        "connector": ("GmailApiConnector", "GmailMboxConnector", "from_settings", "load_credentials"),
+        "changes": ("GmailWatcher",),
+        "guarded_http": ("DEFAULT_ROOT_URL", "GuardedHttp"),
+    })
 
 __all__ = [
     "DEFAULT_ROOT_URL", "from_settings", "GmailApi", "GmailApiConnector", "GmailMbox", "GmailMboxConnector",

@@ -28,15 +28,16 @@ if TYPE_CHECKING:  # the connectors' modules import their clients: on first use 
     from se_pipeline.sources.notion.properties import FieldError, field_text, flatten_property, parse_date, parse_number
     from se_pipeline.sources.notion.schema import TEXT, PropertyMapping, map_properties
 
-__getattr__ = lazy_exports(__name__, {
-    "connector": ("NotionApiConnector", "NotionExportConnector", "from_settings"),
-    "changes": ("notion_changes",),
-    "database": ("NotionDatabase",),
-    "feedback": ("NotionFeedback",),
-    "http": ("NOTION_READS",),
-    "properties": ("FieldError", "field_text", "flatten_property", "parse_date", "parse_number"),
-    "schema": ("TEXT", "PropertyMapping", "map_properties"),
-})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {
+        "connector": ("NotionApiConnector", "NotionExportConnector", "from_settings"),
+        "changes": ("notion_changes",),
+        "database": ("NotionDatabase",),
+        "feedback": ("NotionFeedback",),
+        "http": ("NOTION_READS",),
+        "properties": ("FieldError", "field_text", "flatten_property", "parse_date", "parse_number"),
+        "schema": ("TEXT", "PropertyMapping", "map_properties"),
+    })
 
 __all__ = [
     "field_text", "FieldError", "flatten_property", "from_settings", "map_properties", "notion_changes",

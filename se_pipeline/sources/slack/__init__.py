@@ -25,13 +25,14 @@ if TYPE_CHECKING:  # the connectors' modules import their clients: on first use 
     from se_pipeline.sources.slack.api import token_from_env
     from se_pipeline.sources.slack.records import BadMessage, parse_ts
 
-__getattr__ = lazy_exports(__name__, {
-    "connector": ("SlackApiConnector", "SlackExportConnector", "from_settings"),
-    "changes": ("SlackWatcher",),
-    "client": ("ReadOnlyWebClient",),
-    "api": ("token_from_env",),
-    "records": ("BadMessage", "parse_ts"),
-})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {
+        "connector": ("SlackApiConnector", "SlackExportConnector", "from_settings"),
+        "changes": ("SlackWatcher",),
+        "client": ("ReadOnlyWebClient",),
+        "api": ("token_from_env",),
+        "records": ("BadMessage", "parse_ts"),
+    })
 
 __all__ = [
     "BadMessage", "from_settings", "parse_ts", "ReadOnlyWebClient", "SlackApi", "SlackApiConnector", "SlackExport",

@@ -22,10 +22,11 @@ if TYPE_CHECKING:  # the connectors' modules import their clients: on first use 
     from se_pipeline.sources.usage.connector import UsageFileConnector, from_settings
     from se_pipeline.sources.usage.hex import HexRunConnector
 
-__getattr__ = lazy_exports(__name__, {
-    "connector": ("UsageFileConnector", "from_settings"),
-    "hex": ("HexRunConnector",),
-})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {
+        "connector": ("UsageFileConnector", "from_settings"),
+        "hex": ("HexRunConnector",),
+    })
 
 __all__ = [
     "from_settings", "HexRunConnector", "SOURCE", "UsageFile", "UsageFileConnector", "UsageFiles", "UsageHex"

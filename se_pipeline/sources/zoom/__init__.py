@@ -17,9 +17,10 @@ SOURCE = Source(
 if TYPE_CHECKING:  # the connectors' modules import their clients: on first use only
     from se_pipeline.sources.zoom.connector import ZoomApiConnector, from_settings
 
-__getattr__ = lazy_exports(__name__, {
-    "connector": ("ZoomApiConnector", "from_settings"),
-})
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {
+        "connector": ("ZoomApiConnector", "from_settings"),
+    })
 
 __all__ = [
     "from_settings", "SOURCE", "ZoomApi", "ZoomApiConnector"
