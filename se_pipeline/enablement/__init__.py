@@ -5,8 +5,8 @@
         -> content_refresh (refresh.py; content inventory) + ramp risks (onboarding.py)
         -> <home>/reports/<initiative>/sales/enablement_feedback.md and content_refresh.csv (board.py, run.py)
 
-Input formats: se_pipeline/sources/feedback/connector.py. Configuration: se_pipeline.sources.feedback.settings.FeedbackSettings.
-Entry points: run.load_feedback(con, connector) and run.run_enablement(con, config, home, as_of).
+Input formats: se_pipeline/sources/feedback/connector.py. Configuration: se_pipeline.sources.feedback.FeedbackSettings.
+Entry points (run.py): load_feedback(con, connector) and run_enablement(con, config, home, as_of).
 """
 
 from typing import TYPE_CHECKING
