@@ -23,7 +23,7 @@ from se_pipeline.coaching import (
     write_coaching_reports,
 )
 from se_pipeline.models import contract_reads
-from se_pipeline.sources.calls.pages import TABLES as CALLS_TABLES
+from se_pipeline.sources.calls import TABLES as CALLS_TABLES
 
 
 def _week(context: AssetExecutionContext) -> dt.date:

@@ -19,7 +19,7 @@ from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL, single_run, window_for
 from se_pipeline_assets.resources import SettingsParam, WarehouseResource
 from se_pipeline.models import SETTINGS_TABLES, SqlModel, discover_models, prepare, run_model
-from se_pipeline.warehouse.docs import table_doc
+from se_pipeline.warehouse import table_doc
 
 MACROS = "sql_macros"  # not a table: the macros of sql/macros.sql, which any model may call
 SETTINGS_STEP_KEYS = (*SETTINGS_TABLES, MACROS)  # what settings_tables makes

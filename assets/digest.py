@@ -19,7 +19,7 @@ from se_pipeline_assets.partitions import WAREHOUSE_POOL, single_run, window_for
 from se_pipeline_assets.resources import SettingsParam, WarehouseResource
 from se_pipeline.analysis import refresh_signals
 from se_pipeline.models import contract_reads
-from se_pipeline.render.publish import publish_digests
+from se_pipeline.render import publish_digests
 
 
 def digest_assets(daily: PartitionsDefinition) -> list:

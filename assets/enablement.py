@@ -25,13 +25,12 @@ from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL
 from se_pipeline_assets.resources import SettingsParam, WarehouseResource
 from se_pipeline.competitors import configured_competitors
-from se_pipeline.artifacts.reports import write_reports
-from se_pipeline.sources.feedback.connector import FeedbackConnector
-from se_pipeline.sources.feedback.settings import feedback_settings
+from se_pipeline.artifacts import write_reports
+from se_pipeline.sources.feedback import FeedbackConnector, feedback_settings
 from se_pipeline.config import Settings
 from se_pipeline.models import contract_reads
 from se_pipeline.runtime import default_day
-from se_pipeline.warehouse.docs import table_doc
+from se_pipeline.warehouse import table_doc
 
 FEEDBACK_TABLES = FeedbackConnector.tables
 AS_OF_TAG = "se_pipeline/as_of"
@@ -50,8 +49,8 @@ def raw_feedback_files(settings: SettingsParam, warehouse: WarehouseResource) ->
         for table in FEEDBACK_TABLES:
             yield MaterializeResult(asset_key=table, metadata={"skipped": "the feedback source is off in the settings"})
         return
-    from se_pipeline.sources.feedback.connector import FeedbackConnector
-    from se_pipeline.enablement.run import load_feedback
+    from se_pipeline.sources.feedback import FeedbackConnector
+    from se_pipeline.enablement import load_feedback
 
     with warehouse.connect() as con:
         report = load_feedback(con, FeedbackConnector(feedback_settings(settings)))
@@ -81,7 +80,7 @@ def _as_of(context: AssetExecutionContext, config: Settings) -> dt.date:
     pool=WAREHOUSE_POOL,
 )
 def enablement_board(context: AssetExecutionContext, settings: SettingsParam, warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
-    from se_pipeline.enablement.run import run_enablement
+    from se_pipeline.enablement import run_enablement
 
     feedback = feedback_settings(settings)
     as_of = _as_of(context, settings)
@@ -118,31 +117,31 @@ def _artifact_asset(kind: str, tables_read: tuple[str, ...], description: str, b
 
 
 def _product_gaps(con, config: Settings, as_of: dt.date) -> int:
-    from se_pipeline.artifacts.gaps import build_product_gaps
+    from se_pipeline.artifacts import build_product_gaps
 
     return build_product_gaps(con)
 
 
 def _competitor_mentions(con, config: Settings, as_of: dt.date) -> int:
-    from se_pipeline.artifacts.mentions import build_competitor_mentions
+    from se_pipeline.artifacts import build_competitor_mentions
 
     return build_competitor_mentions(con, as_of, configured_competitors(config), feedback_settings(config).stale_after_days)
 
 
 def _win_criteria(con, config: Settings, as_of: dt.date) -> int:
-    from se_pipeline.artifacts.criteria import build_win_criteria
+    from se_pipeline.artifacts import build_win_criteria
 
     return build_win_criteria(con, as_of)
 
 
 def _win_plans(con, config: Settings, as_of: dt.date) -> int:
-    from se_pipeline.artifacts.winplan import build_win_plans
+    from se_pipeline.artifacts import build_win_plans
 
     return build_win_plans(con, as_of)
 
 
 def _qualifications(con, config: Settings, as_of: dt.date) -> int:
-    from se_pipeline.artifacts.qualification import build_qualifications
+    from se_pipeline.artifacts import build_qualifications
 
     return build_qualifications(con)
 

@@ -10,7 +10,7 @@ import json
 import duckdb
 from dagster import MetadataValue, TableColumn, TableRecord, TableSchema
 
-from se_pipeline.warehouse.docs import table_doc
+from se_pipeline.warehouse import table_doc
 
 PREVIEW_ROWS = 5
 _PREVIEW_TEXT = 200  # characters of a long cell shown in the preview

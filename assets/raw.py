@@ -15,8 +15,7 @@ from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL, single_run, window_for
 from se_pipeline_assets.resources import SettingsParam, WarehouseResource
 from se_pipeline.sources import SOURCES, build_connector, recall_stored
-from se_pipeline.warehouse import commit_staged, stage_records
-from se_pipeline.warehouse.docs import table_doc
+from se_pipeline.warehouse import commit_staged, stage_records, table_doc
 
 # The daily sources' raw tables, by source (the registry's; feedback is loaded by the enablement job).
 RAW_SOURCES: dict[str, tuple[str, ...]] = {source.name: source.table_names for source in SOURCES if source.daily}

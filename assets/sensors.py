@@ -147,8 +147,7 @@ def _look(
 
 
 def _slack(config: Settings, cursor: dict | None) -> Changes | str:
-    from se_pipeline.sources.slack.connector import from_settings
-    from se_pipeline.sources.slack.changes import SlackWatcher
+    from se_pipeline.sources.slack import SlackWatcher, from_settings
 
     if not isinstance(config.sources.slack, SlackApi):
         return "sources.slack is not read through the API: nothing for this sensor to watch (files_changed watches exports)"
@@ -157,8 +156,7 @@ def _slack(config: Settings, cursor: dict | None) -> Changes | str:
 
 
 def _gmail(config: Settings, cursor: dict | None) -> Changes | str:
-    from se_pipeline.sources.gmail.connector import from_settings
-    from se_pipeline.sources.gmail.changes import GmailWatcher
+    from se_pipeline.sources.gmail import GmailWatcher, from_settings
 
     if not isinstance(config.sources.gmail, GmailApi):
         return "sources.gmail is not read through the API: nothing for this sensor to watch (files_changed watches mboxes)"
@@ -167,9 +165,8 @@ def _gmail(config: Settings, cursor: dict | None) -> Changes | str:
 
 
 def _notion(config: Settings, cursor: dict | None) -> Changes | str:
-    from se_pipeline.sources.notion.connector import NotionApiConnector, from_settings
-    from se_pipeline.sources.notion.changes import notion_changes
-    from se_pipeline.warehouse.reads import active_pages
+    from se_pipeline.sources.notion import NotionApiConnector, from_settings, notion_changes
+    from se_pipeline.warehouse import active_pages
 
     connector = from_settings(config)
     if not isinstance(connector, NotionApiConnector):
@@ -178,14 +175,13 @@ def _notion(config: Settings, cursor: dict | None) -> Changes | str:
 
 
 def _files(config: Settings, cursor: dict | None) -> Changes:
-    from se_pipeline.changes.files import file_changes
+    from se_pipeline.changes import file_changes
 
     return file_changes(config, cursor, _now())
 
 
 def _events(config: Settings, cursor: dict | None) -> Changes:
-    from se_pipeline.events.changes import landed_changes
-    from se_pipeline.events.landing import EventStore, landing_path
+    from se_pipeline.events import EventStore, landed_changes, landing_path
 
     return landed_changes(EventStore(landing_path(config)), cursor, config.tz)
 

@@ -49,7 +49,7 @@ _PERIOD = re.compile(r"(\d+)([mhd])")
 _PERIOD_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
-def _period(text: str) -> dt.timedelta:
+def period(text: str) -> dt.timedelta:
     """'24h', '90m', '2d': a period up to now."""
     match = _PERIOD.fullmatch(text.strip().lower())
     if not match or int(match.group(1)) < 1:
@@ -193,7 +193,7 @@ class _Stored:
 
 def _stored_items(settings: Settings, se_id: str, day: dt.date, customers: list[str] | None) -> _Stored:
     """se_id's digest for day (only `customers`' items if given)."""
-    from se_pipeline.render.publish import load_items
+    from se_pipeline.render import load_items
     from se_pipeline.warehouse import read_only_connection, table_exists
 
     with read_only_connection(settings.database_path) as con:
@@ -241,7 +241,7 @@ def _run_days(settings: Settings, args: argparse.Namespace) -> tuple[dt.date, dt
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    from se_pipeline.render.publish import digest_path
+    from se_pipeline.render import digest_path
     from se_pipeline.runtime import cold_start_first_day
 
     settings = _settings(args)
@@ -437,7 +437,7 @@ def cmd_reports(args: argparse.Namespace) -> None:
     if failures:
         details = "\n".join(f"  {e}" for o in failures for e in o.errors) or "  (see the run's logs)"
         raise SePipelineError(f"reports failed:\n{details}")
-    from se_pipeline.sources.feedback.settings import feedback_settings, report_dir
+    from se_pipeline.sources.feedback import feedback_settings, report_dir
 
     reports = settings.home / "reports"
     print(f"coaching for the week of {week_start}: {reports / 'coaching' / week_start.isoformat()}")
@@ -499,7 +499,7 @@ def _confirmed(args: argparse.Namespace, change) -> bool:
 
 
 def cmd_apply(args: argparse.Namespace) -> None:
-    from se_pipeline.proposals.apply import apply_proposal
+    from se_pipeline.proposals import apply_proposal
 
     settings = _settings(args)
     applied = apply_proposal(settings, args.id, lambda change: _confirmed(args, change))
@@ -512,8 +512,7 @@ def cmd_apply(args: argparse.Namespace) -> None:
 
 def cmd_dismiss(args: argparse.Namespace) -> None:
     from se_pipeline.config import load_settings
-    from se_pipeline.proposals import dismiss
-    from se_pipeline.proposals.store import find, require_open
+    from se_pipeline.proposals import dismiss, find, require_open
     from se_pipeline.warehouse import connect, read_only_connection
 
     settings = load_settings(_config_path(args))
@@ -560,9 +559,8 @@ def cmd_env(args: argparse.Namespace) -> None:
 
 def cmd_serve_events(args: argparse.Namespace) -> None:
     from se_pipeline.config import load_settings
-    from se_pipeline.connectors.base import check_env_name
-    from se_pipeline.events.landing import EventStore, landing_path
-    from se_pipeline.events.receiver import PATH, create_app, serve
+    from se_pipeline.connectors import check_env_name
+    from se_pipeline.events import PATH, EventStore, create_app, landing_path, serve
 
     settings = load_settings(_config_path(args))  # the home and the secret's variable; no demo data needed
     variable = settings.events.signing_secret_env
@@ -639,7 +637,7 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--date", type=_date, metavar=DATE, help="the day to load (default: yesterday, or the settings' data_until: on the demo, its last day)")
     when.add_argument("--today", action="store_true",
                       help="today so far: its digest says 'as of HH:MM'; run it as often as you like, a run after midnight replaces it")
-    when.add_argument("--since", type=_period, metavar="PERIOD",
+    when.add_argument("--since", type=period, metavar="PERIOD",
                       help="the days a period up to now touches, e.g. 24h (yesterday and today so far), 90m, 2d")
     run.add_argument("--se", action="append", metavar="ID", help="also print this SE's digest (repeatable)")
     run.add_argument("--customer", action="append", metavar="NAME",

@@ -18,8 +18,7 @@ from typing import Any
 
 import duckdb
 
-from se_pipeline.warehouse.reads import latest, records
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import latest, records, table_exists
 
 __all__ = [
     "COMPETITION_PROPERTY",

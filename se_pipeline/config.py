@@ -17,24 +17,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import Field, ValidationError, create_model, field_validator
 
-from se_pipeline.sources.feedback.settings import FeedbackSettings
+from se_pipeline.sources.feedback import FeedbackSettings
 from se_pipeline.envvars import CONFIG_ENV, HOME_ENV
 from se_pipeline.errors import ConfigError
-from se_pipeline.sources import SOURCES, Source
-from se_pipeline.sources.base import OffSource
-from se_pipeline.sources.base import Strict as _Strict
+from se_pipeline.sources import SOURCES, OffSource, Source, Strict as _Strict
 # The source packages' settings models, importable from here as before (explicit re-exports).
-from se_pipeline.sources.calls.settings import CallsApi as CallsApi
-from se_pipeline.sources.calls.settings import CallsExport as CallsExport
-from se_pipeline.sources.gmail.settings import GmailApi, GmailMbox
-from se_pipeline.sources.notion.settings import NotionApi as NotionApi
-from se_pipeline.sources.notion.settings import NotionExport as NotionExport
-from se_pipeline.sources.notion.settings import NotionProperties as NotionProperties
-from se_pipeline.sources.slack.settings import SlackApi
-from se_pipeline.sources.slack.settings import SlackExport as SlackExport
-from se_pipeline.sources.usage.settings import UsageFile as UsageFile
-from se_pipeline.sources.usage.settings import UsageHex as UsageHex
-from se_pipeline.sources.usage.settings import _UsageFiles
+from se_pipeline.sources.calls import CallsApi as CallsApi, CallsExport as CallsExport
+from se_pipeline.sources.gmail import GmailApi, GmailMbox
+from se_pipeline.sources.notion import (
+    NotionApi as NotionApi, NotionExport as NotionExport, NotionProperties as NotionProperties,
+)
+from se_pipeline.sources.slack import SlackApi, SlackExport as SlackExport
+from se_pipeline.sources.usage import UsageFile as UsageFile, UsageFiles, UsageHex as UsageHex
 
 DEFAULT_HOME = ".se_pipeline"
 
@@ -336,6 +330,6 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
         src.gmail.token_files = {k: fix(v) for k, v in src.gmail.token_files.items()}
     if isinstance(src.feedback, FeedbackSettings):
         src.feedback = src.feedback.resolved(base)
-    if isinstance(src.usage, _UsageFiles) and not Path(src.usage.path).is_absolute() and "://" not in src.usage.path:
+    if isinstance(src.usage, UsageFiles) and not Path(src.usage.path).is_absolute() and "://" not in src.usage.path:
         src.usage.path = str(base / src.usage.path)
     return settings

@@ -26,8 +26,7 @@ from pydantic import BaseModel
 
 from se_pipeline.config import Settings
 from se_pipeline.errors import SePipelineError
-from se_pipeline.sources import SOURCE_BY_NAME
-from se_pipeline.sources.probing import Finding, env, fail, ok, warn
+from se_pipeline.sources import SOURCE_BY_NAME, Finding, env, fail, ok, warn
 from se_pipeline.window import Window
 
 __all__ = ["Finding", "check_sales_engineers", "check_warehouse", "format_finding", "format_findings",

@@ -21,7 +21,7 @@ from se_pipeline.analysis import refresh_signals
 from se_pipeline.config import Settings
 from se_pipeline.models import discover_models, prepare, run_model
 from se_pipeline.proposals import refresh_proposals
-from se_pipeline.render.publish import publish_digests
+from se_pipeline.render import publish_digests
 from se_pipeline.sources import DAILY_SOURCES, build_connector, recall_stored
 from se_pipeline.warehouse import commit_staged, stage_records
 from se_pipeline.window import Window

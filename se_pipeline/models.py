@@ -22,9 +22,7 @@ from se_pipeline.config import Settings
 from se_pipeline.errors import SePipelineError
 from se_pipeline.paths import SQL_DIR
 from se_pipeline.sources import CONTRACTS, contract_sql, create_contract_views
-from se_pipeline.warehouse import Between, replace_slice
-from se_pipeline.warehouse.connection import transaction
-from se_pipeline.warehouse.schema import RAW_TABLES, ensure_tables, table_exists
+from se_pipeline.warehouse import RAW_TABLES, Between, ensure_tables, replace_slice, table_exists, transaction
 from se_pipeline.window import Window
 
 _HEADER = re.compile(r"^--\s*materialized:\s*(table|view|partitioned by (\w+))\s*$", re.MULTILINE)

@@ -11,14 +11,13 @@ import duckdb
 import pytest
 
 from se_pipeline.competitors import find_competitors, split_names
-from se_pipeline.artifacts.criteria import build_win_criteria
-from se_pipeline.artifacts.gaps import build_product_gaps
-from se_pipeline.artifacts.mentions import build_competitor_mentions
-from se_pipeline.artifacts.qualification import build_qualifications, role_from_signature, role_under_name
+from se_pipeline.artifacts import (
+    build_competitor_mentions, build_product_gaps, build_qualifications, build_win_criteria, build_win_plans,
+    write_reports,
+)
+from se_pipeline.artifacts.qualification import role_from_signature, role_under_name
 from se_pipeline.artifacts.redact import redact
-from se_pipeline.artifacts.reports import write_reports
-from se_pipeline.artifacts.winplan import build_win_plans
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.warehouse import ensure_tables
 
 AS_OF = dt.date(2026, 11, 20)
 ACTIVITY_COLUMNS = (

@@ -33,11 +33,12 @@ from se_pipeline.config import (
     SlackApi,
     Sources,
 )
-from se_pipeline.sources.calls.connector import CallsExportConnector, Team
-from se_pipeline.sources.gmail.connector import GmailMboxConnector
-from se_pipeline.sources.notion.connector import NotionApiConnector, NotionExportConnector
-from se_pipeline.sources.slack.connector import SlackExportConnector
-from se_pipeline.sources.usage.connector import UsageFileConnector
+from se_pipeline.sources.calls import CallsExportConnector
+from se_pipeline.sources.calls.connector import Team
+from se_pipeline.sources.gmail import GmailMboxConnector
+from se_pipeline.sources.notion import NotionApiConnector, NotionExportConnector
+from se_pipeline.sources.slack import SlackExportConnector
+from se_pipeline.sources.usage import UsageFileConnector
 from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.pages import Quarantined
 from se_pipeline.sources import build_connector

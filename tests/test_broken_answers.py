@@ -14,8 +14,7 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 from se_pipeline.config import GmailApi, SalesEngineer, Settings, Sources
-from se_pipeline.sources.gmail.connector import GmailApiConnector
-from se_pipeline.sources.gmail.connector import from_settings as gmail_from_settings
+from se_pipeline.sources.gmail import GmailApiConnector, from_settings as gmail_from_settings
 from se_pipeline.errors import SourceError
 from se_pipeline.pages import Rows
 from se_pipeline.warehouse import ensure_tables, load_records

@@ -13,8 +13,8 @@ import pytest
 from fakes.gong_server import FakeGong
 
 from se_pipeline.config import Settings
-from se_pipeline.sources.calls.connector import from_settings
-from se_pipeline.sources.calls.api import GongApiConnector, date_ranges
+from se_pipeline.sources.calls import GongApiConnector, from_settings
+from se_pipeline.sources.calls.api import date_ranges
 from se_pipeline.sources.calls.gong import Team
 from se_pipeline.errors import SourceError, WriteRefusedError
 from se_pipeline.warehouse import Quarantined, load_records

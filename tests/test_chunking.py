@@ -18,7 +18,7 @@ import pytest
 from se_pipeline.analysis import refresh_signals
 from se_pipeline.config import load_settings
 from se_pipeline.models import discover_models, prepare, run_model
-from se_pipeline.render.publish import publish_digests
+from se_pipeline.render import publish_digests
 from se_pipeline.sources import build_connector
 from se_pipeline.warehouse import commit_staged, stage_records
 from se_pipeline.window import Window

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from se_pipeline.coaching.reports import REFERENCE_LINES, RepWeek, chart_figure
-from se_pipeline.coaching.scores import AREAS
+from se_pipeline.coaching import AREAS
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 

@@ -11,7 +11,7 @@ import pytest
 
 from se_pipeline.coaching import compute_call_metrics, compute_skill_scores, write_coaching_reports
 from se_pipeline.config import Settings
-from se_pipeline.sources.calls.connector import from_settings
+from se_pipeline.sources.calls import from_settings
 from se_pipeline.demo.calls import write_calls
 from se_pipeline.warehouse import load_records
 from se_pipeline.window import Window
@@ -191,7 +191,7 @@ def test_progress_tracks_the_outcome_metrics_week_over_week(run):
 
 def test_stage_conversion_and_forecast_accuracy_come_from_the_daily_snapshots():
     from se_pipeline.coaching.scores import deal_outcomes
-    from se_pipeline.warehouse.schema import ensure_tables
+    from se_pipeline.warehouse import ensure_tables
 
     con = duckdb.connect()
     ensure_tables(con)

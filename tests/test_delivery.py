@@ -19,14 +19,14 @@ from fakes.slack_server import FakeSlack, slack_message, slack_user
 from se_pipeline.analysis import refresh_signals
 from se_pipeline.cli import main as cli
 from se_pipeline.config import Delivery, GmailApi, Manager, SalesEngineer, Settings, SlackApi, Sources, load_settings
-from se_pipeline.sources.slack.client import ReadOnlyWebClient
+from se_pipeline.sources.slack import ReadOnlyWebClient
 from se_pipeline.delivery import deliver_coaching, deliver_digests
 from se_pipeline.delivery.email import GmailSender, compose
 from se_pipeline.delivery.slack_dm import HEADER_CHARS, MAX_BLOCKS, SECTION_CHARS, slack_messages
 from se_pipeline.errors import ConfigError, WriteRefusedError
 from se_pipeline.models import discover_models, prepare, run_model
 from se_pipeline.readonly import WriteAllowance
-from se_pipeline.render.publish import publish_digests
+from se_pipeline.render import publish_digests
 from se_pipeline.warehouse import connect
 from se_pipeline.window import Window
 from se_pipeline_assets.delivery import DELIVER_TAG, delivery_assets

@@ -28,7 +28,7 @@ from se_pipeline.config import (
 )
 from se_pipeline.demo import ensure_demo_settings, ensure_demo_workspace
 from se_pipeline.doctor import Finding, format_findings, run_doctor
-from se_pipeline.sources.feedback.settings import FeedbackSettings
+from se_pipeline.sources.feedback import FeedbackSettings
 from tests.fakes.gmail_server import SAMPLE_LABELS, FakeGmailServer
 from tests.fakes.gong_server import FakeGong
 from tests.fakes.hex_server import FakeHex

@@ -10,15 +10,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from se_pipeline.sources.feedback.connector import FeedbackConnector
+from se_pipeline.sources.feedback import FeedbackConnector, FeedbackSettings
 from se_pipeline.demo.feedback import write_feedback
-from se_pipeline.enablement.run import load_feedback, run_enablement
-from se_pipeline.sources.feedback.settings import FeedbackSettings
+from se_pipeline.enablement import load_feedback, run_enablement
 from se_pipeline.enablement.themes import suggest_format
 from se_pipeline.enablement.items import Item
 from se_pipeline.errors import SourceError
 from se_pipeline.pages import Quarantined, Rows
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.warehouse import ensure_tables
 
 LABELLED = Path(__file__).parent / "data" / "feedback" / "labelled_feedback.csv"
 AS_OF = dt.date(2026, 11, 20)

@@ -13,7 +13,7 @@ from se_pipeline_assets.enablement import AS_OF_TAG, enablement_assets
 from se_pipeline_assets.resources import WarehouseResource
 from se_pipeline.config import load_settings
 from se_pipeline.demo import ensure_demo_workspace
-from se_pipeline.sources.feedback.settings import FeedbackSettings
+from se_pipeline.sources.feedback import FeedbackSettings
 
 
 def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):

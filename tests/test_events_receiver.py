@@ -17,8 +17,7 @@ import httpx
 import pytest
 import uvicorn
 
-from se_pipeline.events.landing import EventStore
-from se_pipeline.events.receiver import PATH, create_app
+from se_pipeline.events import PATH, EventStore, create_app
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # a made-up signing secret
 

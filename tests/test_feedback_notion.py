@@ -25,13 +25,12 @@ from fakes.notion_server import (
 from se_pipeline_assets.enablement import enablement_board, raw_feedback_files
 from se_pipeline_assets.resources import WarehouseResource
 from se_pipeline.config import NotionApi, OffSource, Settings, Sources, load_settings
-from se_pipeline.sources.feedback.connector import FeedbackConnector
-from se_pipeline.sources.notion.feedback import NotionFeedback
+from se_pipeline.sources.feedback import FeedbackConnector, FeedbackNotion, FeedbackSettings
+from se_pipeline.sources.notion import NotionFeedback
 from se_pipeline.doctor import run_doctor
-from se_pipeline.enablement.run import load_feedback
-from se_pipeline.sources.feedback.settings import FeedbackNotion, FeedbackSettings
+from se_pipeline.enablement import load_feedback
 from se_pipeline.errors import ConfigError, SourceError, WriteRefusedError
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.warehouse import ensure_tables
 
 TOKEN_ENV = "FEEDBACK_NOTION_TEST_TOKEN"
 LABELLED = Path(__file__).parent / "data" / "feedback" / "labelled_feedback.csv"

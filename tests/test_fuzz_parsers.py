@@ -26,10 +26,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from se_pipeline.config import Settings
-from se_pipeline.sources.gmail.connector import GmailMboxConnector
-from se_pipeline.sources.notion.connector import NotionExportConnector
-from se_pipeline.sources.slack.connector import SlackExportConnector
-from se_pipeline.sources.usage.connector import UsageFileConnector
+from se_pipeline.sources.gmail import GmailMboxConnector
+from se_pipeline.sources.notion import NotionExportConnector
+from se_pipeline.sources.slack import SlackExportConnector
+from se_pipeline.sources.usage import UsageFileConnector
 from se_pipeline.errors import SourceError
 from se_pipeline.warehouse import stage_records
 from se_pipeline.window import Window

@@ -10,11 +10,7 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 from se_pipeline.config import GmailApi, GmailMbox, SalesEngineer, Settings, Sources
-from se_pipeline.sources.gmail.connector import (
-    GmailApiConnector,
-    GmailMboxConnector,
-    from_settings,
-)
+from se_pipeline.sources.gmail import GmailApiConnector, GmailMboxConnector, from_settings
 from se_pipeline.errors import SourceError, WriteRefusedError
 from se_pipeline.pages import Quarantined, Rows
 from se_pipeline.window import Window

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from se_pipeline.sources.gmail.connector import GmailMboxConnector, from_settings
+from se_pipeline.sources.gmail import GmailMboxConnector, from_settings
 from se_pipeline.sources.gmail.mbox import iter_mbox
 from se_pipeline.errors import SourceError
 from se_pipeline.pages import Quarantined, Rows

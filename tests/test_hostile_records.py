@@ -14,10 +14,9 @@ import duckdb
 import pytest
 
 from se_pipeline.config import NotionApi, Settings, Sources
-from se_pipeline.sources.gmail.connector import GmailApiConnector, GmailMboxConnector
-from se_pipeline.sources.notion.connector import NotionExportConnector
-from se_pipeline.sources.notion.connector import from_settings as notion_from_settings
-from se_pipeline.sources.slack.connector import SlackExportConnector
+from se_pipeline.sources.gmail import GmailApiConnector, GmailMboxConnector
+from se_pipeline.sources.notion import NotionExportConnector, from_settings as notion_from_settings
+from se_pipeline.sources.slack import SlackExportConnector
 from se_pipeline.errors import SourceError
 from se_pipeline.warehouse import Quarantined, ensure_tables, load_records
 from se_pipeline.window import Window

@@ -19,8 +19,8 @@ from fakes.notion_server import (
 )
 
 from se_pipeline.config import NotionApi, Settings, Sources
-from se_pipeline.sources.notion.connector import NotionApiConnector, from_settings
-from se_pipeline.sources.notion.http import NOTION_READS, GuardedTransport
+from se_pipeline.sources.notion import NOTION_READS, NotionApiConnector, from_settings
+from se_pipeline.sources.notion.http import GuardedTransport
 from se_pipeline.errors import ConfigError, SourceError, WriteRefusedError
 from se_pipeline.readonly import ReadOnlyGuard
 from se_pipeline.warehouse import Quarantined, Rows, load_records

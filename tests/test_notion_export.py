@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from se_pipeline.config import NotionExport, Settings, Sources
-from se_pipeline.sources.notion.connector import NotionExportConnector, from_settings
+from se_pipeline.sources.notion import NotionExportConnector, from_settings
 from se_pipeline.sources.notion.markdown import parse_markdown
 from se_pipeline.errors import SourceError
 from se_pipeline.warehouse import Quarantined, Rows, load_records

@@ -6,15 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from se_pipeline.sources.notion.properties import (
-    FieldError,
-    extract_fields,
-    flatten_properties,
-    is_active,
-    parse_date,
-    parse_number,
-)
-from se_pipeline.sources.notion.schema import map_properties
+from se_pipeline.sources.notion import FieldError, map_properties, parse_date, parse_number
+from se_pipeline.sources.notion.properties import extract_fields, flatten_properties, is_active
 
 PROPERTIES = json.loads((Path(__file__).parent / "data" / "notion" / "api" / "all_properties.json").read_text())
 

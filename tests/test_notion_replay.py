@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from notion_client import APIResponseError, Client
 
-from se_pipeline.sources.notion.connector import NotionApiConnector
+from se_pipeline.sources.notion import NotionApiConnector
 from se_pipeline.warehouse import Rows
 from se_pipeline.window import Window
 from tests.fakes.notion_replay import RecordedNotion

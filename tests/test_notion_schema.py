@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from se_pipeline.config import NotionProperties, load_settings
-from se_pipeline.sources.notion.connector import NotionApiConnector, NotionExportConnector
+from se_pipeline.sources.notion import TEXT, NotionApiConnector, NotionExportConnector, map_properties
 from se_pipeline.sources.notion.properties import extract_fields, normalise_domain
-from se_pipeline.sources.notion.schema import FIELDS, TEXT, map_properties
+from se_pipeline.sources.notion.schema import FIELDS
 from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.warehouse import Rows
 from se_pipeline.window import Window

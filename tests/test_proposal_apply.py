@@ -14,11 +14,11 @@ from fakes.notion_server import TOKEN, FakeNotion, date_property, people_propert
 from se_pipeline.analysis import refresh_signals
 from se_pipeline.cli import main as cli
 from se_pipeline.config import NotionApi, NotionExport, SalesEngineer, Settings, Sources
-from se_pipeline.sources.notion.connector import NotionApiConnector, from_settings
+from se_pipeline.sources.notion import NotionApiConnector, from_settings
 from se_pipeline.errors import SePipelineError, WriteRefusedError
 from se_pipeline.models import discover_models, prepare, run_model
-from se_pipeline.proposals import open_proposals, refresh_proposals
-from se_pipeline.proposals.apply import NotionSession, Stale, apply_proposal
+from se_pipeline.proposals import apply_proposal, open_proposals, refresh_proposals
+from se_pipeline.proposals.apply import NotionSession, Stale
 from se_pipeline.warehouse import connect, load_records
 from se_pipeline.window import Window
 from tests.test_proposals import CHANNELS, TUE, TZ, USERS, at, post

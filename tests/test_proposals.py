@@ -11,7 +11,7 @@ import pytest
 
 from se_pipeline.analysis import refresh_signals
 from se_pipeline.config import SalesEngineer, Settings
-from se_pipeline.sources.notion.connector import NotionExportConnector
+from se_pipeline.sources.notion import NotionExportConnector
 from se_pipeline.models import discover_models, prepare, run_model
 from se_pipeline.proposals import dismiss, open_proposals, refresh_proposals
 from se_pipeline.proposals.stages import CONTRACT, SECURITY, TRIAL, known_stages, phase, stage_after, stage_for

@@ -8,8 +8,7 @@ import pytest
 
 from se_pipeline.config import SalesEngineer, Settings
 from se_pipeline.models import discover_models, prepare, run_model
-from se_pipeline.render import DigestSignal, build_digest_items, day_inputs, render_html, render_markdown
-from se_pipeline.render.publish import load_items, publish_digests
+from se_pipeline.render import DigestSignal, build_digest_items, day_inputs, load_items, publish_digests, render_html, render_markdown
 from se_pipeline.window import Window
 
 DAY = dt.date(2026, 10, 22)

@@ -19,7 +19,7 @@ from fakes.gmail_server import FakeGmailServer, FakeMessage, build_email
 from fakes.notion_server import TOKEN as NOTION_TOKEN, FakeNotion, rich_text_property, status_property, title_property
 from fakes.slack_server import FakeSlack, slack_message, slack_user
 
-from se_pipeline.events.landing import EventStore, landing_path
+from se_pipeline.events import EventStore, landing_path
 from se_pipeline.config import load_settings
 from se_pipeline_assets.definitions import build_definitions
 from se_pipeline_assets.partitions import partitions_for

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from se_pipeline.analysis.dates import describe_due, due_date, mentions_date
+from se_pipeline.analysis import describe_due
+from se_pipeline.analysis.dates import due_date, mentions_date
 from se_pipeline.analysis.sentences import language, sentences, units
 
 

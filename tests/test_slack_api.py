@@ -10,7 +10,7 @@ import pytest
 from fakes.slack_server import FakeSlack, slack_message, slack_user
 
 from se_pipeline.config import SalesEngineer, Settings, SlackApi, Sources
-from se_pipeline.sources.slack.connector import SlackApiConnector, from_settings
+from se_pipeline.sources.slack import SlackApiConnector, from_settings
 from se_pipeline.errors import SourceError, WriteRefusedError
 from se_pipeline.warehouse import Quarantined, Rows, load_records
 from se_pipeline.window import Window

@@ -3,7 +3,7 @@
 import json
 
 from se_pipeline.config import load_settings
-from se_pipeline.sources.slack.connector import SlackExportConnector, from_settings
+from se_pipeline.sources.slack import SlackExportConnector, from_settings
 from se_pipeline.demo import ensure_demo_settings, ensure_demo_workspace
 from se_pipeline.warehouse import Quarantined, Rows
 from se_pipeline.window import Window

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from se_pipeline.config import Settings, SlackExport, Sources
-from se_pipeline.sources.slack.connector import SlackExportConnector, from_settings
+from se_pipeline.sources.slack import SlackExportConnector, from_settings
 from se_pipeline.errors import SourceError
 from se_pipeline.warehouse import Quarantined, Rows, load_records
 

@@ -5,13 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from se_pipeline.sources.slack.records import (
-    BadMessage,
-    Directory,
-    conversation,
-    message_row,
-    permalink,
-)
+from se_pipeline.sources.slack import BadMessage
+from se_pipeline.sources.slack.records import Directory, conversation, message_row, permalink
 from se_pipeline.window import Window
 
 WINDOW = Window.for_day(dt.date(2026, 10, 2), ZoneInfo("America/New_York"))

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from se_pipeline.cli import _period, main as cli
+from se_pipeline.cli import main as cli, period
 from se_pipeline.config import CONFIG_ENV
 from se_pipeline.window import since
 
@@ -91,11 +91,11 @@ def test_since_24h_loads_yesterday_whole_and_today_so_far(tmp_path, clean_env):
 
 
 def test_a_period_is_minutes_hours_or_days_and_touches_the_days_it_spans():
-    assert _period("24h") == dt.timedelta(hours=24) and _period("90m") == dt.timedelta(minutes=90)
-    assert _period("2d") == dt.timedelta(days=2)
+    assert period("24h") == dt.timedelta(hours=24) and period("90m") == dt.timedelta(minutes=90)
+    assert period("2d") == dt.timedelta(days=2)
     for wrong in ("24", "0h", "-1h", "a day", "1.5h"):
         with pytest.raises(argparse.ArgumentTypeError, match="is not a period like 24h"):
-            _period(wrong)
+            period(wrong)
     morning = dt.datetime(2026, 11, 3, 8, 30, tzinfo=TZ)
     assert (since(morning, dt.timedelta(hours=24), TZ).first_day, since(morning, dt.timedelta(hours=24), TZ).last_day) == (
         dt.date(2026, 11, 2), dt.date(2026, 11, 3))

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from se_pipeline.config import Settings
-from se_pipeline.sources.usage.connector import UsageFileConnector, from_settings
+from se_pipeline.sources.usage import UsageFileConnector, from_settings
 from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.warehouse import Quarantined, Rows, load_records
 from se_pipeline.window import Window

@@ -12,8 +12,7 @@ import pytest
 
 from se_pipeline.cli import main as cli
 from se_pipeline.config import CONFIG_ENV, Settings, load_settings
-from se_pipeline.sources.usage.hex import HexRunConnector
-from se_pipeline.sources.usage.connector import UsageFileConnector, from_settings
+from se_pipeline.sources.usage import HexRunConnector, UsageFileConnector, from_settings
 from se_pipeline.errors import ConfigError, SourceError, WriteRefusedError
 from se_pipeline.warehouse import load_records
 from se_pipeline.window import Window

@@ -8,8 +8,8 @@ import pytest
 from dagster import TableRecord
 
 from se_pipeline.config import Settings
-from se_pipeline.warehouse import connect, ensure_tables
-from se_pipeline.warehouse.docs import header_comment, table_doc
+from se_pipeline.warehouse import connect, ensure_tables, table_doc
+from se_pipeline.warehouse.docs import header_comment
 from se_pipeline.warehouse.health import freshness, quarantine_share, unresolved_external_activity
 from se_pipeline_assets.definitions import build_definitions
 from se_pipeline_assets.metadata import table_metadata

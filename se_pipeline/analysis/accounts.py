@@ -21,7 +21,7 @@ from se_pipeline.analysis.context import RuleContext
 from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.summaries import short_customer
 from se_pipeline.analysis.rows import ActivityRow
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import table_exists
 from se_pipeline.window import Window
 
 

@@ -14,7 +14,7 @@ from se_pipeline.analysis.signal import ANSWER, DELIVER, Signal
 from se_pipeline.analysis.rows import ActivityRow
 
 if TYPE_CHECKING:
-    from se_pipeline.analysis.tools.message import MailFacts
+    from se_pipeline.analysis.tools import MailFacts
 
 
 @dataclass(frozen=True)

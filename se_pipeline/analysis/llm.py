@@ -22,7 +22,7 @@ from se_pipeline.analysis.rows import ActivityRow
 from se_pipeline.analysis.signal import Signal
 from se_pipeline.analysis.summaries import TLDR_WORDS, clip
 from se_pipeline.config import LlmSettings
-from se_pipeline.connectors.base import check_env_name
+from se_pipeline.connectors import check_env_name
 from se_pipeline.errors import ConfigError
 
 _DEFAULT_URLS = {"anthropic": "https://api.anthropic.com", "openai": "https://api.openai.com/v1"}

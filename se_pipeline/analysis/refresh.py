@@ -20,9 +20,7 @@ from se_pipeline.competitors import competitor_pattern, configured_competitors, 
 from se_pipeline.analysis.tools import mail_facts, merge_repeats
 from se_pipeline.config import AnalysisSettings, Settings
 from se_pipeline.paths import DDL_SQL_DIR
-from se_pipeline.warehouse import Between, replace_slice
-from se_pipeline.warehouse.connection import transaction
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import Between, replace_slice, table_exists, transaction
 from se_pipeline.window import Window
 
 # Activity is read a day at a time (with what that day needs of the lookback) or streamed from a result,

@@ -36,7 +36,7 @@ import duckdb
 
 from se_pipeline.analysis.signal import Signal
 from se_pipeline.trials import trial_in_name
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import table_exists
 from se_pipeline.window import Window
 
 _NOT_JUDGED = re.compile(r"fail|error|\blag|latency|incident|churn|to_date|(^|_)(mtd|qtd|ytd|wtd)($|_)|cumulative", re.I)

@@ -24,12 +24,10 @@ from dataclasses import dataclass, field
 import duckdb
 
 from se_pipeline.artifacts.warehouse import Opportunity, opportunities
-from se_pipeline.sources.notion.properties import FieldError, parse_date
+from se_pipeline.sources.notion import FieldError, parse_date
 from se_pipeline.competitors import split_names
 from se_pipeline.trials import trial_in_name
-from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
-from se_pipeline.warehouse.reads import records
-from se_pipeline.warehouse.schema import ensure_tables, table_exists
+from se_pipeline.warehouse import WHOLE_TABLE, ensure_tables, records, replace_slice, table_exists
 
 SECTIONS = {
     "success_criteria": re.compile(r"(?i)^(?:success|exit|poc|pov|evaluation|(?:technical )?win|acceptance)\s+criteria\b"),

@@ -34,11 +34,9 @@ from dataclasses import dataclass, field
 import duckdb
 
 from se_pipeline.artifacts.warehouse import opportunities, revenue_by_customer
-from se_pipeline.enablement.clustering import stem
+from se_pipeline.enablement import stem
 from se_pipeline.names import name_key
-from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
-from se_pipeline.warehouse.reads import records
-from se_pipeline.warehouse.schema import ensure_tables, table_exists
+from se_pipeline.warehouse import WHOLE_TABLE, ensure_tables, records, replace_slice, table_exists
 
 ASK = re.compile(
     r"(?i)\b(?:(?:do|does|can|will|could)\s+(?:you|it|your\s+\w+|the\s+(?:product|platform|agent|tool))\s+"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from se_pipeline.analysis.text import sentences
+from se_pipeline.analysis import text as analysis_text
 from se_pipeline.competitors import competition_values, find_competitors, known_competitors
 from se_pipeline.artifacts.warehouse import (
     InventoryAsset,
@@ -33,12 +33,9 @@ from se_pipeline.artifacts.warehouse import (
     opportunities,
     outcome,
 )
-from se_pipeline.enablement.items import OBJECTION_CUES
+from se_pipeline.enablement import OBJECTION_CUES
 from se_pipeline.names import name_key
-from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
-from se_pipeline.warehouse.connection import transaction
-from se_pipeline.warehouse.reads import latest, records
-from se_pipeline.warehouse.schema import ensure_tables, table_exists
+from se_pipeline.warehouse import WHOLE_TABLE, ensure_tables, latest, records, replace_slice, table_exists, transaction
 
 PRICING = re.compile(
     r"(?i)(?:[$€£]\s?\d|\d\s?%|\b(?:price[sd]?|pricing|cheaper|discount\w*|quoted?|quote|per (?:host|gb|seat|user|node|month)|"
@@ -67,7 +64,7 @@ def quote_kind(text: str | None) -> str:
 
 
 def _sentence(text: str, competitor: str) -> str:
-    found = [s for s in sentences(text) if find_competitors(s, (competitor,))]
+    found = [s for s in analysis_text.sentences(text) if find_competitors(s, (competitor,))]
     return (found[0] if found else text).strip()
 
 

@@ -22,13 +22,11 @@ import re
 
 import duckdb
 
-from se_pipeline.analysis.text import is_question, sentences
+from se_pipeline.analysis import text as analysis_text
 from se_pipeline.artifacts.gaps import ASK, NO_ANSWER, clean_capability, same_capability, capability_key
 from se_pipeline.names import name_key
 from se_pipeline.artifacts.winplan import signals_by_customer
-from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
-from se_pipeline.warehouse.reads import records
-from se_pipeline.warehouse.schema import ensure_tables, table_exists
+from se_pipeline.warehouse import WHOLE_TABLE, ensure_tables, records, replace_slice, table_exists
 
 _YES = re.compile(
     r"(?i)(?:^\s*(?:yes|yep|yeah|absolutely|definitely|correct|it does|we do|sure)\b|\b(?:we support|is supported|are supported|"
@@ -94,7 +92,8 @@ def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict]) -> li
         [customer],
     ):
         # Questions they wrote as questions, or asks for a capability; not "let me know if …" closes.
-        questions = [s for s in sentences(r["text"]) if is_question(s) and (s.rstrip().endswith("?") or ASK.search(s))]
+        questions = [s for s in analysis_text.sentences(r["text"])
+                     if analysis_text.is_question(s) and (s.rstrip().endswith("?") or ASK.search(s))]
         if not questions:
             continue
         reply = _reply(con, r)

@@ -27,8 +27,7 @@ import duckdb
 
 from se_pipeline.artifacts.redact import redact
 from se_pipeline.filenames import file_stems
-from se_pipeline.warehouse.reads import records
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import records, table_exists
 
 KINDS = ("product_gaps", "competitor_mentions", "win_criteria", "win_plans", "technical_qualification")
 INTERNAL_KINDS = ("battlecards",)

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 import duckdb
 
 from se_pipeline.names import name_key
-from se_pipeline.warehouse.reads import latest, records
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import latest, records, table_exists
 
 
 @dataclass(frozen=True)

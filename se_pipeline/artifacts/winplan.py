@@ -26,11 +26,9 @@ from dataclasses import asdict, dataclass, field
 
 import duckdb
 
-from se_pipeline.analysis.text import is_blocker
+from se_pipeline.analysis import text as analysis_text
 from se_pipeline.names import name_key
-from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
-from se_pipeline.warehouse.reads import records
-from se_pipeline.warehouse.schema import ensure_tables, table_exists
+from se_pipeline.warehouse import WHOLE_TABLE, ensure_tables, records, replace_slice, table_exists
 
 TOP_RISKS = 3
 RECENT_DAYS = 14
@@ -91,7 +89,7 @@ def _signal_risks(signals: list[dict], as_of: dt.date) -> list[Risk]:
         if not (s["owed"] and s["status"] == "open" and s["kind"] in _OWED_KINDS and s["activity_date"] <= as_of):
             continue
         age = (as_of - s["activity_date"]).days
-        if is_blocker(s["excerpt"] or s["summary"]) or age >= BLOCKER_AGE_DAYS:
+        if analysis_text.is_blocker(s["excerpt"] or s["summary"]) or age >= BLOCKER_AGE_DAYS:
             risks.append(Risk(
                 "open_blocker", f"Open for {age} days: {s['summary']}",
                 "Answer or deliver it, or agree a date with the customer and say who owns it.", [s["link"]] if s["link"] else [],

@@ -15,9 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-__all__ = ["Changes", "DayChanges", "change_key", "days_spanned"]
+from se_pipeline.lazy import lazy_exports
+
+__all__ = ["Changes", "DayChanges", "change_key", "days_spanned", "file_changes"]
 
 
 @dataclass(frozen=True)
@@ -68,3 +71,10 @@ def days_spanned(start: dt.datetime, end: dt.datetime, tz: ZoneInfo) -> list[dt.
     """The local days from the one holding `start` to the one holding `end`, both included."""
     first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+if TYPE_CHECKING:  # files.py imports this module back: on first use
+    from se_pipeline.changes.files import file_changes
+
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {"files": ("file_changes",)})

@@ -10,8 +10,7 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.coaching.transcript import Utterance, call_type, measure
-from se_pipeline.warehouse import replace_slice
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.warehouse import ensure_tables, replace_slice
 
 WEEK = dt.timedelta(days=7)
 

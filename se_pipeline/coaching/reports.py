@@ -38,8 +38,7 @@ from se_pipeline.coaching.scores import (
     questions_score,
     talk_ratio_score,
 )
-from se_pipeline.warehouse import replace_slice
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.warehouse import ensure_tables, replace_slice
 
 STRENGTH = 80
 FOCUS = 70

@@ -34,8 +34,7 @@ import duckdb
 import pandas as pd
 
 from se_pipeline.coaching.calls import WEEK, measure_week
-from se_pipeline.warehouse import replace_slice
-from se_pipeline.warehouse.schema import ensure_tables, table_exists
+from se_pipeline.warehouse import ensure_tables, replace_slice, table_exists
 
 
 @dataclass(frozen=True)

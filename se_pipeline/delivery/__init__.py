@@ -23,9 +23,8 @@ from se_pipeline.delivery.email import GmailSender, compose
 from se_pipeline.delivery.log import UPDATED, content_hash, record, status_for
 from se_pipeline.delivery.slack_dm import SlackDm, slack_messages
 from se_pipeline.errors import SePipelineError
-from se_pipeline.render.html import render_html
-from se_pipeline.render.publish import load_items
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.render import load_items, render_html
+from se_pipeline.warehouse import ensure_tables
 
 __all__ = ["DeliveryReport", "Piece", "deliver_coaching", "deliver_digests", "recipients"]
 

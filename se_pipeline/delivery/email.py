@@ -23,8 +23,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from se_pipeline.config import GmailApi, SalesEngineer, Settings
-from se_pipeline.sources.gmail.connector import load_credentials
-from se_pipeline.sources.gmail.guarded_http import DEFAULT_ROOT_URL, GuardedHttp
+from se_pipeline.sources.gmail import DEFAULT_ROOT_URL, GuardedHttp, load_credentials
 from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.readonly import ReadOnlyGuard, WriteAllowance
 

@@ -16,9 +16,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from se_pipeline.config import Settings, SlackApi
-from se_pipeline.connectors.base import check_env_name
-from se_pipeline.sources.slack.api import token_from_env
-from se_pipeline.sources.slack.client import ReadOnlyWebClient
+from se_pipeline.connectors import check_env_name
+from se_pipeline.sources.slack import ReadOnlyWebClient, token_from_env
 from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.readonly import WriteAllowance
 

@@ -30,6 +30,9 @@ from se_pipeline.demo.settings_file import write_settings
 from se_pipeline.demo.slack_export import write_slack_export
 from se_pipeline.demo.usage import write_usage
 
+__all__ = ["GENERATOR_VERSION", "DemoScale", "DemoWorkspace", "ensure_demo_settings", "ensure_demo_workspace", "generate",
+           "load_workspace"]
+
 GENERATOR_VERSION = 3  # bump when the output changes, so existing demo workspaces are rebuilt
 DEFAULT_SEED = 20261001
 PERIOD_END = story.PERIOD_END

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from se_pipeline.demo.model import TZ
-from se_pipeline.sources.feedback.settings import DEMO_FILES
+from se_pipeline.sources.feedback import DEMO_FILES
 
 FILE_NAME = "demo.yaml"  # in the home, beside the demo/ folder
 

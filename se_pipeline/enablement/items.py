@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from se_pipeline.competitors import find_competitors
-from se_pipeline.warehouse.reads import latest, records
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import latest, records, table_exists
 
 # Phrases that mark an objection or a concern (English). Deliberately narrow: a call is mostly
 # not objections, and a false objection pollutes themes more than a missed one.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from se_pipeline.enablement.items import latest
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import table_exists
 
 RAMP_FACTOR = 1.25
 CALL_QUALITY_FLOOR = 70.0

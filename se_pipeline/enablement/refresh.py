@@ -22,8 +22,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from se_pipeline.enablement.items import latest
 from se_pipeline.enablement.themes import Theme
-from se_pipeline.warehouse import replace_slice
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import replace_slice, table_exists
 
 CSV_COLUMNS = ("theme", "asset", "owner", "freshness", "last_updated", "action", "due_date", "status")
 MIN_SIMILARITY = 0.12

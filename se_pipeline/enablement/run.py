@@ -14,19 +14,18 @@ from se_pipeline.competitors import known_competitors
 from se_pipeline.enablement import onboarding, refresh
 from se_pipeline.enablement.board import render_board
 from se_pipeline.enablement.items import collect_items, latest
-from se_pipeline.sources.feedback.settings import FeedbackSettings, report_dir
+from se_pipeline.sources.feedback import FeedbackSettings, report_dir
 from se_pipeline.enablement.themes import (
     Theme,
     build_themes,
     previous_quarter_start,
     write_themes,
 )
-from se_pipeline.warehouse.loader import LoadReport, load_records
-from se_pipeline.warehouse.schema import ensure_tables, table_exists
+from se_pipeline.warehouse import LoadReport, ensure_tables, load_records, table_exists
 from se_pipeline.window import Window
 
 if TYPE_CHECKING:
-    from se_pipeline.connectors.base import Connector
+    from se_pipeline.connectors import Connector
 
 BOARD_FILE = "enablement_feedback.md"
 CSV_FILE = "content_refresh.csv"

@@ -26,8 +26,7 @@ from se_pipeline.competitors import find_competitors
 from se_pipeline.enablement.clustering import cluster_texts
 from se_pipeline.enablement.items import Item, latest
 from se_pipeline.names import name_key
-from se_pipeline.warehouse import replace_slice
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import replace_slice, table_exists
 
 BATTLECARD_SHARE = 0.3
 _QUESTION = re.compile(r"\?\s*$|^\s*(can|could|does|do|is|are|how|what|why|when|where|which|will)\b", re.IGNORECASE)

@@ -13,7 +13,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from se_pipeline.changes import Changes
-from se_pipeline.sources.slack.records import BadMessage, parse_ts
+from se_pipeline.sources.slack import BadMessage, parse_ts
 from se_pipeline.events.landing import EventStore, LandedEvent
 
 MESSAGE_EVENTS = frozenset({"message", "app_mention"})

@@ -28,16 +28,14 @@ import httpx
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
 from se_pipeline.config import NotionApi, Settings
-from se_pipeline.connectors.base import check_env_name
-from se_pipeline.sources.notion.database import NotionDatabase
-from se_pipeline.sources.notion.http import NOTION_READS
-from se_pipeline.sources.notion.properties import flatten_property
+from se_pipeline.connectors import check_env_name
+from se_pipeline.sources.notion import NOTION_READS, NotionDatabase, flatten_property
 from se_pipeline.errors import SePipelineError, SourceError
 from se_pipeline.proposals import store
 from se_pipeline.proposals.proposal import APPLIED, COMMENT, CREATE, STALE, Proposal
 from se_pipeline.proposals.values import Unwritable, normalised, property_value, rich_text
 from se_pipeline.readonly import WriteAllowance
-from se_pipeline.warehouse.connection import connect, read_only_connection, transaction
+from se_pipeline.warehouse import connect, read_only_connection, transaction
 
 
 class Stale(SePipelineError):

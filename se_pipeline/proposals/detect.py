@@ -27,20 +27,17 @@ from typing import Any, TypeVar
 import duckdb
 import pandas as pd
 
-from se_pipeline.analysis import dates, summaries, text
-from se_pipeline.analysis.rows import ActivityRow
-from se_pipeline.analysis.signal import OWED_KINDS
-from se_pipeline.analysis.tools import crm, recaps
-from se_pipeline.analysis.tools.message import ToolMessage, mail_facts, tool_message
+from se_pipeline.analysis import OWED_KINDS, ActivityRow, dates, summaries, text
+from se_pipeline.analysis.tools import ToolMessage, crm, mail_facts, recaps, tool_message
 from se_pipeline.config import NotionApi, Settings
-from se_pipeline.sources.notion.properties import FieldError, parse_date
+from se_pipeline.sources.notion import FieldError, parse_date
 from se_pipeline.proposals import stages
 from se_pipeline.proposals.proposal import COMMENT, CREATE, UPDATE, Proposal
 from se_pipeline.proposals.targets import Opportunity, OpportunityBook
 from se_pipeline.proposals.values import plain_number
-from se_pipeline.render.ranking import FACT_WEIGHT
+from se_pipeline.render import FACT_WEIGHT
 from se_pipeline.trials import TRIAL_WORDS
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import table_exists
 from se_pipeline.window import Window
 
 COMMENT_LINES = 6

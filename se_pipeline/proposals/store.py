@@ -23,9 +23,7 @@ from se_pipeline.proposals.detect import find_proposals
 from se_pipeline.proposals.proposal import COMMENT, CREATE, DISMISSED, OPEN, STALE, SUPERSEDED, UPDATE, Proposal
 from se_pipeline.proposals.targets import OpportunityBook, load_book
 from se_pipeline.proposals.values import normalised
-from se_pipeline.warehouse import AnyOf, Between, replace_slice
-from se_pipeline.warehouse.connection import transaction
-from se_pipeline.warehouse.schema import ensure_tables, table_exists
+from se_pipeline.warehouse import AnyOf, Between, ensure_tables, replace_slice, table_exists, transaction
 from se_pipeline.window import Window
 
 

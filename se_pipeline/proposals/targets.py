@@ -19,12 +19,12 @@ import duckdb
 
 from se_pipeline.names import name_key
 from se_pipeline.config import NotionApi, NotionExport, Settings
-from se_pipeline.sources.notion.schema import TEXT, PropertyMapping, map_properties
+from se_pipeline.sources.notion import TEXT, PropertyMapping, map_properties
 from se_pipeline.errors import SourceError
 from se_pipeline.proposals import stages
 from se_pipeline.proposals.stages import known_stages
 from se_pipeline.proposals.values import normalised
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import table_exists
 
 
 @dataclass(frozen=True)

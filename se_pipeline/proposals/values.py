@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from se_pipeline.sources.notion.properties import FieldError, field_text, parse_date, parse_number
+from se_pipeline.sources.notion import FieldError, field_text, parse_date, parse_number
 
 DATE_FIELDS = frozenset({"close_date", "poc_end"})
 NUMBER_FIELDS = frozenset({"amount", "probability"})

@@ -23,8 +23,7 @@ from typing import NamedTuple
 import duckdb
 from pydantic import BaseModel
 
-from se_pipeline.analysis.dates import describe_due
-from se_pipeline.analysis.summaries import TLDR_WORDS, plain
+from se_pipeline.analysis import TLDR_WORDS, describe_due, plain
 from se_pipeline.config import Settings
 from se_pipeline.render import ranking
 from se_pipeline.render.merging import merge_same_asks, same_fact

@@ -17,9 +17,7 @@ from se_pipeline.names import name_key
 from se_pipeline.render.html import IndexEntry, render_html, render_index
 from se_pipeline.render.items import DigestItem, build_digest_items, day_inputs
 from se_pipeline.render.markdown import render_markdown
-from se_pipeline.warehouse import replace_slice
-from se_pipeline.warehouse.connection import transaction
-from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.warehouse import ensure_tables, replace_slice, transaction
 from se_pipeline.window import Window, so_far
 
 

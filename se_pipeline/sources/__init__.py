@@ -14,7 +14,8 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
-from se_pipeline.sources.base import CONTRACTS, RAW_CONTRACTS, Source, TableSpec
+from se_pipeline.lazy import lazy_exports
+from se_pipeline.sources.base import CONTRACTS, RAW_CONTRACTS, OffSource, Source, Strict, TableSpec
 from se_pipeline.window import Window
 
 if TYPE_CHECKING:
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     import duckdb
 
     from se_pipeline.config import Settings
-    from se_pipeline.connectors.base import Connector
+    from se_pipeline.connectors import Connector
+    from se_pipeline.sources.probing import Finding, env, fail, ok, warn
 
 _PACKAGES = ("slack", "gmail", "notion", "usage", "calls", "feedback", "zoom")
 SOURCES: tuple[Source, ...] = tuple(importlib.import_module(f"{__name__}.{name}").SOURCE for name in _PACKAGES)
@@ -31,8 +33,13 @@ SOURCE_BY_NAME: dict[str, Source] = {source.name: source for source in SOURCES}
 DAILY_SOURCES = tuple(source.name for source in SOURCES if source.daily)
 RAW_TABLES: dict[str, TableSpec] = {spec.name: spec for source in SOURCES for spec in source.tables}
 
-__all__ = ["CONTRACTS", "DAILY_SOURCES", "RAW_CONTRACTS", "RAW_TABLES", "SOURCES", "SOURCE_BY_NAME", "Source", "TableSpec",
-           "build_connector", "contract_sql", "create_contract_views", "recall_stored"]
+# doctor's findings and checks: probing.py imports this registry back, so on first use
+if not TYPE_CHECKING:  # type checkers read the imports under TYPE_CHECKING
+    __getattr__ = lazy_exports(__name__, {"probing": ("Finding", "env", "fail", "ok", "warn")})
+
+__all__ = ["CONTRACTS", "DAILY_SOURCES", "RAW_CONTRACTS", "RAW_TABLES", "SOURCES", "SOURCE_BY_NAME", "Finding", "OffSource",
+           "Source", "Strict", "TableSpec", "build_connector", "contract_sql", "create_contract_views", "env", "fail", "ok",
+           "recall_stored", "warn"]
 
 
 def build_connector(settings: Settings, source: str) -> Connector:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
-from se_pipeline.connectors.base import Connector, is_env_name
+from se_pipeline.connectors import Connector, is_env_name
 from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.sources import SOURCE_BY_NAME, build_connector
 from se_pipeline.pages import Quarantined, Rows

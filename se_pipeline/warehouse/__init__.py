@@ -1,4 +1,7 @@
-"""The DuckDB warehouse: connections, raw tables, loading partitions, SQL models."""
+"""The DuckDB warehouse: connections, raw tables, loading partitions, SQL models.
+
+`health` (the data's health, which no key enforces) is public as a module: its checks are read by name.
+"""
 
 from se_pipeline.warehouse.connection import (
     connect,
@@ -8,6 +11,7 @@ from se_pipeline.warehouse.connection import (
     transaction,
 )
 from se_pipeline.pages import KeepRows, Quarantined, Rows
+from se_pipeline.warehouse.docs import table_doc
 from se_pipeline.warehouse.loader import (
     LoadReport,
     StagedLoad,
@@ -58,4 +62,6 @@ __all__ = [
     "snapshot_path",
     "table_exists",
     "transaction",
+    "health",
+    "table_doc",
 ]

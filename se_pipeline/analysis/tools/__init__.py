@@ -28,7 +28,8 @@ from se_pipeline.analysis.tools.fields import meaningful, plain
 from se_pipeline.analysis.tools.message import MailFacts, ToolMessage, mail_facts, tool_message
 from se_pipeline.analysis.rows import ActivityRow
 
-__all__ = ["MailFacts", "mail_facts", "merge_repeats", "tool_signals"]
+# crm and recaps are public too: proposals read CRM updates and call recaps with their parsers
+__all__ = ["MailFacts", "ToolMessage", "crm", "mail_facts", "merge_repeats", "recaps", "tool_message", "tool_signals"]
 
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|tr|rv)\s*:\s*)+", re.I)
 _GENERIC_WORDS = 20

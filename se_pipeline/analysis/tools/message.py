@@ -13,7 +13,7 @@ import duckdb
 
 from se_pipeline.analysis.tools.fields import Field, lines_of, read_fields
 from se_pipeline.analysis.rows import ActivityRow
-from se_pipeline.warehouse.schema import table_exists
+from se_pipeline.warehouse import table_exists
 
 # Tools by name, in the spelling a digest shows. Families: a tool's name is enough to pick its parser.
 TOOL_NAMES = {

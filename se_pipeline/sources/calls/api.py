@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from se_pipeline.sources.calls.gong import CallData, CallTranscript, Monologue, Team
 from se_pipeline.sources.calls.pages import TABLES, PageBuffer
-from se_pipeline.connectors.http import GuardedHttp
+from se_pipeline.connectors import GuardedHttp
 from se_pipeline.errors import SourceError
 from se_pipeline.readonly import ReadOnlyGuard
 from se_pipeline.pages import Quarantined, Rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from se_pipeline.config import CallsApi, CallsExport, Settings
-from se_pipeline.connectors.base import check_env_name
+from se_pipeline.connectors import check_env_name
 from se_pipeline.sources.calls.api import DEFAULT_LOOKBACK_DAYS, GongApiConnector
 from se_pipeline.sources.calls.export import CallsExportConnector
 from se_pipeline.sources.calls.gong import Team

@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from se_pipeline.sources.notion.feedback import NotionFeedback
+from se_pipeline.sources.notion import NotionFeedback
 from se_pipeline.sources.feedback.settings import FeedbackSettings, feedback_settings
 from se_pipeline.errors import SourceError
 from se_pipeline.pages import Quarantined, Rows, paged

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from google.auth.credentials import Credentials
 
 from se_pipeline.config import GmailApi, GmailMbox, Settings
-from se_pipeline.connectors.base import check_env_name
+from se_pipeline.connectors import check_env_name
 from se_pipeline.sources.gmail.api import SCOPES, GmailApiConnector
 from se_pipeline.sources.gmail.mbox import GmailMboxConnector
 from se_pipeline.errors import ConfigError

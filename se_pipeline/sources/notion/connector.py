@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 from se_pipeline.config import NotionApi, NotionExport, Settings
-from se_pipeline.connectors.base import Connector, check_env_name, env_secret
+from se_pipeline.connectors import Connector, check_env_name, env_secret
 from se_pipeline.sources.notion.api import NotionApiConnector
 from se_pipeline.sources.notion.export import NotionExportConnector
 from se_pipeline.sources.notion.schema import FieldNames, PropertyMapping

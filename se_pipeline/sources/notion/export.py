@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from se_pipeline.connectors.jsonfile import parse_json
+from se_pipeline.connectors import parse_json
 from se_pipeline.sources.notion.markdown import parse_markdown
 from se_pipeline.sources.notion.properties import (
     FieldError,

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from se_pipeline.connectors.base import check_env_name, env_secret
+from se_pipeline.connectors import check_env_name, env_secret
 from se_pipeline.sources.notion.database import NotionDatabase
 from se_pipeline.sources.notion.http import DATABASE_READS
 from se_pipeline.sources.notion.properties import FieldError, field_text, flatten_properties, parse_date, pick
-from se_pipeline.sources.feedback.settings import FeedbackNotion
+from se_pipeline.sources.feedback import FeedbackNotion
 from se_pipeline.errors import ConfigError
 
 SETTING = "sources.feedback.notion_database"

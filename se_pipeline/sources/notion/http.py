@@ -16,7 +16,7 @@ import httpx
 import notion_client
 from notion_client.constants import DEFAULT_BASE_URL
 
-from se_pipeline.connectors.jsonfile import parse_json
+from se_pipeline.connectors import parse_json
 from se_pipeline.readonly import ReadOnlyGuard
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ export -> SlackExportConnector, api -> SlackApiConnector.
 from __future__ import annotations
 
 from se_pipeline.config import Settings, SlackApi, SlackExport
-from se_pipeline.connectors.base import Connector, check_env_name
+from se_pipeline.connectors import Connector, check_env_name
 from se_pipeline.sources.slack.api import SlackApiConnector, token_from_env
 from se_pipeline.sources.slack.client import READ_METHODS, ReadOnlyWebClient
 from se_pipeline.sources.slack.export import SlackExportConnector

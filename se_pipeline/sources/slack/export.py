@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from se_pipeline.connectors.jsonfile import UnreadableItem, parse_json_items
+from se_pipeline.connectors import UnreadableItem, parse_json_items
 from se_pipeline.sources.slack.records import (
     CHANNELS,
     MESSAGES,

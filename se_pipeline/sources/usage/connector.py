@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from se_pipeline.config import Settings, UsageFile, UsageHex
-from se_pipeline.connectors.base import check_env_name
+from se_pipeline.connectors import check_env_name
 from se_pipeline.sources.usage.hex import HexRunConnector
 from se_pipeline.sources.usage.columns import DAY_SQL, UsageColumns, check_mapping, detect_columns, ident
 from se_pipeline.errors import ConfigError, SourceError

@@ -27,8 +27,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from se_pipeline.connectors.base import Connector
-from se_pipeline.connectors.http import GuardedHttp, json_object
+from se_pipeline.connectors import Connector, GuardedHttp, json_object
 from se_pipeline.errors import SourceError
 from se_pipeline.readonly import ReadOnlyGuard
 from se_pipeline.pages import Page

@@ -6,7 +6,7 @@ import uuid
 from typing import TYPE_CHECKING, cast
 
 from se_pipeline.config import Settings
-from se_pipeline.connectors.http import json_object
+from se_pipeline.connectors import json_object
 from se_pipeline.errors import SourceError
 from se_pipeline.sources import build_connector
 from se_pipeline.sources.probing import (

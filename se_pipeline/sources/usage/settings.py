@@ -9,16 +9,16 @@ from pydantic import Field
 from se_pipeline.sources.base import Strict
 
 
-class _UsageFiles(Strict):
+class UsageFiles(Strict):
     path: str  # a file, a glob, or anything DuckDB's read_* functions accept
     columns: dict[str, str] = {}  # our column -> theirs (customer, date, metric, value)
 
 
-class UsageFile(_UsageFiles):
+class UsageFile(UsageFiles):
     mode: Literal["file", "export"]
 
 
-class UsageHex(_UsageFiles):
+class UsageHex(UsageFiles):
     """Run a published Hex project, then read the export it writes to `path` as file mode does."""
 
     mode: Literal["api"]

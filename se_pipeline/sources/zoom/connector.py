@@ -14,8 +14,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from se_pipeline.config import Settings
-from se_pipeline.connectors.base import check_env_name, env_secret
-from se_pipeline.connectors.http import GuardedHttp, json_object
+from se_pipeline.connectors import GuardedHttp, check_env_name, env_secret, json_object
 from se_pipeline.errors import ConfigError, SourceError
 from se_pipeline.readonly import ReadOnlyGuard
 from se_pipeline.sources.zoom.settings import ZoomApi
