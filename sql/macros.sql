@@ -43,16 +43,16 @@ CREATE OR REPLACE MACRO usage_link_key(link) AS
     nullif(url_decode(regexp_extract(split_part(link, '#', 2), '^[^=&]+=([^&]*)', 1)), '');
 CREATE OR REPLACE MACRO usage_link_backed(link) AS coalesce(
     CASE WHEN usage_link_part(link, 'rows') = '0' THEN
-        (SELECT count(DISTINCT r.partition_date) FROM raw_usage_reads r
+        (SELECT count(DISTINCT r.partition_date) FROM stg_usage_reads r
          WHERE r.source_path = usage_link_source(link)
            AND r.partition_date BETWEEN try_cast(usage_link_part(link, 'from') AS DATE) AND try_cast(usage_link_part(link, 'to') AS DATE))
             = date_diff('day', try_cast(usage_link_part(link, 'from') AS DATE), try_cast(usage_link_part(link, 'to') AS DATE)) + 1
         AND NOT EXISTS (
-            SELECT 1 FROM raw_usage u
+            SELECT 1 FROM stg_usage u
             WHERE usage_link_key(link) IN (u.customer, u.workspace_id, u.account_domain, u.account_name)
               AND u.partition_date BETWEEN try_cast(usage_link_part(link, 'from') AS DATE) AND try_cast(usage_link_part(link, 'to') AS DATE))
     ELSE EXISTS (
-        SELECT 1 FROM raw_usage u
+        SELECT 1 FROM stg_usage u
         WHERE u.source_file = usage_link_source(link) AND u.customer = usage_link_key(link)
           AND u.partition_date BETWEEN try_cast(usage_link_part(link, 'from') AS DATE) AND try_cast(usage_link_part(link, 'to') AS DATE))
     END, FALSE);

@@ -188,29 +188,17 @@ def test_new_customers_are_those_without_an_opportunity_with_their_first_message
     assert mart(con, "new_customers", "customer") == [("Zephyr Labs", d(4), "z1", "https://x/z1", "sam")]
 
 
-def test_message_files_are_slack_files_and_email_attachments_with_recipients(con):
-    table(con, "raw_slack_messages", "message_key VARCHAR, partition_date DATE, files VARCHAR[]", [
-        ("C1:1.0", d(9), ["runbook.pdf"]), ("C1:2.0", d(9), [])])
-    table(con, "raw_gmail_messages", "message_id VARCHAR, partition_date DATE, attachments VARCHAR[], to_emails VARCHAR[]", [
-        ("<a@x>", d(9), ["quote.xlsx"], ["ines@zephyr.dev"]), ("<b@x>", d(10), [], None)])
-    assert mart(con, "message_files", "activity_id") == [
-        ("gmail:<a@x>", d(9), ["quote.xlsx"], ["ines@zephyr.dev"]),
-        ("gmail:<b@x>", d(10), [], []),
-        ("slack:C1:1.0", d(9), ["runbook.pdf"], None),
-    ]
-
-
 def test_slack_people_are_named_users_but_bots(con):
-    table(con, "raw_slack_users", "name VARCHAR, real_name VARCHAR, display_name VARCHAR, is_bot BOOLEAN, is_external BOOLEAN", [
-        ("uma", "Uma Rao", "uma", False, None),
-        ("ines", None, "Ines V", None, True),
-        ("deploybot", "Deploy Bot", None, True, False),
+    table(con, "stg_people", "person_id VARCHAR, name VARCHAR, email VARCHAR, is_bot BOOLEAN, is_external BOOLEAN", [
+        ("U1", "Uma Rao", "uma@ours.io", False, False),
+        ("U2", "Ines V", None, False, True),
+        ("B1", "Deploy Bot", None, True, False),
     ])
     assert mart(con, "slack_people", "name") == [("Ines V", True), ("Uma Rao", False)]
 
 
 def test_usage_days_read_names_one_file_a_day_and_since_when_it_is_read(con):
-    table(con, "raw_usage_reads", "source_path VARCHAR, partition_date DATE", [
+    table(con, "stg_usage_reads", "source_path VARCHAR, partition_date DATE", [
         ("/data/b.csv", d(2)), ("/data/b.csv", d(3)), ("/data/a.csv", d(3)), ("/data/a.csv", d(4))])
     assert mart(con, "usage_days_read", "partition_date") == [
         (d(2), "/data/b.csv", d(2)), (d(3), "/data/a.csv", d(3)), (d(4), "/data/a.csv", d(3))]

@@ -37,7 +37,7 @@ from se_pipeline.enablement.items import OBJECTION_CUES
 from se_pipeline.names import name_key
 from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
 from se_pipeline.warehouse.connection import transaction
-from se_pipeline.warehouse.reads import latest, records
+from se_pipeline.warehouse.reads import records
 from se_pipeline.warehouse.schema import ensure_tables, table_exists
 
 PRICING = re.compile(
@@ -133,16 +133,16 @@ def _field_notes(con: duckdb.DuckDBPyConnection, opps: list[Opportunity], names:
     """Win/loss notes and rep feedback that name a competitor (battlecards only: they are not activity)."""
     by_customer = _by_customer(opps)
     found: list[Mention] = []
-    if table_exists(con, "raw_win_loss"):
-        for r in records(con, f"SELECT * FROM {latest('raw_win_loss')} ORDER BY decided_on, note_id"):
+    if table_exists(con, "stg_win_loss"):
+        for r in records(con, "SELECT * FROM stg_win_loss ORDER BY decided_on, note_id"):
             text = " ".join(filter(None, [r["summary"], *(r["objections"] or [])]))
             for competitor in dict.fromkeys(find_competitors(" ".join(r["competitors"] or []), names) + find_competitors(text, names)):
                 opp = next((o for o in by_customer.get(name_key(r["customer"]), []) if r["opportunity"] in (o.page_id, o.name)), None)
                 lines = [s for s in [r["summary"], *(r["objections"] or [])] if s]
                 quote = next((s for s in lines if find_competitors(s, (competitor,))), lines[0] if lines else None)
                 found.append(Mention(competitor, r["customer"], opp, r["decided_on"], f"win_loss:{r['outcome']}", None, quote))
-    if table_exists(con, "raw_feedback"):
-        for r in records(con, f"SELECT * FROM {latest('raw_feedback')} ORDER BY submitted_on, feedback_id"):
+    if table_exists(con, "stg_feedback"):
+        for r in records(con, "SELECT * FROM stg_feedback ORDER BY submitted_on, feedback_id"):
             named = find_competitors(" ".join(filter(None, [r["competitor"], r["text"]])), names)
             for competitor in named:
                 found.append(Mention(competitor, r["customer"] or "", None, r["submitted_on"], "feedback", None, _sentence(r["text"], competitor)))

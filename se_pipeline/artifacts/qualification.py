@@ -109,11 +109,11 @@ def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict]) -> li
 
 def _role(con: duckdb.DuckDBPyConnection, name: str | None, email: str | None) -> str | None:
     """From their own signatures, else from a signature block under their name in any mail."""
-    if not table_exists(con, "raw_gmail_messages"):
+    if not table_exists(con, "stg_mail"):
         return None
     mails = records(
         con,
-        "SELECT lower(from_email) = ? AS theirs, signature, body_text, quoted_text FROM raw_gmail_messages "
+        "SELECT lower(from_email) = ? AS theirs, signature, body_text, quoted_text FROM stg_mail "
         "WHERE lower(from_email) = ? OR (? IS NOT NULL AND (body_text ILIKE '%' || ? || '%' OR quoted_text ILIKE '%' || ? || '%')) "
         "ORDER BY sent_at",
         [email, email, name, name, name],

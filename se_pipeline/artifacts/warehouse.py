@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import duckdb
 
 from se_pipeline.names import name_key
-from se_pipeline.warehouse.reads import latest, records
+from se_pipeline.warehouse.reads import records
 from se_pipeline.warehouse.schema import table_exists
 
 
@@ -77,13 +77,13 @@ class InventoryAsset:
 
 
 def battlecards(con: duckdb.DuckDBPyConnection) -> list[InventoryAsset]:
-    if not table_exists(con, "raw_content_inventory"):
+    if not table_exists(con, "stg_content_inventory"):
         return []
     return [
         InventoryAsset(r["asset"], r["asset_type"], r["last_updated"], tuple(r["tags"] or ()))
         for r in records(
             con,
-            f"SELECT asset, asset_type, last_updated, tags FROM {latest('raw_content_inventory')} "
+            "SELECT asset, asset_type, last_updated, tags FROM stg_content_inventory "
             "WHERE asset_type = 'battlecard' OR lower(asset) LIKE '%battlecard%' ORDER BY last_updated DESC NULLS LAST, asset",
         )
     ]

@@ -44,7 +44,14 @@ class TableSpec:
 # The contract views a source's staging SQL maps its raw rows into (<package>/<contract>.sql, a SELECT; a
 # view is the union by name of every source's). A view is made once what it reads exists: these from raw
 # tables alone, with the raw tables; stg_activity also reads the settings tables and macros (models.prepare).
-RAW_CONTRACTS = ("stg_opportunities", "stg_opportunity_content", "stg_usage", "stg_calls", "stg_call_utterances")
+RAW_CONTRACTS = (
+    "stg_opportunities", "stg_opportunity_content",  # the CRM
+    "stg_usage", "stg_usage_reads",  # product usage, and the days it was read
+    "stg_calls", "stg_call_utterances",  # recorded calls and their transcripts
+    "stg_channels", "stg_channel_posts", "stg_people",  # conversations, who posts in them, the people in them
+    "stg_mail", "stg_message_files",  # mail's addresses and headers; files and recipients of messages
+    "stg_feedback", "stg_win_loss", "stg_onboarding_metrics", "stg_content_inventory",  # enablement inputs
+)
 CONTRACTS = (*RAW_CONTRACTS, "stg_activity")
 
 

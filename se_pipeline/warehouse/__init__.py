@@ -15,7 +15,7 @@ from se_pipeline.warehouse.loader import (
     load_records,
     stage_records,
 )
-from se_pipeline.warehouse.reads import active_pages, latest, records
+from se_pipeline.warehouse.reads import active_pages, records
 from se_pipeline.warehouse.schema import (
     RAW_TABLES,
     TableSpec,
@@ -33,7 +33,6 @@ from se_pipeline.warehouse.slices import (
 
 __all__ = [
     "active_pages",
-    "latest",
     "records",
     "AnyOf",
     "Between",

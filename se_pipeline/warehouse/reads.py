@@ -8,13 +8,7 @@ import duckdb
 
 from se_pipeline.warehouse.connection import read_only_connection
 
-__all__ = ["active_pages", "latest", "records"]
-
-
-def latest(table: str) -> str:
-    """Rows of a raw table re-read whole each time (the enablement inputs) as of its latest read: rows
-    gone from the files drop out."""
-    return f"(SELECT * FROM {table} WHERE extracted_at = (SELECT max(extracted_at) FROM {table}))"
+__all__ = ["active_pages", "records"]
 
 
 def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
