@@ -18,7 +18,9 @@ from se_pipeline.artifacts.qualification import build_qualifications, role_from_
 from se_pipeline.artifacts.redact import redact
 from se_pipeline.artifacts.reports import write_reports
 from se_pipeline.artifacts.winplan import build_win_plans
+from se_pipeline.models import discover_models, run_model
 from se_pipeline.warehouse.schema import ensure_tables
+from se_pipeline.window import Window
 
 AS_OF = dt.date(2026, 11, 20)
 ACTIVITY_COLUMNS = (
@@ -80,6 +82,8 @@ def con():
         "se_id VARCHAR, amount DOUBLE, close_date DATE, url VARCHAR, properties JSON)"
     )
     connection.execute("CREATE TABLE customers (customer VARCHAR, is_new BOOLEAN, se_id VARCHAR)")
+    for mart in ("opportunity_content_latest", "customer_stakeholders"):  # views over the tables above, as the daily job makes them
+        run_model(connection, discover_models()[mart], Window.for_day(AS_OF, dt.timezone.utc))
     yield connection
     connection.close()
 

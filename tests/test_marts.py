@@ -208,3 +208,30 @@ def test_customer_usage_span_is_the_first_row_and_the_first_use(con):
     table(con, "usage", "customer VARCHAR, usage_date DATE, value DOUBLE", [
         ("Zephyr Labs", d(2), 0), ("Zephyr Labs", d(5), 3), ("Quill Co", d(4), 0), (None, d(1), 8)])
     assert mart(con, "customer_usage_span", "customer") == [("Quill Co", d(4), None), ("Zephyr Labs", d(2), d(5))]
+
+
+def test_opportunity_content_latest_is_each_pages_last_snapshot_with_its_customer(con):
+    table(con, "stg_opportunity_content", "page_id VARCHAR, partition_date DATE, position INTEGER, block_type VARCHAR, text VARCHAR", [
+        ("o1", d(1), 0, "paragraph", "old note"),
+        ("o1", d(3), 0, "heading_1", "Exit criteria"),
+        ("o1", d(3), 1, "paragraph", "SSO works"),
+        ("o2", d(2), 0, "paragraph", "no opportunity row"),
+    ])
+    table(con, "opportunities", "page_id VARCHAR, customer VARCHAR, url VARCHAR", [("o1", "Zephyr Labs", "https://crm/o1")])
+    assert mart(con, "opportunity_content_latest", "page_id, position") == [
+        ("o1", d(3), 0, "heading_1", "Exit criteria", "Zephyr Labs", "https://crm/o1"),
+        ("o1", d(3), 1, "paragraph", "SSO works", "Zephyr Labs", "https://crm/o1"),
+        ("o2", d(2), 0, "paragraph", "no opportunity row", None, None),
+    ]
+
+
+def test_customer_stakeholders_are_their_people_by_messages_and_first_day(con):
+    table(con, "activity", "customer VARCHAR, author_name VARCHAR, author_email VARCHAR, author_is_external BOOLEAN, "
+          "is_bot BOOLEAN, activity_date DATE", [
+              ("Zephyr Labs", "Ines V", "Ines@Zephyr.dev", True, False, d(4)),
+              ("Zephyr Labs", "Ines V", "ines@zephyr.dev", True, None, d(2)),
+              ("Zephyr Labs", "Uma Rao", "uma@ours.io", False, False, d(1)),  # ours
+              ("Zephyr Labs", "Jira", "jira@zephyr.dev", True, True, d(1)),  # a bot
+              (None, "Stranger", "s@else.io", True, False, d(1)),  # no customer
+          ])
+    assert mart(con, "customer_stakeholders", "name") == [("Zephyr Labs", "Ines V", "ines@zephyr.dev", 2, d(2))]

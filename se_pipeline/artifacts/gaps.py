@@ -170,16 +170,11 @@ def _asked_and_answered(con: duckdb.DuckDBPyConnection) -> list[Evidence]:
 
 def _notes(con: duckdb.DuckDBPyConnection) -> list[Evidence]:
     evidence: list[Evidence] = []
-    if table_exists(con, "stg_opportunity_content") and table_exists(con, "opportunities"):
+    if table_exists(con, "opportunity_content_latest"):
         for r in records(
             con,
-            """
-            SELECT b.text, b.partition_date AS day, o.customer, o.url
-            FROM stg_opportunity_content b JOIN opportunities o USING (page_id)
-            WHERE b.partition_date = (SELECT max(partition_date) FROM stg_opportunity_content x WHERE x.page_id = b.page_id)
-              AND o.customer IS NOT NULL
-            ORDER BY b.page_id, b.position
-            """,
+            "SELECT text, partition_date AS day, customer, url FROM opportunity_content_latest WHERE customer IS NOT NULL "
+            "ORDER BY page_id, position",
         ):
             match = _NOTE.match(r["text"] or "")
             if match:

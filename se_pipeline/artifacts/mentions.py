@@ -1,7 +1,7 @@
 """competitor_mentions and battlecards: what the field hears about each competitor.
 
 Competitor names come from data (competitors.known_competitors). Evidence: activity text and
-subjects (every source), the latest page content of each opportunity (stg_opportunity_content), a
+subjects (every source), the latest page content of each opportunity (opportunity_content_latest), a
 competition property on the opportunity, and, for the battlecards, win/loss notes and rep feedback
 that name one. Activity is tied to its customer's active opportunities (each of them), else to
 the customer's closed ones (so a lost deal's mentions say "lost"), else to the customer alone.
@@ -82,17 +82,10 @@ def _opportunity_mentions(opps: list[Opportunity], names: tuple[str, ...], as_of
 
 
 def _block_mentions(con: duckdb.DuckDBPyConnection, by_page: dict[str, Opportunity], names: tuple[str, ...]) -> list[Mention]:
-    if not table_exists(con, "stg_opportunity_content"):
+    if not table_exists(con, "opportunity_content_latest"):
         return []
     mentions = []
-    for r in records(
-        con,
-        """
-        SELECT page_id, partition_date, text FROM stg_opportunity_content b
-        WHERE partition_date = (SELECT max(partition_date) FROM stg_opportunity_content x WHERE x.page_id = b.page_id)
-        ORDER BY page_id, position
-        """,
-    ):
+    for r in records(con, "SELECT page_id, partition_date, text FROM opportunity_content_latest ORDER BY page_id, position"):
         opp = by_page.get(r["page_id"])
         if opp and opp.customer:
             for competitor in find_competitors(r["text"], names):

@@ -126,10 +126,7 @@ def _role(con: duckdb.DuckDBPyConnection, name: str | None, email: str | None) -
 def _stakeholders(con: duckdb.DuckDBPyConnection, customer: str) -> list[dict]:
     people = []
     for r in records(
-        con,
-        "SELECT author_name AS name, lower(author_email) AS email, count(*) AS messages, min(activity_date) AS first_seen "
-        "FROM activity WHERE customer = ? AND author_is_external AND NOT coalesce(is_bot, FALSE) "
-        "GROUP BY ALL ORDER BY messages DESC, name",
+        con, "SELECT name, email, messages, first_seen FROM customer_stakeholders WHERE customer = ? ORDER BY messages DESC, name",
         [customer],
     ):
         people.append({
