@@ -154,7 +154,7 @@ _OPPORTUNITY_CONTENT = tuple(sorted(contract_reads("stg_opportunity_content")))
 _FIELD_NOTES = tuple(sorted(contract_reads("stg_content_inventory") | contract_reads("stg_win_loss") | contract_reads("stg_feedback")))
 
 product_gaps = _artifact_asset(
-    "product_gaps", (*_ACTIVITY_INPUTS, "opportunity_content_latest"),
+    "product_gaps", (*_ACTIVITY_INPUTS, "opportunity_content_latest", "thread_replies"),
     "Capabilities customers asked for that the product lacks, per customer: type, revenue share, their words",
     _product_gaps,
 )
@@ -174,7 +174,7 @@ win_plans = _artifact_asset(
     _win_plans,
 )
 technical_qualification = _artifact_asset(
-    "technical_qualification", ("product_gaps", "customers", "customer_stakeholders", "signals", *contract_reads("stg_mail"), *_ACTIVITY_INPUTS),
+    "technical_qualification", ("product_gaps", "customers", "customer_stakeholders", "thread_replies", "signals", *contract_reads("stg_mail"), *_ACTIVITY_INPUTS),
     "Per New customer: their asks mapped to what we support and to recorded gaps, open questions, stakeholders",
     _qualifications,
 )

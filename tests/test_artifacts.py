@@ -82,7 +82,7 @@ def con():
         "se_id VARCHAR, amount DOUBLE, close_date DATE, url VARCHAR, properties JSON)"
     )
     connection.execute("CREATE TABLE customers (customer VARCHAR, is_new BOOLEAN, se_id VARCHAR)")
-    for mart in ("opportunity_content_latest", "customer_stakeholders"):  # views over the tables above, as the daily job makes them
+    for mart in ("opportunity_content_latest", "customer_stakeholders", "thread_replies"):  # views over the tables above, as the daily job makes them
         run_model(connection, discover_models()[mart], Window.for_day(AS_OF, dt.timezone.utc))
     yield connection
     connection.close()

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from se_pipeline.analysis.refresh import ensure_signals_table
-from se_pipeline.models import discover_models, run_model
+from se_pipeline.models import MACROS_PATH, discover_models, run_model
 from se_pipeline.window import Window
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -24,6 +24,7 @@ def d(n: int) -> dt.date:
 @pytest.fixture
 def con():
     connection = duckdb.connect()
+    connection.execute(MACROS_PATH.read_text(encoding="utf-8"))  # as models.prepare makes them
     yield connection
     connection.close()
 
@@ -61,12 +62,16 @@ def test_opportunity_changes_lists_a_snapshot_whose_stage_or_close_date_moved(co
               ("o2", d(1), "Quill Co - Renewal", "Quill Co", "Negotiation", d(20), "https://crm/o2"),
               ("o2", d(3), "Quill Co - Renewal", "Quill Co", "Negotiation", d(27), "https://crm/o2"),
               ("o3", d(5), "Nimbus - New", None, "Discovery", None, "https://crm/o3"),  # one snapshot: nothing to compare
+              ("o4", d(1), " Nimbus - Expansion", " ", "Discovery", None, "https://crm/o4"),
+              ("o4", d(4), " Nimbus - Expansion", " ", "Pilot", None, "https://crm/o4"),
           ])
     table(con, "opportunities", "page_id VARCHAR, customer VARCHAR, se_id VARCHAR", [("o1", "Zephyr Labs", "sam")])
     rows = mart(con, "opportunity_changes", "partition_date, page_id")
-    assert [(r[0], r[1], r[4], r[3], r[6], r[5], r[8], r[9], r[10]) for r in rows] == [
-        ("o2", d(3), "Negotiation", "Negotiation", d(20), d(27), None, None, "Quill Co"),
-        ("o1", d(4), "Discovery", "Pilot", d(30), d(30), "Zephyr Labs", "sam", None),
+    # The customer: the current opportunity's, else the snapshot's field, else the name's part before ' - '.
+    assert [(r[0], r[1], r[4], r[3], r[6], r[5], r[8], r[9]) for r in rows] == [
+        ("o2", d(3), "Negotiation", "Negotiation", d(20), d(27), "Quill Co", None),
+        ("o1", d(4), "Discovery", "Pilot", d(30), d(30), "Zephyr Labs", "sam"),
+        ("o4", d(4), "Discovery", "Pilot", None, None, "Nimbus", None),
     ]
 
 
@@ -235,3 +240,21 @@ def test_customer_stakeholders_are_their_people_by_messages_and_first_day(con):
               (None, "Stranger", "s@else.io", True, False, d(1)),  # no customer
           ])
     assert mart(con, "customer_stakeholders", "name") == [("Zephyr Labs", "Ines V", "ines@zephyr.dev", 2, d(2))]
+
+
+def test_thread_replies_are_our_later_messages_in_a_customers_thread(con):
+    def at(hour: int) -> dt.datetime:
+        return dt.datetime(2027, 3, 9, hour, tzinfo=TZ)
+
+    table(con, "activity", "activity_id VARCHAR, customer VARCHAR, thread_key VARCHAR, sent_at TIMESTAMPTZ, "
+          "author_is_external BOOLEAN, is_bot BOOLEAN, text VARCHAR, link VARCHAR", [
+              ("q1", "Zephyr Labs", "t1", at(9), True, False, "Do you support SSO?", "l-q1"),
+              ("r0", "Zephyr Labs", "t1", at(8), False, False, "Welcome!", "l-r0"),  # before the ask
+              ("r2", "Zephyr Labs", "t1", at(11), False, None, "And SCIM next quarter.", "l-r2"),
+              ("r1", "Zephyr Labs", "t1", at(10), False, False, "Yes, SAML and OIDC.", "l-r1"),
+              ("b1", "Zephyr Labs", "t1", at(10), False, True, "Ticket opened", "l-b1"),  # a bot
+              ("q2", "Zephyr Labs", "t1", at(12), True, False, "Thanks!", "l-q2"),  # theirs, not a reply; unanswered
+              ("i1", "Zephyr Labs", "t2", at(9), False, False, "internal note", "l-i1"),  # ours: no ask
+          ])
+    assert mart(con, "thread_replies", "asked_id, reply_number") == [
+        ("q1", 1, "Yes, SAML and OIDC.", "l-r1"), ("q1", 2, "And SCIM next quarter.", "l-r2")]

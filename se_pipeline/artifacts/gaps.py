@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from se_pipeline.artifacts.warehouse import opportunities, revenue_by_customer
+from se_pipeline.artifacts.warehouse import opportunities, our_replies, revenue_by_customer
 from se_pipeline.enablement.clustering import stem
 from se_pipeline.names import name_key
 from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
@@ -142,20 +142,12 @@ def _asked_and_answered(con: duckdb.DuckDBPyConnection) -> list[Evidence]:
         """,
     )
     evidence: list[Evidence] = []
+    replies = our_replies(con, first=3)
     for ask in asks:
         match = ASK.search(ask["text"] or "")
         if not match:
             continue
-        replies = records(
-            con,
-            """
-            SELECT text, link FROM activity
-            WHERE thread_key = ? AND sent_at > ? AND NOT coalesce(author_is_external, FALSE) AND NOT coalesce(is_bot, FALSE)
-            ORDER BY sent_at LIMIT 3
-            """,
-            [ask["thread_key"], ask["sent_at"]],
-        )
-        for reply in replies:
+        for reply in replies.get(ask["activity_id"], []):
             answer = _answer(reply["text"] or "")
             if answer:
                 workaround = _WORKAROUND.search(reply["text"])

@@ -25,6 +25,7 @@ import duckdb
 from se_pipeline.analysis.text import is_question, sentences
 from se_pipeline.artifacts.gaps import ASK, NO_ANSWER, clean_capability, same_capability, capability_key
 from se_pipeline.names import name_key
+from se_pipeline.artifacts.warehouse import our_replies
 from se_pipeline.artifacts.winplan import signals_by_customer
 from se_pipeline.warehouse import WHOLE_TABLE, replace_slice
 from se_pipeline.warehouse.reads import records
@@ -59,16 +60,6 @@ def role_under_name(text: str | None, name: str) -> str | None:
     return None
 
 
-def _reply(con: duckdb.DuckDBPyConnection, ask: dict) -> dict | None:
-    found = records(
-        con,
-        "SELECT text, link FROM activity WHERE thread_key = ? AND sent_at > ? AND NOT coalesce(author_is_external, FALSE) "
-        "AND NOT coalesce(is_bot, FALSE) ORDER BY sent_at LIMIT 1",
-        [ask["thread_key"], ask["sent_at"]],
-    )
-    return found[0] if found else None
-
-
 def map_ask(question: str, reply: str | None, gaps: list[dict]) -> tuple[str | None, str, str | None]:
     """(capability, mapping, detail): mapping is recorded gap | supported | answered | open."""
     match = ASK.search(question)
@@ -85,11 +76,11 @@ def map_ask(question: str, reply: str | None, gaps: list[dict]) -> tuple[str | N
     return capability, "answered", reply
 
 
-def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict]) -> list[dict]:
+def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict], replies: dict[str, list[dict]]) -> list[dict]:
     asks = []
     for r in records(
         con,
-        "SELECT activity_date, sent_at, thread_key, author_name, text, link FROM activity "
+        "SELECT activity_id, activity_date, author_name, text, link FROM activity "
         "WHERE customer = ? AND author_is_external AND NOT coalesce(is_bot, FALSE) ORDER BY sent_at, activity_id",
         [customer],
     ):
@@ -97,7 +88,7 @@ def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict]) -> li
         questions = [s for s in sentences(r["text"]) if is_question(s) and (s.rstrip().endswith("?") or ASK.search(s))]
         if not questions:
             continue
-        reply = _reply(con, r)
+        reply = next(iter(replies.get(r["activity_id"], [])), None)
         for question in questions:
             capability, mapping, detail = map_ask(question, reply["text"] if reply else None, gaps)
             asks.append({
@@ -147,6 +138,7 @@ def build_qualifications(con: duckdb.DuckDBPyConnection) -> int:
         return replace_slice(con, "technical_qualification", [], WHOLE_TABLE)
     gaps = records(con, "SELECT * FROM product_gaps") if table_exists(con, "product_gaps") else []
     by_customer = signals_by_customer(con)
+    replies = our_replies(con, first=1)
     now = dt.datetime.now(dt.timezone.utc)
     rows = []
     for c in records(
@@ -154,7 +146,7 @@ def build_qualifications(con: duckdb.DuckDBPyConnection) -> int:
         "SELECT c.customer, c.se_id, min(a.activity_date) AS first_seen, max(a.activity_date) AS last_seen FROM customers c "
         "JOIN activity a ON a.customer = c.customer WHERE c.is_new GROUP BY ALL ORDER BY c.customer",
     ):
-        asks = _asks(con, c["customer"], gaps)
+        asks = _asks(con, c["customer"], gaps, replies)
         owed = [s for s in by_customer.get(name_key(c["customer"]), [])
                 if s["owed"] and s["status"] == "open" and s["kind"] in ("customer_question", "technical_question")]
         open_questions = [{"question": a["question"], "day": a["day"], "link": a["link"]} for a in asks if a["mapping"] == "open"]

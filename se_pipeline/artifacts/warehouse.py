@@ -87,3 +87,14 @@ def battlecards(con: duckdb.DuckDBPyConnection) -> list[InventoryAsset]:
             "WHERE asset_type = 'battlecard' OR lower(asset) LIKE '%battlecard%' ORDER BY last_updated DESC NULLS LAST, asset",
         )
     ]
+
+
+def our_replies(con: duckdb.DuckDBPyConnection, first: int) -> dict[str, list[dict]]:
+    """The first `first` replies from our side (text, link) to each message a customer's side wrote, by its activity_id."""
+    found: dict[str, list[dict]] = {}
+    if table_exists(con, "thread_replies"):
+        for r in records(
+            con, "SELECT asked_id, text, link FROM thread_replies WHERE reply_number <= ? ORDER BY asked_id, reply_number", [first]
+        ):
+            found.setdefault(r.pop("asked_id"), []).append(r)
+    return found
