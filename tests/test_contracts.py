@@ -12,7 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from se_pipeline.sources import RAW_TABLES
+from se_pipeline.config import Settings
+from se_pipeline.models import prepare
+from se_pipeline.sources import CONTRACTS, RAW_TABLES, SOURCE_BY_NAME, contract_sql
+from se_pipeline.sources.base import declared_sql
 from se_pipeline.warehouse import ensure_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +32,25 @@ def con():
     ensure_tables(connection)
     yield connection
     connection.close()
+
+
+def _columns(con: duckdb.DuckDBPyConnection, select: str) -> list[tuple[str, str]]:
+    return [(name, kind) for name, kind, *_ in con.execute(f"DESCRIBE {select}").fetchall()]
+
+
+def test_every_contract_view_has_exactly_its_declared_columns(con):
+    # A source's staging SQL that adds a column, or gives one another type, changes the contract: it fails here.
+    prepare(con, Settings())
+    for contract in CONTRACTS:
+        assert _columns(con, contract) == _columns(con, declared_sql(contract)), contract
+
+
+def test_a_contract_no_source_feeds_is_an_empty_view_of_its_columns(con):
+    # Mail has no people: a registry of mail alone still gives the people view, typed and empty.
+    con.execute(f"CREATE VIEW people AS {contract_sql('stg_people', (SOURCE_BY_NAME['gmail'],))}")
+    assert _columns(con, "people") == [("person_id", "VARCHAR"), ("name", "VARCHAR"), ("email", "VARCHAR"),
+                                       ("is_bot", "BOOLEAN"), ("is_external", "BOOLEAN")]
+    assert con.execute("SELECT count(*) FROM people").fetchall() == [(0,)]
 
 
 def test_message_files_are_slack_files_and_email_attachments_with_recipients(con):

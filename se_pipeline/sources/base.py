@@ -53,6 +53,13 @@ RAW_CONTRACTS = (
     "stg_feedback", "stg_win_loss", "stg_onboarding_metrics", "stg_content_inventory",  # enablement inputs
 )
 CONTRACTS = (*RAW_CONTRACTS, "stg_activity")
+_DECLARED = Path(__file__).parent / "contracts"
+
+
+def declared_sql(contract: str) -> str:
+    """A contract's columns and types (sources/contracts/<contract>.sql, a SELECT of no rows): its view has them
+    even when no source feeds it."""
+    return (_DECLARED / f"{contract}.sql").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
