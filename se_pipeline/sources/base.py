@@ -69,6 +69,7 @@ class Source:
     modes: its settings models, one per `mode` besides demo and off (export, api, …).
     connector: the module whose `from_settings(settings)` builds the connector for the configured mode.
     probe: the module whose `probe(settings, config, window)` is doctor's check of a configured mode.
+    watcher: the module of its sensor, if it has one (<package>/watch.py).
     daily: loaded by the daily job (a raw asset per source); else by the job that reads it (feedback).
     """
 
@@ -90,6 +91,12 @@ class Source:
     @property
     def probe(self) -> str:
         return f"{self.package}.probe"
+
+    @property
+    def watcher(self) -> str | None:
+        """The module of its sensor (<package>/watch.py), if it has one: `watch(settings, cursor, now)` answers
+        what changed since the cursor (or why nothing is watched), every `INTERVAL` seconds; `DESCRIPTION`."""
+        return f"{self.package}.watch" if (self.folder / "watch.py").is_file() else None
 
     def ddl(self, table: str) -> str:
         return (self.folder / f"{table}.sql").read_text(encoding="utf-8")
