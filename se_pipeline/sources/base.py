@@ -62,6 +62,11 @@ def declared_sql(contract: str) -> str:
     return (_DECLARED / f"{contract}.sql").read_text(encoding="utf-8")
 
 
+def not_watched(source: str, files: str) -> str:
+    """Why a source's sensor has nothing to watch: it is read from `files` (which files_changed watches)."""
+    return f"sources.{source} is not read through the API: nothing for this sensor to watch (files_changed watches {files})"
+
+
 @dataclass(frozen=True)
 class Source:
     """One source package.

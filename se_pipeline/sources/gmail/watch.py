@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, cast
 
+from se_pipeline.sources.base import not_watched
+
 if TYPE_CHECKING:
     from se_pipeline.changes import Changes
     from se_pipeline.config import Settings
@@ -24,6 +26,6 @@ def watch(config: Settings, cursor: dict | None, now: dt.datetime) -> Changes | 
     from se_pipeline.sources.gmail.connector import from_settings
 
     if not isinstance(config.sources.gmail, GmailApi):
-        return "sources.gmail is not read through the API: nothing for this sensor to watch (files_changed watches mboxes)"
+        return not_watched("gmail", "mboxes")
     watcher = cast(GmailWatcher, from_settings(config, api_class=GmailWatcher))  # api mode: an api_class
     return watcher.changes(cursor, now, config.tz)

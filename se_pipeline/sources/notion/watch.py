@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from se_pipeline.sources.base import not_watched
+
 if TYPE_CHECKING:
     from se_pipeline.changes import Changes
     from se_pipeline.config import Settings
@@ -25,5 +27,5 @@ def watch(config: Settings, cursor: dict | None, now: dt.datetime) -> Changes | 
 
     connector = from_settings(config)
     if not isinstance(connector, NotionApiConnector):
-        return "sources.notion is not read through the API: nothing for this sensor to watch (files_changed watches exports)"
+        return not_watched("notion", "exports")
     return notion_changes(connector.database, cursor, now, config.tz, active_pages(config.database_path) if cursor else [])

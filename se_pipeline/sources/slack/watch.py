@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, cast
 
+from se_pipeline.sources.base import not_watched
+
 if TYPE_CHECKING:
     from se_pipeline.changes import Changes
     from se_pipeline.config import Settings
@@ -24,6 +26,6 @@ def watch(config: Settings, cursor: dict | None, now: dt.datetime) -> Changes | 
     from se_pipeline.sources.slack.connector import from_settings
 
     if not isinstance(config.sources.slack, SlackApi):
-        return "sources.slack is not read through the API: nothing for this sensor to watch (files_changed watches exports)"
+        return not_watched("slack", "exports")
     watcher = cast(SlackWatcher, from_settings(config, api_class=SlackWatcher))  # api mode: an api_class
     return watcher.changes(cursor, now, config.tz)
