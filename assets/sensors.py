@@ -34,6 +34,7 @@ from se_pipeline.changes import Changes, DayChanges
 from se_pipeline.config import Settings
 from se_pipeline.errors import SePipelineError
 from se_pipeline.sources import SOURCES, Source
+from se_pipeline.warehouse.reads import stored_rows
 from se_pipeline_assets.raw import RAW_SOURCES, parts_tag
 from se_pipeline_assets.core import SETTINGS_STEP_KEYS
 from se_pipeline_assets.resources import SettingsParam
@@ -163,8 +164,11 @@ def _watching(name: str, what: str, interval: int, description: str, watch: Call
 def _source_sensor(source: Source):
     """The sensor a source package declares (its watch module), named `<source>_activity`."""
     module = importlib.import_module(source.watcher or "")
-    return _watching(f"{source.name}_activity", source.name, module.INTERVAL, module.DESCRIPTION,
-                     lambda config, cursor: module.watch(config, cursor, _now()))
+
+    def watch(config: Settings, cursor: dict | None) -> Changes | str:
+        return module.watch(config, cursor, _now(), lambda sql: stored_rows(config.database_path, sql))
+
+    return _watching(f"{source.name}_activity", source.name, module.INTERVAL, module.DESCRIPTION, watch)
 
 
 sensors = [

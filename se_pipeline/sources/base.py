@@ -5,6 +5,7 @@ key checks, the `sources:` settings, doctor and the contract views are built fro
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -62,6 +63,10 @@ def declared_sql(contract: str) -> str:
     return (_DECLARED / f"{contract}.sql").read_text(encoding="utf-8")
 
 
+# A read-only query on the warehouse as last written, for a sensor's look (no rows before the first run).
+Stored = Callable[[str], list[tuple]]
+
+
 def not_watched(source: str, files: str) -> str:
     """Why a source's sensor has nothing to watch: it is read from `files` (which files_changed watches)."""
     return f"sources.{source} is not read through the API: nothing for this sensor to watch (files_changed watches {files})"
@@ -99,7 +104,7 @@ class Source:
 
     @property
     def watcher(self) -> str | None:
-        """The module of its sensor (<package>/watch.py), if it has one: `watch(settings, cursor, now)` answers
+        """The module of its sensor (<package>/watch.py), if it has one: `watch(settings, cursor, now, stored)` answers
         what changed since the cursor (or why nothing is watched), every `INTERVAL` seconds; `DESCRIPTION`."""
         return f"{self.package}.watch" if (self.folder / "watch.py").is_file() else None
 

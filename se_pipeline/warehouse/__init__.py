@@ -15,7 +15,7 @@ from se_pipeline.warehouse.loader import (
     load_records,
     stage_records,
 )
-from se_pipeline.warehouse.reads import active_pages, records
+from se_pipeline.warehouse.reads import records, stored_rows
 from se_pipeline.warehouse.schema import (
     RAW_TABLES,
     TableSpec,
@@ -32,8 +32,8 @@ from se_pipeline.warehouse.slices import (
 )
 
 __all__ = [
-    "active_pages",
     "records",
+    "stored_rows",
     "AnyOf",
     "Between",
     "SliceRows",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from se_pipeline.sources.base import not_watched
+from se_pipeline.sources.base import Stored, not_watched
 
 if TYPE_CHECKING:
     from se_pipeline.changes import Changes
@@ -19,13 +19,14 @@ INTERVAL = 60
 DESCRIPTION = "Opportunity pages edited and comments written in Notion start a run of their day."
 
 
-def watch(config: Settings, cursor: dict | None, now: dt.datetime) -> Changes | str:
-    """What changed since `cursor`, or why the source is not watched."""
+def watch(config: Settings, cursor: dict | None, now: dt.datetime, stored: Stored) -> Changes | str:
+    """What changed since `cursor`, or why the source is not watched; after the first look, the active
+    opportunities' pages (as the warehouse last stored them) are asked for new comments."""
     from se_pipeline.sources.notion.changes import notion_changes
     from se_pipeline.sources.notion.connector import NotionApiConnector, from_settings
-    from se_pipeline.warehouse.reads import active_pages
 
     connector = from_settings(config)
     if not isinstance(connector, NotionApiConnector):
         return not_watched("notion", "exports")
-    return notion_changes(connector.database, cursor, now, config.tz, active_pages(config.database_path) if cursor else [])
+    pages = [row[0] for row in stored("SELECT page_id FROM opportunities WHERE is_active ORDER BY page_id")] if cursor else []
+    return notion_changes(connector.database, cursor, now, config.tz, pages)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, cast
 
-from se_pipeline.sources.base import not_watched
+from se_pipeline.sources.base import Stored, not_watched
 
 if TYPE_CHECKING:
     from se_pipeline.changes import Changes
@@ -19,7 +19,7 @@ INTERVAL = 60
 DESCRIPTION = "New Slack messages, edits and thread replies (Web API) start a run of their day."
 
 
-def watch(config: Settings, cursor: dict | None, now: dt.datetime) -> Changes | str:
+def watch(config: Settings, cursor: dict | None, now: dt.datetime, stored: Stored) -> Changes | str:
     """What changed since `cursor`, or why the source is not watched."""
     from se_pipeline.config import SlackApi
     from se_pipeline.sources.slack.changes import SlackWatcher
