@@ -24,12 +24,13 @@ from se_pipeline.render import publish_digests
 
 def digest_assets(daily: PartitionsDefinition) -> list:
     @asset(
-        # Besides the core tables: the marts made for it (views in sql/), the mails' tool facts, and the
-        # competitors that feedback and win/loss name (the enablement job's tables, as last loaded).
-        deps=reads("activity", "customers", "opportunities", "usage", *contract_reads("stg_opportunities"),
-                   "usage_daily", "feature_first_use", "new_customers", "opportunity_changes", "message_files",
-                   "slack_people", "usage_days_read", "customer_usage_span", "raw_gmail_messages", "raw_feedback",
-                   "raw_win_loss"),
+        # Besides the core tables: the marts made for it (views in sql/), and the contracts it reads (through their
+        # raw tables): the CRM, the messages' files, the mails' tool facts, and the competitors that feedback and
+        # win/loss name (the enablement job's tables, as last loaded).
+        deps=reads("activity", "customers", "opportunities", "usage", "usage_daily", "feature_first_use", "new_customers",
+                   "opportunity_changes", "slack_people", "usage_days_read", "customer_usage_span",
+                   *(table for contract in ("stg_opportunities", "stg_mail", "stg_message_files", "stg_feedback", "stg_win_loss")
+                     for table in contract_reads(contract))),
         partitions_def=daily,
         backfill_policy=single_run,
         pool=WAREHOUSE_POOL,

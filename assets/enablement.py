@@ -35,6 +35,7 @@ from se_pipeline.warehouse import table_doc
 FEEDBACK_TABLES = FeedbackConnector.tables
 AS_OF_TAG = "se_pipeline/as_of"
 _ACTIVITY_INPUTS = ("activity", "opportunities")
+_CALLS = tuple(sorted(contract_reads("stg_calls") | contract_reads("stg_call_utterances")))
 
 
 @multi_asset(
@@ -71,7 +72,7 @@ def _as_of(context: AssetExecutionContext, config: Settings) -> dt.date:
     name="enablement_board",
     specs=[
         AssetSpec("feedback_themes", group_name="enablement", kinds={"duckdb"},
-                  deps=reads(*FEEDBACK_TABLES, "raw_call_utterances", "raw_calls", *_ACTIVITY_INPUTS),
+                  deps=reads(*FEEDBACK_TABLES, *_CALLS, *_ACTIVITY_INPUTS),
                   description="Feedback clustered into prioritized themes (this and last quarter)"),
         AssetSpec("content_refresh", group_name="enablement", kinds={"duckdb", "csv", "markdown"},
                   deps=reads("feedback_themes"),
@@ -146,17 +147,18 @@ def _qualifications(con, config: Settings, as_of: dt.date) -> int:
     return build_qualifications(con)
 
 
-# The opportunity contract views are read through their sources' raw tables.
+# The contract views are read through their sources' raw tables.
 _OPPORTUNITIES = tuple(sorted(contract_reads("stg_opportunities")))
 _OPPORTUNITY_CONTENT = tuple(sorted(contract_reads("stg_opportunity_content")))
+_FIELD_NOTES = tuple(sorted(contract_reads("stg_content_inventory") | contract_reads("stg_win_loss") | contract_reads("stg_feedback")))
 
 product_gaps = _artifact_asset(
-    "product_gaps", (*_ACTIVITY_INPUTS, *_OPPORTUNITY_CONTENT),
+    "product_gaps", (*_ACTIVITY_INPUTS, "opportunity_content_latest", "thread_replies"),
     "Capabilities customers asked for that the product lacks, per customer: type, revenue share, their words",
     _product_gaps,
 )
 competitor_mentions = _artifact_asset(
-    "competitor_mentions", (*_ACTIVITY_INPUTS, *_OPPORTUNITY_CONTENT, "raw_content_inventory", "raw_win_loss", "raw_feedback"),
+    "competitor_mentions", (*_ACTIVITY_INPUTS, "opportunity_content_latest", *_FIELD_NOTES),
     "Competitors per customer, opportunity and month, and battlecards from the field (quotes, deals, freshness)",
     _competitor_mentions,
 )
@@ -171,7 +173,7 @@ win_plans = _artifact_asset(
     _win_plans,
 )
 technical_qualification = _artifact_asset(
-    "technical_qualification", ("product_gaps", "customers", "signals", "raw_gmail_messages", *_ACTIVITY_INPUTS),
+    "technical_qualification", ("product_gaps", "customers", "customer_stakeholders", "thread_replies", "signals", *contract_reads("stg_mail"), *_ACTIVITY_INPUTS),
     "Per New customer: their asks mapped to what we support and to recorded gaps, open questions, stakeholders",
     _qualifications,
 )

@@ -12,7 +12,7 @@ from se_pipeline.proposals import refresh_proposals
 
 def proposals_asset(daily: PartitionsDefinition):
     @asset(
-        deps=reads("signals", "activity", "opportunities", "customers", *contract_reads("stg_opportunities"), "raw_gmail_messages"),
+        deps=reads("signals", "activity", "opportunities", "customers", *contract_reads("stg_opportunities"), *contract_reads("stg_mail")),
         partitions_def=daily,
         backfill_policy=single_run,
         pool=WAREHOUSE_POOL,

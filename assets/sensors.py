@@ -8,22 +8,17 @@ asset's parts_tag). Run keys name the day and the exact changes, so one change n
 runs, and a day whose run is still queued to re-read as much is left to it. The daily schedule stays
 the safety net. All are off until turned on (Automation in the UI).
 
-Intervals follow each source's rate limit, leaving at least half of it to the runs the sensor starts:
-* Slack: a look costs one conversations.history call per channel (Tier 3, about 50 a minute):
-  every 60 s, up to 25 channels fit in half of that.
-* Gmail: a look costs one users.history.list per mailbox (2 of the 250 quota units a user may spend
-  per second): every 30 s, Dagster's default, is far inside it.
-* Notion: a look costs one query and one comments call per active opportunity (about 3 requests a
-  second, 180 a minute): every 60 s, up to 85 active opportunities fit in half.
-* Files and landed Slack events cost no API call: every 30 s and every 10 s.
+A source package with a watcher (<package>/watch.py: Slack, Gmail, Notion) gets its `<source>_activity`
+sensor from the registry; its interval follows its rate limit, leaving at least half of it to the runs the
+sensor starts (the module says how). Files and landed Slack events cost no API call: every 30 s and 10 s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 from collections.abc import Callable, Mapping
-from typing import cast
 
 from dagster import (
     AssetSelection,
@@ -36,8 +31,10 @@ from dagster import (
 )
 
 from se_pipeline.changes import Changes, DayChanges
-from se_pipeline.config import GmailApi, Settings, SlackApi
+from se_pipeline.config import Settings
 from se_pipeline.errors import SePipelineError
+from se_pipeline.sources import SOURCES, Source
+from se_pipeline.warehouse import stored_rows
 from se_pipeline_assets.raw import RAW_SOURCES, parts_tag
 from se_pipeline_assets.core import SETTINGS_STEP_KEYS
 from se_pipeline_assets.resources import SettingsParam
@@ -47,9 +44,6 @@ SOURCES_TAG = "se_pipeline/sources"  # the raw sources a run re-reads, comma-sep
 PARTITION_TAG = "dagster/partition"
 _WAITING = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED]
 
-SLACK_INTERVAL = 60
-GMAIL_INTERVAL = 30
-NOTION_INTERVAL = 60
 FILES_INTERVAL = 30
 EVENTS_INTERVAL = 10
 
@@ -146,34 +140,6 @@ def _look(
     return changes_result(context, settings, found, what)
 
 
-def _slack(config: Settings, cursor: dict | None) -> Changes | str:
-    from se_pipeline.sources.slack import SlackWatcher, from_settings
-
-    if not isinstance(config.sources.slack, SlackApi):
-        return "sources.slack is not read through the API: nothing for this sensor to watch (files_changed watches exports)"
-    watcher = cast(SlackWatcher, from_settings(config, api_class=SlackWatcher))  # api mode: an api_class
-    return watcher.changes(cursor, _now(), config.tz)
-
-
-def _gmail(config: Settings, cursor: dict | None) -> Changes | str:
-    from se_pipeline.sources.gmail import GmailWatcher, from_settings
-
-    if not isinstance(config.sources.gmail, GmailApi):
-        return "sources.gmail is not read through the API: nothing for this sensor to watch (files_changed watches mboxes)"
-    watcher = cast(GmailWatcher, from_settings(config, api_class=GmailWatcher))  # api mode: an api_class
-    return watcher.changes(cursor, _now(), config.tz)
-
-
-def _notion(config: Settings, cursor: dict | None) -> Changes | str:
-    from se_pipeline.sources.notion import NotionApiConnector, from_settings, notion_changes
-    from se_pipeline.warehouse import active_pages
-
-    connector = from_settings(config)
-    if not isinstance(connector, NotionApiConnector):
-        return "sources.notion is not read through the API: nothing for this sensor to watch (files_changed watches exports)"
-    return notion_changes(connector.database, cursor, _now(), config.tz, active_pages(config.database_path) if cursor else [])
-
-
 def _files(config: Settings, cursor: dict | None) -> Changes:
     from se_pipeline.changes import file_changes
 
@@ -194,13 +160,18 @@ def _watching(name: str, what: str, interval: int, description: str, watch: Call
     return _sensor
 
 
+def _source_sensor(source: Source):
+    """The sensor a source package declares (its watch module), named `<source>_activity`."""
+    module = importlib.import_module(source.watcher or "")
+
+    def watch(config: Settings, cursor: dict | None) -> Changes | str:
+        return module.watch(config, cursor, _now(), lambda sql: stored_rows(config.database_path, sql))
+
+    return _watching(f"{source.name}_activity", source.name, module.INTERVAL, module.DESCRIPTION, watch)
+
+
 sensors = [
-    _watching("slack_activity", "slack", SLACK_INTERVAL,
-              "New Slack messages, edits and thread replies (Web API) start a run of their day.", _slack),
-    _watching("gmail_activity", "gmail", GMAIL_INTERVAL,
-              "New mail in an SE's mailbox (Gmail history) starts a run of its day.", _gmail),
-    _watching("notion_activity", "notion", NOTION_INTERVAL,
-              "Opportunity pages edited and comments written in Notion start a run of their day.", _notion),
+    *(_source_sensor(source) for source in SOURCES if source.watcher),
     _watching("files_changed", "files", FILES_INTERVAL,
               "A new or changed export file, mbox, usage file or call transcript starts a run of the days it covers.", _files),
     _watching("slack_events", "slack events", EVENTS_INTERVAL,

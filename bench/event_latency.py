@@ -55,7 +55,8 @@ from se_pipeline.config import CONFIG_ENV, load_settings  # noqa: E402
 from se_pipeline.events.landing import EventStore, landing_path  # noqa: E402
 from se_pipeline.events.receiver import PATH, create_app  # noqa: E402
 from se_pipeline_assets.runner import dagster_home, materialize_days  # noqa: E402
-from se_pipeline_assets.sensors import EVENTS_INTERVAL, SLACK_INTERVAL  # noqa: E402
+from se_pipeline_assets.sensors import EVENTS_INTERVAL  # noqa: E402
+from se_pipeline.sources.slack.watch import INTERVAL as SLACK_INTERVAL  # noqa: E402
 from tests.fakes.slack_server import FakeSlack, slack_message, slack_user  # noqa: E402
 
 TOKEN_ENV, SECRET_ENV = "BENCH_SLACK_TOKEN", "BENCH_SLACK_SIGNING_SECRET"

@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from se_pipeline.warehouse import latest, records, table_exists
+from se_pipeline.warehouse import records, table_exists
 
 __all__ = [
     "COMPETITION_PROPERTY",
@@ -77,10 +77,10 @@ def known_competitors(con: duckdb.DuckDBPyConnection, configured: Iterable[str] 
     property, feedback's competitor column, win/loss notes' competitors), without repeats."""
     found = list(configured)
     found += [name for properties in _opportunity_properties(con) for name in competition_values(properties)]
-    if table_exists(con, "raw_feedback"):
-        found += [n for r in records(con, f"SELECT competitor FROM {latest('raw_feedback')}") for n in split_names(r["competitor"])]
-    if table_exists(con, "raw_win_loss"):
-        found += [n for r in records(con, f"SELECT competitors FROM {latest('raw_win_loss')}") for n in split_names(r["competitors"])]
+    if table_exists(con, "stg_feedback"):
+        found += [n for r in records(con, "SELECT competitor FROM stg_feedback") for n in split_names(r["competitor"])]
+    if table_exists(con, "stg_win_loss"):
+        found += [n for r in records(con, "SELECT competitors FROM stg_win_loss") for n in split_names(r["competitors"])]
     return _unique(found)
 
 

@@ -71,7 +71,7 @@ def _tables_read(sql: str) -> frozenset[str]:
 
 def contract_reads(contract: str) -> frozenset[str]:
     """The tables a contract view reads (its sources' raw tables, and what their staging SQL joins)."""
-    return _tables_read(contract_sql(contract) or "SELECT 1")
+    return _tables_read(contract_sql(contract))
 
 
 def parse_model(path: Path) -> SqlModel:

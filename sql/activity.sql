@@ -71,9 +71,9 @@ window_days AS (
     SELECT DISTINCT activity_date AS day FROM resolved
 ),
 se_posts AS (
-    SELECT m.channel_id, se.id AS se_id, m.partition_date, count(*) AS n
-    FROM raw_slack_messages m JOIN config_sales_engineers se ON se.slack_user_id = m.user_id
-    WHERE m.partition_date <= $last_day
+    SELECT p.channel_id, se.id AS se_id, p.partition_date, count(*) AS n
+    FROM stg_channel_posts p JOIN config_sales_engineers se ON se.slack_user_id = p.author_id
+    WHERE p.partition_date <= $last_day
     GROUP BY ALL
 ),
 channel_se AS (
@@ -88,7 +88,7 @@ channel_se AS (
         GROUP BY ALL
         UNION ALL
         SELECT c.channel_id, d.day, se.id, TRUE, 0
-        FROM raw_slack_channels c, unnest(c.members) AS u(member)
+        FROM stg_channels c, unnest(c.members) AS u(member)
         JOIN config_sales_engineers se ON se.slack_user_id = u.member
         CROSS JOIN window_days d
         WHERE c.channel_type IN ('im', 'mpim')

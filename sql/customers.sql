@@ -32,7 +32,7 @@ known AS (
 ),
 channel_tokens AS (
     SELECT DISTINCT channel_customer_token(name) AS token
-    FROM raw_slack_channels
+    FROM stg_channels
     WHERE channel_customer_token(name) IS NOT NULL
 ),
 token_match AS (
@@ -61,9 +61,9 @@ ext_domains AS (
     SELECT
         coalesce(tm.customer_key, channel_customer_token(c.name)) AS customer_key,
         list(DISTINCT email_domain(u.email) ORDER BY email_domain(u.email)) AS domains
-    FROM raw_slack_channels c
-    JOIN raw_slack_messages m ON m.channel_id = c.channel_id
-    JOIN raw_slack_users u ON u.user_id = m.user_id
+    FROM stg_channels c
+    JOIN stg_channel_posts m ON m.channel_id = c.channel_id
+    JOIN stg_people u ON u.person_id = m.author_id
     LEFT JOIN token_match tm ON tm.token = channel_customer_token(c.name)
     WHERE starts_with(lower(c.name), 'ext-')
       AND email_domain(u.email) IS NOT NULL
@@ -77,7 +77,7 @@ mailbox_owner AS (
     FROM all_customers a
     JOIN (
         SELECT se_id, email_domain(address) AS domain, count(*) AS n
-        FROM raw_gmail_messages,
+        FROM stg_mail,
              unnest(list_concat([from_email], coalesce(to_emails, []), coalesce(cc_emails, []))) AS u(address)
         GROUP BY ALL
     ) g ON list_contains(a.domains, g.domain)

@@ -1,6 +1,8 @@
 -- Helpers every model may use (not a model: it makes no table).
 -- A customer's key: lower case, letters and digits only (Acme Corp. becomes acmecorp).
 CREATE OR REPLACE MACRO name_key(s) AS regexp_replace(lower(coalesce(s, '')), '[^a-z0-9]', '', 'g');
+-- A text without the whitespace around it (as Python's str.strip: Unicode spaces too).
+CREATE OR REPLACE MACRO stripped(s) AS regexp_replace(s, '^[\s\pZ\x{85}]+|[\s\pZ\x{85}]+$', '', 'g');
 -- The part of an email address after '@', lower case.
 CREATE OR REPLACE MACRO email_domain(e) AS nullif(lower(split_part(coalesce(e, ''), '@', 2)), '');
 -- The customer token of a channel named ext-<customer>-…, opp-<customer>-… or proj-<customer>-….
@@ -43,16 +45,16 @@ CREATE OR REPLACE MACRO usage_link_key(link) AS
     nullif(url_decode(regexp_extract(split_part(link, '#', 2), '^[^=&]+=([^&]*)', 1)), '');
 CREATE OR REPLACE MACRO usage_link_backed(link) AS coalesce(
     CASE WHEN usage_link_part(link, 'rows') = '0' THEN
-        (SELECT count(DISTINCT r.partition_date) FROM raw_usage_reads r
+        (SELECT count(DISTINCT r.partition_date) FROM stg_usage_reads r
          WHERE r.source_path = usage_link_source(link)
            AND r.partition_date BETWEEN try_cast(usage_link_part(link, 'from') AS DATE) AND try_cast(usage_link_part(link, 'to') AS DATE))
             = date_diff('day', try_cast(usage_link_part(link, 'from') AS DATE), try_cast(usage_link_part(link, 'to') AS DATE)) + 1
         AND NOT EXISTS (
-            SELECT 1 FROM raw_usage u
+            SELECT 1 FROM stg_usage u
             WHERE usage_link_key(link) IN (u.customer, u.workspace_id, u.account_domain, u.account_name)
               AND u.partition_date BETWEEN try_cast(usage_link_part(link, 'from') AS DATE) AND try_cast(usage_link_part(link, 'to') AS DATE))
     ELSE EXISTS (
-        SELECT 1 FROM raw_usage u
+        SELECT 1 FROM stg_usage u
         WHERE u.source_file = usage_link_source(link) AND u.customer = usage_link_key(link)
           AND u.partition_date BETWEEN try_cast(usage_link_part(link, 'from') AS DATE) AND try_cast(usage_link_part(link, 'to') AS DATE))
     END, FALSE);

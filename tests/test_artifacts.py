@@ -17,7 +17,9 @@ from se_pipeline.artifacts import (
 )
 from se_pipeline.artifacts.qualification import role_from_signature, role_under_name
 from se_pipeline.artifacts.redact import redact
+from se_pipeline.models import discover_models, run_model
 from se_pipeline.warehouse import ensure_tables
+from se_pipeline.window import Window
 
 AS_OF = dt.date(2026, 11, 20)
 ACTIVITY_COLUMNS = (
@@ -79,6 +81,8 @@ def con():
         "se_id VARCHAR, amount DOUBLE, close_date DATE, url VARCHAR, properties JSON)"
     )
     connection.execute("CREATE TABLE customers (customer VARCHAR, is_new BOOLEAN, se_id VARCHAR)")
+    for mart in ("opportunity_content_latest", "customer_stakeholders", "thread_replies"):  # views over the tables above, as the daily job makes them
+        run_model(connection, discover_models()[mart], Window.for_day(AS_OF, dt.timezone.utc))
     yield connection
     connection.close()
 

@@ -244,6 +244,24 @@ OPPORTUNITY_SCHEMA = {"Deal": "title", "Client Account": "rich_text", "Pipeline 
                       "Solutions Engineer": "people", "Region": "select"}
 
 
+def test_a_service_that_does_not_answer_says_where_it_was_looked_for(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCTOR_SLACK_TOKEN", SLACK_TOKEN)
+    monkeypatch.setenv("DOCTOR_NOTION_TOKEN", NOTION_TOKEN)
+    with FakeSlack() as slack, FakeNotion() as notion:
+        database_id = notion.add_database("Opportunities", OPPORTUNITY_SCHEMA)
+    # Both stopped: nothing answers at their addresses any more.
+    findings = run_doctor(settings_with(
+        tmp_path,
+        slack=SlackApi(mode="api", token_env="DOCTOR_SLACK_TOKEN", base_url=slack.base_url, max_retries=0),
+        notion=NotionApi(mode="api", token_env="DOCTOR_NOTION_TOKEN", database_id=database_id, base_url=notion.base_url,
+                         max_retries=0),
+    ))
+    for source, service, address in (("slack", "Slack", slack.base_url), ("notion", "Notion", notion.base_url)):
+        finding = only(findings, source)
+        assert finding.status == "fail" and finding.what.startswith(f"cannot reach {service} at {address}"), finding
+        assert finding.fix == f"check sources.{source}.base_url and the network (proxy, firewall)"
+
+
 def test_notion_database_readable_and_the_properties_it_maps(tmp_path, notion, monkeypatch):
     monkeypatch.setenv("DOCTOR_NOTION_TOKEN", NOTION_TOKEN)
     database_id = notion.add_database("Opportunities", OPPORTUNITY_SCHEMA)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 import duckdb
 import yaml
@@ -13,7 +15,10 @@ from se_pipeline_assets.enablement import AS_OF_TAG, enablement_assets
 from se_pipeline_assets.resources import WarehouseResource
 from se_pipeline.config import load_settings
 from se_pipeline.demo import ensure_demo_workspace
+from se_pipeline.models import discover_models, run_model
 from se_pipeline.sources.feedback import FeedbackSettings
+from se_pipeline.warehouse import ensure_tables
+from se_pipeline.window import Window
 
 
 def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):
@@ -37,6 +42,9 @@ def test_enablement_assets_materialize_on_the_demo_workspace(tmp_path):
             ") AS t(activity_id, activity_date, sent_at, source, customer, se_id, channel, channel_kind, is_external_channel, "
             "thread_key, is_reply, author_name, author_email, author_is_external, author_is_se, is_bot, bot_name, subject, text, link)"
         )
+        ensure_tables(con)
+        for mart in ("opportunity_content_latest", "customer_stakeholders", "thread_replies"):  # the marts the artefacts read
+            run_model(con, discover_models()[mart], Window.for_day(dt.date(2026, 10, 25), ZoneInfo("UTC")))
     resources = {"settings": load_settings(config), "warehouse": WarehouseResource(database=database)}
     keys = {k.path[-1] for a in enablement_assets for k in a.keys}
     assert keys == {"raw_feedback", "raw_win_loss", "raw_content_inventory", "raw_onboarding_metrics", "feedback_themes",

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from se_pipeline.analysis.refresh import ensure_signals_table
-from se_pipeline.models import discover_models, run_model
+from se_pipeline.models import MACROS_PATH, discover_models, run_model
 from se_pipeline.window import Window
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -24,6 +24,7 @@ def d(n: int) -> dt.date:
 @pytest.fixture
 def con():
     connection = duckdb.connect()
+    connection.execute(MACROS_PATH.read_text(encoding="utf-8"))  # as models.prepare makes them
     yield connection
     connection.close()
 
@@ -61,12 +62,16 @@ def test_opportunity_changes_lists_a_snapshot_whose_stage_or_close_date_moved(co
               ("o2", d(1), "Quill Co - Renewal", "Quill Co", "Negotiation", d(20), "https://crm/o2"),
               ("o2", d(3), "Quill Co - Renewal", "Quill Co", "Negotiation", d(27), "https://crm/o2"),
               ("o3", d(5), "Nimbus - New", None, "Discovery", None, "https://crm/o3"),  # one snapshot: nothing to compare
+              ("o4", d(1), " Nimbus - Expansion", " ", "Discovery", None, "https://crm/o4"),
+              ("o4", d(4), " Nimbus - Expansion", " ", "Pilot", None, "https://crm/o4"),
           ])
     table(con, "opportunities", "page_id VARCHAR, customer VARCHAR, se_id VARCHAR", [("o1", "Zephyr Labs", "sam")])
     rows = mart(con, "opportunity_changes", "partition_date, page_id")
-    assert [(r[0], r[1], r[4], r[3], r[6], r[5], r[8], r[9], r[10]) for r in rows] == [
-        ("o2", d(3), "Negotiation", "Negotiation", d(20), d(27), None, None, "Quill Co"),
-        ("o1", d(4), "Discovery", "Pilot", d(30), d(30), "Zephyr Labs", "sam", None),
+    # The customer: the current opportunity's, else the snapshot's field, else the name's part before ' - '.
+    assert [(r[0], r[1], r[4], r[3], r[6], r[5], r[8], r[9]) for r in rows] == [
+        ("o2", d(3), "Negotiation", "Negotiation", d(20), d(27), "Quill Co", None),
+        ("o1", d(4), "Discovery", "Pilot", d(30), d(30), "Zephyr Labs", "sam"),
+        ("o4", d(4), "Discovery", "Pilot", None, None, "Nimbus", None),
     ]
 
 
@@ -188,29 +193,17 @@ def test_new_customers_are_those_without_an_opportunity_with_their_first_message
     assert mart(con, "new_customers", "customer") == [("Zephyr Labs", d(4), "z1", "https://x/z1", "sam")]
 
 
-def test_message_files_are_slack_files_and_email_attachments_with_recipients(con):
-    table(con, "raw_slack_messages", "message_key VARCHAR, partition_date DATE, files VARCHAR[]", [
-        ("C1:1.0", d(9), ["runbook.pdf"]), ("C1:2.0", d(9), [])])
-    table(con, "raw_gmail_messages", "message_id VARCHAR, partition_date DATE, attachments VARCHAR[], to_emails VARCHAR[]", [
-        ("<a@x>", d(9), ["quote.xlsx"], ["ines@zephyr.dev"]), ("<b@x>", d(10), [], None)])
-    assert mart(con, "message_files", "activity_id") == [
-        ("gmail:<a@x>", d(9), ["quote.xlsx"], ["ines@zephyr.dev"]),
-        ("gmail:<b@x>", d(10), [], []),
-        ("slack:C1:1.0", d(9), ["runbook.pdf"], None),
-    ]
-
-
 def test_slack_people_are_named_users_but_bots(con):
-    table(con, "raw_slack_users", "name VARCHAR, real_name VARCHAR, display_name VARCHAR, is_bot BOOLEAN, is_external BOOLEAN", [
-        ("uma", "Uma Rao", "uma", False, None),
-        ("ines", None, "Ines V", None, True),
-        ("deploybot", "Deploy Bot", None, True, False),
+    table(con, "stg_people", "person_id VARCHAR, name VARCHAR, email VARCHAR, is_bot BOOLEAN, is_external BOOLEAN", [
+        ("U1", "Uma Rao", "uma@ours.io", False, False),
+        ("U2", "Ines V", None, False, True),
+        ("B1", "Deploy Bot", None, True, False),
     ])
     assert mart(con, "slack_people", "name") == [("Ines V", True), ("Uma Rao", False)]
 
 
 def test_usage_days_read_names_one_file_a_day_and_since_when_it_is_read(con):
-    table(con, "raw_usage_reads", "source_path VARCHAR, partition_date DATE", [
+    table(con, "stg_usage_reads", "source_path VARCHAR, partition_date DATE", [
         ("/data/b.csv", d(2)), ("/data/b.csv", d(3)), ("/data/a.csv", d(3)), ("/data/a.csv", d(4))])
     assert mart(con, "usage_days_read", "partition_date") == [
         (d(2), "/data/b.csv", d(2)), (d(3), "/data/a.csv", d(3)), (d(4), "/data/a.csv", d(3))]
@@ -220,3 +213,48 @@ def test_customer_usage_span_is_the_first_row_and_the_first_use(con):
     table(con, "usage", "customer VARCHAR, usage_date DATE, value DOUBLE", [
         ("Zephyr Labs", d(2), 0), ("Zephyr Labs", d(5), 3), ("Quill Co", d(4), 0), (None, d(1), 8)])
     assert mart(con, "customer_usage_span", "customer") == [("Quill Co", d(4), None), ("Zephyr Labs", d(2), d(5))]
+
+
+def test_opportunity_content_latest_is_each_pages_last_snapshot_with_its_customer(con):
+    table(con, "stg_opportunity_content", "page_id VARCHAR, partition_date DATE, position INTEGER, block_type VARCHAR, text VARCHAR", [
+        ("o1", d(1), 0, "paragraph", "old note"),
+        ("o1", d(3), 0, "heading_1", "Exit criteria"),
+        ("o1", d(3), 1, "paragraph", "SSO works"),
+        ("o2", d(2), 0, "paragraph", "no opportunity row"),
+    ])
+    table(con, "opportunities", "page_id VARCHAR, customer VARCHAR, url VARCHAR", [("o1", "Zephyr Labs", "https://crm/o1")])
+    assert mart(con, "opportunity_content_latest", "page_id, position") == [
+        ("o1", d(3), 0, "heading_1", "Exit criteria", "Zephyr Labs", "https://crm/o1"),
+        ("o1", d(3), 1, "paragraph", "SSO works", "Zephyr Labs", "https://crm/o1"),
+        ("o2", d(2), 0, "paragraph", "no opportunity row", None, None),
+    ]
+
+
+def test_customer_stakeholders_are_their_people_by_messages_and_first_day(con):
+    table(con, "activity", "customer VARCHAR, author_name VARCHAR, author_email VARCHAR, author_is_external BOOLEAN, "
+          "is_bot BOOLEAN, activity_date DATE", [
+              ("Zephyr Labs", "Ines V", "Ines@Zephyr.dev", True, False, d(4)),
+              ("Zephyr Labs", "Ines V", "ines@zephyr.dev", True, None, d(2)),
+              ("Zephyr Labs", "Uma Rao", "uma@ours.io", False, False, d(1)),  # ours
+              ("Zephyr Labs", "Jira", "jira@zephyr.dev", True, True, d(1)),  # a bot
+              (None, "Stranger", "s@else.io", True, False, d(1)),  # no customer
+          ])
+    assert mart(con, "customer_stakeholders", "name") == [("Zephyr Labs", "Ines V", "ines@zephyr.dev", 2, d(2))]
+
+
+def test_thread_replies_are_our_later_messages_in_a_customers_thread(con):
+    def at(hour: int) -> dt.datetime:
+        return dt.datetime(2027, 3, 9, hour, tzinfo=TZ)
+
+    table(con, "activity", "activity_id VARCHAR, customer VARCHAR, thread_key VARCHAR, sent_at TIMESTAMPTZ, "
+          "author_is_external BOOLEAN, is_bot BOOLEAN, text VARCHAR, link VARCHAR", [
+              ("q1", "Zephyr Labs", "t1", at(9), True, False, "Do you support SSO?", "l-q1"),
+              ("r0", "Zephyr Labs", "t1", at(8), False, False, "Welcome!", "l-r0"),  # before the ask
+              ("r2", "Zephyr Labs", "t1", at(11), False, None, "And SCIM next quarter.", "l-r2"),
+              ("r1", "Zephyr Labs", "t1", at(10), False, False, "Yes, SAML and OIDC.", "l-r1"),
+              ("b1", "Zephyr Labs", "t1", at(10), False, True, "Ticket opened", "l-b1"),  # a bot
+              ("q2", "Zephyr Labs", "t1", at(12), True, False, "Thanks!", "l-q2"),  # theirs, not a reply; unanswered
+              ("i1", "Zephyr Labs", "t2", at(9), False, False, "internal note", "l-i1"),  # ours: no ask
+          ])
+    assert mart(con, "thread_replies", "asked_id, reply_number") == [
+        ("q1", 1, "Yes, SAML and OIDC.", "l-r1"), ("q1", 2, "And SCIM next quarter.", "l-r2")]

@@ -12,7 +12,7 @@ import pytest
 
 from se_pipeline.analysis import ActivityRow, refresh_signals
 from se_pipeline.config import SalesEngineer, Settings
-from se_pipeline.models import discover_models, run_model
+from se_pipeline.models import MACROS_PATH, discover_models, run_model
 from se_pipeline.window import Window
 
 TZ = ZoneInfo("America/New_York")
@@ -236,6 +236,7 @@ def test_opportunity_change_from_snapshots(con):
                 "('p1', '2026-10-08', 'Acme Corp - Expansion', NULL, 'POC', '2026-12-20', 'https://notion.so/p1')")
     # no current opportunity to name the customer: it comes from the opportunity's name
     con.execute("CREATE TABLE opportunities (page_id VARCHAR, customer VARCHAR, se_id VARCHAR)")
+    con.execute(MACROS_PATH.read_text(encoding="utf-8"))  # as models.prepare makes them
     run_model(con, discover_models()["opportunity_changes"], Window.for_day(day(15), TZ))
     run_days(con, 5, 15)
     change = signal(con, "opportunity_change")

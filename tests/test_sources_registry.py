@@ -9,6 +9,7 @@ import duckdb
 from se_pipeline_assets.checks import DATA_CHECKS
 from se_pipeline_assets.partitions import partitions_for
 from se_pipeline_assets.raw import raw_assets
+from se_pipeline_assets.sensors import sensors
 
 from se_pipeline.config import Settings, Sources
 from se_pipeline.sources import CONTRACTS, DAILY_SOURCES, SOURCES, contract_sql
@@ -44,4 +45,11 @@ def test_a_contract_view_is_the_union_of_its_sources_staging():
         assert con.execute("SELECT page_id, name, stage FROM stg_opportunities").fetchall() == [("p1", "Kestrel - Pilot", "POC")]
     feeding = {contract: [s.name for s in SOURCES if s.staging_sql(contract)] for contract in CONTRACTS}
     assert set(feeding["stg_activity"]) >= {"slack", "gmail", "notion", "calls", "zoom"}
-    assert contract_sql("stg_activity").count("UNION ALL BY NAME") == len(feeding["stg_activity"]) - 1
+    assert contract_sql("stg_activity").count("UNION ALL BY NAME") == len(feeding["stg_activity"])  # and its declaration
+
+
+def test_a_source_with_a_watch_module_gets_its_sensor():
+    watched = {source.name for source in SOURCES if source.watcher}
+    assert watched == {"slack", "gmail", "notion"}  # the sample source has none, and gets none
+    assert {sensor.name for sensor in sensors} >= {f"{name}_activity" for name in watched}
+    assert "zoom_activity" not in {sensor.name for sensor in sensors}

@@ -61,13 +61,12 @@ def opportunity_changes(con: duckdb.DuckDBPyConnection, window: Window) -> list[
     if not table_exists(con, "opportunity_changes"):
         return []
     rows = con.execute(
-        "SELECT page_id, partition_date, name, stage, prev_stage, close_date, prev_close, url, customer, se_id, raw_customer "
+        "SELECT page_id, partition_date, name, stage, prev_stage, close_date, prev_close, url, customer, se_id "
         "FROM opportunity_changes WHERE partition_date BETWEEN ? AND ? ORDER BY partition_date, page_id",
         [window.first_day, window.last_day],
     ).fetchall()
     out = []
-    for page_id, day, name, stage, prev_stage, close, prev_close, url, customer, se_id, raw_customer in rows:
-        customer = customer or (raw_customer or "").strip() or (name or "").split(" - ")[0].strip()
+    for page_id, day, name, stage, prev_stage, close, prev_close, url, customer, se_id in rows:
         changes = []
         if stage != prev_stage:
             changes.append(f"stage {prev_stage} → {stage}")

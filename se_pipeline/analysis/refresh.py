@@ -141,9 +141,9 @@ def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: Analys
     competitors = competitor_pattern(known_competitors(con, configured_competitors(settings)))
     files: dict[str, list[str]] = {}
     recipients: dict[str, list[str]] = {}
-    if table_exists(con, "message_files"):
+    if table_exists(con, "stg_message_files"):
         for key, names, to in con.execute(
-            "SELECT activity_id, files, recipients FROM message_files WHERE partition_date >= ?", [since]
+            "SELECT activity_id, files, recipients FROM stg_message_files WHERE partition_date >= ?", [since]
         ).fetchall():
             if names:
                 files[key] = list(names)

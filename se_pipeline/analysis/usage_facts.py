@@ -19,7 +19,7 @@ of our customers (for a closed one, the digest counts it under "Not included"). 
 another SE's customer. Failure and error counts, lags and running totals (month to date)
 are not judged as growth or drops. Every fact cites `usage_link`: the usage file, the account's key
 and the days it speaks of (and `rows=0` when it says there are none), which the digest's citation
-check resolves against raw_usage and raw_usage_reads.
+check resolves against stg_usage and stg_usage_reads.
 """
 
 from __future__ import annotations

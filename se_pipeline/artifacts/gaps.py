@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from se_pipeline.artifacts.warehouse import opportunities, revenue_by_customer
+from se_pipeline.artifacts.warehouse import opportunities, our_replies, revenue_by_customer
 from se_pipeline.enablement import stem
 from se_pipeline.names import name_key
 from se_pipeline.warehouse import WHOLE_TABLE, ensure_tables, records, replace_slice, table_exists
@@ -140,20 +140,12 @@ def _asked_and_answered(con: duckdb.DuckDBPyConnection) -> list[Evidence]:
         """,
     )
     evidence: list[Evidence] = []
+    replies = our_replies(con, first=3)
     for ask in asks:
         match = ASK.search(ask["text"] or "")
         if not match:
             continue
-        replies = records(
-            con,
-            """
-            SELECT text, link FROM activity
-            WHERE thread_key = ? AND sent_at > ? AND NOT coalesce(author_is_external, FALSE) AND NOT coalesce(is_bot, FALSE)
-            ORDER BY sent_at LIMIT 3
-            """,
-            [ask["thread_key"], ask["sent_at"]],
-        )
-        for reply in replies:
+        for reply in replies.get(ask["activity_id"], []):
             answer = _answer(reply["text"] or "")
             if answer:
                 workaround = _WORKAROUND.search(reply["text"])
@@ -168,16 +160,11 @@ def _asked_and_answered(con: duckdb.DuckDBPyConnection) -> list[Evidence]:
 
 def _notes(con: duckdb.DuckDBPyConnection) -> list[Evidence]:
     evidence: list[Evidence] = []
-    if table_exists(con, "stg_opportunity_content") and table_exists(con, "opportunities"):
+    if table_exists(con, "opportunity_content_latest"):
         for r in records(
             con,
-            """
-            SELECT b.text, b.partition_date AS day, o.customer, o.url
-            FROM stg_opportunity_content b JOIN opportunities o USING (page_id)
-            WHERE b.partition_date = (SELECT max(partition_date) FROM stg_opportunity_content x WHERE x.page_id = b.page_id)
-              AND o.customer IS NOT NULL
-            ORDER BY b.page_id, b.position
-            """,
+            "SELECT text, partition_date AS day, customer, url FROM opportunity_content_latest WHERE customer IS NOT NULL "
+            "ORDER BY page_id, position",
         ):
             match = _NOTE.match(r["text"] or "")
             if match:

@@ -1,7 +1,7 @@
 """competitor_mentions and battlecards: what the field hears about each competitor.
 
 Competitor names come from data (competitors.known_competitors). Evidence: activity text and
-subjects (every source), the latest page content of each opportunity (stg_opportunity_content), a
+subjects (every source), the latest page content of each opportunity (opportunity_content_latest), a
 competition property on the opportunity, and, for the battlecards, win/loss notes and rep feedback
 that name one. Activity is tied to its customer's active opportunities (each of them), else to
 the customer's closed ones (so a lost deal's mentions say "lost"), else to the customer alone.
@@ -35,7 +35,7 @@ from se_pipeline.artifacts.warehouse import (
 )
 from se_pipeline.enablement import OBJECTION_CUES
 from se_pipeline.names import name_key
-from se_pipeline.warehouse import WHOLE_TABLE, ensure_tables, latest, records, replace_slice, table_exists, transaction
+from se_pipeline.warehouse import WHOLE_TABLE, ensure_tables, records, replace_slice, table_exists, transaction
 
 PRICING = re.compile(
     r"(?i)(?:[$€£]\s?\d|\d\s?%|\b(?:price[sd]?|pricing|cheaper|discount\w*|quoted?|quote|per (?:host|gb|seat|user|node|month)|"
@@ -79,17 +79,10 @@ def _opportunity_mentions(opps: list[Opportunity], names: tuple[str, ...], as_of
 
 
 def _block_mentions(con: duckdb.DuckDBPyConnection, by_page: dict[str, Opportunity], names: tuple[str, ...]) -> list[Mention]:
-    if not table_exists(con, "stg_opportunity_content"):
+    if not table_exists(con, "opportunity_content_latest"):
         return []
     mentions = []
-    for r in records(
-        con,
-        """
-        SELECT page_id, partition_date, text FROM stg_opportunity_content b
-        WHERE partition_date = (SELECT max(partition_date) FROM stg_opportunity_content x WHERE x.page_id = b.page_id)
-        ORDER BY page_id, position
-        """,
-    ):
+    for r in records(con, "SELECT page_id, partition_date, text FROM opportunity_content_latest ORDER BY page_id, position"):
         opp = by_page.get(r["page_id"])
         if opp and opp.customer:
             for competitor in find_competitors(r["text"], names):
@@ -130,16 +123,16 @@ def _field_notes(con: duckdb.DuckDBPyConnection, opps: list[Opportunity], names:
     """Win/loss notes and rep feedback that name a competitor (battlecards only: they are not activity)."""
     by_customer = _by_customer(opps)
     found: list[Mention] = []
-    if table_exists(con, "raw_win_loss"):
-        for r in records(con, f"SELECT * FROM {latest('raw_win_loss')} ORDER BY decided_on, note_id"):
+    if table_exists(con, "stg_win_loss"):
+        for r in records(con, "SELECT * FROM stg_win_loss ORDER BY decided_on, note_id"):
             text = " ".join(filter(None, [r["summary"], *(r["objections"] or [])]))
             for competitor in dict.fromkeys(find_competitors(" ".join(r["competitors"] or []), names) + find_competitors(text, names)):
                 opp = next((o for o in by_customer.get(name_key(r["customer"]), []) if r["opportunity"] in (o.page_id, o.name)), None)
                 lines = [s for s in [r["summary"], *(r["objections"] or [])] if s]
                 quote = next((s for s in lines if find_competitors(s, (competitor,))), lines[0] if lines else None)
                 found.append(Mention(competitor, r["customer"], opp, r["decided_on"], f"win_loss:{r['outcome']}", None, quote))
-    if table_exists(con, "raw_feedback"):
-        for r in records(con, f"SELECT * FROM {latest('raw_feedback')} ORDER BY submitted_on, feedback_id"):
+    if table_exists(con, "stg_feedback"):
+        for r in records(con, "SELECT * FROM stg_feedback ORDER BY submitted_on, feedback_id"):
             named = find_competitors(" ".join(filter(None, [r["competitor"], r["text"]])), names)
             for competitor in named:
                 found.append(Mention(competitor, r["customer"] or "", None, r["submitted_on"], "feedback", None, _sentence(r["text"], competitor)))

@@ -25,6 +25,7 @@ import duckdb
 from se_pipeline.analysis import text as analysis_text
 from se_pipeline.artifacts.gaps import ASK, NO_ANSWER, clean_capability, same_capability, capability_key
 from se_pipeline.names import name_key
+from se_pipeline.artifacts.warehouse import our_replies
 from se_pipeline.artifacts.winplan import signals_by_customer
 from se_pipeline.warehouse import WHOLE_TABLE, ensure_tables, records, replace_slice, table_exists
 
@@ -57,16 +58,6 @@ def role_under_name(text: str | None, name: str) -> str | None:
     return None
 
 
-def _reply(con: duckdb.DuckDBPyConnection, ask: dict) -> dict | None:
-    found = records(
-        con,
-        "SELECT text, link FROM activity WHERE thread_key = ? AND sent_at > ? AND NOT coalesce(author_is_external, FALSE) "
-        "AND NOT coalesce(is_bot, FALSE) ORDER BY sent_at LIMIT 1",
-        [ask["thread_key"], ask["sent_at"]],
-    )
-    return found[0] if found else None
-
-
 def map_ask(question: str, reply: str | None, gaps: list[dict]) -> tuple[str | None, str, str | None]:
     """(capability, mapping, detail): mapping is recorded gap | supported | answered | open."""
     match = ASK.search(question)
@@ -83,11 +74,11 @@ def map_ask(question: str, reply: str | None, gaps: list[dict]) -> tuple[str | N
     return capability, "answered", reply
 
 
-def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict]) -> list[dict]:
+def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict], replies: dict[str, list[dict]]) -> list[dict]:
     asks = []
     for r in records(
         con,
-        "SELECT activity_date, sent_at, thread_key, author_name, text, link FROM activity "
+        "SELECT activity_id, activity_date, author_name, text, link FROM activity "
         "WHERE customer = ? AND author_is_external AND NOT coalesce(is_bot, FALSE) ORDER BY sent_at, activity_id",
         [customer],
     ):
@@ -96,7 +87,7 @@ def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict]) -> li
                      if analysis_text.is_question(s) and (s.rstrip().endswith("?") or ASK.search(s))]
         if not questions:
             continue
-        reply = _reply(con, r)
+        reply = next(iter(replies.get(r["activity_id"], [])), None)
         for question in questions:
             capability, mapping, detail = map_ask(question, reply["text"] if reply else None, gaps)
             asks.append({
@@ -108,11 +99,11 @@ def _asks(con: duckdb.DuckDBPyConnection, customer: str, gaps: list[dict]) -> li
 
 def _role(con: duckdb.DuckDBPyConnection, name: str | None, email: str | None) -> str | None:
     """From their own signatures, else from a signature block under their name in any mail."""
-    if not table_exists(con, "raw_gmail_messages"):
+    if not table_exists(con, "stg_mail"):
         return None
     mails = records(
         con,
-        "SELECT lower(from_email) = ? AS theirs, signature, body_text, quoted_text FROM raw_gmail_messages "
+        "SELECT lower(from_email) = ? AS theirs, signature, body_text, quoted_text FROM stg_mail "
         "WHERE lower(from_email) = ? OR (? IS NOT NULL AND (body_text ILIKE '%' || ? || '%' OR quoted_text ILIKE '%' || ? || '%')) "
         "ORDER BY sent_at",
         [email, email, name, name, name],
@@ -125,10 +116,7 @@ def _role(con: duckdb.DuckDBPyConnection, name: str | None, email: str | None) -
 def _stakeholders(con: duckdb.DuckDBPyConnection, customer: str) -> list[dict]:
     people = []
     for r in records(
-        con,
-        "SELECT author_name AS name, lower(author_email) AS email, count(*) AS messages, min(activity_date) AS first_seen "
-        "FROM activity WHERE customer = ? AND author_is_external AND NOT coalesce(is_bot, FALSE) "
-        "GROUP BY ALL ORDER BY messages DESC, name",
+        con, "SELECT name, email, messages, first_seen FROM customer_stakeholders WHERE customer = ? ORDER BY messages DESC, name",
         [customer],
     ):
         people.append({
@@ -149,6 +137,7 @@ def build_qualifications(con: duckdb.DuckDBPyConnection) -> int:
         return replace_slice(con, "technical_qualification", [], WHOLE_TABLE)
     gaps = records(con, "SELECT * FROM product_gaps") if table_exists(con, "product_gaps") else []
     by_customer = signals_by_customer(con)
+    replies = our_replies(con, first=1)
     now = dt.datetime.now(dt.timezone.utc)
     rows = []
     for c in records(
@@ -156,7 +145,7 @@ def build_qualifications(con: duckdb.DuckDBPyConnection) -> int:
         "SELECT c.customer, c.se_id, min(a.activity_date) AS first_seen, max(a.activity_date) AS last_seen FROM customers c "
         "JOIN activity a ON a.customer = c.customer WHERE c.is_new GROUP BY ALL ORDER BY c.customer",
     ):
-        asks = _asks(con, c["customer"], gaps)
+        asks = _asks(con, c["customer"], gaps, replies)
         owed = [s for s in by_customer.get(name_key(c["customer"]), [])
                 if s["owed"] and s["status"] == "open" and s["kind"] in ("customer_question", "technical_question")]
         open_questions = [{"question": a["question"], "day": a["day"], "link": a["link"]} for a in asks if a["mapping"] == "open"]

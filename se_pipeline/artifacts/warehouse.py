@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import duckdb
 
 from se_pipeline.names import name_key
-from se_pipeline.warehouse import latest, records, table_exists
+from se_pipeline.warehouse import records, table_exists
 
 
 @dataclass(frozen=True)
@@ -76,13 +76,24 @@ class InventoryAsset:
 
 
 def battlecards(con: duckdb.DuckDBPyConnection) -> list[InventoryAsset]:
-    if not table_exists(con, "raw_content_inventory"):
+    if not table_exists(con, "stg_content_inventory"):
         return []
     return [
         InventoryAsset(r["asset"], r["asset_type"], r["last_updated"], tuple(r["tags"] or ()))
         for r in records(
             con,
-            f"SELECT asset, asset_type, last_updated, tags FROM {latest('raw_content_inventory')} "
+            "SELECT asset, asset_type, last_updated, tags FROM stg_content_inventory "
             "WHERE asset_type = 'battlecard' OR lower(asset) LIKE '%battlecard%' ORDER BY last_updated DESC NULLS LAST, asset",
         )
     ]
+
+
+def our_replies(con: duckdb.DuckDBPyConnection, first: int) -> dict[str, list[dict]]:
+    """The first `first` replies from our side (text, link) to each message a customer's side wrote, by its activity_id."""
+    found: dict[str, list[dict]] = {}
+    if table_exists(con, "thread_replies"):
+        for r in records(
+            con, "SELECT asked_id, text, link FROM thread_replies WHERE reply_number <= ? ORDER BY asked_id, reply_number", [first]
+        ):
+            found.setdefault(r.pop("asked_id"), []).append(r)
+    return found

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from se_pipeline.competitors import find_competitors
-from se_pipeline.warehouse import latest, records, table_exists
+from se_pipeline.warehouse import records, table_exists
 
 # Phrases that mark an objection or a concern (English). Deliberately narrow: a call is mostly
 # not objections, and a false objection pollutes themes more than a missed one.
@@ -65,7 +65,7 @@ def feedback_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.dat
         )
         for r in records(
             con,
-            f"SELECT * FROM {latest('raw_feedback')} WHERE submitted_on BETWEEN ? AND ? ORDER BY submitted_on, feedback_id",
+            "SELECT * FROM stg_feedback WHERE submitted_on BETWEEN ? AND ? ORDER BY submitted_on, feedback_id",
             [since, until],
         )
     ]
@@ -76,7 +76,7 @@ def win_loss_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.dat
     items: list[Item] = []
     for r in records(
         con,
-        f"SELECT * FROM {latest('raw_win_loss')} WHERE decided_on BETWEEN ? AND ? ORDER BY decided_on, note_id",
+        "SELECT * FROM stg_win_loss WHERE decided_on BETWEEN ? AND ? ORDER BY decided_on, note_id",
         [since, until],
     ):
         for index, objection in enumerate(r["objections"] or []):
@@ -184,8 +184,8 @@ def collect_items(
     """Every item from `since` to `until`, by origin (an origin with nothing is an empty list).
     `competitors`: names that make a call or channel message an objection (a comparison)."""
     by_origin = {
-        "feedback": feedback_items(con, since, until) if table_exists(con, "raw_feedback") else [],
-        "win_loss": win_loss_items(con, since, until) if table_exists(con, "raw_win_loss") else [],
+        "feedback": feedback_items(con, since, until) if table_exists(con, "stg_feedback") else [],
+        "win_loss": win_loss_items(con, since, until) if table_exists(con, "stg_win_loss") else [],
         "call": call_objection_items(con, since, until, competitors),
         "opp_channel": opp_channel_items(con, since, until, competitors),
     }

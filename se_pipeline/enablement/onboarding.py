@@ -1,4 +1,4 @@
-"""Ramp risks and modules to refine, from raw_onboarding_metrics (each rep's latest period).
+"""Ramp risks and modules to refine, from stg_onboarding_metrics (each rep's latest period).
 
 A rep is a ramp risk when their ramp_days exceed 1.25 x the team median, their call_quality is
 under 70, or a certification:<module> pass rate is under 0.7. The likely limiter is named: low
@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from se_pipeline.enablement.items import latest
 from se_pipeline.warehouse import table_exists
 
 RAMP_FACTOR = 1.25
@@ -41,9 +40,9 @@ class Module:
 def _latest_metrics(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, str, str, float]]:
     """(rep_id, rep_name, period, metric, value) for each rep's latest period."""
     return con.execute(
-        f"""
+        """
         SELECT rep_id, rep_name, period, metric, value
-        FROM {latest('raw_onboarding_metrics')}
+        FROM stg_onboarding_metrics
         QUALIFY period = max(period) OVER (PARTITION BY rep_id)
         ORDER BY rep_id, metric
         """
@@ -52,7 +51,7 @@ def _latest_metrics(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | Non
 
 def assess(con: duckdb.DuckDBPyConnection) -> tuple[list[RampRisk], list[Module]] | None:
     """Ramp risks and modules to refine; None when there are no onboarding metrics."""
-    if not table_exists(con, "raw_onboarding_metrics"):
+    if not table_exists(con, "stg_onboarding_metrics"):
         return None
     rows = _latest_metrics(con)
     if not rows:

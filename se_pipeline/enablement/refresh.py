@@ -20,7 +20,6 @@ import duckdb
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from se_pipeline.enablement.items import latest
 from se_pipeline.enablement.themes import Theme
 from se_pipeline.warehouse import replace_slice, table_exists
 
@@ -59,10 +58,10 @@ class Task:
 
 
 def read_inventory(con: duckdb.DuckDBPyConnection) -> list[Asset]:
-    if not table_exists(con, "raw_content_inventory"):
+    if not table_exists(con, "stg_content_inventory"):
         return []
     rows = con.execute(
-        f"SELECT asset_id, asset, asset_type, owner, last_updated, tags FROM {latest('raw_content_inventory')} ORDER BY asset_id"
+        "SELECT asset_id, asset, asset_type, owner, last_updated, tags FROM stg_content_inventory ORDER BY asset_id"
     ).fetchall()
     return [Asset(r[0], r[1], r[2], r[3], r[4], tuple(r[5] or ())) for r in rows]
 

@@ -13,7 +13,7 @@ import duckdb
 from se_pipeline.competitors import known_competitors
 from se_pipeline.enablement import onboarding, refresh
 from se_pipeline.enablement.board import render_board
-from se_pipeline.enablement.items import collect_items, latest
+from se_pipeline.enablement.items import collect_items
 from se_pipeline.sources.feedback import FeedbackSettings, report_dir
 from se_pipeline.enablement.themes import (
     Theme,
@@ -48,7 +48,7 @@ def load_feedback(con: duckdb.DuckDBPyConnection, connector: Connector) -> LoadR
 
 
 def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return table_exists(con, table) and con.execute(f"SELECT count(*) FROM {latest(table)}").fetchall()[0][0] > 0
+    return table_exists(con, table) and con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] > 0
 
 
 def run_enablement(
@@ -62,9 +62,9 @@ def run_enablement(
     items = [item for origin_items in by_origin.values() for item in origin_items]
     missing = [name for name, present in (
         ("feedback_stream", bool(items)),
-        ("win_loss_notes", _has_rows(con, "raw_win_loss")),
-        ("content_inventory", _has_rows(con, "raw_content_inventory")),
-        ("onboarding_metrics", _has_rows(con, "raw_onboarding_metrics")),
+        ("win_loss_notes", _has_rows(con, "stg_win_loss")),
+        ("content_inventory", _has_rows(con, "stg_content_inventory")),
+        ("onboarding_metrics", _has_rows(con, "stg_onboarding_metrics")),
     ) if not present]
     themes = build_themes(con, items, as_of, competitors)
     inventory = refresh.read_inventory(con)

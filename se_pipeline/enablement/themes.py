@@ -24,7 +24,7 @@ import duckdb
 
 from se_pipeline.competitors import find_competitors
 from se_pipeline.enablement.clustering import cluster_texts
-from se_pipeline.enablement.items import Item, latest
+from se_pipeline.enablement.items import Item
 from se_pipeline.names import name_key
 from se_pipeline.warehouse import replace_slice, table_exists
 
@@ -136,9 +136,9 @@ def _link_opportunities(item: Item, opportunities: list[dict]) -> list[dict]:
 
 
 def _win_loss_notes(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    if not table_exists(con, "raw_win_loss"):
+    if not table_exists(con, "stg_win_loss"):
         return {}
-    cursor = con.execute(f"SELECT note_id, customer, outcome, decided_on, competitors, proof_points, summary FROM {latest('raw_win_loss')}")
+    cursor = con.execute("SELECT note_id, customer, outcome, decided_on, competitors, proof_points, summary FROM stg_win_loss")
     names = [d[0] for d in cursor.description]
     return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 

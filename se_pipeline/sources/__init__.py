@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from se_pipeline.lazy import lazy_exports
-from se_pipeline.sources.base import CONTRACTS, RAW_CONTRACTS, OffSource, Source, Strict, TableSpec
+from se_pipeline.sources.base import CONTRACTS, RAW_CONTRACTS, OffSource, Source, Strict, TableSpec, declared_sql
 from se_pipeline.window import Window
 
 if TYPE_CHECKING:
@@ -57,16 +57,14 @@ def recall_stored(connector: Connector, connect: Callable[[], AbstractContextMan
             connector.recall(con, window)
 
 
-def contract_sql(contract: str) -> str | None:
-    """The SELECT of a contract view: every source's staging SQL for it, unioned by name (a column a source
-    lacks is NULL in its rows); None when no source feeds it."""
-    parts = [sql for source in SOURCES if (sql := source.staging_sql(contract))]
-    return "\nUNION ALL BY NAME\n".join(f"SELECT * FROM (\n{sql}\n)" for sql in parts) or None
+def contract_sql(contract: str, sources: tuple[Source, ...] = SOURCES) -> str:
+    """The SELECT of a contract view: its declared columns (no rows) and each of `sources`' staging SQL for it,
+    unioned by name (a column a source lacks is NULL in its rows; with no source, the view is empty)."""
+    parts = [declared_sql(contract), *(sql for source in sources if (sql := source.staging_sql(contract)))]
+    return "\nUNION ALL BY NAME\n".join(f"SELECT * FROM (\n{sql}\n)" for sql in parts)
 
 
 def create_contract_views(con: duckdb.DuckDBPyConnection, contracts: tuple[str, ...]) -> None:
     """(Re)make the contract views from the sources' staging SQL."""
     for contract in contracts:
-        sql = contract_sql(contract)
-        if sql is not None:
-            con.execute(f"CREATE OR REPLACE VIEW {contract} AS {sql}")
+        con.execute(f"CREATE OR REPLACE VIEW {contract} AS {contract_sql(contract)}")

@@ -41,6 +41,11 @@ def fail(source: str, what: str, fix: str | None) -> Finding:
     return Finding(source=source, status="fail", what=what, fix=fix)
 
 
+def unreachable(source: str, service: str, url: str, exc: Exception, setting: str = "base_url") -> Finding:
+    """The service did not answer at `url` (sources.<source>.<setting>): the network or the address."""
+    return fail(source, f"cannot reach {service} at {url}: {exc}", f"check sources.{source}.{setting} and the network (proxy, firewall)")
+
+
 def env(name: str) -> str | None:
     return os.environ.get(name, "").strip() or None
 

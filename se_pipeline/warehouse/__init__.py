@@ -19,7 +19,7 @@ from se_pipeline.warehouse.loader import (
     load_records,
     stage_records,
 )
-from se_pipeline.warehouse.reads import active_pages, latest, records
+from se_pipeline.warehouse.reads import records, stored_rows
 from se_pipeline.warehouse.schema import (
     RAW_TABLES,
     TableSpec,
@@ -36,9 +36,8 @@ from se_pipeline.warehouse.slices import (
 )
 
 __all__ = [
-    "active_pages",
-    "latest",
     "records",
+    "stored_rows",
     "AnyOf",
     "Between",
     "SliceRows",

@@ -8,13 +8,7 @@ import duckdb
 
 from se_pipeline.warehouse.connection import read_only_connection
 
-__all__ = ["active_pages", "latest", "records"]
-
-
-def latest(table: str) -> str:
-    """Rows of a raw table re-read whole each time (the enablement inputs) as of its latest read: rows
-    gone from the files drop out."""
-    return f"(SELECT * FROM {table} WHERE extracted_at = (SELECT max(extracted_at) FROM {table}))"
+__all__ = ["records", "stored_rows"]
 
 
 def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -24,13 +18,13 @@ def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def active_pages(database: str) -> list[str]:
-    """The page ids of the active opportunities in the warehouse at `database` (none before the first
-    run): the pages the Notion watcher asks for new comments."""
+def stored_rows(database: str, sql: str) -> list[tuple]:
+    """The rows of a read-only query on the warehouse at `database` as last written; none before the first
+    run, or while the table it reads is not made yet (what a sensor's look may ask of it)."""
     if not database.startswith("md:") and not Path(database).exists():
         return []
     with read_only_connection(database) as con:
         try:
-            return [row[0] for row in con.execute("SELECT page_id FROM opportunities WHERE is_active ORDER BY page_id").fetchall()]
+            return con.execute(sql).fetchall()
         except duckdb.CatalogException:
             return []

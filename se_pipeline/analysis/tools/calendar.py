@@ -1,7 +1,7 @@
 """Calendar mail: invites, acceptances, declines, updates and cancellations as scheduling facts
 ("Raj Kowalski declined “Weekly sync”, Thu 12 Mar 15:00"), with the time in the configured zone.
 
-The event comes from the mail's iCalendar part (raw_gmail_messages.calendar); a calendar mail without
+The event comes from the mail's iCalendar part (stg_mail.calendar); a calendar mail without
 one is read from its subject ("Accepted: Weekly sync @ Thu 12 Mar 2026 3pm - 3:30pm (CET)").
 A calendar message is never a question or an ask.
 """

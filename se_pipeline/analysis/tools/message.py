@@ -41,7 +41,7 @@ class MailFacts:
 
     automated_by: str | None = None  # why the connector called it automated ("auto-submitted: auto-replied", …)
     headers: dict[str, str] = field(default_factory=dict)  # lower-case name -> value
-    calendar: dict[str, Any] | None = None  # raw_gmail_messages.calendar
+    calendar: dict[str, Any] | None = None  # stg_mail.calendar
     labels: tuple[str, ...] = ()
 
     @property
@@ -83,13 +83,10 @@ def tool_message(row: ActivityRow, mail: MailFacts | None) -> ToolMessage:
 
 def mail_facts(con: duckdb.DuckDBPyConnection, since: dt.date) -> dict[str, MailFacts]:
     """activity_id -> MailFacts for the automated mail loaded since `since`."""
-    if not table_exists(con, "raw_gmail_messages"):
+    if not table_exists(con, "stg_mail"):
         return {}
     rows = con.execute(
-        """
-        SELECT 'gmail:' || message_id, payload->>'$.automated_by', payload->'$.headers', calendar, labels
-        FROM raw_gmail_messages WHERE partition_date >= ? AND is_automated
-        """,
+        "SELECT activity_id, automated_by, headers, calendar, labels FROM stg_mail WHERE partition_date >= ? AND is_automated",
         [since],
     ).fetchall()
     facts = {}

@@ -12,7 +12,7 @@ from googleapiclient.errors import HttpError
 from se_pipeline.config import SalesEngineer, Settings
 from se_pipeline.errors import ConfigError
 from se_pipeline.sources.gmail.settings import GmailApi, GmailMbox
-from se_pipeline.sources.probing import Finding, env, fail, missing_env, ok, warn
+from se_pipeline.sources.probing import Finding, env, fail, missing_env, ok, unreachable, warn
 from se_pipeline.window import Window
 
 GMAIL_READONLY_SCOPE = "https://www.googleapis.com/auth/gmail.readonly"
@@ -124,7 +124,7 @@ def _gmail_mailbox(config: GmailApi, se: SalesEngineer) -> Finding:
     except GoogleAuthError as exc:
         return fail("gmail", f"the credentials for {se.id} were refused while signing in ({type(exc).__name__})", reauthorize)
     except (httplib2.HttpLib2Error, OSError) as exc:
-        return fail("gmail", f"cannot reach Gmail at {connector.root_url}: {exc}", "check sources.gmail.root_url and the network (proxy, firewall)")
+        return unreachable("gmail", "Gmail", connector.root_url, exc, setting="root_url")
     return ok("gmail", f"{se.id}'s mailbox ({se.email}) is readable ({len(answer.get('labels') or [])} labels)")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 import httpx
+from notion_client.constants import DEFAULT_BASE_URL
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
 from se_pipeline.config import Settings
@@ -19,6 +20,7 @@ from se_pipeline.sources.probing import (
     fail,
     missing_env,
     ok,
+    unreachable,
     warn,
 )
 from se_pipeline.window import Window
@@ -50,7 +52,7 @@ def _notion_api(settings: Settings, config: NotionApi) -> Finding:
     except HTTPResponseError as exc:
         return _notion_error(config, database.what, exc)
     except (RequestTimeoutError, httpx.TransportError) as exc:
-        return fail("notion", f"no answer from Notion ({exc})", "check sources.notion.base_url and the network (proxy, firewall)")
+        return unreachable("notion", "Notion", config.base_url or DEFAULT_BASE_URL, exc)
     title = "".join(part.get("plain_text", "") for part in found.get("title") or []) or database.id
     try:
         mapping = connector.property_mapping(found)

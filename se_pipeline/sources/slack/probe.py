@@ -17,6 +17,7 @@ from se_pipeline.sources.probing import (
     fail,
     missing_env,
     ok,
+    unreachable,
     warn,
 )
 from se_pipeline.sources.slack.api import TOKEN_ERRORS
@@ -48,7 +49,7 @@ def _slack_api(config: SlackApi) -> list[Finding]:
         except SlackApiError as exc:
             return [_slack_error(config, method, exc)]
         except (URLError, OSError) as exc:
-            return [fail("slack", f"cannot reach Slack at {client.base_url}: {exc}", "check sources.slack.base_url and the network (proxy, firewall)")]
+            return [unreachable("slack", "Slack", client.base_url, exc)]
     who = answers["auth.test"]
     return [
         ok(
