@@ -171,12 +171,13 @@ def run_job(
     Raises KeyboardInterrupt after the run has stopped if the user pressed Ctrl-C.
     """
     from se_pipeline_assets.definitions import build_definitions
+    from se_pipeline_assets.instance import open_instance
 
     os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
     os.environ[PLANNED_EVENTS_ENV] = "1"  # a range run's cost follows its steps, not its days
     job = build_definitions(settings).resolve_job_def(job_name)
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}, **({"ops": ops} if ops else {})}
-    with DagsterInstance.get() as instance:
+    with open_instance() as instance:
         result = _interruptible(lambda: job.execute_in_process(
             instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False, run_config=run_config
         ))
