@@ -29,17 +29,19 @@ _MACRO = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MACRO|VIEW)\b", re.IGN
 
 
 class QueryLoggingWarehouse(WarehouseResource):
-    """The warehouse with DuckDB's QueryLog on: each connection's queries, and when it was opened."""
+    """The warehouse with DuckDB's QueryLog on: each connect() block's queries, and when it began."""
 
     sessions: list = []  # class-level: the resource is copied per run; [(opened at, [query, …])]
 
     @contextmanager
-    def connect(self) -> Iterator:
+    def connect(self, keep: bool = True) -> Iterator:
         import time
 
-        with super().connect() as con:
+        with super().connect(keep) as con:
             opened = time.time()
+            # The run's steps share a connection: each block's log starts empty.
             con.execute("CALL enable_logging('QueryLog')")
+            con.execute("CALL truncate_duckdb_logs()")
             try:
                 yield con
             finally:
