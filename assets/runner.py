@@ -195,12 +195,13 @@ def materialize_days(
     """Run the daily job over [first, last] in one run (the assets' single-run backfill policy);
     `deliver`: send the last day's digests to the SEs who opted in (a backfill does not);
     `full_refresh`: SQL models rebuilt from every raw day."""
+    from se_pipeline_assets.core import SQL_MODEL_STEPS
     from se_pipeline_assets.delivery import DELIVER_TAG
 
     tags = {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}
     if not deliver:
         tags[DELIVER_TAG] = "false"
-    ops = {name: {"config": {"full_refresh": True}} for name in sorted(full_refresh)}
+    ops = {step: {"config": {"full_refresh": sorted(full_refresh)}} for step in SQL_MODEL_STEPS} if full_refresh else None
     return run_job(settings, "daily_digest", tags=tags, log_level=log_level, ops=ops)
 
 
