@@ -28,7 +28,8 @@ def load_history_range(context: OpExecutionContext, config: HistoryRange, settin
                        warehouse: WarehouseResource) -> Iterator[Output]:
     window = Window(dt.date.fromisoformat(config.first_day), dt.date.fromisoformat(config.last_day), settings.tz)
     read_next = dt.date.fromisoformat(config.read_next) if config.read_next else None
-    report = load_history(settings, window, warehouse.connect, context.log.info, read_next, frozenset(config.full_refresh))
+    # Each source is extracted with the warehouse closed, as in the daily job's raw steps.
+    report = load_history(settings, window, lambda: warehouse.connect(keep=False), context.log.info, read_next, frozenset(config.full_refresh))
     # Read by the runner as it reads the raw assets' rows_quarantined (RunOutcome.quarantined).
     yield Output(None, metadata={f"{QUARANTINED_PREFIX}{source}": count for source, count in report.quarantined.items()})
 

@@ -1,5 +1,5 @@
 """The settings tables and macros every model needs (one step per run), then one asset per SQL model in
-sql/, with dependencies read from the SQL itself."""
+sql/, with dependencies read from the SQL itself, all made in one step."""
 
 from collections.abc import Iterator
 
@@ -11,7 +11,6 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     PartitionsDefinition,
-    asset,
     multi_asset,
 )
 
@@ -52,7 +51,7 @@ def settings_tables_asset(daily: PartitionsDefinition):
 
 
 class ModelRun(Config):
-    full_refresh: bool = False  # a partitioned model: drop its table and rebuild it from every raw day
+    full_refresh: list[str] = []  # partitioned models to drop and rebuild from every raw day
 
 
 def _materialized(model: SqlModel) -> str:
@@ -61,33 +60,59 @@ def _materialized(model: SqlModel) -> str:
     return f"partitioned by {model.partition_column}" if model.partitioned else "rebuilt whole"
 
 
-def sql_model_asset(model: SqlModel, known_assets: set[str], daily: PartitionsDefinition):
-    @asset(
-        name=model.name,
-        # What the SQL reads, and the macros (any model may call them).
-        deps=[AssetKey(table) for table in sorted((model.reads & known_assets) | {MACROS})],
+# The two steps that make the SQL models: those the signals step reads, then the marts that read signals.
+SQL_MODEL_STEPS = ("sql_models", "sql_models_over_signals")
+
+
+def sql_models_asset(name: str, models: dict[str, SqlModel], known_assets: set[str], daily: PartitionsDefinition):
+    """Each of `models` an asset of its own (its deps the tables its SQL reads), all made in one step: a step each
+    cost Dagster more than most models' SQL. A run that selects some (a sensor's source and what depends on it)
+    makes only those."""
+
+    @multi_asset(
+        name=name,
+        specs=[
+            AssetSpec(
+                model.name,
+                # What the SQL reads, and the macros (any model may call them).
+                deps=[AssetKey(table) for table in sorted((model.reads & known_assets) | {MACROS})],
+                group_name="core",
+                kinds={"duckdb", "sql"},
+                description=(table_doc(model.name).description or model.name)
+                + f" (sql/{model.name}.sql, {_materialized(model)})",
+            )
+            for model in models.values()
+        ],
         partitions_def=daily,
         backfill_policy=single_run,
         pool=WAREHOUSE_POOL,
-        group_name="core",
-        kinds={"duckdb", "sql"},
-        description=(table_doc(model.name).description or model.name)
-        + f" (sql/{model.name}.sql, {_materialized(model)})",
+        can_subset=True,
     )
-    def _model(context: AssetExecutionContext, config: ModelRun, settings: SettingsParam,
-               warehouse: WarehouseResource) -> MaterializeResult:
+    def _models(context: AssetExecutionContext, config: ModelRun, settings: SettingsParam,
+                warehouse: WarehouseResource) -> Iterator[MaterializeResult]:
         window = window_for(context, settings)
-        with warehouse.connect() as con:
-            rows = run_model(con, model, window, config.full_refresh)
-            return MaterializeResult(
-                metadata={"window": str(window), "rows_written": MetadataValue.int(rows), **table_metadata(con, model.name)}
-            )
+        selected = {key.to_user_string() for key in context.selected_asset_keys}
+        for model in models.values():  # in dependency order
+            if model.name not in selected:
+                continue
+            with warehouse.connect() as con:
+                rows = run_model(con, model, window, model.name in config.full_refresh)
+                yield MaterializeResult(asset_key=model.name, metadata={
+                    "window": str(window), "rows_written": MetadataValue.int(rows), **table_metadata(con, model.name)})
 
-    return _model
+    return _models
 
 
 def core_assets(known_assets: set[str], daily: PartitionsDefinition) -> list:
-    """The settings step and every SQL model; `known_assets`: the tables other assets make."""
+    """The settings step and the SQL models' two steps; `known_assets`: the tables other assets make."""
     models = discover_models()
     known = known_assets | set(models) | set(SETTINGS_TABLES)
-    return [settings_tables_asset(daily), *(sql_model_asset(m, known, daily) for m in models.values())]
+    # One step for all would both precede and follow the signals step: Dagster would then split every multi-asset
+    # (the checks' too) into several steps to break the cycle.
+    over_signals: set[str] = set()
+    for model in models.values():  # in dependency order
+        if model.reads & (over_signals | {"signals"}):
+            over_signals.add(model.name)
+    steps = zip(SQL_MODEL_STEPS, ({n: m for n, m in models.items() if n not in over_signals},
+                                  {n: m for n, m in models.items() if n in over_signals}), strict=True)
+    return [settings_tables_asset(daily), *(sql_models_asset(name, part, known, daily) for name, part in steps if part)]

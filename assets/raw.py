@@ -79,6 +79,7 @@ def raw_source_asset(source: str, tables: tuple[str, ...], daily: PartitionsDefi
         parts = _parts(context, source, connector)
         recall_stored(connector, warehouse.connect, window)
         # Extraction runs with the warehouse closed: the write lock is held only for the commit.
+        warehouse.release()
         staged = stage_records(source, connector.tables, window, connector.extract(window), settings.home / "staging", parts)
         context.log.info(f"{source}: extracted {window}{f' ({len(parts)} parts)' if parts else ''} with {connector.calls} API calls")
         extra = connector_counters(connector)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import duckdb
 from dagster import ConfigurableResource, InitResourceContext, ResourceParam
@@ -19,19 +19,36 @@ SettingsParam = ResourceParam[Settings]
 
 
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB warehouse (a file path or an md: connection string). Writers hold it only while they write,
-    and when a run's steps are done its state is published as the snapshot readers use."""
+    """The DuckDB warehouse (a file path or an md: connection string). A run's steps share one connection, kept
+    open from step to step (opening and closing DuckDB cost more than most steps' work) and let go of while a
+    source is extracted; when a run's steps are done its state is published as the snapshot readers use."""
 
     database: str
     _opened: bool = PrivateAttr(default=False)
+    _held: ExitStack | None = PrivateAttr(default=None)
+    _con: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The warehouse for writing."""
+    def connect(self, keep: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The warehouse for writing; `keep=False`: let go of it after this block (an extraction follows)."""
         interrupt.check()  # Ctrl-C in `se-pipeline run`: no new step starts writing
         self._opened = True
-        with warehouse.connect(self.database) as con:
-            yield con
+        if self._con is None:
+            self._held = ExitStack()
+            self._con = self._held.enter_context(warehouse.connect(self.database))
+        try:
+            yield self._con
+        except BaseException:
+            self.release()  # a failed step's connection is not handed to the next
+            raise
+        if not keep:
+            self.release()
+
+    def release(self) -> None:
+        """Close the connection, so that other processes may open the warehouse."""
+        held, self._held, self._con = self._held, None, None
+        if held is not None:
+            held.close()
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         # Before any step of this run claims a slot of the warehouse pool: runs killed earlier give theirs back.
@@ -44,6 +61,7 @@ class WarehouseResource(ConfigurableResource):
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         # Once per run with the in-process executor (per step with others): readers then see whole runs.
+        self.release()
         if self._opened:
             published = warehouse.publish_snapshot(self.database)
             if published is not None and context.log is not None:

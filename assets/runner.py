@@ -171,12 +171,13 @@ def run_job(
     Raises KeyboardInterrupt after the run has stopped if the user pressed Ctrl-C.
     """
     from se_pipeline_assets.definitions import build_definitions
+    from se_pipeline_assets.instance import open_instance
 
     os.environ["DAGSTER_HOME"] = str(dagster_home(settings))
     os.environ[PLANNED_EVENTS_ENV] = "1"  # a range run's cost follows its steps, not its days
     job = build_definitions(settings).resolve_job_def(job_name)
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}, **({"ops": ops} if ops else {})}
-    with DagsterInstance.get() as instance:
+    with open_instance() as instance:
         result = _interruptible(lambda: job.execute_in_process(
             instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False, run_config=run_config
         ))
@@ -194,12 +195,13 @@ def materialize_days(
     """Run the daily job over [first, last] in one run (the assets' single-run backfill policy);
     `deliver`: send the last day's digests to the SEs who opted in (a backfill does not);
     `full_refresh`: SQL models rebuilt from every raw day."""
+    from se_pipeline_assets.core import SQL_MODEL_STEPS
     from se_pipeline_assets.delivery import DELIVER_TAG
 
     tags = {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}
     if not deliver:
         tags[DELIVER_TAG] = "false"
-    ops = {name: {"config": {"full_refresh": True}} for name in sorted(full_refresh)}
+    ops = {step: {"config": {"full_refresh": sorted(full_refresh)}} for step in SQL_MODEL_STEPS} if full_refresh else None
     return run_job(settings, "daily_digest", tags=tags, log_level=log_level, ops=ops)
 
 

@@ -1,6 +1,6 @@
 """What Dagster adds to a warm daily run, and whether a long history slows it down.
 
-    python bench/daily_overhead.py [--scale 365] [--repeat 5] [--home DIR]
+    python bench/daily_overhead.py [--scale 365] [--repeat 5] [--home DIR [--reuse]]
 
 Two homes, each with every source in export mode on a demo workspace, loaded and then run once
 for the last day so that the measured runs are warm:
@@ -11,8 +11,10 @@ For each, `--repeat` runs of the last day, alternating, each in a fresh process 
   direct    the same library calls made directly, in the same order, without Dagster (the floor):
             each raw source extracted, staged and committed, the SQL models, signals, digests,
             proposals, delivery, then the readers' snapshot
-Prints the median wall time of each and their ratio, the history/empty ratio of the Dagster run, and
-checks that both paths wrote the same digest bytes. Asserts nothing.
+Prints the median wall time of each and their ratio, the same for CPU time (user + system of the process:
+steadier than wall time on a shared machine), the history/empty ratio of the Dagster run, the load
+average, and checks that both paths wrote the same digest bytes. Asserts nothing.
+`--reuse`: time the homes a previous run left in --home instead of generating and loading them again.
 The issue's targets: dagster / direct <= 1.5; history / empty <= 1.2.
 """
 
@@ -21,6 +23,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -66,20 +70,26 @@ def direct_day(config_path: str, day: dt.date) -> None:
     publish_snapshot(settings.database_path)
 
 
-def _timed(command: list[str]) -> float:
-    started = time.perf_counter()
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _timed(command: list[str]) -> tuple[float, float]:
+    """The command's wall and CPU seconds."""
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"{' '.join(command)} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
-    return seconds
+    return seconds, _children_cpu() - cpu
 
 
-def _dagster_run(home: Path, day: dt.date) -> float:
+def _dagster_run(home: Path, day: dt.date) -> tuple[float, float]:
     return _timed(["se-pipeline", "--quiet", "run", "--date", day.isoformat(), "--config", str(home / CONFIG_NAME)])
 
 
-def _direct_run(home: Path, day: dt.date) -> float:
+def _direct_run(home: Path, day: dt.date) -> tuple[float, float]:
     return _timed([sys.executable, __file__, "_direct", str(home / CONFIG_NAME), day.isoformat()])
 
 
@@ -116,12 +126,17 @@ def _digest_hash(home: Path, day: dt.date) -> str:
     return digest.hexdigest()[:12]
 
 
-def _prepare(home: Path, days: int) -> dt.date:
-    """A workspace of `days` ending on the demo's last day, loaded in one run; returns that day."""
+def _prepare(home: Path, days: int, reuse: bool) -> dt.date:
+    """A workspace of `days` ending on the demo's last day, loaded in one run (or as an earlier run left it,
+    with `reuse`); returns that day."""
     import json
 
     from se_pipeline.demo import DemoScale, generate
 
+    if reuse and (home / CONFIG_NAME).exists():
+        facts = json.loads((home / "workspace" / "workspace.json").read_text(encoding="utf-8"))
+        print(f"  {home.name}: {facts['period_start']}..{facts['period_end']} as loaded before (--reuse)")
+        return dt.date.fromisoformat(facts["period_end"])
     workspace = generate(home / "workspace", DemoScale(days=days))
     facts = json.loads((workspace.root / "workspace.json").read_text(encoding="utf-8"))
     _write_config(home, workspace, facts)
@@ -138,6 +153,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=365, help="days of history in the long home (the issue's: 365)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--home", type=Path, help="where to generate and run (default: a new temporary folder)")
+    parser.add_argument("--reuse", action="store_true", help="time the homes an earlier run left in --home")
     args = parser.parse_args()
     root = (args.home or Path(tempfile.mkdtemp(prefix="se_daily_"))).resolve()
     print(f"home {root}")
@@ -145,28 +161,40 @@ def main() -> None:
     day = None
     for name, home in homes.items():
         home.mkdir(parents=True, exist_ok=True)
-        day = _prepare(home, 31 if name == "empty" else args.scale)
+        day = _prepare(home, 31 if name == "empty" else args.scale, args.reuse)
         _dagster_run(home, day)  # warm: the day is loaded once before it is timed
     assert day is not None
-    times: dict[tuple[str, str], list[float]] = {}
+    wall: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
     same_bytes = {}
+    load = os.getloadavg()[0]
     for _ in range(args.repeat):
         for name, home in homes.items():
-            times.setdefault((name, "direct"), []).append(_direct_run(home, day))
-            direct_hash = _digest_hash(home, day)
-            times.setdefault((name, "dagster"), []).append(_dagster_run(home, day))
+            for path, run in (("direct", _direct_run), ("dagster", _dagster_run)):
+                seconds, cpu_seconds = run(home, day)
+                wall.setdefault((name, path), []).append(seconds)
+                cpu.setdefault((name, path), []).append(cpu_seconds)
+                if path == "direct":
+                    direct_hash = _digest_hash(home, day)
             same_bytes[name] = same_bytes.get(name, True) and direct_hash == _digest_hash(home, day)
-    median = {key: statistics.median(values) for key, values in times.items()}
-    print(f"\nwarm daily run of {day}, median of {args.repeat} (each a fresh process)")
-    print(f"{'history':<10}{'direct s':>10}{'dagster s':>11}{'dagster/direct':>16}  same digest bytes")
+    load = (load + os.getloadavg()[0]) / 2
+    median = {key: statistics.median(values) for key, values in wall.items()}
+    median_cpu = {key: statistics.median(values) for key, values in cpu.items()}
+    print(f"\nwarm daily run of {day}, median of {args.repeat} (each a fresh process); "
+          f"load average {load:.1f} (1 min, at start and end)")
+    print(f"{'history':<10}{'direct s':>10}{'dagster s':>11}{'dagster/direct':>16}"
+          f"{'cpu direct s':>14}{'cpu dagster s':>15}{'cpu ratio':>11}  same digest bytes")
     for name in homes:
         print(f"{name:<10}{median[name, 'direct']:>10.2f}{median[name, 'dagster']:>11.2f}"
-              f"{median[name, 'dagster'] / median[name, 'direct']:>15.2f}x  {same_bytes[name]}")
-    share = _dagster_share(homes["history"], times["history", "dagster"][-1])
+              f"{median[name, 'dagster'] / median[name, 'direct']:>15.2f}x"
+              f"{median_cpu[name, 'direct']:>14.2f}{median_cpu[name, 'dagster']:>15.2f}"
+              f"{median_cpu[name, 'dagster'] / median_cpu[name, 'direct']:>10.2f}x  {same_bytes[name]}")
+    share = _dagster_share(homes["history"], wall["history", "dagster"][-1])
     print("\nthe last Dagster run (history): " + ", ".join(
         f"{k} {v:.2f} s" if isinstance(v, float) else f"{k} {v}" for k, v in share.items()))
     print(f"\nhistory ({args.scale} days) / empty (31 days), through Dagster: "
-          f"{median['history', 'dagster'] / median['empty', 'dagster']:.2f}x; direct: "
+          f"{median['history', 'dagster'] / median['empty', 'dagster']:.2f}x (cpu "
+          f"{median_cpu['history', 'dagster'] / median_cpu['empty', 'dagster']:.2f}x); direct: "
           f"{median['history', 'direct'] / median['empty', 'direct']:.2f}x  (targets: dagster/direct <= 1.5, "
           "history/empty <= 1.2)")
 

@@ -29,17 +29,19 @@ _MACRO = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MACRO|VIEW)\b", re.IGN
 
 
 class QueryLoggingWarehouse(WarehouseResource):
-    """The warehouse with DuckDB's QueryLog on: each connection's queries, and when it was opened."""
+    """The warehouse with DuckDB's QueryLog on: each connect() block's queries, and when it began."""
 
     sessions: list = []  # class-level: the resource is copied per run; [(opened at, [query, …])]
 
     @contextmanager
-    def connect(self) -> Iterator:
+    def connect(self, keep: bool = True) -> Iterator:
         import time
 
-        with super().connect() as con:
+        with super().connect(keep) as con:
             opened = time.time()
+            # The run's steps share a connection: each block's log starts empty.
             con.execute("CALL enable_logging('QueryLog')")
+            con.execute("CALL truncate_duckdb_logs()")
             try:
                 yield con
             finally:
@@ -65,19 +67,24 @@ def demo_settings(tmp_path_factory):
     return load_settings(ensure_demo_settings(tmp_path_factory.mktemp("home")))
 
 
-def _queries_by_step(defs, instance: DagsterInstance, selection: AssetSelection, partition_key: str | None) -> dict[str, list[str]]:
-    """Run `selection` on one connection log, and give each step the queries of the connections it opened."""
+def _queries_by_step(defs, instance: DagsterInstance, selection: AssetSelection,
+                     partition_key: str | None) -> dict[str, tuple[set[AssetKey], list[str]]]:
+    """Run `selection` on one connection log; each step's assets (those it materialized) and the queries of the
+    connect() blocks it opened."""
     QueryLoggingWarehouse.sessions = []
     resources = {**defs.resources, "warehouse": QueryLoggingWarehouse(database=defs.resources["warehouse"].database)}
     result = materialize(list(defs.assets), selection=selection, partition_key=partition_key, resources=resources,
                          instance=instance)
     assert result.success
-    starts = sorted((entry.timestamp, entry.step_key) for entry in instance.all_logs(result.run_id)
-                    if entry.dagster_event_type == DagsterEventType.STEP_START)
-    found: dict[str, list[str]] = {}
+    logs = instance.all_logs(result.run_id)
+    starts = sorted((entry.timestamp, entry.step_key) for entry in logs if entry.dagster_event_type == DagsterEventType.STEP_START)
+    found: dict[str, tuple[set[AssetKey], list[str]]] = {step: (set(), []) for _, step in starts}
+    for entry in logs:
+        if entry.dagster_event_type == DagsterEventType.ASSET_MATERIALIZATION:
+            found[entry.step_key][0].add(entry.dagster_event.asset_key)
     for opened, queries in QueryLoggingWarehouse.sessions:
         step = [step for started, step in starts if started <= opened][-1]  # steps run one at a time, in process
-        found.setdefault(step, []).extend(queries)
+        found[step][1].extend(queries)
     return found
 
 
@@ -85,17 +92,16 @@ def test_each_step_depends_on_every_asset_its_queries_read(demo_settings):
     defs = build_definitions(demo_settings)
     graph = defs.resolve_asset_graph()
     assets = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    by_step = {a.node_def.name: a for a in defs.assets}
     instance = DagsterInstance.ephemeral()
-    queried: dict[str, list[str]] = {}
+    queried: dict[str, tuple[set[AssetKey], list[str]]] = {}
     queried.update(_queries_by_step(defs, instance, AssetSelection.groups(*DAILY_GROUPS), DAY))
     queried.update(_queries_by_step(defs, instance, AssetSelection.groups("coaching") - AssetSelection.assets("raw_calls", "raw_call_utterances"), WEEK))
     queried.update(_queries_by_step(defs, instance, AssetSelection.groups("enablement", "se_artifacts"), None))
-    assert len(queried) > 20, sorted(queried)  # most steps query the warehouse: the log did see them
+    # most steps query the warehouse: the log did see them
+    assert sum(1 for _, queries in queried.values() if queries) > 15, sorted(queried)
 
     missing = {}
-    for step, queries in queried.items():
-        step_assets = by_step[step].keys
+    for step, (step_assets, queries) in queried.items():
         named = {name.lower() for query in queries if not _MACRO.match(query) for name in _NAMED.findall(query)}
         read = (named | {t for view in named & set(CONTRACTS) for t in contract_reads(view)}) & assets
         absent = read - _parents(graph, step_assets) - {k.to_user_string() for k in step_assets}

@@ -28,7 +28,7 @@ DAY = "2026-10-07"
 KILL_POINTS = {
     "raw load": r'STEP_START - Started execution of step "raw_slack"',
     "raw commit": r"gmail: extracted .* API calls",  # logged just before the commit opens the warehouse
-    "sql model": r'STEP_START - Started execution of step "activity"',
+    "sql model": r'STEP_START - Started execution of step "sql_models"',
     "signals": r'STEP_START - Started execution of step "signals"',
     "digests": r'STEP_START - Started execution of step "digests"',
 }

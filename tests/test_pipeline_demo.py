@@ -13,14 +13,16 @@ import shutil
 
 import duckdb
 import pytest
-from dagster import AssetSelection, DagsterInstance, materialize
+from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
 
 from se_pipeline_assets.checks import digest_items_cite_existing_sources
 from se_pipeline_assets.definitions import build_definitions
+from se_pipeline_assets.sensors import source_selection
 from se_pipeline_assets.runner import RANGE_END_TAG, RANGE_START_TAG
 from se_pipeline.cli import main as cli
 from se_pipeline.config import load_settings
 from se_pipeline.demo import ensure_demo_settings
+from se_pipeline.models import discover_models
 
 DAILY = AssetSelection.groups("raw", "core", "digest")
 TABLES = ["raw_slack_messages", "raw_gmail_messages", "raw_notion_opportunities", "raw_usage", "quarantine",
@@ -95,6 +97,27 @@ def test_rerunning_the_same_partition_leaves_identical_tables_and_digest_bytes(d
     run_day(definitions, last_day)
     assert fingerprint(settings.database_path) == before
     assert {se.id: digest_of(settings, last_day, se.id) for se in settings.sales_engineers} == digests
+
+
+def test_each_daily_asset_reports_its_own_materialization_and_a_sensors_subset_makes_only_its_own(demo, last_day):
+    # The SQL models share one step: each is still an asset of its own in the UI, with its own metadata.
+    settings, definitions, _ = demo
+    graph = definitions.resolve_asset_graph()
+    made = run_day(definitions, last_day).get_asset_materialization_events()
+    assert sorted(e.asset_key for e in made) == sorted(DAILY.resolve(graph))  # each once
+    models = {e.asset_key.to_user_string(): e.materialization.metadata for e in made
+              if e.asset_key.to_user_string() in discover_models()}
+    assert len(models) == len(discover_models()) and all("dagster/row_count" in m for m in models.values())
+
+    subset = source_selection(["usage"]).resolve(graph)  # what the files sensor asks for when usage.csv changes
+    skipped = set(discover_models()) - {key.to_user_string() for key in subset}
+    assert skipped and AssetKey("usage") in subset
+    before = fingerprint(settings.database_path)
+    result = materialize(list(definitions.assets), selection=sorted(subset), partition_key=last_day,
+                         resources=definitions.resources, instance=DagsterInstance.ephemeral())
+    assert result.success
+    assert sorted(e.asset_key for e in result.get_asset_materialization_events()) == sorted(subset)
+    assert fingerprint(settings.database_path) == before  # a re-run of the same day: nothing duplicated
 
 
 def test_a_backfill_of_several_days_in_one_run(demo, last_day):
