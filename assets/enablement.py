@@ -24,7 +24,7 @@ from se_pipeline_assets.lineage import reads
 from se_pipeline_assets.metadata import table_metadata
 from se_pipeline_assets.partitions import WAREHOUSE_POOL
 from se_pipeline_assets.resources import SettingsParam, WarehouseResource
-from se_pipeline.competitors import configured_competitors
+from se_pipeline.competitors import configured_aliases, configured_competitors
 from se_pipeline.artifacts import write_reports
 from se_pipeline.sources.feedback import FeedbackConnector, feedback_settings
 from se_pipeline.config import Settings
@@ -126,7 +126,9 @@ def _product_gaps(con, config: Settings, as_of: dt.date) -> int:
 def _competitor_mentions(con, config: Settings, as_of: dt.date) -> int:
     from se_pipeline.artifacts import build_competitor_mentions
 
-    return build_competitor_mentions(con, as_of, configured_competitors(config), feedback_settings(config).stale_after_days)
+    return build_competitor_mentions(
+        con, as_of, configured_competitors(config), feedback_settings(config).stale_after_days, configured_aliases(config)
+    )
 
 
 def _win_criteria(con, config: Settings, as_of: dt.date) -> int:

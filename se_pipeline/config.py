@@ -78,7 +78,9 @@ class LlmSettings(_Strict):
 
 
 class AnalysisSettings(_Strict):
-    competitors: list[str] = []  # empty: the built-in list of observability / dev-tools vendors
+    competitors: list[str] = []  # added to the names the data gives (there is no built-in list)
+    # A competitor's name -> the other spellings it goes by ("DDog"); a name here is configured too.
+    competitor_aliases: dict[str, list[str]] = {}
     slow_response_days: int = Field(default=3, ge=1)
     lookback_days: int = Field(default=30, ge=1)  # open items raised this far back are re-checked and shown each run
     llm: LlmSettings | None = None

@@ -201,6 +201,18 @@ def test_competitor_mentions_per_opportunity_and_month_with_battlecard_freshness
     assert "None" not in {r[0] for r in rows}  # an empty Competitors cell names no competitor
 
 
+def test_a_mention_by_an_alias_counts_under_the_competitors_name(con) -> None:
+    aliases = (("QM", "Quillmetrics"),)
+    _opportunity(con, "p-acme", "Acme Corp", "POC", True, 100_000, {"Competition": "QM"})
+    _activity(con, "1", dt.date(2026, 10, 6), "Acme Corp", "T1", True, "Thanks for the demo. QM offered us 30% off the list price.")
+    _activity(con, "2", dt.date(2026, 10, 8), "Acme Corp", "T2", True, "Quillmetrics came up in the steering meeting.")
+    build_competitor_mentions(con, AS_OF, configured=("Quillmetrics",), aliases=aliases)
+    rows = con.execute("SELECT competitor, strftime(month, '%Y-%m'), mentions, sources FROM competitor_mentions ORDER BY month").fetchall()
+    assert rows == [("Quillmetrics", "2026-10", 2, ["slack"]), ("Quillmetrics", "2026-11", 1, ["notion_property"])]
+    cards = con.execute("SELECT competitor, mentions, pricing_claims FROM battlecards").fetchall()
+    assert cards == [("Quillmetrics", 3, ["QM offered us 30% off the list price."])]
+
+
 def test_configured_competitors_are_found_too() -> None:
     assert find_competitors("They trialled Acme Observe last year", ("Acme Observe",)) == ["Acme Observe"]
     assert find_competitors("They trialled Acme Observe last year", ()) == []  # no built-in list

@@ -26,3 +26,13 @@ def test_the_signal_rules_and_the_artefacts_find_the_same_competitors():
 def test_a_name_key_keeps_letters_and_digits():
     assert name_key("Acme Corp.") == name_key("acme-corp") == "acmecorp"
     assert name_key(None) == ""
+
+
+def test_a_competitors_other_spellings_are_reported_under_its_name():
+    names, aliases = ("Quillmetrics", "Vexa Cloud"), (("QM", "Quillmetrics"), ("Quill Metrics", "Quillmetrics"), ("VexaCloud", "Vexa Cloud"))
+    text = "We run Quill Metrics today, QM for logs, and trialled VexaCloud."
+    assert find_competitors(text, names, aliases) == ["Quillmetrics", "Vexa Cloud"]  # each once, by name
+    assert find_competitors(text, names) == []  # without the aliases, a spelling is not a name
+    assert find_competitors("QMs and aQM are not it", names, aliases) == []  # whole words only
+    assert find_competitors("QM again", ("Vexa Cloud",), aliases) == []  # an alias counts only for a known name
+    assert competitor_pattern(names, aliases).search("The Quill Metrics agent")[0] == "Quill Metrics"  # longest first

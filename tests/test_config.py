@@ -2,6 +2,7 @@
 
 import pytest
 
+from se_pipeline.competitors import configured_aliases, configured_competitors
 from se_pipeline.config import OffSource, SlackExport, load_settings
 from se_pipeline.errors import ConfigError
 
@@ -105,3 +106,11 @@ def test_several_settings_errors_are_one_line_each_in_the_files_order(tmp_path):
     lines = str(pytest.raises(ConfigError, load_settings, path).value).splitlines()
     assert [l.split(": ", 2)[1] for l in lines] == ["sources.gmail.paths", "timezon", "start_date"]
     assert [l.split(":")[1:3] for l in lines] == [["2", "30"], ["3", "1"], ["4", "13"]]
+
+
+def test_competitor_aliases_are_configured_names_and_an_unknown_key_still_fails(tmp_path):
+    settings = load_settings(write(tmp_path, "analysis:\n  competitors: [Vexa Cloud]\n  competitor_aliases: {Quillmetrics: [QM]}\n"))
+    assert configured_competitors(settings) == ("Vexa Cloud", "Quillmetrics")
+    assert configured_aliases(settings) == (("QM", "Quillmetrics"),)
+    with pytest.raises(ConfigError, match="analysis.competitor_alias: unknown key"):
+        load_settings(write(tmp_path, "analysis:\n  competitor_alias: {Quillmetrics: [QM]}\n"))

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from se_pipeline.analysis import ActivityRow, refresh_signals
-from se_pipeline.config import SalesEngineer, Settings
+from se_pipeline.config import SalesEngineer, Settings, load_settings
 from se_pipeline.models import MACROS_PATH, discover_models, run_model
 from se_pipeline.window import Window
 
@@ -330,3 +330,22 @@ def test_a_long_window_in_one_run_reads_each_days_history_a_chase_weeks_later_an
         "SELECT activity_date FROM signals WHERE kind = 'slow_response' ORDER BY activity_date").fetchall()]
     # Our ask of day 3 crosses three days of silence on day 6; Dana's chase on day 21 ends it.
     assert silent_days == [day(n) for n in range(6, 21)]
+
+
+def test_a_competitor_named_by_a_configured_alias_is_reported_under_its_name(con, tmp_path):
+    settings_file = tmp_path / "se-pipeline.yaml"
+    settings_file.write_text(
+        "company_domains: [tracelight.io]\n"
+        "sales_engineers: [{id: alice, name: Alice Chen, email: alice@tracelight.io, slack_user_id: U01ALICE}]\n"
+        "analysis:\n  competitor_aliases: {Quillmetrics: [QM, Quill Metrics]}\n"
+    )
+    settings = load_settings(settings_file)
+    add(con, message("slack:1", at(5), "FYI our platform team is trialling QM for tracing.", DANA))
+    refresh_signals(con, Window.for_day(day(5), TZ), settings)
+    mention = signal(con, "competitor_mention")
+    assert "mentioned Quillmetrics:" in mention["summary"]  # the quote keeps the spelling the customer used
+    assert mention["evidence"] == "rule:competitor:quillmetrics"
+    # The same message without the alias settings names no competitor.
+    con.execute("DELETE FROM signals")
+    refresh_signals(con, Window.for_day(day(5), TZ), SETTINGS)
+    assert not con.execute("SELECT * FROM signals WHERE kind = 'competitor_mention'").fetchall()

@@ -40,6 +40,7 @@ class RuleContext:
     recipients: dict[str, list[str]] = field(default_factory=dict)  # email activity_id -> To: addresses
     mail: dict[str, MailFacts] = field(default_factory=dict)  # automated email activity_id -> header facts
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))  # the settings' zone: how times are shown
+    aliases: dict[str, str] = field(default_factory=dict)  # a competitor's other spelling (lower case) -> its name
     # Everyone whose name may address a sentence; None is replaced by the SEs in __post_init__.
     people: People = None  # type: ignore[assignment]  # the dataclass default that __post_init__ replaces
 
@@ -76,7 +77,8 @@ def competitor_signals(make: Maker, ctx: RuleContext, body: str, said: list[str]
     if not match:
         return []
     sentence = next((s for s in said if ctx.competitors.search(s)), body)
-    name = match.group(0)
+    # An alias is reported by the competitor's name; a name as the message spells it.
+    name = ctx.aliases.get(match.group(0).lower(), match.group(0))
     return [make.fact("competitor_mention", f"mentioned {name}", sentence, f"rule:competitor:{name.lower()}")]
 
 

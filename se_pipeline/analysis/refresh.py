@@ -16,7 +16,13 @@ from se_pipeline.analysis.addressing import People
 from se_pipeline.analysis.messages import RuleContext, SalesEngineerRef, message_signals
 from se_pipeline.analysis.rows import ActivityRow
 from se_pipeline.analysis.signal import SIGNAL_COLUMNS, Signal, SignalRow
-from se_pipeline.competitors import competitor_pattern, configured_competitors, known_competitors
+from se_pipeline.competitors import (
+    alias_names,
+    competitor_pattern,
+    configured_aliases,
+    configured_competitors,
+    known_competitors,
+)
 from se_pipeline.analysis.tools import mail_facts, merge_repeats
 from se_pipeline.config import AnalysisSettings, Settings
 from se_pipeline.paths import DDL_SQL_DIR
@@ -138,7 +144,9 @@ def _cited(con: duckdb.DuckDBPyConnection, since: dt.date, found: list[Signal]) 
 def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: AnalysisSettings, since: dt.date) -> RuleContext:
     ses = [SalesEngineerRef(se.id, se.name, se.email, se.slack_user_id) for se in settings.sales_engineers]
     # The rivals the team named: settings, the opportunity database's competition property, feedback.
-    competitors = competitor_pattern(known_competitors(con, configured_competitors(settings)))
+    aliases = configured_aliases(settings)
+    names = known_competitors(con, configured_competitors(settings), aliases)
+    competitors = competitor_pattern(names, aliases)
     files: dict[str, list[str]] = {}
     recipients: dict[str, list[str]] = {}
     if table_exists(con, "stg_message_files"):
@@ -149,7 +157,10 @@ def _context(con: duckdb.DuckDBPyConnection, settings: Settings, options: Analys
                 files[key] = list(names)
             if to is not None:  # an email's
                 recipients[key] = list(to)
-    return RuleContext(ses, competitors, files, recipients, mail=mail_facts(con, since), tz=settings.tz)
+    return RuleContext(
+        ses, competitors, files, recipients, mail=mail_facts(con, since), tz=settings.tz,
+        aliases=alias_names(names, aliases),
+    )
 
 
 def _people(con: duckdb.DuckDBPyConnection, ctx: RuleContext, authors: Iterable[tuple]) -> People:

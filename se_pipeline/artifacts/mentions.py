@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import duckdb
 
 from se_pipeline.analysis import text as analysis_text
-from se_pipeline.competitors import competition_values, find_competitors, known_competitors
+from se_pipeline.competitors import alias_names, competition_values, find_competitors, known_competitors
 from se_pipeline.artifacts.warehouse import (
     InventoryAsset,
     Opportunity,
@@ -63,14 +63,16 @@ def quote_kind(text: str | None) -> str:
     return "mention"
 
 
-def _sentence(text: str, competitor: str) -> str:
-    found = [s for s in analysis_text.sentences(text) if find_competitors(s, (competitor,))]
+def _sentence(text: str, competitor: str, aliases: tuple[tuple[str, str], ...] = ()) -> str:
+    found = [s for s in analysis_text.sentences(text) if find_competitors(s, (competitor,), aliases)]
     return (found[0] if found else text).strip()
 
 
-def _opportunity_mentions(opps: list[Opportunity], names: tuple[str, ...], as_of: dt.date) -> list[Mention]:
+def _opportunity_mentions(
+    opps: list[Opportunity], names: tuple[str, ...], as_of: dt.date, aliases: tuple[tuple[str, str], ...]
+) -> list[Mention]:
     """From a competition property: dated `as_of`, the day the property was read as current."""
-    canonical = {n.lower(): n for n in names}
+    canonical = {n.lower(): n for n in names} | alias_names(names, aliases)
     return [
         Mention(canonical.get(name.lower(), name), opp.customer, opp, as_of, "notion_property", opp.url)
         for opp in opps if opp.customer
@@ -78,14 +80,16 @@ def _opportunity_mentions(opps: list[Opportunity], names: tuple[str, ...], as_of
     ]
 
 
-def _block_mentions(con: duckdb.DuckDBPyConnection, by_page: dict[str, Opportunity], names: tuple[str, ...]) -> list[Mention]:
+def _block_mentions(
+    con: duckdb.DuckDBPyConnection, by_page: dict[str, Opportunity], names: tuple[str, ...], aliases: tuple[tuple[str, str], ...]
+) -> list[Mention]:
     if not table_exists(con, "opportunity_content_latest"):
         return []
     mentions = []
     for r in records(con, "SELECT page_id, partition_date, text FROM opportunity_content_latest ORDER BY page_id, position"):
         opp = by_page.get(r["page_id"])
         if opp and opp.customer:
-            for competitor in find_competitors(r["text"], names):
+            for competitor in find_competitors(r["text"], names, aliases):
                 mentions.append(Mention(competitor, opp.customer, opp, r["partition_date"], "notion", opp.url, r["text"]))
     return mentions
 
@@ -101,7 +105,9 @@ def _linked(opps: list[Opportunity]) -> list[Opportunity | None]:
     return [o for o in opps if o.is_active] or list(opps) or [None]
 
 
-def _activity_mentions(con: duckdb.DuckDBPyConnection, opps: list[Opportunity], names: tuple[str, ...]) -> list[Mention]:
+def _activity_mentions(
+    con: duckdb.DuckDBPyConnection, opps: list[Opportunity], names: tuple[str, ...], aliases: tuple[tuple[str, str], ...]
+) -> list[Mention]:
     if not table_exists(con, "activity") or not names:
         return []
     by_customer = _by_customer(opps)
@@ -112,30 +118,34 @@ def _activity_mentions(con: duckdb.DuckDBPyConnection, opps: list[Opportunity], 
         "WHERE customer IS NOT NULL AND NOT coalesce(is_bot, FALSE) ORDER BY sent_at, activity_id",
     ):
         text = " ".join(filter(None, [r["subject"], r["text"]]))
-        for competitor in find_competitors(text, names):
-            quote = _sentence(r["text"] or r["subject"] or "", competitor)
+        for competitor in find_competitors(text, names, aliases):
+            quote = _sentence(r["text"] or r["subject"] or "", competitor, aliases)
             for opp in _linked(by_customer.get(name_key(r["customer"]), [])):
                 mentions.append(Mention(competitor, r["customer"], opp, r["activity_date"], r["source"], r["link"], quote))
     return mentions
 
 
-def _field_notes(con: duckdb.DuckDBPyConnection, opps: list[Opportunity], names: tuple[str, ...]) -> list[Mention]:
+def _field_notes(
+    con: duckdb.DuckDBPyConnection, opps: list[Opportunity], names: tuple[str, ...], aliases: tuple[tuple[str, str], ...]
+) -> list[Mention]:
     """Win/loss notes and rep feedback that name a competitor (battlecards only: they are not activity)."""
     by_customer = _by_customer(opps)
     found: list[Mention] = []
     if table_exists(con, "stg_win_loss"):
         for r in records(con, "SELECT * FROM stg_win_loss ORDER BY decided_on, note_id"):
             text = " ".join(filter(None, [r["summary"], *(r["objections"] or [])]))
-            for competitor in dict.fromkeys(find_competitors(" ".join(r["competitors"] or []), names) + find_competitors(text, names)):
+            named = find_competitors(" ".join(r["competitors"] or []), names, aliases) + find_competitors(text, names, aliases)
+            for competitor in dict.fromkeys(named):
                 opp = next((o for o in by_customer.get(name_key(r["customer"]), []) if r["opportunity"] in (o.page_id, o.name)), None)
                 lines = [s for s in [r["summary"], *(r["objections"] or [])] if s]
-                quote = next((s for s in lines if find_competitors(s, (competitor,))), lines[0] if lines else None)
+                quote = next((s for s in lines if find_competitors(s, (competitor,), aliases)), lines[0] if lines else None)
                 found.append(Mention(competitor, r["customer"], opp, r["decided_on"], f"win_loss:{r['outcome']}", None, quote))
     if table_exists(con, "stg_feedback"):
         for r in records(con, "SELECT * FROM stg_feedback ORDER BY submitted_on, feedback_id"):
-            named = find_competitors(" ".join(filter(None, [r["competitor"], r["text"]])), names)
+            named = find_competitors(" ".join(filter(None, [r["competitor"], r["text"]])), names, aliases)
             for competitor in named:
-                found.append(Mention(competitor, r["customer"] or "", None, r["submitted_on"], "feedback", None, _sentence(r["text"], competitor)))
+                quote = _sentence(r["text"], competitor, aliases)
+                found.append(Mention(competitor, r["customer"] or "", None, r["submitted_on"], "feedback", None, quote))
     return found
 
 
@@ -230,21 +240,23 @@ def _battlecard_rows(mentions: list[Mention], cards: list[InventoryAsset], as_of
 
 
 def build_competitor_mentions(
-    con: duckdb.DuckDBPyConnection, as_of: dt.date, configured: tuple[str, ...] = (), stale_after_days: int = 90
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, configured: tuple[str, ...] = (), stale_after_days: int = 90,
+    aliases: tuple[tuple[str, str], ...] = (),
 ) -> int:
-    """Rebuild competitor_mentions and battlecards; returns the competitor_mentions rows written."""
+    """Rebuild competitor_mentions and battlecards; returns the competitor_mentions rows written.
+    `aliases`: (spelling, competitor's name) pairs; a mention by a spelling counts under the name."""
     ensure_tables(con)
-    names = known_competitors(con, configured)
+    names = known_competitors(con, configured, aliases)
     opps = opportunities(con)
     mentions = (
-        _activity_mentions(con, opps, names)
-        + _block_mentions(con, {o.page_id: o for o in opps}, names)
-        + _opportunity_mentions([o for o in opps if o.is_active], names, as_of)
+        _activity_mentions(con, opps, names, aliases)
+        + _block_mentions(con, {o.page_id: o for o in opps}, names, aliases)
+        + _opportunity_mentions([o for o in opps if o.is_active], names, as_of, aliases)
     )
     cards = battlecards(con)
     now = dt.datetime.now(dt.timezone.utc)
     rows = _mention_rows(mentions, cards, as_of, stale_after_days, now)
-    field = _battlecard_rows(mentions + _field_notes(con, opps, names), cards, as_of, stale_after_days, now)
+    field = _battlecard_rows(mentions + _field_notes(con, opps, names, aliases), cards, as_of, stale_after_days, now)
     with transaction(con):
         replace_slice(con, "competitor_mentions", rows, WHOLE_TABLE)
         replace_slice(con, "battlecards", field, WHOLE_TABLE)
