@@ -86,7 +86,7 @@ def enablement_board(context: AssetExecutionContext, settings: SettingsParam, wa
     feedback = feedback_settings(settings)
     as_of = _as_of(context, settings)
     with warehouse.connect() as con:
-        result = run_enablement(con, feedback, settings.home, as_of)
+        result = run_enablement(con, feedback, settings.home, as_of, configured_aliases(settings))
         if result.missing:
             context.log.warning(f"enablement inputs missing: {', '.join(result.missing)}")
         yield MaterializeResult(

@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from se_pipeline.artifacts.mentions import battlecard_for
+from se_pipeline.artifacts.warehouse import InventoryAsset
 from se_pipeline.sources.feedback import FeedbackConnector, FeedbackSettings
 from se_pipeline.demo.feedback import write_feedback
 from se_pipeline.enablement import load_feedback, run_enablement
@@ -417,3 +419,26 @@ def test_a_label_phrase_never_joins_words_a_stop_word_keeps_apart() -> None:
     texts = ["I'm not sure about another tool for this.", "Not sure we need a tool, honestly.", "They are not sure the tool fits."]
     terms = distinctive_terms(texts, np.zeros(3, dtype=int))[0]
     assert "sure tool" not in {t.lower() for t in terms} and {"sure", "tool"} <= {t.lower() for t in terms}
+
+
+def test_a_competitor_named_by_another_spelling_counts_under_its_name(tmp_path: Path, con) -> None:
+    aliases = (("ZRV", "Zorvane"),)
+    rows = [
+        [f"Z{n}", dt.date(2026, 10, 2 + n).isoformat(), "alice", "NA", "Enterprise", "Acme Corp", "", "call", "",
+         f"ZRV undercut our price on hosts again (case {n})"]
+        for n in range(4)
+    ]
+    (tmp_path / "in").mkdir()
+    config = _inputs(tmp_path / "in", feedback_rows=rows).model_copy(update={"competitors": ["Zorvane"]})
+    _write(config.win_loss, ["note_id", "date", "customer", "outcome", "competitors", "objections"],
+           [["W9", "2026-10-09", "Globex", "lost", "ZRV", "ZRV was cheaper per host"]])
+    load_feedback(con, FeedbackConnector(config))
+    result = run_enablement(con, config, tmp_path / "home", AS_OF, aliases)
+    named = {c for theme in result.themes for c in theme.competitors}
+    assert named == {"Zorvane"}
+    stored = con.execute("SELECT list_distinct(flatten(list(competitors))) FROM feedback_themes").fetchall()[0][0]
+    assert stored == ["Zorvane"]
+
+    card = InventoryAsset("Competitive card", "battlecard", dt.date(2026, 9, 1), ("zrv", "pricing"))
+    assert battlecard_for("Zorvane", [card], aliases) is card
+    assert battlecard_for("Zorvane", [card]) is None

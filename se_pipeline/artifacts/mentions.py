@@ -149,10 +149,12 @@ def _field_notes(
     return found
 
 
-def battlecard_for(competitor: str, cards: list[InventoryAsset]) -> InventoryAsset | None:
-    """The newest battlecard naming `competitor` (cards come newest first)."""
+def battlecard_for(
+    competitor: str, cards: list[InventoryAsset], aliases: tuple[tuple[str, str], ...] = ()
+) -> InventoryAsset | None:
+    """The newest battlecard naming `competitor`, by name or another spelling (cards come newest first)."""
     for card in cards:
-        if find_competitors(" ".join((card.asset, *card.tags)), (competitor,)):
+        if find_competitors(" ".join((card.asset, *card.tags)), (competitor,), aliases):
             return card
     return None
 
@@ -183,14 +185,16 @@ BATTLECARD_COLUMNS = (
 )
 
 
-def _mention_rows(mentions: list[Mention], cards: list[InventoryAsset], as_of: dt.date, stale_after_days: int, now) -> list[dict]:
+def _mention_rows(
+    mentions: list[Mention], cards: list[InventoryAsset], as_of: dt.date, stale_after_days: int, now, aliases: tuple[tuple[str, str], ...]
+) -> list[dict]:
     groups: dict[tuple, list[Mention]] = {}
     for m in mentions:
         month = m.day.replace(day=1)
         groups.setdefault((m.competitor, m.customer, m.opportunity.page_id if m.opportunity else None, month), []).append(m)
     rows = []
     for (competitor, customer, page_id, month), items in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "", kv[0][3])):
-        card = battlecard_for(competitor, cards)
+        card = battlecard_for(competitor, cards, aliases)
         age = (as_of - card.last_updated).days if card and card.last_updated else None
         last = max(m.day for m in items)
         state, why = freshness(card, as_of, last, stale_after_days)
@@ -203,7 +207,9 @@ def _mention_rows(mentions: list[Mention], cards: list[InventoryAsset], as_of: d
     return rows
 
 
-def _battlecard_rows(mentions: list[Mention], cards: list[InventoryAsset], as_of: dt.date, stale_after_days: int, now) -> list[dict]:
+def _battlecard_rows(
+    mentions: list[Mention], cards: list[InventoryAsset], as_of: dt.date, stale_after_days: int, now, aliases: tuple[tuple[str, str], ...]
+) -> list[dict]:
     by_competitor: dict[str, list[Mention]] = {}
     for m in mentions:
         by_competitor.setdefault(m.competitor, []).append(m)
@@ -223,7 +229,7 @@ def _battlecard_rows(mentions: list[Mention], cards: list[InventoryAsset], as_of
                 "stage": opp.stage if opp else None, "outcome": outcome(opp) if opp else m.source.partition(":")[2] or None,
                 "source": m.source.partition(":")[0], "kind": quote_kind(m.text), "text": m.text, "link": m.link,
             })
-        card = battlecard_for(competitor, cards)
+        card = battlecard_for(competitor, cards, aliases)
         heard = [m.day for m in items if m.source != "notion_property"] or [m.day for m in items]
         state, why = freshness(card, as_of, max(heard), stale_after_days)
         since = sum(1 for d in heard if card and card.last_updated and d > card.last_updated)
@@ -255,8 +261,8 @@ def build_competitor_mentions(
     )
     cards = battlecards(con)
     now = dt.datetime.now(dt.timezone.utc)
-    rows = _mention_rows(mentions, cards, as_of, stale_after_days, now)
-    field = _battlecard_rows(mentions + _field_notes(con, opps, names, aliases), cards, as_of, stale_after_days, now)
+    rows = _mention_rows(mentions, cards, as_of, stale_after_days, now, aliases)
+    field = _battlecard_rows(mentions + _field_notes(con, opps, names, aliases), cards, as_of, stale_after_days, now, aliases)
     with transaction(con):
         replace_slice(con, "competitor_mentions", rows, WHOLE_TABLE)
         replace_slice(con, "battlecards", field, WHOLE_TABLE)

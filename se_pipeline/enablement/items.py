@@ -28,9 +28,10 @@ OBJECTION_CUES = re.compile(
 )
 
 
-def is_objection(text: str | None, competitors: tuple[str, ...] = ()) -> bool:
-    """An objection cue, or one of `competitors` named (a comparison is an objection to handle)."""
-    return bool(text) and bool(OBJECTION_CUES.search(text or "") or find_competitors(text or "", competitors))
+def is_objection(text: str | None, competitors: tuple[str, ...] = (), aliases: tuple[tuple[str, str], ...] = ()) -> bool:
+    """An objection cue, or one of `competitors` named, by name or another spelling (`aliases`): a
+    comparison is an objection to handle."""
+    return bool(text) and bool(OBJECTION_CUES.search(text or "") or find_competitors(text or "", competitors, aliases))
 
 
 @dataclass
@@ -97,7 +98,11 @@ def win_loss_items(con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.dat
 
 
 def call_objection_items(
-    con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date, competitors: tuple[str, ...] = ()
+    con: duckdb.DuckDBPyConnection,
+    since: dt.date,
+    until: dt.date,
+    competitors: tuple[str, ...] = (),
+    aliases: tuple[tuple[str, str], ...] = (),
 ) -> list[Item]:
     """Objections customers voiced on calls: external speakers' utterances with an objection cue.
 
@@ -133,11 +138,15 @@ def call_objection_items(
         """,
         [since, until],
     )
-    return _objections(rows, "call", competitors)
+    return _objections(rows, "call", competitors, aliases)
 
 
 def opp_channel_items(
-    con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date, competitors: tuple[str, ...] = ()
+    con: duckdb.DuckDBPyConnection,
+    since: dt.date,
+    until: dt.date,
+    competitors: tuple[str, ...] = (),
+    aliases: tuple[tuple[str, str], ...] = (),
 ) -> list[Item]:
     """Objections the team discussed in internal opp- channels."""
     if not table_exists(con, "activity"):
@@ -153,12 +162,14 @@ def opp_channel_items(
         """,
         [since, until],
     )
-    return _objections(rows, "opp_channel", competitors)
+    return _objections(rows, "opp_channel", competitors, aliases)
 
 
-def _objections(rows: list[dict], origin: str, competitors: tuple[str, ...]) -> list[Item]:
+def _objections(
+    rows: list[dict], origin: str, competitors: tuple[str, ...], aliases: tuple[tuple[str, str], ...]
+) -> list[Item]:
     """Items for the rows (item_id, day, text, customer, rep, link) that voice an objection."""
-    return [Item(origin=origin, **r) for r in rows if is_objection(r["text"], competitors)]
+    return [Item(origin=origin, **r) for r in rows if is_objection(r["text"], competitors, aliases)]
 
 
 def _fill_region_segment(items: list[Item]) -> None:
@@ -179,15 +190,20 @@ def _fill_region_segment(items: list[Item]) -> None:
 
 
 def collect_items(
-    con: duckdb.DuckDBPyConnection, since: dt.date, until: dt.date, competitors: tuple[str, ...] = ()
+    con: duckdb.DuckDBPyConnection,
+    since: dt.date,
+    until: dt.date,
+    competitors: tuple[str, ...] = (),
+    aliases: tuple[tuple[str, str], ...] = (),
 ) -> dict[str, list[Item]]:
     """Every item from `since` to `until`, by origin (an origin with nothing is an empty list).
-    `competitors`: names that make a call or channel message an objection (a comparison)."""
+    `competitors`: names (or their other spellings, `aliases`) that make a call or channel message an
+    objection (a comparison)."""
     by_origin = {
         "feedback": feedback_items(con, since, until) if table_exists(con, "stg_feedback") else [],
         "win_loss": win_loss_items(con, since, until) if table_exists(con, "stg_win_loss") else [],
-        "call": call_objection_items(con, since, until, competitors),
-        "opp_channel": opp_channel_items(con, since, until, competitors),
+        "call": call_objection_items(con, since, until, competitors, aliases),
+        "opp_channel": opp_channel_items(con, since, until, competitors, aliases),
     }
     _fill_region_segment([item for items in by_origin.values() for item in items])
     return by_origin

@@ -52,13 +52,18 @@ def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def run_enablement(
-    con: duckdb.DuckDBPyConnection, config: FeedbackSettings, home: Path, as_of: dt.date
+    con: duckdb.DuckDBPyConnection,
+    config: FeedbackSettings,
+    home: Path,
+    as_of: dt.date,
+    aliases: tuple[tuple[str, str], ...] = (),
 ) -> EnablementResult:
     """Theme the feedback of this and the previous quarter (up to `as_of`) from the warehouse;
-    write feedback_themes, content_refresh and the two report files. Re-running overwrites them."""
+    write feedback_themes, content_refresh and the two report files. Re-running overwrites them.
+    `aliases`: (spelling, competitor's name) pairs; a mention by a spelling counts under the name."""
     ensure_tables(con)
-    competitors = known_competitors(con, config.competitors)
-    by_origin = collect_items(con, previous_quarter_start(as_of), as_of, competitors)
+    competitors = known_competitors(con, config.competitors, aliases)
+    by_origin = collect_items(con, previous_quarter_start(as_of), as_of, competitors, aliases)
     items = [item for origin_items in by_origin.values() for item in origin_items]
     missing = [name for name, present in (
         ("feedback_stream", bool(items)),
@@ -66,7 +71,7 @@ def run_enablement(
         ("content_inventory", _has_rows(con, "stg_content_inventory")),
         ("onboarding_metrics", _has_rows(con, "stg_onboarding_metrics")),
     ) if not present]
-    themes = build_themes(con, items, as_of, competitors)
+    themes = build_themes(con, items, as_of, competitors, aliases)
     inventory = refresh.read_inventory(con)
     folder = report_dir(home, config)
     csv_path = folder / CSV_FILE

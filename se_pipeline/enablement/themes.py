@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from se_pipeline.competitors import find_competitors
+from se_pipeline.competitors import alias_names, find_competitors
 from se_pipeline.enablement.clustering import cluster_texts
 from se_pipeline.enablement.items import Item
 from se_pipeline.names import name_key
@@ -148,14 +148,18 @@ def build_themes(
     items: list[Item],
     as_of: dt.date,
     competitor_list: tuple[str, ...] = (),
+    aliases: tuple[tuple[str, str], ...] = (),
 ) -> list[Theme]:
-    """Cluster `items` (current and previous quarter) into ranked themes."""
+    """Cluster `items` (current and previous quarter) into ranked themes; a competitor named by another
+    spelling (`aliases`) counts under its name."""
     if not items:
         return []
     quarter_start, _ = quarter_of(as_of)
+    spelled = alias_names(competitor_list, aliases)
     for item in items:
         # Competitors named in the text count as much as a competitor column.
-        item.competitors = list(dict.fromkeys(item.competitors + find_competitors(item.text, competitor_list)))
+        named = [spelled.get(c.lower(), c) for c in item.competitors]
+        item.competitors = list(dict.fromkeys(named + find_competitors(item.text, competitor_list, aliases)))
     clustering = cluster_texts([i.text for i in items])
     opportunities = _opportunities(con)
     notes = _win_loss_notes(con)
@@ -179,7 +183,8 @@ def build_themes(
         theme_notes = [notes[i.note_id] for i in members if i.note_id in notes]
         # The items' own mentions first, then the competitors of the deals their objections came from.
         counts = Counter(c for i in members for c in i.competitors)
-        counts.update(c for n in theme_notes for c in (n["competitors"] or []) if c not in counts)
+        deal_competitors = (spelled.get(c.lower(), c) for n in theme_notes for c in (n["competitors"] or []))
+        counts.update(c for c in deal_competitors if c not in counts)
         theme.competitors = [name for name, _ in counts.most_common()]
         theme.proof_points = list(dict.fromkeys(p for n in theme_notes for p in (n["proof_points"] or [])))
         theme.customer_stories = list(
